@@ -1,0 +1,134 @@
+import { IANAZone } from "luxon";
+import { z } from "zod";
+import { domainName, singleLine, skuPartNumber } from "./fields.ts";
+import { enabledMailboxOptions, offboardingActionsSchema } from "./offboarding-actions.ts";
+import { parseWith, type Result } from "./result.ts";
+import { parseUsernamePattern } from "./username-pattern.ts";
+import { isRegionCode } from "./region.ts";
+
+const slug = (what: string) =>
+  z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, {
+    error: `must be a ${what}: lowercase letters, digits and inner hyphens`,
+  });
+
+/** A map key as typed in a config file: no surrounding spaces, which would make lookups miss silently. */
+const mapKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^\S(?:.*\S)?$/, { error: "must not start or end with spaces" });
+
+const timeZone = z
+  .string()
+  .trim()
+  .refine((zone) => IANAZone.isValidZone(zone), {
+    error: 'must be an IANA time zone such as "Europe/Berlin"',
+  })
+  // IANA names match case-insensitively; keep the canonical spelling so logs and forms read right.
+  .transform((zone) => new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone);
+
+const usernameFormat = z.strictObject({
+  pattern: z
+    .string()
+    .max(100)
+    .superRefine((pattern, ctx) => {
+      const parsed = parseUsernamePattern(pattern);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+    })
+    .default("{first}.{last}"),
+  // Falls back to numeric suffixes when there is no middle name or the middle-initial form is taken too.
+  collision: z.enum(["numeric-suffix", "middle-initial"]).default("numeric-suffix"),
+});
+
+const approvalPolicy = z.enum(["none", "manager", "technician"]);
+
+const systems = z.strictObject({
+  identity: z.enum(["entra", "ad"]).default("entra"),
+  mail: z.enum(["exchange-online", "smtp"]).optional(),
+  psa: z.enum(["halopsa", "connectwise", "autotask"]).optional(),
+  rmm: z.enum(["ninjaone", "datto-rmm"]).optional(),
+  docs: z.enum(["itglue", "hudu"]).optional(),
+});
+
+// A reference into the credential store: short and without the characters secrets are made of, so a
+// pasted client secret ("abc8Q~…", base64 with "=" or "+") is refused rather than stored in the config.
+const credentialRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, {
+  error: "must be a credential reference id (the secret itself belongs in the credential store)",
+});
+
+const apiLimit = z.strictObject({
+  concurrency: z.int().min(1).max(1000),
+  ratePerSecond: z.number().positive().max(10_000),
+});
+
+const customField = z.strictObject({
+  key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, {
+    error: "must start with a letter and hold only letters, digits and underscores",
+  }),
+  label: singleLine(200),
+  required: z.boolean().default(false),
+});
+
+export const clientConfigSchema = z
+  .strictObject({
+    id: slug("client id").min(2).max(40),
+    displayName: singleLine(200),
+    // The first domain is the default for new users.
+    domains: z.array(domainName).min(1).max(100),
+    timeZone,
+    usernameFormat: usernameFormat.prefault({}),
+    transliteration: z.strictObject({ umlauts: z.enum(["expand", "strip"]).default("expand") }).prefault({}),
+    usageLocation: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isRegionCode, { error: 'must be an ISO 3166-1 alpha-2 country code such as "DE"' }),
+    licensesByRole: z.record(mapKey, z.array(skuPartNumber)).default({}),
+    groupsByDepartment: z.record(mapKey, z.array(singleLine(256))).default({}),
+    approval: z
+      .strictObject({
+        onboarding: approvalPolicy.default("none"),
+        offboarding: approvalPolicy.default("none"),
+        expiresAfterHours: z.int().min(1).max(720).default(72),
+      })
+      .prefault({}),
+    systems: systems.prefault({}),
+    credentials: z.record(slug("system name"), credentialRef).default({}),
+    variables: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),
+        z.string(),
+      )
+      .default({}),
+    offboardingDefaults: offboardingActionsSchema.prefault({}),
+    limits: z.record(slug("API name"), apiLimit).default({}),
+    customFields: z.array(customField).max(50).default([]),
+  })
+  .superRefine((config, ctx) => {
+    for (const [field, values] of [
+      ["domains", config.domains],
+      ["customFields", config.customFields.map((f) => f.key)],
+    ] as const) {
+      const dup = values.find((v, i) => values.indexOf(v) !== i);
+      if (dup !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `lists "${dup}" twice` });
+    }
+    const defaults = config.offboardingDefaults;
+    if (defaults.deleteUser) {
+      for (const key of enabledMailboxOptions(defaults)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["offboardingDefaults", key],
+          message: "cannot be a default together with deleteUser: deleting the user deletes the mailbox",
+        });
+      }
+    }
+  });
+
+/** A client's configuration with every default filled in. */
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
+/** What a config file may contain: defaulted fields optional. */
+export type ClientConfigInput = z.input<typeof clientConfigSchema>;
+
+export function parseClientConfig(input: unknown): Result<ClientConfig> {
+  return parseWith(clientConfigSchema, input, "config");
+}

@@ -1,0 +1,25 @@
+import type { Failure } from "./errors.ts";
+
+/** What an action's `plan` found: nothing to do, a change to make, or a reason to wait or skip. */
+export type PlanResult =
+  | { kind: "already-done"; detail?: string }
+  | { kind: "will-change"; summary: string; from?: unknown; to?: unknown }
+  | { kind: "skip"; reason: string }
+  | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
+
+/** What `apply` reports; `verify` runs after a "done". */
+export type ApplyResult =
+  | { kind: "done"; detail?: string; requestId?: string; data?: Record<string, unknown> }
+  | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
+
+export type VerifyResult = { kind: "verified"; detail?: string } | { kind: "not-verified"; observed: string };
+
+/** The outcome recorded for a step. Exactly one per finished step; "waiting" is the only non-final one. */
+export type Outcome =
+  | { kind: "succeeded"; detail?: string; requestId?: string; data?: Record<string, unknown> }
+  | { kind: "already-done"; detail?: string }
+  | { kind: "skipped"; reason: string }
+  | { kind: "waiting"; for: string; until: string }
+  | { kind: "failed"; error: Failure };
+
+export type OutcomeKind = Outcome["kind"];

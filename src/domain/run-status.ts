@@ -1,0 +1,79 @@
+export const runStatuses = [
+  "scheduled",
+  "awaiting-approval",
+  "running",
+  "waiting",
+  "completed",
+  "completed-with-warnings",
+  "failed",
+  "cancelled",
+] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const terminalRunStatuses: ReadonlySet<RunStatus> = new Set([
+  "completed",
+  "completed-with-warnings",
+  "failed",
+  "cancelled",
+]);
+
+export type ActionState =
+  | "pending"
+  | "ready"
+  | "running"
+  | "waiting"
+  | "retry"
+  | "succeeded"
+  | "already-done"
+  | "skipped"
+  | "failed"
+  | "blocked"
+  | "cancelled";
+
+export const finalActionStates: ReadonlySet<ActionState> = new Set([
+  "succeeded",
+  "already-done",
+  "skipped",
+  "failed",
+  "blocked",
+  "cancelled",
+]);
+
+export interface ActionSummary {
+  type: string;
+  state: ActionState;
+  required: boolean;
+  attempts: number;
+  runAt: Date;
+}
+
+export interface RunFacts {
+  startAt: Date;
+  cancelRequested: boolean;
+  /** Which action type is the approval gate, so its waiting reads as "awaiting-approval". */
+  approvalGateType: string;
+}
+
+/**
+ * The run's status is a function of its actions, never a field someone sets: a run cannot read "completed"
+ * while a required step failed or was never reached.
+ */
+export function deriveRunStatus(run: RunFacts, actions: readonly ActionSummary[], now: Date): RunStatus {
+  const open = actions.filter((a) => !finalActionStates.has(a.state));
+  if (run.cancelRequested) return open.some((a) => a.state === "running") ? "running" : "cancelled";
+  if (open.length === 0) {
+    if (actions.some((a) => a.required && (a.state === "failed" || a.state === "blocked"))) return "failed";
+    if (actions.some((a) => a.state === "cancelled" && a.required)) return "cancelled";
+    if (actions.some((a) => a.state === "failed" || a.state === "blocked")) return "completed-with-warnings";
+    return "completed";
+  }
+  const gate = actions.find((a) => a.type === run.approvalGateType);
+  if (gate && !finalActionStates.has(gate.state)) return "awaiting-approval";
+  if (open.some((a) => a.state === "running")) return "running";
+  const work = actions.filter((a) => a.type !== run.approvalGateType);
+  const started = work.some((a) => a.attempts > 0 || finalActionStates.has(a.state));
+  if (!started && run.startAt > now) return "scheduled";
+  if (open.some((a) => (a.state === "ready" || a.state === "retry" || a.state === "waiting") && a.runAt <= now))
+    return "running";
+  return "waiting";
+}

@@ -1,0 +1,134 @@
+import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/define.ts";
+import { retryableKinds, toFailure } from "../domain/errors.ts";
+import type { Failure } from "../domain/errors.ts";
+import type { Outcome } from "../domain/outcome.ts";
+import { approvalGateType } from "../domain/plan.ts";
+import type { Store } from "../store/sql.ts";
+import { decideApproval } from "./approval-gate.ts";
+import { markApplying } from "./queries/checkpoint.ts";
+import type { ClaimedAction, EngineTuning, Transition } from "./types.ts";
+
+const defaultVerifyDeadlineMs = 120_000;
+
+export interface StepDeps<Caps> {
+  store: Store;
+  catalog: ActionCatalog<Caps>;
+  caps: Caps;
+  tuning: EngineTuning;
+  signal: AbortSignal;
+}
+
+/**
+ * One attempt of one step. `plan` always comes first, so a step resumed after a crash reads the world
+ * before it changes it: what an interrupted attempt already did is found, not done again.
+ */
+export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
+  if (a.type === approvalGateType) return decideApproval(deps.store, a);
+  const def = deps.catalog.get(a.type);
+  if (!def) {
+    return failed({ kind: "fatal", code: "UNKNOWN_ACTION", message: `no action "${a.type}" in this worker's catalogue` });
+  }
+  const ctx = await stepContext(a, deps);
+  try {
+    if (a.phase === "verify") return await verifyStep(def, a, ctx, undefined);
+    const plan = await def.plan(a.params as never, ctx);
+    switch (plan.kind) {
+      case "already-done":
+        return final({
+          kind: "already-done",
+          detail: ctx.inDoubt
+            ? `${plan.detail ?? "found done"} (after an interrupted attempt; nothing applied again)`
+            : plan.detail,
+        });
+      case "skip":
+        return final({ kind: "skipped", reason: plan.reason });
+      case "wait":
+        return waitOrTimeout(a, plan.for, plan.retryInMs ?? deps.tuning.pollMs, plan.deadlineMs, "plan");
+      case "will-change":
+        break;
+    }
+    await markApplying(deps.store, a, plan.summary);
+    const applied = await def.apply(a.params as never, ctx);
+    if (applied.kind === "wait") {
+      return waitOrTimeout(a, applied.for, applied.retryInMs ?? deps.tuning.pollMs, applied.deadlineMs, "plan");
+    }
+    return await verifyStep(def, a, ctx, applied);
+  } catch (err) {
+    const f = toFailure(err);
+    if (retryableKinds.has(f.kind) && a.attempts < a.maxAttempts) {
+      return { kind: "retry", outcome: { kind: "failed", error: f }, retryAfterMs: f.retryAfterMs, phase: a.phase === "verify" ? "verify" : "plan" };
+    }
+    return failed(f);
+  }
+}
+
+async function verifyStep<Caps>(
+  def: ActionDefinition<never, Caps>,
+  a: ClaimedAction,
+  ctx: StepContext<Caps>,
+  applied: { detail?: string; requestId?: string; data?: Record<string, unknown> } | undefined,
+): Promise<Transition> {
+  const v = await def.verify(a.params as never, ctx);
+  if (v.kind === "verified") {
+    return final({
+      kind: "succeeded",
+      detail: applied?.detail ?? v.detail,
+      requestId: applied?.requestId,
+      data: applied?.data,
+    });
+  }
+  const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;
+  const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
+  if (t.kind === "final") {
+    return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `change not observed after re-reading: ${v.observed}` });
+  }
+  return t;
+}
+
+function waitOrTimeout(
+  a: ClaimedAction,
+  what: string,
+  retryInMs: number,
+  deadlineMs: number | undefined,
+  phase: "plan" | "verify",
+): Transition {
+  if (a.deadlineAt && Date.now() >= a.deadlineAt.getTime()) {
+    return failed({ kind: "transient", code: "WAIT_TIMED_OUT", message: `gave up waiting for ${what} at ${a.deadlineAt.toISOString()}` });
+  }
+  return {
+    kind: "wait",
+    outcome: { kind: "waiting", for: what, until: new Date(Date.now() + retryInMs).toISOString() },
+    retryInMs,
+    deadlineMs,
+    phase,
+  };
+}
+
+function final(outcome: Exclude<Outcome, { kind: "waiting" } | { kind: "failed" }>): Transition {
+  return { kind: "final", state: outcome.kind, outcome };
+}
+
+function failed(error: Failure): Transition {
+  return { kind: "final", state: "failed", outcome: { kind: "failed", error } };
+}
+
+async function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<StepContext<Caps>> {
+  const outputs = new Map<string, Record<string, unknown>>();
+  if (a.deps.length) {
+    const rows = await deps.store.query<{ key: string; data: Record<string, unknown> | null }>(
+      `select key, outcome->'data' as data from actions where run_id = $1 and key = any($2)`,
+      [a.runId, a.deps],
+    );
+    for (const r of rows) if (r.data) outputs.set(r.key, r.data);
+  }
+  return {
+    caps: deps.caps,
+    idempotencyKey: `${a.runId}:${a.key}`,
+    runId: a.runId,
+    actionKey: a.key,
+    attempt: a.attempts,
+    inDoubt: a.previousState === "running",
+    signal: deps.signal,
+    output: (key) => outputs.get(key),
+  };
+}

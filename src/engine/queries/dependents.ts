@@ -1,0 +1,49 @@
+import type { Sql } from "../../store/sql.ts";
+import { appendEvent } from "../events.ts";
+
+/** Steps whose every dependency has finished without failing become ready, not before the run's start. */
+export async function readyDependents(sql: Sql, runId: string, key: string): Promise<number> {
+  const rows = await sql.query<{ key: string }>(
+    `update actions d set state = 'ready', run_at = greatest(now(), r.start_at)
+       from runs r
+      where d.run_id = $1 and r.id = d.run_id and d.state = 'pending' and $2 = any(d.deps)
+        and r.cancel_requested_at is null
+        and not exists (select 1 from actions x
+                         where x.run_id = d.run_id and x.key = any(d.deps)
+                           and x.state not in ('succeeded', 'already-done', 'skipped'))
+      returning d.key`,
+    [runId, key],
+  );
+  return rows.length;
+}
+
+/** Everything downstream of a failed step is blocked, with the reason, instead of running on bad ground. */
+export async function blockDependents(sql: Sql, runId: string, key: string): Promise<void> {
+  const rows = await sql.query<{ key: string }>(
+    `with recursive down(key) as (
+        select a.key from actions a where a.run_id = $1 and $2 = any(a.deps)
+        union
+        select a.key from actions a join down on down.key = any(a.deps) where a.run_id = $1)
+     update actions set state = 'blocked', finished_at = now(),
+            outcome = jsonb_build_object('kind', 'skipped', 'reason', 'not run: ' || $2 || ' failed')
+      where run_id = $1 and key in (select key from down) and state = 'pending'
+      returning key`,
+    [runId, key],
+  );
+  for (const r of rows) {
+    await appendEvent(sql, { runId, actionKey: r.key, type: "action.blocked", outcome: "skipped", message: `not run: ${key} failed` });
+  }
+}
+
+export async function cancelOpenActions(sql: Sql, runId: string, reason: string): Promise<void> {
+  const rows = await sql.query<{ key: string }>(
+    `update actions set state = 'cancelled', finished_at = now(),
+            outcome = jsonb_build_object('kind', 'skipped', 'reason', 'cancelled: ' || $2)
+      where run_id = $1 and state in ('pending', 'ready', 'waiting', 'retry')
+      returning key`,
+    [runId, reason],
+  );
+  for (const r of rows) {
+    await appendEvent(sql, { runId, actionKey: r.key, type: "action.cancelled", outcome: "skipped", message: `cancelled: ${reason}` });
+  }
+}

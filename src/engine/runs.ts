@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { LifecycleError } from "../domain/errors.ts";
+import { approvalGateKey, approvalGateType, engineTenant, type Plan } from "../domain/plan.ts";
+import type { RunStatus } from "../domain/run-status.ts";
+import { validatePlanGraph } from "../planner/dag.ts";
+import { planHash } from "../planner/hash.ts";
+import type { Sql, Store } from "../store/sql.ts";
+import { txWithRetry } from "../store/sql.ts";
+import { appendEvent, wakeWorkers } from "./events.ts";
+import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
+import { refreshRunStatus } from "./queries/run-status.ts";
+
+export interface NewRun {
+  clientId: string;
+  kind: "onboard" | "offboard";
+  subject: string;
+  requester: string;
+  ticket?: string | undefined;
+  /** The request as validated, kept whole for the record. */
+  request: Record<string, unknown>;
+  startAt: Date;
+  plan: Plan;
+  approval?: { expiresAt: Date; policy: string } | undefined;
+  maxParallel?: number;
+  /** Per tenant+API limits to create when missing. */
+  limits?: Record<string, { concurrency: number; ratePerSecond: number }>;
+}
+
+export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
+
+/** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
+export async function createRun(store: Store, input: NewRun): Promise<{ runId: string; requestId: string; planHash: string; status: RunStatus }> {
+  const problems = validatePlanGraph(input.plan);
+  if (problems.length) throw new LifecycleError({ kind: "invalid", message: problems.map((p) => p.message).join("; ") });
+  const hash = planHash(input.plan);
+  const runId = randomUUID();
+  const requestId = randomUUID();
+  return txWithRetry(store, async (sql) => {
+    await sql.query(
+      `insert into requests (id, client_id, kind, body, requester, ticket, start_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [requestId, input.clientId, input.kind, JSON.stringify(input.request), input.requester, input.ticket ?? null, input.startAt],
+    );
+    await sql.query(
+      `insert into runs (id, request_id, client_id, kind, subject, status, plan, plan_hash, start_at, max_parallel)
+       values ($1, $2, $3, $4, $5, 'scheduled', $6, $7, $8, $9)`,
+      [runId, requestId, input.clientId, input.kind, input.subject, JSON.stringify(input.plan), hash, input.startAt, input.maxParallel ?? 4],
+    );
+    const gated = input.approval !== undefined;
+    if (input.approval) {
+      await sql.query(
+        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, state, run_at, deadline_at, priority, max_attempts)
+         values ($1, $2, $3, 'Approval', $4, '{}', true, $5, 'approval', 'waiting', $6, $6, 100, 1)`,
+        [runId, approvalGateKey, approvalGateType, JSON.stringify({ policy: input.approval.policy }), engineTenant, input.approval.expiresAt],
+      );
+    }
+    for (const a of input.plan.actions) {
+      const deps = gated && a.deps.length === 0 ? [approvalGateKey] : a.deps;
+      await sql.query(
+        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, priority, max_attempts, state, run_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, greatest(now(), $13::timestamptz))`,
+        [runId, a.key, a.type, a.title, JSON.stringify(a.params), deps, a.required, a.tenant, a.api, a.priority ?? 0,
+          a.maxAttempts ?? 8, deps.length === 0 ? "ready" : "pending", input.startAt],
+      );
+    }
+    await ensureLimits(sql, input.plan, input.limits ?? {});
+    await appendEvent(sql, {
+      runId,
+      type: "run.created",
+      message: `${input.kind} of ${input.subject} requested by ${input.requester}`,
+      detail: { planHash: hash, startAt: input.startAt.toISOString(), actions: input.plan.actions.length },
+    });
+    if (input.approval) {
+      await appendEvent(sql, { runId, actionKey: approvalGateKey, type: "approval.requested", message: `approval (${input.approval.policy}) required before ${input.approval.expiresAt.toISOString()}` });
+    }
+    const status = await refreshRunStatus(sql, runId);
+    await wakeWorkers(sql);
+    return { runId, requestId, planHash: hash, status };
+  });
+}
+
+async function ensureLimits(sql: Sql, plan: Plan, limits: Record<string, { concurrency: number; ratePerSecond: number }>): Promise<void> {
+  const pairs = new Set([`${engineTenant}\u0000approval`, ...plan.actions.map((a) => `${a.tenant}\u0000${a.api}`)]);
+  for (const pair of pairs) {
+    const [tenant, api] = pair.split("\u0000") as [string, string];
+    const limit = tenant === engineTenant ? { concurrency: 1000, ratePerSecond: 1000 } : (limits[api] ?? defaultLimit);
+    await sql.query(
+      `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
+       on conflict (tenant, api) do nothing`,
+      [tenant, api, limit.concurrency, limit.ratePerSecond],
+    );
+  }
+}
+
+/** Sets or changes a tenant+API limit; every worker sees it on its next claim. */
+export async function setTenantLimit(store: Store, tenant: string, api: string, limit: { concurrency: number; ratePerSecond: number }): Promise<void> {
+  await store.query(
+    `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
+     on conflict (tenant, api) do update set concurrency = excluded.concurrency, rate_per_second = excluded.rate_per_second`,
+    [tenant, api, limit.concurrency, limit.ratePerSecond],
+  );
+}
+
+async function lockRun(sql: Sql, runId: string): Promise<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }> {
+  const [run] = await sql.query<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }>(
+    `select status, plan_hash as "planHash", cancel_requested_at as "cancelRequestedAt" from runs where id = $1 for update`,
+    [runId],
+  );
+  if (!run) throw new LifecycleError({ kind: "not-found", message: `no run ${runId}` });
+  return run;
+}
+
+export async function cancelRun(store: Store, runId: string, actor: string, reason = "cancelled on request"): Promise<RunStatus> {
+  return txWithRetry(store, async (sql) => {
+    const run = await lockRun(sql, runId);
+    if (["completed", "completed-with-warnings", "failed", "cancelled"].includes(run.status)) {
+      throw new LifecycleError({ kind: "conflict", message: `run ${runId} is ${run.status}; only an unfinished run can be cancelled` });
+    }
+    await cancelRunSql(sql, runId, reason, actor);
+    return refreshRunStatus(sql, runId);
+  });
+}
+
+/** Records an approval or rejection and wakes the gate; an approval must name the plan hash it approves. */
+export async function signalRun(
+  store: Store,
+  runId: string,
+  signal: { kind: "approve" | "reject"; actor: string; planHash?: string | undefined; note?: string | undefined },
+): Promise<void> {
+  await txWithRetry(store, async (sql) => {
+    const run = await lockRun(sql, runId);
+    const [gate] = await sql.query<{ state: string }>(`select state from actions where run_id = $1 and key = $2`, [runId, approvalGateKey]);
+    if (!gate) throw new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` });
+    if (gate.state !== "waiting") throw new LifecycleError({ kind: "conflict", message: `run ${runId} is not awaiting approval (approval step is ${gate.state})` });
+    const hash = signal.planHash ?? run.planHash;
+    if (signal.kind === "approve" && hash !== run.planHash) {
+      throw new LifecycleError({ kind: "conflict", message: `the plan changed since it was shown (hash ${hash.slice(0, 12)}…); review it again` });
+    }
+    await sql.query(`insert into signals (run_id, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5)`, [runId, signal.kind, signal.actor, hash, signal.note ?? null]);
+    await sql.query(`update actions set run_at = now() where run_id = $1 and key = $2 and state = 'waiting'`, [runId, approvalGateKey]);
+    await appendEvent(sql, { runId, actionKey: approvalGateKey, type: `approval.${signal.kind === "approve" ? "approved" : "rejected"}`, message: `${signal.kind === "approve" ? "approved" : "rejected"} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}` });
+    await wakeWorkers(sql);
+  });
+}
+
+/**
+ * Re-opens failed steps and the steps they blocked; succeeded ones are never run again. An expired approval
+ * asks again with a fresh expiry.
+ */
+export async function retryFailed(store: Store, runId: string, actor: string, approvalTtlMs = 72 * 3600_000): Promise<{ reopened: string[] }> {
+  return txWithRetry(store, async (sql) => {
+    const run = await lockRun(sql, runId);
+    if (run.cancelRequestedAt) throw new LifecycleError({ kind: "conflict", message: `run ${runId} was cancelled` });
+    if (!["failed", "completed-with-warnings"].includes(run.status)) {
+      throw new LifecycleError({ kind: "conflict", message: `run ${runId} is ${run.status}; only failed steps of a finished run can be retried` });
+    }
+    const reopened = await sql.query<{ key: string; type: string }>(
+      `update actions set state = 'pending', outcome = null, attempts = 0, phase = 'plan', finished_at = null,
+              waiting_since = null, deadline_at = null
+        where run_id = $1 and state in ('failed', 'blocked') returning key, type`,
+      [runId],
+    );
+    await sql.query(
+      `update actions set state = 'waiting', run_at = now() + $2 * interval '1 millisecond', deadline_at = now() + $2 * interval '1 millisecond'
+        where run_id = $1 and state = 'pending' and type = $3`,
+      [runId, approvalTtlMs, approvalGateType],
+    );
+    await sql.query(
+      `update actions d set state = 'ready', run_at = now()
+        where d.run_id = $1 and d.state = 'pending'
+          and not exists (select 1 from actions x where x.run_id = d.run_id and x.key = any(d.deps)
+                           and x.state not in ('succeeded', 'already-done', 'skipped'))`,
+      [runId],
+    );
+    await appendEvent(sql, { runId, type: "run.retry", message: `${actor} retried ${reopened.length} failed or blocked step(s): ${reopened.map((r) => r.key).join(", ")}` });
+    await refreshRunStatus(sql, runId);
+    await wakeWorkers(sql);
+    return { reopened: reopened.map((r) => r.key) };
+  });
+}

@@ -1,0 +1,58 @@
+import type { Outcome } from "../domain/outcome.ts";
+import type { ActionState } from "../domain/run-status.ts";
+
+/** An action row as a worker holds it after claiming: `fence` proves the claim on every later write. */
+export interface ClaimedAction {
+  id: number;
+  runId: string;
+  clientId: string;
+  key: string;
+  type: string;
+  title: string;
+  params: Record<string, unknown>;
+  deps: string[];
+  required: boolean;
+  tenant: string;
+  api: string;
+  phase: "plan" | "apply" | "verify";
+  attempts: number;
+  maxAttempts: number;
+  fence: number;
+  /** The state the row had before this claim: "running" means a lease expired mid-attempt. */
+  previousState: ActionState;
+  deadlineAt: Date | null;
+  startedAt: Date;
+  planHash: string;
+  runStartAt: Date;
+  worker: string;
+}
+
+export interface Lease {
+  actionId: number;
+  fence: number;
+}
+
+/** What a step's attempt ends in, for the checkpoint to write. */
+export type Transition =
+  | { kind: "final"; state: "succeeded" | "already-done" | "skipped" | "failed"; outcome: Outcome; cancelRun?: string }
+  | { kind: "wait"; outcome: Extract<Outcome, { kind: "waiting" }>; retryInMs: number; deadlineMs?: number; phase: "plan" | "verify" }
+  | { kind: "retry"; outcome: Extract<Outcome, { kind: "failed" }>; retryAfterMs?: number; phase: "plan" | "verify" };
+
+export interface EngineTuning {
+  leaseMs: number;
+  /** Base of the exponential backoff between attempts of a transient failure. */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Between polls of a condition ("mailbox provisioned") when the action names no interval. */
+  pollMs: number;
+  /** How long a worker with nothing to claim sleeps before looking again, unless woken. */
+  idleMs: number;
+}
+
+export const defaultTuning: EngineTuning = {
+  leaseMs: 30_000,
+  backoffBaseMs: 1_000,
+  backoffCapMs: 5 * 60_000,
+  pollMs: 5_000,
+  idleMs: 1_000,
+};

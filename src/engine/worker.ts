@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { ActionCatalog } from "../actions/define.ts";
+import type { Store } from "../store/sql.ts";
+import { wakeChannel } from "./events.ts";
+import { executeStep } from "./execute-step.ts";
+import { checkpoint, LeaseLost } from "./queries/checkpoint.ts";
+import { claimActions, nextDueAt } from "./queries/claim.ts";
+import { renewLease } from "./queries/renew-lease.ts";
+import { throttleTenant } from "./queries/throttle.ts";
+import { type ClaimedAction, type EngineTuning, defaultTuning } from "./types.ts";
+
+export interface WorkerOptions<Caps> {
+  store: Store;
+  catalog: ActionCatalog<Caps>;
+  /** Capabilities for a claimed step's client (connectors bound to that client's tenant and credentials). */
+  capabilities: (clientId: string) => Caps | Promise<Caps>;
+  /** Steps this worker runs at once. */
+  slots?: number;
+  tuning?: Partial<EngineTuning>;
+  id?: string;
+  onError?: (err: unknown) => void;
+}
+
+export interface Worker {
+  readonly id: string;
+  start(): Promise<void>;
+  /** Stops claiming, waits for steps in flight to checkpoint. */
+  stop(): Promise<void>;
+  /** Number of steps running now. */
+  busy(): number;
+}
+
+export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
+  const id = opts.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const tuning: EngineTuning = { ...defaultTuning, ...opts.tuning };
+  const slots = opts.slots ?? 8;
+  const inFlight = new Set<Promise<void>>();
+  const report = opts.onError ?? ((err: unknown) => console.error(`[worker ${id}]`, err));
+  let running = false;
+  let wake: (() => void) | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let loopDone: Promise<void> | undefined;
+
+  const poke = () => wake?.();
+
+  async function runOne(a: ClaimedAction): Promise<void> {
+    const abort = new AbortController();
+    // Renew well before expiry; losing the lease aborts the step so it stops touching the vendor.
+    const heartbeat = setInterval(() => {
+      renewLease(opts.store, a.id, a.fence, tuning.leaseMs)
+        .then((held) => {
+          if (!held) abort.abort(new LeaseLost(a.key));
+        })
+        .catch(report);
+    }, Math.max(50, Math.floor(tuning.leaseMs / 3)));
+    try {
+      const caps = await opts.capabilities(a.clientId);
+      const t = await executeStep(a, { store: opts.store, catalog: opts.catalog, caps, tuning, signal: abort.signal });
+      if (t.kind === "retry" && t.outcome.error.kind === "throttled") {
+        await throttleTenant(opts.store, a.tenant, a.api, t.retryAfterMs ?? tuning.backoffBaseMs);
+      }
+      await checkpoint(opts.store, a, t, tuning);
+    } catch (err) {
+      // A lost lease is expected after a stall: the new owner re-reads and finishes the step.
+      if (!(err instanceof LeaseLost)) report(err);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = slots - inFlight.size;
+      let claimed: ClaimedAction[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claimActions(opts.store, id, tuning.leaseMs, free);
+        } catch (err) {
+          report(err);
+        }
+      }
+      for (const a of claimed) {
+        const p = runOne(a).finally(() => {
+          inFlight.delete(p);
+          poke();
+        });
+        inFlight.add(p);
+      }
+      if (claimed.length > 0 && inFlight.size < slots) continue;
+      await sleepUntilWoken(free > 0 && claimed.length === 0);
+    }
+  }
+
+  async function sleepUntilWoken(idle: boolean): Promise<void> {
+    let ms = tuning.idleMs;
+    if (idle) {
+      const due = await nextDueAt(opts.store).catch((err: unknown) => {
+        report(err);
+        return null;
+      });
+      // Due but not claimable means a tenant's slots are full: their release wakes us, this is the fallback.
+      if (due) ms = due.getTime() <= Date.now() ? Math.min(ms, 100) : Math.min(ms, due.getTime() - Date.now() + 5);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  return {
+    id,
+    busy: () => inFlight.size,
+    async start() {
+      if (running) return;
+      running = true;
+      unlisten = await opts.store.listen(wakeChannel, poke);
+      loopDone = loop();
+    },
+    async stop() {
+      running = false;
+      poke();
+      await loopDone;
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.();
+    },
+  };
+}

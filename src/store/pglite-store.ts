@@ -1,0 +1,31 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { Sql, Store } from "./sql.ts";
+
+/** The embedded default: PostgreSQL compiled to WASM, persisted in a folder, one process at a time. */
+export async function openPgliteStore(dataDir: string | undefined): Promise<Store> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined);
+  return {
+    kind: "pglite",
+    async query<T>(text: string, params?: readonly unknown[]) {
+      const res = await db.query<T>(text, params ? [...params] : undefined);
+      return res.rows;
+    },
+    tx<T>(fn: (sql: Sql) => Promise<T>) {
+      return db.transaction((t) =>
+        fn({
+          async query<R>(text: string, params?: readonly unknown[]) {
+            const res = await t.query<R>(text, params ? [...params] : undefined);
+            return res.rows;
+          },
+        }),
+      );
+    },
+    async listen(channel, onPayload) {
+      const unlisten = await db.listen(channel, onPayload);
+      return unlisten;
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,62 @@
+import pg from "pg";
+import type { Sql, Store } from "./sql.ts";
+
+// int8 (ids, fencing tokens) as numbers, as PGlite returns them: our values stay far below 2^53.
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export async function openPostgresStore(connectionString: string, poolSize = 10): Promise<Store> {
+  const pool = new pg.Pool({ connectionString, max: poolSize, types });
+  // An idle client that dies with the server must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  await pool.query("select 1");
+  const listeners: pg.Client[] = [];
+  return {
+    kind: "postgres",
+    async query<T>(text: string, params?: readonly unknown[]) {
+      const res = await pool.query(text, params ? [...params] : undefined);
+      return res.rows as T[];
+    },
+    async tx<T>(fn: (sql: Sql) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const result = await fn({
+          async query<R>(text: string, params?: readonly unknown[]) {
+            const res = await client.query(text, params ? [...params] : undefined);
+            return res.rows as R[];
+          },
+        });
+        await client.query("commit");
+        return result;
+      } catch (err) {
+        await client.query("rollback").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      const client = new pg.Client({ connectionString, types });
+      await client.connect();
+      client.on("notification", (n) => {
+        if (n.channel === channel) onPayload(n.payload ?? "");
+      });
+      client.on("error", () => undefined);
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close() {
+      await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
+      await pool.end();
+    },
+  };
+}

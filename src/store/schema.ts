@@ -1,0 +1,186 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const clients = pgTable("clients", {
+  id: text("id").primaryKey(),
+  displayName: text("display_name").notNull(),
+  config: jsonb("config").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const requests = pgTable("requests", {
+  id: uuid("id").primaryKey(),
+  clientId: text("client_id")
+    .notNull()
+    .references(() => clients.id),
+  kind: text("kind").notNull(),
+  body: jsonb("body").notNull(),
+  requester: text("requester").notNull(),
+  ticket: text("ticket"),
+  startAt: ts("start_at").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid("id").primaryKey(),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    subject: text("subject").notNull(),
+    /** A cache of the status derived from the actions, rewritten on every transition; never set by hand. */
+    status: text("status").notNull(),
+    plan: jsonb("plan").notNull(),
+    planHash: text("plan_hash").notNull(),
+    startAt: ts("start_at").notNull(),
+    maxParallel: integer("max_parallel").notNull().default(4),
+    cancelRequestedAt: ts("cancel_requested_at"),
+    cancelReason: text("cancel_reason"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("runs_client_created").on(t.clientId, t.createdAt), index("runs_status").on(t.status)],
+);
+
+/** One row per step of a run's plan: the unit that workers claim, lease and checkpoint. */
+export const actions = pgTable(
+  "actions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id),
+    key: text("key").notNull(),
+    type: text("type").notNull(),
+    title: text("title").notNull(),
+    params: jsonb("params").notNull(),
+    deps: text("deps").array().notNull(),
+    required: boolean("required").notNull().default(true),
+    tenant: text("tenant").notNull(),
+    api: text("api").notNull(),
+    priority: integer("priority").notNull().default(0),
+    /** pending | ready | running | waiting | retry | succeeded | already-done | skipped | failed | blocked | cancelled */
+    state: text("state").notNull(),
+    /** Which call resumes the step: "plan" (read state first) or "verify" (the change is made, prove it). */
+    phase: text("phase").notNull().default("plan"),
+    runAt: ts("run_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(8),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    fence: bigint("fence", { mode: "number" }).notNull().default(0),
+    outcome: jsonb("outcome"),
+    waitingSince: ts("waiting_since"),
+    deadlineAt: ts("deadline_at"),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("actions_run_key").on(t.runId, t.key),
+    index("actions_claimable")
+      .on(t.runAt)
+      .where(sql`state in ('ready', 'waiting', 'retry')`),
+    index("actions_running").on(t.tenant, t.api).where(sql`state = 'running'`),
+  ],
+);
+
+export const attempts = pgTable(
+  "attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    actionId: bigint("action_id", { mode: "number" })
+      .notNull()
+      .references(() => actions.id),
+    runId: uuid("run_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    fence: bigint("fence", { mode: "number" }).notNull(),
+    worker: text("worker").notNull(),
+    inDoubt: boolean("in_doubt").notNull().default(false),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at").notNull().defaultNow(),
+    outcome: jsonb("outcome").notNull(),
+  },
+  (t) => [index("attempts_action").on(t.actionId)],
+);
+
+export const events = pgTable(
+  "events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id").notNull(),
+    actionKey: text("action_key"),
+    at: ts("at").notNull().default(sql`clock_timestamp()`),
+    type: text("type").notNull(),
+    outcome: text("outcome"),
+    message: text("message"),
+    requestId: text("request_id"),
+    detail: jsonb("detail"),
+  },
+  (t) => [index("events_run").on(t.runId, t.id)],
+);
+
+export const signals = pgTable(
+  "signals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id),
+    kind: text("kind").notNull(),
+    actor: text("actor").notNull(),
+    planHash: text("plan_hash"),
+    note: text("note"),
+    at: ts("at").notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [index("signals_run").on(t.runId)],
+);
+
+/** Limits per client tenant and vendor API, shared by every worker through row locks. */
+export const tenantLimits = pgTable(
+  "tenant_limits",
+  {
+    tenant: text("tenant").notNull(),
+    api: text("api").notNull(),
+    concurrency: integer("concurrency").notNull(),
+    ratePerSecond: doublePrecision("rate_per_second").notNull(),
+    tokens: doublePrecision("tokens").notNull(),
+    refilledAt: ts("refilled_at").notNull().defaultNow(),
+    throttledUntil: ts("throttled_until"),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.api] })],
+);
+
+/** Append-only; each row's hash covers the previous row's hash, so an edit anywhere breaks the chain. */
+export const auditLog = pgTable("audit_log", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  at: ts("at").notNull().default(sql`clock_timestamp()`),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  subject: text("subject").notNull(),
+  detail: jsonb("detail"),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+});

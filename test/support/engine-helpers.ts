@@ -1,0 +1,39 @@
+import { deriveRunStatus, type RunStatus } from "../../src/domain/run-status.ts";
+import { getRun } from "../../src/engine/read.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import { parseClientConfig } from "../../src/domain/client.ts";
+
+export async function waitForStatus(store: Store, runId: string, want: RunStatus[], timeoutMs = 20_000): Promise<RunStatus> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await getRun(store, runId);
+    if (want.includes(run.status)) return run.status;
+    if (Date.now() > until) throw new Error(`run ${runId} is ${run.status}, wanted ${want.join("|")} (actions: ${run.actions.map((a) => `${a.key}=${a.state}`).join(", ")})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const testClientConfig = (id = "acme"): ClientConfig => {
+  const parsed = parseClientConfig({
+    id,
+    displayName: `Client ${id}`,
+    domains: [`${id}.example.com`],
+    timeZone: "Europe/Berlin",
+    usernameFormat: { pattern: "{first}.{last}", collision: "numeric-suffix" },
+    transliteration: { umlauts: "expand" },
+    usageLocation: "DE",
+    systems: { identity: "entra" },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.value;
+};
+
+export async function seedClient(store: Store, id = "acme"): Promise<ClientConfig> {
+  const config = testClientConfig(id);
+  await upsertClient(store, config);
+  return config;
+}
+
+export { deriveRunStatus };

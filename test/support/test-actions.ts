@@ -1,0 +1,73 @@
+import { catalog, defineAction } from "../../src/actions/define.ts";
+import { LifecycleError } from "../../src/domain/errors.ts";
+import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
+
+/** Test-only capabilities: a client for the counting service. */
+export interface TestCaps {
+  serviceUrl: string;
+}
+
+interface EffectParams {
+  tenant?: string;
+  /** Make `plan` report a wait this many times before proceeding (a condition that needs time). */
+  waitPolls?: number;
+}
+
+const pollsSeen = new Map<string, number>();
+
+async function exists(url: string, key: string): Promise<boolean> {
+  const res = await fetch(`${url}/effects?key=${encodeURIComponent(key)}`);
+  return ((await res.json()) as { exists: boolean }).exists;
+}
+
+/** One side effect on the counting service, written as a real action is: read, change, re-read. */
+export const effect = defineAction<EffectParams, TestCaps>("test.effect", {
+  async plan(p, ctx) {
+    if (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey)) return { kind: "already-done" };
+    if (p.waitPolls) {
+      const seen = (pollsSeen.get(ctx.idempotencyKey) ?? 0) + 1;
+      pollsSeen.set(ctx.idempotencyKey, seen);
+      if (seen <= p.waitPolls) return { kind: "wait", for: "test condition", retryInMs: 30, deadlineMs: 10_000 };
+    }
+    return { kind: "will-change", summary: `apply ${ctx.idempotencyKey}` };
+  },
+  async apply(p, ctx) {
+    const res = await fetch(`${ctx.caps.serviceUrl}/effects`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ key: ctx.idempotencyKey, tenant: p.tenant ?? "default" }),
+    });
+    if (res.status === 429) {
+      const retryAfterMs = Number(res.headers.get("retry-after")) * 1000;
+      throw new LifecycleError({ kind: "throttled", message: "429 from test service", retryAfterMs });
+    }
+    if (res.status >= 500) throw new LifecycleError({ kind: "transient", message: `${res.status} from test service` });
+    if (res.status >= 400) throw new LifecycleError({ kind: "invalid", message: `${res.status} from test service`, code: "Rejected" });
+    return { kind: "done", detail: "applied" };
+  },
+  async verify(_p, ctx) {
+    return (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey))
+      ? { kind: "verified" }
+      : { kind: "not-verified", observed: "effect missing" };
+  },
+});
+
+export const testCatalog = catalog<TestCaps>(effect as never);
+
+/** A random DAG of `n` effect steps: each step depends on up to two earlier ones. */
+export function randomPlan(n: number, tenant: string, rand: () => number = Math.random): Plan {
+  const actions: PlannedAction[] = [];
+  for (let i = 0; i < n; i++) {
+    const deps = actions.filter(() => rand() < 0.3).slice(-2).map((a) => a.key);
+    actions.push({ key: `s${i}`, type: "test.effect", title: `step ${i}`, params: { tenant }, deps, required: true, tenant, api: "test" });
+  }
+  return { actions };
+}
+
+export function linearPlan(keys: string[], tenant: string, extra: Partial<PlannedAction> = {}): Plan {
+  return {
+    actions: keys.map((key, i) => ({
+      key, type: "test.effect", title: key, params: { tenant }, deps: i ? [keys[i - 1] as string] : [], required: true, tenant, api: "test", ...extra,
+    })),
+  };
+}
