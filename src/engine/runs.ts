@@ -6,6 +6,7 @@ import { validatePlanGraph } from "../planner/dag.ts";
 import { planHash } from "../planner/hash.ts";
 import type { Sql, Store } from "../store/sql.ts";
 import { txWithRetry } from "../store/sql.ts";
+import { appendAudit } from "../store/audit.ts";
 import { appendEvent, wakeWorkers } from "./events.ts";
 import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
 import { refreshRunStatus } from "./queries/run-status.ts";
@@ -24,6 +25,8 @@ export interface NewRun {
   maxParallel?: number;
   /** Per tenant+API limits to create when missing. */
   limits?: Record<string, { concurrency: number; ratePerSecond: number }>;
+  /** Written to the audit log in the same transaction as the run. */
+  audit?: { actor: string; action: string; subject: string };
 }
 
 export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
@@ -72,6 +75,7 @@ export async function createRun(store: Store, input: NewRun): Promise<{ runId: s
     if (input.approval) {
       await appendEvent(sql, { runId, actionKey: approvalGateKey, type: "approval.requested", message: `approval (${input.approval.policy}) required before ${input.approval.expiresAt.toISOString()}` });
     }
+    if (input.audit) await appendAudit(sql, { ...input.audit, detail: { runId, planHash: hash } });
     const status = await refreshRunStatus(sql, runId);
     await wakeWorkers(sql);
     return { runId, requestId, planHash: hash, status };
@@ -116,6 +120,7 @@ export async function cancelRun(store: Store, runId: string, actor: string, reas
       throw new LifecycleError({ kind: "conflict", message: `run ${runId} is ${run.status}; only an unfinished run can be cancelled` });
     }
     await cancelRunSql(sql, runId, reason, actor);
+    await appendAudit(sql, { actor, action: "run.cancel", subject: runId, detail: { reason } });
     return refreshRunStatus(sql, runId);
   });
 }
@@ -136,6 +141,7 @@ export async function signalRun(
       throw new LifecycleError({ kind: "conflict", message: `the plan changed since it was shown (hash ${hash.slice(0, 12)}…); review it again` });
     }
     await sql.query(`insert into signals (run_id, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5)`, [runId, signal.kind, signal.actor, hash, signal.note ?? null]);
+    await appendAudit(sql, { actor: signal.actor, action: `run.${signal.kind}`, subject: runId, detail: { planHash: hash, note: signal.note ?? null } });
     await sql.query(`update actions set run_at = now() where run_id = $1 and key = $2 and state = 'waiting'`, [runId, approvalGateKey]);
     await appendEvent(sql, { runId, actionKey: approvalGateKey, type: `approval.${signal.kind === "approve" ? "approved" : "rejected"}`, message: `${signal.kind === "approve" ? "approved" : "rejected"} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}` });
     await wakeWorkers(sql);
@@ -171,6 +177,7 @@ export async function retryFailed(store: Store, runId: string, actor: string, ap
                            and x.state not in ('succeeded', 'already-done', 'skipped'))`,
       [runId],
     );
+    await appendAudit(sql, { actor, action: "run.retry", subject: runId, detail: { reopened: reopened.map((r) => r.key) } });
     await appendEvent(sql, { runId, type: "run.retry", message: `${actor} retried ${reopened.length} failed or blocked step(s): ${reopened.map((r) => r.key).join(", ")}` });
     await refreshRunStatus(sql, runId);
     await wakeWorkers(sql);
