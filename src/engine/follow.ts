@@ -9,9 +9,10 @@ export async function followRun(
   store: Store,
   runId: string,
   onEvent: (e: RunEvent) => void,
-  opts: { afterId?: number; pollMs?: number } = {},
+  opts: { afterId?: number; pollMs?: number; onError?: (err: unknown) => void } = {},
 ): Promise<() => Promise<void>> {
   let last = opts.afterId ?? 0;
+  const onError = opts.onError ?? ((err: unknown) => console.error(`[follow ${runId}]`, err));
   let stopped = false;
   let pumping: Promise<void> = Promise.resolve();
   const pump = () => {
@@ -25,14 +26,14 @@ export async function followRun(
     return pumping;
   };
   const unlisten = await store.listen(eventsChannel, (payload) => {
-    if (payload === runId) void pump().catch(() => undefined);
+    if (payload === runId) void pump().catch(onError);
   });
-  const timer = setInterval(() => void pump().catch(() => undefined), opts.pollMs ?? 1000);
+  const timer = setInterval(() => void pump().catch(onError), opts.pollMs ?? 1000);
   await pump();
   return async () => {
     stopped = true;
     clearInterval(timer);
     await unlisten();
-    await pumping.catch(() => undefined);
+    await pumping.catch(onError);
   };
 }
