@@ -14,14 +14,15 @@ export interface EventInput {
 }
 
 /** Appends in the caller's transaction, so an event exists exactly when its transition committed. */
-export async function appendEvent(sql: Sql, e: EventInput): Promise<void> {
+export async function appendEvent(sql: Sql, e: EventInput, opts: { wake?: boolean } = {}): Promise<void> {
+  // NOTIFY is transactional: followers hear of it only after commit. One statement, one round trip.
   await sql.query(
-    `insert into events (run_id, action_key, type, outcome, message, request_id, detail)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [e.runId, e.actionKey ?? null, e.type, e.outcome ?? null, e.message ?? null, e.requestId ?? null, e.detail === undefined ? null : JSON.stringify(e.detail)],
+    `with e as (insert into events (run_id, action_key, type, outcome, message, request_id, detail)
+                values ($1, $2, $3, $4, $5, $6, $7) returning run_id)
+     select pg_notify('${eventsChannel}', run_id::text), case when $8::boolean then pg_notify('${wakeChannel}', '') end from e`,
+    [e.runId, e.actionKey ?? null, e.type, e.outcome ?? null, e.message ?? null, e.requestId ?? null,
+      e.detail === undefined ? null : JSON.stringify(e.detail), opts.wake ?? false],
   );
-  // NOTIFY is transactional: followers hear of it only after commit.
-  await sql.query("select pg_notify($1, $2)", [eventsChannel, e.runId]);
 }
 
 export async function wakeWorkers(sql: Sql): Promise<void> {

@@ -28,7 +28,7 @@ export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>):
   if (!def) {
     return failed({ kind: "fatal", code: "UNKNOWN_ACTION", message: `no action "${a.type}" in this worker's catalogue` });
   }
-  const ctx = await stepContext(a, deps);
+  const ctx = stepContext(a, deps);
   try {
     if (a.phase === "verify") return await verifyStep(def, a, ctx, undefined);
     const plan = await def.plan(a.params as never, ctx);
@@ -112,15 +112,7 @@ function failed(error: Failure): Transition {
   return { kind: "final", state: "failed", outcome: { kind: "failed", error } };
 }
 
-async function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<StepContext<Caps>> {
-  const outputs = new Map<string, Record<string, unknown>>();
-  if (a.deps.length) {
-    const rows = await deps.store.query<{ key: string; data: Record<string, unknown> | null }>(
-      `select key, outcome->'data' as data from actions where run_id = $1 and key = any($2)`,
-      [a.runId, a.deps],
-    );
-    for (const r of rows) if (r.data) outputs.set(r.key, r.data);
-  }
+function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepContext<Caps> {
   return {
     caps: deps.caps,
     idempotencyKey: `${a.runId}:${a.key}`,
@@ -129,6 +121,6 @@ async function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promis
     attempt: a.attempts,
     inDoubt: a.previousState === "running",
     signal: deps.signal,
-    output: (key) => outputs.get(key),
+    output: (key) => a.outputs[key],
   };
 }

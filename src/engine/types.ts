@@ -21,7 +21,12 @@ export interface ClaimedAction {
   /** The state the row had before this claim: "running" means a lease expired mid-attempt. */
   previousState: ActionState;
   deadlineAt: Date | null;
-  startedAt: Date;
+  /** When this attempt's claim was taken. */
+  claimedAt: Date;
+  /** Data reported by finished dependencies, by action key. */
+  outputs: Record<string, Record<string, unknown>>;
+  /** The run's cached status at claim time; a claim changes it only from "scheduled" or "waiting". */
+  runStatus: string;
   planHash: string;
   runStartAt: Date;
   worker: string;

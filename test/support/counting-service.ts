@@ -11,6 +11,8 @@ export interface CountingService {
   /** Times each key was applied (POSTed). */
   counts(): Map<string, number>;
   maxConcurrent(tenant: string): number;
+  /** The applies in flight when a tenant's maximum was reached: what to look at when a limit broke. */
+  peakOverlap(tenant: string): string[];
   earlyRetries(): string[];
   throttled(): number;
   configure(c: Partial<ServiceConfig>): void;
@@ -37,6 +39,8 @@ export async function startCountingService(initial: Partial<ServiceConfig> = {})
   const notBefore = new Map<string, number>();
   const early: string[] = [];
   let throttledCount = 0;
+  const current = new Set<string>();
+  const overlaps = new Map<string, string[]>();
 
   const body = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     let text = "";
@@ -70,9 +74,12 @@ export async function startCountingService(initial: Partial<ServiceConfig> = {})
         if (Math.random() < config.failRate) return send(503, { error: "try later" });
         const n = (inFlight.get(tenant) ?? 0) + 1;
         inFlight.set(tenant, n);
+        current.add(`${tenant}|${key}|${now}`);
+        if (n > (maxSeen.get(tenant) ?? 0)) overlaps.set(tenant, [...current].filter((c) => c.startsWith(`${tenant}|`)));
         maxSeen.set(tenant, Math.max(maxSeen.get(tenant) ?? 0, n));
         if (config.applyMs) await new Promise((r) => setTimeout(r, config.applyMs));
         counts.set(key, (counts.get(key) ?? 0) + 1);
+        current.delete(`${tenant}|${key}|${now}`);
         inFlight.set(tenant, (inFlight.get(tenant) ?? 1) - 1);
         send(201, { applied: key });
       });
@@ -86,6 +93,7 @@ export async function startCountingService(initial: Partial<ServiceConfig> = {})
     url: `http://127.0.0.1:${port}`,
     counts: () => new Map(counts),
     maxConcurrent: (tenant) => maxSeen.get(tenant) ?? 0,
+    peakOverlap: (tenant) => overlaps.get(tenant) ?? [],
     earlyRetries: () => [...early],
     throttled: () => throttledCount,
     configure: (c) => Object.assign(config, c),

@@ -36,6 +36,7 @@ export const effect = defineAction<EffectParams, TestCaps>("test.effect", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ key: ctx.idempotencyKey, tenant: p.tenant ?? "default" }),
+      signal: ctx.signal,
     });
     if (res.status === 429) {
       const retryAfterMs = Number(res.headers.get("retry-after")) * 1000;

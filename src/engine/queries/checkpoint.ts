@@ -1,10 +1,10 @@
 import type { Outcome } from "../../domain/outcome.ts";
 import type { Sql, Store } from "../../store/sql.ts";
 import { txWithRetry } from "../../store/sql.ts";
-import { appendEvent, wakeWorkers } from "../events.ts";
+import { appendEvent, eventsChannel } from "../events.ts";
 import type { ClaimedAction, EngineTuning, Transition } from "../types.ts";
 import { blockDependents, cancelOpenActions, readyDependents } from "./dependents.ts";
-import { refreshRunStatus } from "./run-status.ts";
+import { lockRunRow, refreshRunStatus } from "./run-status.ts";
 
 /** Every write below carries `fence`: a worker whose lease was taken over matches no row and changes nothing. */
 const fenced = "id = $1 and fence = $2 and state = 'running'";
@@ -15,13 +15,15 @@ export class LeaseLost extends Error {
   }
 }
 
-/** Records that `apply` is about to run, so a crash from here on is known to have been mid-change. */
+/** Records that `apply` is about to run and what it will change: the timeline shows it while it happens. */
 export async function markApplying(store: Store, a: ClaimedAction, summary: string): Promise<void> {
-  await txWithRetry(store, async (sql) => {
-    const rows = await sql.query(`update actions set phase = 'apply' where ${fenced} returning id`, [a.id, a.fence]);
-    if (!rows.length) throw new LeaseLost(a.key);
-    await appendEvent(sql, { runId: a.runId, actionKey: a.key, type: "action.applying", message: summary });
-  });
+  const rows = await store.query(
+    `with u as (update actions set phase = 'apply' where ${fenced} returning run_id, key),
+          e as (insert into events (run_id, action_key, type, message) select run_id, key, 'action.applying', $3 from u returning run_id)
+     select pg_notify('${eventsChannel}', run_id::text) from e`,
+    [a.id, a.fence, summary],
+  );
+  if (!rows.length) throw new LeaseLost(a.key);
 }
 
 /** Writes the end of an attempt, the attempt's history row, the event, and what it unblocks, at once. */
@@ -32,16 +34,9 @@ export async function checkpoint(
   tuning: EngineTuning,
 ): Promise<void> {
   await txWithRetry(store, async (sql) => {
-    // Completions within one run take turns: two last dependencies finishing at once must not each
-    // see the other as unfinished and leave their dependent pending forever.
-    await sql.query("select id from runs where id = $1 for update", [a.runId]);
+    const locked = await lockRunRow(sql, a.runId);
     const updated = await writeTransition(sql, a, t, tuning);
     if (!updated) throw new LeaseLost(a.key);
-    await sql.query(
-      `insert into attempts (action_id, run_id, attempt, fence, worker, in_doubt, started_at, outcome)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [a.id, a.runId, a.attempts, a.fence, a.worker, a.previousState === "running", a.startedAt, JSON.stringify(t.outcome)],
-    );
     await appendEvent(sql, {
       runId: a.runId,
       actionKey: a.key,
@@ -50,54 +45,53 @@ export async function checkpoint(
       message: describe(t.outcome),
       requestId: requestIdOf(t.outcome),
       detail: t.outcome,
-    });
+    }, { wake: true }); // a freed tenant slot or a ready dependent may be claimable by another process
     if (t.kind === "final") {
       if (t.cancelRun) await cancelRun(sql, a.runId, t.cancelRun, "engine");
       else if (t.state === "failed") await blockDependents(sql, a.runId, a.key);
       else await readyDependents(sql, a.runId, a.key);
     }
-    // A freed tenant slot or a newly ready step may be claimable by a worker in another process.
-    await wakeWorkers(sql);
-    await refreshRunStatus(sql, a.runId);
+    await refreshRunStatus(sql, a.runId, t.kind === "final" && t.cancelRun ? undefined : locked);
   });
 }
 
+/** The fenced update and the attempt's history row, as one statement. */
 async function writeTransition(sql: Sql, a: ClaimedAction, t: Transition, tuning: EngineTuning): Promise<boolean> {
   const outcome = JSON.stringify(t.outcome);
+  const history = (update: string) => `with u as (${update} where ${fenced} returning id, run_id, fence)
+    insert into attempts (action_id, run_id, attempt, fence, worker, in_doubt, started_at, outcome)
+    select id, run_id, $3, fence, $4, $5, $6, $7 from u returning id`;
+  const base = [a.id, a.fence, a.attempts, a.worker, a.previousState === "running", a.claimedAt, outcome];
+  let rows: unknown[];
   switch (t.kind) {
-    case "final": {
-      const rows = await sql.query(
-        `update actions set state = $3, outcome = $4, finished_at = now(), lease_owner = null, lease_until = null
-          where ${fenced} returning id`,
-        [a.id, a.fence, t.state, outcome],
+    case "final":
+      rows = await sql.query(
+        history(`update actions set state = $8, outcome = $7, finished_at = now(), lease_owner = null, lease_until = null`),
+        [...base, t.state],
       );
-      return rows.length > 0;
-    }
-    case "wait": {
-      const rows = await sql.query(
-        `update actions set state = 'waiting', outcome = $3, phase = $4, lease_owner = null, lease_until = null,
-                run_at = now() + $5 * interval '1 millisecond',
+      break;
+    case "wait":
+      rows = await sql.query(
+        history(`update actions set state = 'waiting', outcome = $7, phase = $8, lease_owner = null, lease_until = null,
+                run_at = now() + $9 * interval '1 millisecond',
                 waiting_since = coalesce(waiting_since, now()),
-                deadline_at = coalesce(deadline_at, now() + $6 * interval '1 millisecond')
-          where ${fenced} returning id`,
-        [a.id, a.fence, outcome, t.phase, t.retryInMs, t.deadlineMs ?? null],
+                deadline_at = coalesce(deadline_at, now() + $10 * interval '1 millisecond')`),
+        [...base, t.phase, t.retryInMs, t.deadlineMs ?? null],
       );
-      return rows.length > 0;
-    }
-    case "retry": {
+      break;
+    case "retry":
       // Exponential backoff with jitter, never sooner than the vendor's Retry-After.
-      const rows = await sql.query(
-        `update actions set state = 'retry', outcome = $3, phase = $4, lease_owner = null, lease_until = null,
+      rows = await sql.query(
+        history(`update actions set state = 'retry', outcome = $7, phase = $8, lease_owner = null, lease_until = null,
                 run_at = now() + greatest(
-                  coalesce($5::double precision, 0),
-                  least($6::double precision * power(2, attempts - 1), $7::double precision) * (0.5 + random() / 2)
-                ) * interval '1 millisecond'
-          where ${fenced} returning id`,
-        [a.id, a.fence, outcome, t.phase, t.retryAfterMs ?? null, tuning.backoffBaseMs, tuning.backoffCapMs],
+                  coalesce($9::double precision, 0),
+                  least($10::double precision * power(2, attempts - 1), $11::double precision) * (0.5 + random() / 2)
+                ) * interval '1 millisecond'`),
+        [...base, t.phase, t.retryAfterMs ?? null, tuning.backoffBaseMs, tuning.backoffCapMs],
       );
-      return rows.length > 0;
-    }
+      break;
   }
+  return rows.length > 0;
 }
 
 function requestIdOf(o: Outcome): string | null {

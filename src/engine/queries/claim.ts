@@ -19,22 +19,28 @@ const candidatesSql = `
 
 // The limit row is locked (and waited for) so that counting running steps and taking a slot is atomic
 // across every worker of the tenant and API: this is what keeps "at most N at once" true cluster-wide.
-const slotSql = `
+// The counts must be a separate statement: under READ COMMITTED, a statement that waited for the lock
+// still sees the snapshot from before the other worker's claim committed, and would count one too few.
+const lockLimitSql = `
   select l.concurrency,
          least(greatest(1, l.rate_per_second),
                l.tokens + extract(epoch from (now() - l.refilled_at)) * l.rate_per_second) as tokens,
-         (select count(*)::int from actions x
-           where x.tenant = l.tenant and x.api = l.api and x.state = 'running' and x.lease_until >= now()) as busy,
-         (select count(*)::int from actions y
-           where y.run_id = $3 and y.state = 'running' and y.lease_until >= now()) as run_busy,
-         (select max_parallel from runs where id = $3) as run_cap,
          (l.throttled_until is not null and l.throttled_until > now()) as throttled
     from tenant_limits l
    where l.tenant = $1 and l.api = $2
      for update`;
 
+const busySql = `
+  select (select count(*)::int from actions x
+           where x.tenant = $1 and x.api = $2 and x.state = 'running' and x.lease_until >= now()) as busy,
+         (select count(*)::int from actions y
+           where y.run_id = $3 and y.state = 'running' and y.lease_until >= now()) as run_busy,
+         (select max_parallel from runs where id = $3) as run_cap`;
+
 const takeSql = `
-  with prev as (select id, state from actions where id = $1)
+  with prev as (select id, state from actions where id = $1),
+       spend as (update tenant_limits set tokens = $4::double precision - 1, refilled_at = now()
+                  where tenant = $5 and api = $6)
   update actions a
      set state = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
          fence = a.fence + 1, attempts = a.attempts + 1, started_at = coalesce(a.started_at, now())
@@ -42,8 +48,10 @@ const takeSql = `
    where a.id = prev.id and r.id = a.run_id
   returning a.id, a.run_id as "runId", r.client_id as "clientId", a.key, a.type, a.title, a.params, a.deps,
             a.required, a.tenant, a.api, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
-            prev.state as "previousState", a.deadline_at as "deadlineAt", a.started_at as "startedAt",
-            r.plan_hash as "planHash", r.start_at as "runStartAt", a.lease_owner as "worker"`;
+            prev.state as "previousState", a.deadline_at as "deadlineAt", now() as "claimedAt",
+            r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
+            coalesce((select jsonb_object_agg(d.key, d.outcome->'data') from actions d
+                       where d.run_id = a.run_id and d.key = any(a.deps) and d.outcome ? 'data'), '{}'::jsonb) as outputs`;
 
 interface Candidate {
   id: number;
@@ -52,13 +60,16 @@ interface Candidate {
   run_id: string;
 }
 
-interface Slot {
+interface Limit {
   concurrency: number;
   tokens: number;
+  throttled: boolean;
+}
+
+interface Busy {
   busy: number;
   run_busy: number;
   run_cap: number;
-  throttled: boolean;
 }
 
 /**
@@ -66,7 +77,7 @@ interface Slot {
  * the per-run parallelism cap. Each claim bumps the fencing token: the previous holder can no longer write.
  */
 export async function claimActions(store: Store, worker: string, leaseMs: number, max: number): Promise<ClaimedAction[]> {
-  return txWithRetry(store, async (sql) => {
+  const claimed = await txWithRetry(store, async (sql) => {
     const candidates = await sql.query<Candidate>(candidatesSql);
     const claimed: ClaimedAction[] = [];
     const full = new Set<string>();
@@ -74,17 +85,19 @@ export async function claimActions(store: Store, worker: string, leaseMs: number
       if (claimed.length >= max) break;
       const group = `${c.tenant}\u0000${c.api}`;
       if (full.has(group)) continue;
-      const [slot] = await sql.query<Slot>(slotSql, [c.tenant, c.api, c.run_id]);
-      if (!slot || slot.throttled || slot.busy >= slot.concurrency || slot.tokens < 1) {
+      const [limit] = await sql.query<Limit>(lockLimitSql, [c.tenant, c.api]);
+      if (!limit || limit.throttled || limit.tokens < 1) {
+        full.add(group);
+        continue;
+      }
+      const [slot] = await sql.query<Busy>(busySql, [c.tenant, c.api, c.run_id]);
+      if (!slot) continue;
+      if (slot.busy >= limit.concurrency) {
         full.add(group);
         continue;
       }
       if (slot.run_busy >= slot.run_cap) continue;
-      await sql.query(
-        `update tenant_limits set tokens = $3::double precision - 1, refilled_at = now() where tenant = $1 and api = $2`,
-        [c.tenant, c.api, slot.tokens],
-      );
-      const [row] = await sql.query<ClaimedAction>(takeSql, [c.id, worker, leaseMs]);
+      const [row] = await sql.query<ClaimedAction>(takeSql, [c.id, worker, leaseMs, limit.tokens, c.tenant, c.api]);
       if (!row) continue;
       claimed.push(row);
       const resumed = row.previousState === "running";
@@ -97,10 +110,17 @@ export async function claimActions(store: Store, worker: string, leaseMs: number
           : `attempt ${row.attempts}`,
         detail: { attempt: row.attempts, worker, inDoubt: resumed, phase: row.phase },
       });
-      await refreshRunStatus(sql, row.runId);
     }
     return claimed;
   });
+  // Outside the claim transaction: taking run locks while holding limit locks would let two claims
+  // deadlock (each holding one tenant's limit and wanting the other's run).
+  for (const row of claimed) {
+    if (row.runStatus === "scheduled" || row.runStatus === "waiting") {
+      await txWithRetry(store, (sql) => refreshRunStatus(sql, row.runId));
+    }
+  }
+  return claimed;
 }
 
 /** When the next claimable step falls due, so an idle worker sleeps no longer than it must. */

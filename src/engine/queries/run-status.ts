@@ -3,14 +3,30 @@ import { type ActionSummary, type RunStatus, deriveRunStatus, terminalRunStatuse
 import type { Sql } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 
-/** Re-derives the run's status from its actions and stores the result as a cache for listings. */
-export async function refreshRunStatus(sql: Sql, runId: string): Promise<RunStatus> {
-  const [run] = await sql.query<{ status: RunStatus; startAt: Date; cancelRequestedAt: Date | null; now: Date }>(
+export interface LockedRun {
+  status: RunStatus;
+  startAt: Date;
+  cancelRequestedAt: Date | null;
+  now: Date;
+}
+
+/**
+ * Transitions within one run take turns on the run's row: two last dependencies finishing at once must
+ * not each see the other as unfinished (and leave their dependent pending), nor race on the status.
+ */
+export async function lockRunRow(sql: Sql, runId: string): Promise<LockedRun> {
+  const [run] = await sql.query<LockedRun>(
     `select status, start_at as "startAt", cancel_requested_at as "cancelRequestedAt", now() as now
        from runs where id = $1 for update`,
     [runId],
   );
   if (!run) throw new Error(`run ${runId} not found`);
+  return run;
+}
+
+/** Re-derives the run's status from its actions and stores the result as a cache for listings. */
+export async function refreshRunStatus(sql: Sql, runId: string, locked?: LockedRun): Promise<RunStatus> {
+  const run = locked ?? (await lockRunRow(sql, runId));
   const actions = await sql.query<ActionSummary>(
     `select type, state, required, attempts, run_at as "runAt" from actions where run_id = $1`,
     [runId],

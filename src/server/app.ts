@@ -1,0 +1,90 @@
+import helmet from "@fastify/helmet";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance, type FastifySchema } from "fastify";
+import type { Store } from "../store/sql.ts";
+import { bearerAuth } from "./auth.ts";
+import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
+import { clientRoutes } from "./routes/clients.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { openapiRoutes } from "./routes/openapi.ts";
+import { requestRoutes } from "./routes/requests.ts";
+import { runCommandRoutes } from "./routes/run-commands.ts";
+import { runStreamRoutes } from "./routes/run-stream.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
+
+export interface ServerOptions {
+  store: Store;
+  /** When set, every /api route requires `Authorization: Bearer <apiToken>`; /healthz stays open. */
+  apiToken?: string;
+  logger?: boolean;
+  /** The clock requests are validated and planned against (start times in the past, approval expiry). */
+  now?: () => Date;
+}
+
+const apiVersion = "0.1.0";
+
+/** The HTTP API. Everything it depends on is passed in, so tests and the CLI build as many as they need. */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  if (opts.apiToken !== undefined && opts.apiToken.trim() === "") {
+    throw new Error("apiToken is empty: leave it unset for an open API, or give a real token");
+  }
+  const { store } = opts;
+  const now = opts.now ?? (() => new Date());
+  const auth = opts.apiToken !== undefined;
+
+  const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  for (const schema of errorSchemas) app.addSchema(schema);
+
+  await app.register(helmet);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Lifecycle API",
+        version: apiVersion,
+        description:
+          "Onboarding and offboarding for managed service providers. Every error answers " +
+          "`{ error: { code, message, fields? } }` with a stable `code` from the ErrorCode schema.",
+      },
+      tags: [
+        { name: "health" },
+        { name: "meta" },
+        { name: "clients" },
+        { name: "requests" },
+        { name: "runs" },
+      ],
+      components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
+    },
+    // Shared schemas keep their $id as their component name; the default would be "def-0", "def-1", ...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+    transform: ({ schema, url }) => {
+      const out = toOpenApiSchema(schema ?? {});
+      if (auth && url.startsWith("/api/")) {
+        const { status } = errorCatalogue.LC_ERR_UNAUTHENTICATED;
+        out.security = [{ bearerAuth: [] }];
+        out.response = { ...(out.response ?? {}), [status]: { $ref: "ErrorResponse#", description: "LC_ERR_UNAUTHENTICATED" } };
+      }
+      return { schema: out as FastifySchema, url };
+    },
+  });
+
+  await app.register(healthRoutes, { store });
+  await app.register(
+    async (api) => {
+      if (opts.apiToken !== undefined) api.addHook("onRequest", bearerAuth(opts.apiToken));
+      await api.register(openapiRoutes);
+      await api.register(clientRoutes, { store });
+      await api.register(requestRoutes, { store, now });
+      await api.register(runRoutes, { store });
+      await api.register(runCommandRoutes, { store });
+      await api.register(runStreamRoutes, { store });
+    },
+    { prefix: "/api" },
+  );
+  return app;
+}

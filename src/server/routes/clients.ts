@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { clientConfigSchema, type ClientConfig } from "../../domain/client.ts";
+import { getClient, listClients } from "../../store/clients-repo.ts";
+import type { Store } from "../../store/sql.ts";
+import { ApiError, errorResponses } from "../errors.ts";
+import type { RoutePlugin } from "./plugin.ts";
+
+// Built from the config's own fields (pick() refuses a schema with refinements) so the two cannot drift.
+const { id, displayName, domains, timeZone, systems } = clientConfigSchema.shape;
+const clientList = z.array(z.object({ id, displayName, domains, timeZone, systems })).describe("Every client, by id.");
+const clientConfig = clientConfigSchema.describe("The client's configuration, defaults filled in.");
+
+const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
+
+// Credential values are ids in the credential store, never secrets; but a row written around the config
+// validation could hold anything, so only values that still pass as references are ever sent.
+function referencesOnly(credentials: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [system, ref] of Object.entries(credentials)) {
+    if (typeof ref === "string" && clientConfigSchema.shape.credentials.safeParse({ [system]: ref }).success) out[system] = ref;
+  }
+  return out;
+}
+
+function publicConfig(config: ClientConfig): ClientConfig {
+  return { ...config, credentials: referencesOnly(config.credentials ?? {}) };
+}
+
+export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
+  app.get(
+    "/clients",
+    {
+      schema: {
+        summary: "List clients",
+        tags: ["clients"],
+        response: { 200: clientList, ...errorResponses() },
+      },
+    },
+    async () =>
+      (await listClients(store)).map((c) => ({
+        id: c.id,
+        displayName: c.displayName,
+        domains: c.domains,
+        timeZone: c.timeZone,
+        systems: c.systems,
+      })),
+  );
+
+  app.get(
+    "/clients/:id",
+    {
+      schema: {
+        summary: "A client's configuration",
+        description: "Credentials appear only as references into the credential store.",
+        tags: ["clients"],
+        params: clientParams,
+        response: { 200: clientConfig, ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND") },
+      },
+    },
+    async (request) => {
+      const config = await getClient(store, request.params.id);
+      if (!config) throw new ApiError("LC_ERR_NOT_FOUND", `no client "${request.params.id}"`);
+      return publicConfig(config);
+    },
+  );
+};

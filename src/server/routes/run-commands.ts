@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { getRun } from "../../engine/read.ts";
+import { cancelRun, retryFailed, signalRun } from "../../engine/runs.ts";
+import type { Store } from "../../store/sql.ts";
+import { errorResponses } from "../errors.ts";
+import { actor, runDetail, runParams } from "../schemas.ts";
+import type { RoutePlugin } from "./plugin.ts";
+
+const note = z.string().trim().max(2000).optional();
+
+const approveBody = z.strictObject({
+  actor,
+  planHash: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe("The plan hash that was reviewed; refused (409) when the plan has changed since."),
+  note,
+});
+const rejectBody = z.strictObject({ actor, note });
+const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
+const retryBody = z.strictObject({ actor });
+
+const commandErrors = errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", "LC_ERR_FORBIDDEN");
+const newState = runDetail.describe("The run's state after the command.");
+
+/** Commands on one run; each answers with the run as it now stands, so a console needs no second call. */
+export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
+  app.post(
+    "/runs/:id/approve",
+    {
+      schema: {
+        summary: "Approve a run awaiting approval",
+        tags: ["runs"],
+        params: runParams,
+        body: approveBody,
+        response: { 200: newState, ...commandErrors },
+      },
+    },
+    async (request) => {
+      const { actor: who, planHash, note: text } = request.body;
+      await signalRun(store, request.params.id, { kind: "approve", actor: who, planHash, note: text });
+      return getRun(store, request.params.id);
+    },
+  );
+
+  app.post(
+    "/runs/:id/reject",
+    {
+      schema: {
+        summary: "Reject a run awaiting approval",
+        tags: ["runs"],
+        params: runParams,
+        body: rejectBody,
+        response: { 200: newState, ...commandErrors },
+      },
+    },
+    async (request) => {
+      await signalRun(store, request.params.id, { kind: "reject", actor: request.body.actor, note: request.body.note });
+      return getRun(store, request.params.id);
+    },
+  );
+
+  app.post(
+    "/runs/:id/cancel",
+    {
+      schema: {
+        summary: "Cancel an unfinished run",
+        description: "Steps already running finish; nothing else starts.",
+        tags: ["runs"],
+        params: runParams,
+        body: cancelBody,
+        response: { 200: newState, ...commandErrors },
+      },
+    },
+    async (request) => {
+      await cancelRun(store, request.params.id, request.body.actor, request.body.reason);
+      return getRun(store, request.params.id);
+    },
+  );
+
+  app.post(
+    "/runs/:id/retry",
+    {
+      schema: {
+        summary: "Retry the failed steps of a finished run",
+        description: "Succeeded steps are never run again; an expired approval is asked for again.",
+        tags: ["runs"],
+        params: runParams,
+        body: retryBody,
+        response: { 200: newState, ...commandErrors },
+      },
+    },
+    async (request) => {
+      await retryFailed(store, request.params.id, request.body.actor);
+      return getRun(store, request.params.id);
+    },
+  );
+};

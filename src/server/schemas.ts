@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { runStatuses } from "../domain/run-status.ts";
+
+/**
+ * Shapes of what the API sends, for the OpenAPI document and the handlers' types. They mirror
+ * engine/read.ts and domain/plan.ts; test/server checks real replies against them so they cannot drift.
+ */
+
+/** Who is acting, until sign-in exists: named by the caller, recorded in the audit log. */
+export const actor = z.string().trim().min(1).max(200).describe("Who is doing this; recorded in the audit log.");
+
+export const runId = z.guid({ error: "must be a run id (a UUID)" });
+export const runParams = z.strictObject({ id: runId });
+
+const actionStates = [
+  "pending",
+  "ready",
+  "running",
+  "waiting",
+  "retry",
+  "succeeded",
+  "already-done",
+  "skipped",
+  "failed",
+  "blocked",
+  "cancelled",
+] as const;
+
+export const plannedAction = z.object({
+  key: z.string(),
+  type: z.string().describe('Catalogue name, e.g. "identity.create-user".'),
+  title: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  deps: z.array(z.string()),
+  required: z.boolean(),
+  tenant: z.string(),
+  api: z.string(),
+  priority: z.number().optional(),
+  maxAttempts: z.number().optional(),
+});
+
+export const plan = z.object({ actions: z.array(plannedAction) });
+
+export const runEvent = z.object({
+  id: z.number().describe("Increasing; resume a stream after it with Last-Event-ID."),
+  runId: z.string(),
+  actionKey: z.string().nullable(),
+  at: z.date(),
+  type: z.string().describe('e.g. "run.created", "approval.approved", "action.succeeded".'),
+  outcome: z.string().nullable(),
+  message: z.string().nullable(),
+  requestId: z.string().nullable().describe("The vendor's request id, when a vendor call produced the event."),
+  detail: z.unknown(),
+});
+
+export const runStatus = z.enum(runStatuses);
+
+export const runRow = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  kind: z.enum(["onboard", "offboard"]),
+  subject: z.string(),
+  status: runStatus,
+  planHash: z.string(),
+  startAt: z.date(),
+  createdAt: z.date(),
+  finishedAt: z.date().nullable(),
+  cancelReason: z.string().nullable(),
+  requester: z.string(),
+  ticket: z.string().nullable(),
+});
+
+// The outcome union lives in domain/outcome.ts; its `kind` is what clients branch on, the rest varies.
+const outcome = z.looseObject({ kind: z.enum(["succeeded", "already-done", "skipped", "waiting", "failed"]) });
+
+export const actionRow = z.object({
+  key: z.string(),
+  type: z.string(),
+  title: z.string(),
+  deps: z.array(z.string()),
+  required: z.boolean(),
+  state: z.enum(actionStates),
+  attempts: z.number(),
+  outcome: outcome.nullable(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  runAt: z.date(),
+});
+
+export const runDetail = runRow
+  .extend({ actions: z.array(actionRow), events: z.array(runEvent) })
+  .describe("The run with its steps and every event so far.");

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { parseClientConfig } from "../../src/domain/client.ts";
+import { buildServer } from "../../src/server/app.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { seedClient, testClientConfig } from "../support/engine-helpers.ts";
+import { assertMatchesDocument, json, openapi, type ErrorReply } from "./helpers.ts";
+
+let store: Store;
+let app: FastifyInstance;
+
+before(async () => {
+  store = await openStore({});
+  await seedClient(store, "acme");
+  const globex = parseClientConfig({
+    ...testClientConfig("globex"),
+    systems: { identity: "entra", psa: "halopsa" },
+    credentials: { graph: "vault:globex/graph", halopsa: "vault:globex/halo" },
+  });
+  assert.ok(globex.ok);
+  await upsertClient(store, globex.value);
+  // A value that is no reference (a pasted secret), written around the config validation.
+  await store.query(`update clients set config = jsonb_set(config, '{credentials,smtp}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`);
+  app = await buildServer({ store });
+});
+
+after(async () => {
+  await app.close();
+  await store.close();
+});
+
+test("clients are listed by id with name, domains, time zone and systems only", async () => {
+  const res = await app.inject({ method: "GET", url: "/api/clients" });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(json(res), [
+    { id: "acme", displayName: "Client acme", domains: ["acme.example.com"], timeZone: "Europe/Berlin", systems: { identity: "entra" } },
+    { id: "globex", displayName: "Client globex", domains: ["globex.example.com"], timeZone: "Europe/Berlin", systems: { identity: "entra", psa: "halopsa" } },
+  ]);
+  assertMatchesDocument(await openapi(app), "GET", "/api/clients", res);
+});
+
+test("a client's configuration is returned whole, with credentials only as reference ids", async () => {
+  const res = await app.inject({ method: "GET", url: "/api/clients/globex" });
+  assert.equal(res.statusCode, 200);
+  const config = json<{ id: string; usageLocation: string; credentials: Record<string, string> }>(res);
+  assert.equal(config.id, "globex");
+  assert.equal(config.usageLocation, "DE");
+  assert.deepEqual(config.credentials, { graph: "vault:globex/graph", halopsa: "vault:globex/halo" });
+  assert.doesNotMatch(res.body, /s3cr3t/);
+});
+
+test("an unknown client answers 404 LC_ERR_NOT_FOUND", async () => {
+  const res = await app.inject({ method: "GET", url: "/api/clients/initech" });
+  assert.equal(res.statusCode, 404);
+  assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
+  assertMatchesDocument(await openapi(app), "GET", "/api/clients/{id}", res);
+});

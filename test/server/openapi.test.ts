@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "../../src/server/app.ts";
+import { errorCatalogue, errorCodes } from "../../src/server/errors.ts";
+import { openapi, stubStore } from "./helpers.ts";
+
+const store = stubStore(async () => []);
+
+/**
+ * Every method + path Fastify actually serves, read from its own route tree (not from our route modules),
+ * so a route registered without documentation cannot slip past. HEAD is Fastify's automatic twin of GET.
+ */
+function servedRoutes(app: FastifyInstance): Set<string> {
+  const routes = new Set<string>();
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = (m[1] ?? "").length / 4;
+    stack.length = depth;
+    stack.push(m[2] ?? "");
+    const path = stack.join("").replace(/:(\w+)/g, "{$1}");
+    for (const method of (m[3] ?? "").split(", ").filter((x) => x && x !== "HEAD")) routes.add(`${method} ${path}`);
+  }
+  return routes;
+}
+
+function documentedRoutes(doc: Awaited<ReturnType<typeof openapi>>): Set<string> {
+  return new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+}
+
+test("the OpenAPI document describes exactly the routes the server serves", async () => {
+  const app = await buildServer({ store });
+  await app.ready();
+  const served = servedRoutes(app);
+  const doc = await openapi(app);
+  assert.ok(served.size >= 14, `only ${served.size} routes found: the route-tree parser is broken`);
+  assert.deepEqual([...documentedRoutes(doc)].sort(), [...served].sort());
+  await app.close();
+});
+
+test("the OpenAPI document is 3.1 with a JSON schema for every parameter, body and JSON response", async () => {
+  const app = await buildServer({ store });
+  const raw = await app.inject({ method: "GET", url: "/api/openapi.json" });
+  assert.match(String(raw.headers["content-type"]), /application\/json/);
+  const doc = JSON.parse(raw.body) as {
+    openapi: string;
+    info: { title: string };
+    paths: Record<string, Record<string, {
+      parameters?: { name: string; in: string; schema?: object }[];
+      requestBody?: { content: Record<string, { schema?: object }> };
+      responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+    }>>;
+  };
+  assert.equal(doc.openapi, "3.1.0");
+  assert.equal(doc.info.title, "Lifecycle API");
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      for (const p of op.parameters ?? []) assert.ok(p.schema, `${where}: parameter ${p.name} has no schema`);
+      for (const name of path.match(/\{(\w+)\}/g) ?? []) {
+        assert.ok(op.parameters?.some((p) => p.in === "path" && `{${p.name}}` === name), `${where}: path parameter ${name} undocumented`);
+      }
+      if (method === "post") assert.ok(op.requestBody?.content["application/json"]?.schema, `${where}: no body schema`);
+      const success = Object.entries(op.responses).filter(([code]) => code.startsWith("2"));
+      assert.ok(success.length > 0, `${where}: no success response`);
+      for (const [code, r] of Object.entries(op.responses)) {
+        const content = Object.values(r.content ?? {});
+        assert.ok(content.length > 0 && content.every((c) => c.schema), `${where}: response ${code} has no schema`);
+      }
+      assert.ok(op.responses["500"], `${where}: the internal error response is not documented`);
+    }
+  }
+  await app.close();
+});
+
+test("every code in the error catalogue appears in the document's ErrorCode schema, and nothing else does", async () => {
+  const app = await buildServer({ store });
+  const doc = await openapi(app);
+  const schema = doc.components.schemas.ErrorCode as { enum: string[]; description: string };
+  assert.ok(schema, "no ErrorCode schema in the document");
+  assert.deepEqual([...schema.enum].sort(), [...errorCodes].sort());
+  for (const code of errorCodes) assert.match(schema.description, new RegExp(`${code}\` \\(${errorCatalogue[code].status}\\)`));
+  await app.close();
+});
+
+test("every catalogue entry has a stable LC_ERR_ name, an error status and a description", () => {
+  for (const [code, entry] of Object.entries(errorCatalogue)) {
+    assert.match(code, /^LC_ERR_[A-Z_]+$/);
+    assert.ok(entry.status >= 400 && entry.status <= 599, code);
+    assert.ok(entry.description.length > 10, code);
+  }
+});
+
+test("with an API token, every /api operation declares bearer security and documents 401", async () => {
+  const app = await buildServer({ store, apiToken: "t0ken" });
+  const res = await app.inject({ method: "GET", url: "/api/openapi.json", headers: { authorization: "Bearer t0ken" } });
+  const doc = JSON.parse(res.body) as {
+    components: { securitySchemes?: Record<string, unknown> };
+    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+  };
+  assert.ok(doc.components.securitySchemes?.bearerAuth);
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const api = path.startsWith("/api/");
+      assert.equal(Boolean(op.security), api, `${method} ${path} security`);
+      assert.equal(Boolean(op.responses["401"]), api, `${method} ${path} 401`);
+    }
+  }
+  await app.close();
+});
