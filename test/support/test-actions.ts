@@ -1,4 +1,4 @@
-import { catalog, defineAction } from "../../src/actions/define.ts";
+import { catalog, defineAction, type ActionDefinition } from "../../src/actions/define.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 
@@ -21,7 +21,7 @@ async function exists(url: string, key: string): Promise<boolean> {
 }
 
 /** One side effect on the counting service, written as a real action is: read, change, re-read. */
-export const effect = defineAction<EffectParams, TestCaps>("test.effect", {
+const effectImpl: Omit<ActionDefinition<EffectParams, TestCaps>, "type"> = {
   async plan(p, ctx) {
     if (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey)) return { kind: "already-done" };
     if (p.waitPolls) {
@@ -51,9 +51,16 @@ export const effect = defineAction<EffectParams, TestCaps>("test.effect", {
       ? { kind: "verified" }
       : { kind: "not-verified", observed: "effect missing" };
   },
-});
+};
+
+export const effect = defineAction<EffectParams, TestCaps>("test.effect", effectImpl);
 
 export const testCatalog = catalog<TestCaps>(effect as never);
+
+/** Stands in for every action type a plan names, so planner output runs end to end in engine-level tests. */
+export function effectCatalog(types: Iterable<string>) {
+  return catalog<TestCaps>(...[...types].map((t) => defineAction<EffectParams, TestCaps>(t, effectImpl) as never));
+}
 
 /** A random DAG of `n` effect steps: each step depends on up to two earlier ones. */
 export function randomPlan(n: number, tenant: string, rand: () => number = Math.random): Plan {

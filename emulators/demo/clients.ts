@@ -1,0 +1,41 @@
+import type { ClientConfigInput } from "../../src/domain/client.ts";
+
+/** The demo MSP's clients. Their systems are served by the emulators, never by real vendors. */
+export const demoClients: ClientConfigInput[] = [
+  {
+    id: "acme",
+    displayName: "Acme Corp",
+    domains: ["acmecorp.com"],
+    timeZone: "America/New_York",
+    usageLocation: "US",
+    usernameFormat: { pattern: "{first}.{last}", collision: "numeric-suffix" },
+    licensesByRole: { staff: ["SPB"], frontline: ["SPE_F1"] },
+    groupsByDepartment: { Marketing: ["Marketing", "All-Staff"], Sales: ["Sales", "All-Staff"] },
+    approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 72 },
+    systems: { identity: "entra", mail: "exchange-online", psa: "halopsa", rmm: "ninjaone", docs: "hudu" },
+    credentials: { graph: "acme/graph-app", halopsa: "acme/halopsa" },
+    variables: { companyPhone: "+1 555 0100", signatureTagline: "Acme Corp: we make everything" },
+  },
+  {
+    id: "globex",
+    displayName: "Globex GmbH",
+    domains: ["globex.de"],
+    timeZone: "Europe/Berlin",
+    usageLocation: "DE",
+    usernameFormat: { pattern: "{f}{last}", collision: "middle-initial" },
+    transliteration: { umlauts: "expand" },
+    licensesByRole: { staff: ["O365_BUSINESS_PREMIUM"] },
+    groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
+    approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
+    systems: { identity: "entra", mail: "exchange-online", psa: "autotask", docs: "itglue" },
+  },
+  {
+    id: "initech",
+    displayName: "Initech LLC",
+    domains: ["initech.com", "initech.local"],
+    timeZone: "America/Chicago",
+    usageLocation: "US",
+    usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
+    systems: { identity: "ad", psa: "connectwise", rmm: "datto-rmm" },
+  },
+];

@@ -1,0 +1,37 @@
+// `npm start`: Lifecycle on its embedded store with a demo MSP, so a newcomer sees it work in a minute.
+import { parseClientConfig } from "../../src/domain/client.ts";
+import { startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
+import { connect } from "../../src/cli/runtime.ts";
+import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
+import { demoClients } from "./clients.ts";
+
+const env = process.env;
+const { url, stop } = await startLifecycle(
+  {
+    env,
+    actor: "demo",
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    setExitCode: () => undefined,
+    connect: (o) => connect(env, o),
+  },
+  {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? "127.0.0.1",
+    async seed(store) {
+      if ((await listClients(store)).length) return;
+      for (const input of demoClients) {
+        const parsed = parseClientConfig(input);
+        if (!parsed.ok) throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
+        await upsertClient(store, parsed.value);
+      }
+    },
+  },
+);
+process.stderr.write(
+  `Lifecycle demo is listening on ${url}\n` +
+    `Try, in another terminal:\n` +
+    `  npx lifecycle clients list\n` +
+    `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --now --dry-run\n`,
+);
+untilSignal(stop);

@@ -1,0 +1,34 @@
+import type { ClientConfig } from "../domain/client.ts";
+import type { FieldError } from "../domain/result.ts";
+import type { RunEvent } from "../engine/events.ts";
+import type { RunDetail, RunRow } from "../engine/read.ts";
+import type { Submission } from "../requests/submit.ts";
+
+/** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
+export interface LifecycleApi {
+  listClients(): Promise<ClientConfig[]>;
+  getClient(id: string): Promise<ClientConfig>;
+  submit(kind: "onboard" | "offboard", body: Record<string, unknown>, dryRun: boolean): Promise<Submission>;
+  listRuns(filter: { clientId?: string | undefined; status?: string | undefined; limit?: number | undefined }): Promise<RunRow[]>;
+  getRun(id: string): Promise<RunDetail>;
+  cancel(id: string, actor: string, reason?: string): Promise<RunDetail>;
+  retry(id: string, actor: string): Promise<RunDetail>;
+  approve(id: string, actor: string, planHash?: string, note?: string): Promise<RunDetail>;
+  reject(id: string, actor: string, note?: string): Promise<RunDetail>;
+  /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
+  follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** An error the CLI shows as it is and exits with a code for its kind. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const exitCodes = { ok: 0, runFailed: 1, invalid: 2, notFound: 3, conflict: 4, unavailable: 5, internal: 70 } as const;

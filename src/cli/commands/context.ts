@@ -1,0 +1,11 @@
+import type { LifecycleApi } from "../api.ts";
+
+/** What commands need from their surroundings; passed in, so tests can run them in-process. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  actor: string;
+  out(text: string): void;
+  err(text: string): void;
+  setExitCode(code: number): void;
+  connect(opts: { worker: boolean }): Promise<LifecycleApi>;
+}

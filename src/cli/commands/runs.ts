@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { runStatuses } from "../../domain/run-status.ts";
+import { renderRun, renderRuns, runJson } from "../render.ts";
+import type { CliContext } from "./context.ts";
+import { waitForRun } from "./requests.ts";
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError("must be a whole number from 1 to 500");
+  return n;
+}
+
+export function runsCommand(ctx: CliContext): Command {
+  const runs = new Command("runs").description("list, show, cancel and retry runs");
+  runs
+    .command("list")
+    .option("--client <id>")
+    .addOption(new Option("--status <status>").choices([...runStatuses]))
+    .option("--limit <n>", "at most this many (1-500)", positiveInt, 50)
+    .option("--json")
+    .action(async (o: { client?: string; status?: string; limit: number; json?: boolean }) => {
+      const api = await ctx.connect({ worker: false });
+      try {
+        const list = await api.listRuns({ clientId: o.client, status: o.status, limit: o.limit });
+        ctx.out(o.json ? JSON.stringify(list, null, 2) : renderRuns(list));
+      } finally {
+        await api.close();
+      }
+    });
+  runs
+    .command("show <runId>")
+    .option("--json")
+    .option("--wait", "follow the run live until it finishes")
+    .action(async (runId: string, o: { json?: boolean; wait?: boolean }) => {
+      const api = await ctx.connect({ worker: Boolean(o.wait) });
+      try {
+        if (o.wait) await waitForRun(ctx, api, runId, Boolean(o.json));
+        const run = await api.getRun(runId);
+        ctx.out(o.json ? JSON.stringify({ ...runJson(run), events: run.events }, null, 2) : renderRun(run));
+      } finally {
+        await api.close();
+      }
+    });
+  runs
+    .command("cancel <runId>")
+    .option("--reason <text>")
+    .option("--json")
+    .action(async (runId: string, o: { reason?: string; json?: boolean }) => {
+      const api = await ctx.connect({ worker: false });
+      try {
+        const run = await api.cancel(runId, ctx.actor, o.reason);
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `run ${runId} is ${run.status}`);
+      } finally {
+        await api.close();
+      }
+    });
+  runs
+    .command("retry <runId>")
+    .description("re-run the failed steps (and the steps they blocked); succeeded steps never run again")
+    .option("--wait")
+    .option("--json")
+    .action(async (runId: string, o: { wait?: boolean; json?: boolean }) => {
+      const api = await ctx.connect({ worker: Boolean(o.wait) });
+      try {
+        let run = await api.retry(runId, ctx.actor);
+        if (o.wait) {
+          await waitForRun(ctx, api, runId, Boolean(o.json));
+          run = await api.getRun(runId);
+        }
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : renderRun(run));
+      } finally {
+        await api.close();
+      }
+    });
+  return runs;
+}
+
+export function approvalCommands(ctx: CliContext): Command[] {
+  const approve = new Command("approve")
+    .argument("<runId>")
+    .description("approve a run awaiting approval (the plan it shows now)")
+    .option("--plan-hash <hash>", "approve only if the plan is still this one")
+    .option("--note <text>")
+    .option("--json")
+    .action(async (runId: string, o: { planHash?: string; note?: string; json?: boolean }) => {
+      const api = await ctx.connect({ worker: false });
+      try {
+        const run = await api.approve(runId, ctx.actor, o.planHash, o.note);
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `approved run ${runId} (plan ${run.planHash.slice(0, 12)}); it is ${run.status}`);
+      } finally {
+        await api.close();
+      }
+    });
+  const reject = new Command("reject")
+    .argument("<runId>")
+    .option("--note <text>")
+    .option("--json")
+    .action(async (runId: string, o: { note?: string; json?: boolean }) => {
+      const api = await ctx.connect({ worker: false });
+      try {
+        const run = await api.reject(runId, ctx.actor, o.note);
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `rejected run ${runId}`);
+      } finally {
+        await api.close();
+      }
+    });
+  return [approve, reject];
+}

@@ -1,0 +1,60 @@
+import { LifecycleError, type ErrorKind } from "../domain/errors.ts";
+import { followRun } from "../engine/follow.ts";
+import { getRun, listRuns } from "../engine/read.ts";
+import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
+import { submitRequest } from "../requests/submit.ts";
+import { getClient, listClients } from "../store/clients-repo.ts";
+import type { Store } from "../store/sql.ts";
+import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
+
+const codeFor: Partial<Record<ErrorKind, number>> = { invalid: exitCodes.invalid, "not-found": exitCodes.notFound, conflict: exitCodes.conflict };
+
+async function mapped<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof LifecycleError) throw new CliError(err.message, codeFor[err.failure.kind] ?? exitCodes.internal);
+    throw err;
+  }
+}
+
+/** The CLI working on a store it opened itself. */
+export function directApi(store: Store, opts: { beforeClose?: () => Promise<void>; afterClose?: () => void } = {}): LifecycleApi {
+  return {
+    listClients: () => listClients(store),
+    async getClient(id) {
+      const c = await getClient(store, id);
+      if (!c) throw new CliError(`unknown client "${id}"`, exitCodes.notFound);
+      return c;
+    },
+    async submit(kind, body, dryRun) {
+      const res = await submitRequest(store, kind, body, { actor: String(body.requester ?? "cli"), dryRun });
+      if (!res.ok) throw new CliError(`the ${kind === "onboard" ? "onboarding" : "offboarding"} request is not valid`, exitCodes.invalid, res.errors);
+      return res.value;
+    },
+    listRuns: (filter) => listRuns(store, filter),
+    getRun: (id) => mapped(getRun(store, id)),
+    cancel: async (id, actor, reason) => {
+      await mapped(cancelRun(store, id, actor, reason));
+      return getRun(store, id);
+    },
+    retry: async (id, actor) => {
+      await mapped(retryFailed(store, id, actor));
+      return getRun(store, id);
+    },
+    approve: async (id, actor, planHash, note) => {
+      await mapped(signalRun(store, id, { kind: "approve", actor, planHash, note }));
+      return getRun(store, id);
+    },
+    reject: async (id, actor, note) => {
+      await mapped(signalRun(store, id, { kind: "reject", actor, note }));
+      return getRun(store, id);
+    },
+    follow: (id, onEvent) => followRun(store, id, onEvent),
+    close: async () => {
+      await opts.beforeClose?.();
+      await store.close();
+      opts.afterClose?.();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { FieldError } from "../domain/result.ts";
+import type { RunEvent } from "../engine/events.ts";
+import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
+
+const dateKeys = new Set(["at", "startAt", "createdAt", "finishedAt", "startedAt", "runAt"]);
+
+/** JSON carries instants as strings; the CLI's types say Date, so they are revived on the way in. */
+function revive(_key: string, value: unknown): unknown {
+  return typeof value === "string" && dateKeys.has(_key) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : value;
+}
+
+const exitForStatus = (status: number): number =>
+  status === 400 ? exitCodes.invalid : status === 404 ? exitCodes.notFound : status === 409 ? exitCodes.conflict : status === 401 || status === 403 ? exitCodes.invalid : exitCodes.internal;
+
+/** The CLI talking to a Lifecycle server (LIFECYCLE_URL), with LIFECYCLE_API_TOKEN when it needs one. */
+export function httpApi(baseUrl: string, token?: string): LifecycleApi {
+  const base = baseUrl.replace(/\/+$/, "");
+  const headers = (json: boolean): Record<string, string> => ({
+    ...(json ? { "content-type": "application/json" } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new CliError(`cannot reach Lifecycle at ${base}: ${(err as Error).message}`, exitCodes.unavailable);
+    }
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
+    if (!res.ok) {
+      const e = (parsed as { error?: { message?: string; fields?: FieldError[] } } | undefined)?.error;
+      throw new CliError(e?.message ?? `${method} ${path} answered ${res.status}`, exitForStatus(res.status), e?.fields ?? []);
+    }
+    return parsed as T;
+  }
+  const id = (runId: string) => encodeURIComponent(runId);
+  return {
+    listClients: () => call("GET", "/api/clients"),
+    getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
+    submit: (kind, body, dryRun) => call("POST", `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`, body),
+    listRuns: (f) => {
+      const q = new URLSearchParams();
+      if (f.clientId) q.set("client", f.clientId);
+      if (f.status) q.set("status", f.status);
+      if (f.limit) q.set("limit", String(f.limit));
+      return call("GET", `/api/runs?${q.toString()}`);
+    },
+    getRun: (runId) => call("GET", `/api/runs/${id(runId)}`),
+    cancel: (runId, actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { actor, reason }),
+    retry: (runId, actor) => call("POST", `/api/runs/${id(runId)}/retry`, { actor }),
+    approve: (runId, actor, planHash, note) => call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
+    reject: (runId, actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { actor, note }),
+    async follow(runId, onEvent) {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, { headers: headers(false), signal: abort.signal });
+      if (!res.ok || !res.body) throw new CliError(`cannot follow run ${runId}: ${res.status}`, exitForStatus(res.status));
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      const pump = (async () => {
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let cut: number;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const frame = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+            if (data) onEvent(JSON.parse(data, revive) as RunEvent);
+          }
+        }
+      })().catch((err: unknown) => {
+        if (!abort.signal.aborted) throw err;
+      });
+      return async () => {
+        abort.abort();
+        await pump;
+      };
+    },
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,17 @@
+import type { CliContext } from "./commands/context.ts";
+import { runCli } from "./program.ts";
+import { connect } from "./runtime.ts";
+
+const ctx: CliContext = {
+  env: process.env,
+  actor: process.env.LIFECYCLE_ACTOR || process.env.USER || "cli",
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  setExitCode: () => undefined,
+  connect: (opts) => connect(process.env, opts),
+};
+
+const code = await runCli(process.argv.slice(2), ctx);
+// Long-running commands (start, worker) keep the process alive through their servers and timers.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -1,0 +1,96 @@
+import type { ClientConfig } from "../domain/client.ts";
+import type { Outcome } from "../domain/outcome.ts";
+import type { Plan } from "../domain/plan.ts";
+import type { RunEvent } from "../engine/events.ts";
+import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
+
+const time = (d: Date | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 23) : "");
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+}
+
+export function outcomeText(o: Outcome | null): string {
+  if (!o) return "";
+  switch (o.kind) {
+    case "succeeded":
+      return o.detail ?? "";
+    case "already-done":
+      return o.detail ?? "already done";
+    case "skipped":
+      return o.reason;
+    case "waiting":
+      return `waiting for ${o.for}`;
+    case "failed":
+      return `${o.error.kind}${o.error.code ? ` ${o.error.code}` : ""}: ${o.error.message}${o.error.requestId ? ` (request ${o.error.requestId})` : ""}`;
+  }
+}
+
+export function renderClients(clients: ClientConfig[]): string {
+  return table([["ID", "NAME", "DOMAINS", "TIME ZONE", "IDENTITY"], ...clients.map((c) => [c.id, c.displayName, c.domains.join(","), c.timeZone, c.systems.identity])]);
+}
+
+export function renderPlan(plan: Plan, hash: string): string {
+  const rows = [["STEP", "ACTION", "AFTER", "TITLE"], ...plan.actions.map((a) => [a.key, a.type, a.deps.join(",") || "-", `${a.title}${a.required ? "" : " (optional)"}`])];
+  return `${table(rows)}\nplan hash ${hash}`;
+}
+
+export function renderRuns(runs: RunRow[]): string {
+  return table([["RUN", "CLIENT", "KIND", "SUBJECT", "STATUS", "START", "CREATED"], ...runs.map((r) => [r.id, r.clientId, r.kind, r.subject, r.status, time(r.startAt), time(r.createdAt)])]);
+}
+
+export function renderRun(run: RunDetail): string {
+  const head = [
+    `run      ${run.id}`,
+    `client   ${run.clientId}   ${run.kind} ${run.subject}`,
+    `status   ${run.status}${run.cancelReason ? ` (${run.cancelReason})` : ""}`,
+    `start    ${time(run.startAt)}   requested by ${run.requester}${run.ticket ? `, ticket ${run.ticket}` : ""}`,
+    `plan     ${run.planHash}`,
+  ].join("\n");
+  const rows = [["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"], ...run.actions.map((a: ActionRow) => [a.key, a.state, String(a.attempts), time(a.startedAt), time(a.finishedAt), outcomeText(a.outcome)])];
+  return `${head}\n\n${table(rows)}`;
+}
+
+const marks: Record<string, string> = {
+  "action.succeeded": "✓",
+  "action.already-done": "=",
+  "action.skipped": "-",
+  "action.blocked": "-",
+  "action.cancelled": "-",
+  "action.failed": "✗",
+  "action.waiting": "…",
+  "action.retry-scheduled": "↻",
+  "action.started": "▶",
+  "action.applying": "▶",
+};
+
+export function renderEvent(e: RunEvent): string {
+  const mark = marks[e.type] ?? "•";
+  return `${time(e.at)}  ${mark} ${(e.actionKey ?? "run").padEnd(22)} ${e.message ?? e.type}${e.requestId ? `  [request ${e.requestId}]` : ""}`;
+}
+
+/** The machine-readable form of a run: what scripts and the PSA integration read. */
+export function runJson(run: RunDetail): Record<string, unknown> {
+  return {
+    runId: run.id,
+    client: run.clientId,
+    kind: run.kind,
+    subject: run.subject,
+    status: run.status,
+    planHash: run.planHash,
+    startAt: run.startAt,
+    finishedAt: run.finishedAt,
+    actions: run.actions.map((a) => ({
+      key: a.key,
+      type: a.type,
+      title: a.title,
+      required: a.required,
+      state: a.state,
+      attempts: a.attempts,
+      outcome: a.outcome,
+      startedAt: a.startedAt,
+      finishedAt: a.finishedAt,
+    })),
+  };
+}
