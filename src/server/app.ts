@@ -1,6 +1,6 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifySchema } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
@@ -69,7 +69,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         out.security = [{ bearerAuth: [] }];
         out.response = { ...(out.response ?? {}), [status]: { $ref: "ErrorResponse#", description: "LC_ERR_UNAUTHENTICATED" } };
       }
-      return { schema: out as FastifySchema, url };
+      return { schema: out, url };
     },
   });
 

@@ -204,6 +204,9 @@ export const errorSchemas = [
   },
 ] as const;
 
+/** What any route with a JSON body can answer before its handler runs. */
+export const bodyErrors: ErrorCode[] = ["LC_ERR_MALFORMED_REQUEST", "LC_ERR_UNSUPPORTED_MEDIA_TYPE", "LC_ERR_PAYLOAD_TOO_LARGE"];
+
 /** Response entries for a route's possible errors, all in the one envelope. */
 export function errorResponses(...codes: ErrorCode[]): Record<number, { description: string; $ref: string }> {
   const out: Record<number, { description: string; $ref: string }> = {};

@@ -2,6 +2,12 @@ import type { RunEvent } from "../engine/events.ts";
 
 export const keepAliveMs = 15_000;
 
+/**
+ * A client that reads slower than events arrive would make the server buffer without bound. Past this
+ * much unsent data the stream is ended; the client reconnects with Last-Event-ID and loses nothing.
+ */
+export const maxBufferedBytes = 1 << 20;
+
 /** One Server-Sent Events frame; the id lets a reconnecting EventSource resume with Last-Event-ID. */
 export function sseFrame(e: RunEvent): string {
   // A line break inside the event name would end the field early and corrupt the stream.

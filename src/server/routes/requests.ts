@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { submitRequest } from "../../requests/submit.ts";
 import type { Store } from "../../store/sql.ts";
-import { ApiError, errorResponses } from "../errors.ts";
+import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { formSchemas } from "../forms.ts";
 import { plan, runStatus } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
@@ -39,7 +39,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now 
           tags: ["requests"],
           querystring: submitQuery,
           body: formSchemas[kind],
-          response: { 200: dryRun, 201: submitted, ...errorResponses("LC_ERR_VALIDATION") },
+          response: { 200: dryRun, 201: submitted, ...errorResponses("LC_ERR_VALIDATION", ...bodyErrors) },
         },
       },
       async (request, reply) => {

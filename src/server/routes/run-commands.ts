@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getRun } from "../../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../../engine/runs.ts";
 import type { Store } from "../../store/sql.ts";
-import { errorResponses } from "../errors.ts";
+import { bodyErrors, errorResponses } from "../errors.ts";
 import { actor, runDetail, runParams } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
@@ -23,7 +23,7 @@ const rejectBody = z.strictObject({ actor, note });
 const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
 const retryBody = z.strictObject({ actor });
 
-const commandErrors = errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", "LC_ERR_FORBIDDEN");
+const commandErrors = errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", "LC_ERR_FORBIDDEN", ...bodyErrors);
 const newState = runDetail.describe("The run's state after the command.");
 
 /** Commands on one run; each answers with the run as it now stands, so a console needs no second call. */

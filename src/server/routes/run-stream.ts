@@ -4,7 +4,7 @@ import { getRun } from "../../engine/read.ts";
 import type { Store } from "../../store/sql.ts";
 import { errorResponses } from "../errors.ts";
 import { runParams } from "../schemas.ts";
-import { keepAliveMs, resumeAfter, sseFrame, sseKeepAlive } from "../sse.ts";
+import { keepAliveMs, maxBufferedBytes, resumeAfter, sseFrame, sseKeepAlive } from "../sse.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const streamQuery = z.strictObject({
@@ -27,7 +27,7 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
   // Open streams never end by themselves, and server.close() waits for every open connection.
   const open = new Set<() => void>();
   app.addHook("preClose", async () => {
-    // for (const end of [...open]) end();
+    for (const end of [...open]) end();
   });
 
   app.get(
@@ -61,7 +61,12 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
 
       let stop: (() => Promise<void>) | undefined;
       let ended = false;
-      const keepAlive = setInterval(() => res.write(sseKeepAlive), keepAliveMs);
+      const send = (frame: string) => {
+        if (ended) return;
+        res.write(frame);
+        if (res.writableLength > maxBufferedBytes) end();
+      };
+      const keepAlive = setInterval(() => send(sseKeepAlive), keepAliveMs);
       const end = () => {
         if (ended) return;
         ended = true;
@@ -74,7 +79,7 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
       res.on("close", end);
 
       try {
-        stop = await followRun(store, runId, (e) => res.write(sseFrame(e)), {
+        stop = await followRun(store, runId, (e) => send(sseFrame(e)), {
           afterId: after,
           onError: (err) => request.log.error({ err, runId }, "event stream could not read events"),
         });
