@@ -73,7 +73,9 @@ export function deriveRunStatus(run: RunFacts, actions: readonly ActionSummary[]
   const work = actions.filter((a) => a.type !== run.approvalGateType);
   const started = work.some((a) => a.attempts > 0 || finalActionStates.has(a.state));
   if (!started && run.startAt > now) return "scheduled";
-  if (open.some((a) => (a.state === "ready" || a.state === "retry" || a.state === "waiting") && a.runAt <= now))
-    return "running";
+  // run_at is stored rounded to the millisecond and `now` arrives truncated to it: a step made ready
+  // "now" can read up to 1 ms ahead, and must not make the run look like it is waiting.
+  const due = (a: ActionSummary) => a.runAt.getTime() <= now.getTime() + 1;
+  if (open.some((a) => (a.state === "ready" || a.state === "retry" || a.state === "waiting") && due(a))) return "running";
   return "waiting";
 }

@@ -39,10 +39,16 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   const report = opts.onError ?? ((err: unknown) => console.error(`[worker ${id}]`, err));
   let running = false;
   let wake: (() => void) | undefined;
+  // A poke that arrives while the loop is busy (claiming, or asking when work is due) must not be lost:
+  // it is remembered and the next sleep is skipped.
+  let poked = false;
   let unlisten: (() => Promise<void>) | undefined;
   let loopDone: Promise<void> | undefined;
 
-  const poke = () => wake?.();
+  const poke = () => {
+    poked = true;
+    wake?.();
+  };
 
   async function runOne(a: ClaimedAction): Promise<void> {
     const abort = new AbortController();
@@ -71,6 +77,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
 
   async function loop(): Promise<void> {
     while (running) {
+      poked = false;
       const free = slots - inFlight.size;
       let claimed: ClaimedAction[] = [];
       if (free > 0) {
@@ -102,6 +109,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
       // Due but not claimable means a tenant's slots are full: their release wakes us, this is the fallback.
       if (due) ms = due.getTime() <= Date.now() ? Math.min(ms, 100) : Math.min(ms, due.getTime() - Date.now() + 5);
     }
+    if (poked) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

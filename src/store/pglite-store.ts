@@ -5,7 +5,9 @@ import type { Sql, Store } from "./sql.ts";
 /** The embedded default: PostgreSQL compiled to WASM, persisted in a folder, one process at a time. */
 export async function openPgliteStore(dataDir: string | undefined): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined);
+  // PostgreSQL's default 128 MB of shared buffers is most of PGlite's footprint (357 MB resident against
+  // 222 MB at 16 MB, measured here); the embedded store's data is small and the OS caches its files anyway.
+  const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined, { postgresqlconf: ["shared_buffers=16MB"] });
   return {
     kind: "pglite",
     async query<T>(text: string, params?: readonly unknown[]) {

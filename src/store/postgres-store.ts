@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Sql, Store } from "./sql.ts";
 
@@ -9,6 +10,18 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+// Named statements are parsed and planned once per connection instead of on every call: the engine runs
+// the same dozen statements for every step, and planning was most of their cost.
+const names = new Map<string, string>();
+function prepared(text: string, params?: readonly unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (!name) {
+    name = `lc_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: params ? [...params] : [] };
+}
+
 export async function openPostgresStore(connectionString: string, poolSize = 10): Promise<Store> {
   const pool = new pg.Pool({ connectionString, max: poolSize, types });
   // An idle client that dies with the server must not crash the process; the next query reconnects.
@@ -18,7 +31,7 @@ export async function openPostgresStore(connectionString: string, poolSize = 10)
   return {
     kind: "postgres",
     async query<T>(text: string, params?: readonly unknown[]) {
-      const res = await pool.query(text, params ? [...params] : undefined);
+      const res = await pool.query(prepared(text, params));
       return res.rows as T[];
     },
     async tx<T>(fn: (sql: Sql) => Promise<T>) {
@@ -27,7 +40,7 @@ export async function openPostgresStore(connectionString: string, poolSize = 10)
         await client.query("begin");
         const result = await fn({
           async query<R>(text: string, params?: readonly unknown[]) {
-            const res = await client.query(text, params ? [...params] : undefined);
+            const res = await client.query(prepared(text, params));
             return res.rows as R[];
           },
         });

@@ -59,7 +59,7 @@ describe("crash: kill -9 at random moments", () => {
     // the same folder, and so on; after a dozen kills, let the last one finish.
     let kills = 0;
     for (let round = 0; ; round++) {
-      const w = await spawnWorker(`w${round}`, { LIFECYCLE_DATA_DIR: dir, SERVICE_URL: service.url, LEASE_MS: "800", EXIT_WHEN_DONE: "1" });
+      const w = await spawnWorker(`w${round}`, { LIFECYCLE_DATA_DIR: dir, SERVICE_URL: service.url, LEASE_MS: "2000", EXIT_WHEN_DONE: "1" });
       if (kills >= 12) {
         assert.equal(await w.exited, 0);
         break;
@@ -92,7 +92,7 @@ describe("crash: kill -9 at random moments", () => {
     const service = await startCountingService({ applyMs: 3 });
     cleanups.push(() => service.close());
     const keys = await seedRuns(store);
-    const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "800" };
+    const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "2000" };
     const workers: WorkerProcess[] = await Promise.all([0, 1, 2].map((i) => spawnWorker(`w${i}`, env)));
     cleanups.push(async () => {
       await Promise.all(workers.map(stopGracefully));

@@ -30,7 +30,7 @@ test("three worker processes never exceed a tenant limit of 2, and a killed work
   for (const tenant of tenants) await setTenantLimit(store, tenant, "test", { concurrency: 2, ratePerSecond: 1000 });
   // Workers start first: a process still starting up can stall past its lease, and a lease that ran out
   // frees its slot by design (its holder is presumed dead).
-  const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "2000" };
+  const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "5000" };
   const workers: WorkerProcess[] = await Promise.all(["w0", "w1", "w2"].map((id) => spawnWorker(id, env)));
   cleanups.push(async () => {
     await Promise.all(workers.map(stopGracefully));

@@ -1,0 +1,45 @@
+// `npm run bench`: the speed and memory figures, as a table and as bench/results.json (stable names).
+import { writeFileSync } from "node:fs";
+import { openStore } from "../src/store/open.ts";
+import { engineOverhead, throughput, withPostgresDatabase } from "./engine.ts";
+import { startMemory } from "./memory.ts";
+
+const results: Record<string, number | string> = {};
+const rows: [string, string, string][] = [];
+const record = (name: string, value: number, unit: string, target = "") => {
+  results[name] = Math.round(value * 100) / 100;
+  rows.push([name, `${value.toFixed(2)} ${unit}`, target]);
+};
+
+{
+  const store = await openStore({});
+  const o = await engineOverhead(store);
+  await store.close();
+  record("engine.overheadMs.pglite.p50", o.p50, "ms", "< 2 ms");
+  record("engine.overheadMs.pglite.p95", o.p95, "ms");
+}
+const pgDone = await withPostgresDatabase(async (url) => {
+  const store = await openStore({ databaseUrl: url });
+  const o = await engineOverhead(store);
+  await store.close();
+  record("engine.overheadMs.postgres.p50", o.p50, "ms", "< 2 ms");
+  record("engine.overheadMs.postgres.p95", o.p95, "ms");
+  for (const n of [1, 2]) {
+    const t = await throughput(url, n);
+    record(`engine.stepsPerSecond.postgres.${n}worker${n > 1 ? "s" : ""}`, t.stepsPerSecond, "steps/s");
+  }
+  return true;
+});
+if (!pgDone) results["postgres"] = "skipped: no PostgreSQL at LIFECYCLE_TEST_PG_URL or 127.0.0.1:5432";
+
+const mem = await startMemory();
+record("start.rssMb.idle", mem.idleMb, "MB", "< 300 MB");
+record("start.rssMb.with1000WaitingRuns", mem.with1000WaitingMb, "MB");
+record("start.firstStartMs", mem.firstStartMs, "ms");
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`${"benchmark".padEnd(width)}  ${"result".padStart(16)}  target`);
+for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}`);
+if (!pgDone) console.log(results["postgres"]);
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+console.log("wrote bench/results.json");

@@ -1,0 +1,12 @@
+// A worker process running no-op steps, for the throughput benchmark.
+import { createWorker } from "../../src/engine/worker.ts";
+import { openStore } from "../../src/store/open.ts";
+import { noopCatalog } from "./noop.ts";
+
+const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+const worker = createWorker({ store, catalog: noopCatalog, capabilities: () => ({}), slots: 8, tuning: { idleMs: 50 } });
+await worker.start();
+process.send?.("ready");
+process.on("SIGTERM", () => {
+  void worker.stop().then(() => store.close()).then(() => process.exit(0));
+});

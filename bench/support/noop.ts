@@ -1,0 +1,33 @@
+import { catalog, defineAction } from "../../src/actions/define.ts";
+import type { Plan } from "../../src/domain/plan.ts";
+
+/** A step that talks to nothing: what remains of its time is the engine's own overhead. */
+export const noop = defineAction<Record<string, never>, Record<string, never>>("bench.noop", {
+  plan: async () => ({ kind: "will-change", summary: "nothing" }),
+  apply: async () => ({ kind: "done" }),
+  verify: async () => ({ kind: "verified" }),
+});
+
+export const noopCatalog = catalog<Record<string, never>>(noop as never);
+
+export function chainPlan(n: number, tenant: string): Plan {
+  return {
+    actions: Array.from({ length: n }, (_, i) => ({
+      key: `s${i}`, type: "bench.noop", title: `s${i}`, params: {}, deps: i ? [`s${i - 1}`] : [], required: true, tenant, api: "bench",
+    })),
+  };
+}
+
+export function fanPlan(n: number, tenant: string): Plan {
+  return {
+    actions: Array.from({ length: n }, (_, i) => ({
+      key: `s${i}`, type: "bench.noop", title: `s${i}`, params: {}, deps: [], required: true, tenant, api: "bench",
+    })),
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
