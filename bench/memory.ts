@@ -25,14 +25,30 @@ async function waitHealthy(url: string): Promise<void> {
 }
 
 /** Resident memory of `lifecycle start` on the embedded store: idle, then holding 1,000 scheduled runs. */
-export async function startMemory(): Promise<{ idleMb: number; with1000WaitingMb: number; firstStartMs: number }> {
+export async function startMemory(): Promise<{
+  idleMb: number;
+  with1000WaitingMb: number;
+  firstStartMs: number;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "lc-bench-mem-"));
   const env = { ...process.env, LIFECYCLE_DATA_DIR: dir, DATABASE_URL: "" };
   try {
     const clientFile = join(dir, "client.json");
-    writeFileSync(clientFile, JSON.stringify({ id: "bench", displayName: "Bench", domains: ["bench.example.com"], timeZone: "UTC", usageLocation: "US" }));
+    writeFileSync(
+      clientFile,
+      JSON.stringify({
+        id: "bench",
+        displayName: "Bench",
+        domains: ["bench.example.com"],
+        timeZone: "UTC",
+        usageLocation: "US",
+      }),
+    );
     const t0 = performance.now();
-    const imported = spawnSync(process.execPath, [bin, "clients", "import", clientFile], { env, encoding: "utf8" });
+    const imported = spawnSync(process.execPath, [bin, "clients", "import", clientFile], {
+      env,
+      encoding: "utf8",
+    });
     if (imported.status !== 0) throw new Error(imported.stderr);
     const firstStartMs = performance.now() - t0;
     const port = 40000 + Math.floor(Math.random() * 20000);
@@ -46,7 +62,13 @@ export async function startMemory(): Promise<{ idleMb: number; with1000WaitingMb
         const res = await fetch(`${url}/api/requests/onboard`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ client: "bench", firstName: "User", lastName: `Number${i}`, start: "2035-01-01T09:00", requester: "bench" }),
+          body: JSON.stringify({
+            client: "bench",
+            firstName: "User",
+            lastName: `Number${i}`,
+            start: "2035-01-01T09:00",
+            requester: "bench",
+          }),
         });
         if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
       }

@@ -39,7 +39,11 @@ record("start.firstStartMs", mem.firstStartMs, "ms");
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`${"benchmark".padEnd(width)}  ${"result".padStart(16)}  target`);
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}`);
+for (const [name, value, target] of rows)
+  console.log(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}`);
 if (!pgDone) console.log(results["postgres"]);
-writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+writeFileSync(
+  new URL("./results.json", import.meta.url),
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+);
 console.log("wrote bench/results.json");

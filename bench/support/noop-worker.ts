@@ -4,9 +4,18 @@ import { openStore } from "../../src/store/open.ts";
 import { noopCatalog } from "./noop.ts";
 
 const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
-const worker = createWorker({ store, catalog: noopCatalog, capabilities: () => ({}), slots: 8, tuning: { idleMs: 50 } });
+const worker = createWorker({
+  store,
+  catalog: noopCatalog,
+  capabilities: () => ({}),
+  slots: 8,
+  tuning: { idleMs: 50 },
+});
 await worker.start();
 process.send?.("ready");
 process.on("SIGTERM", () => {
-  void worker.stop().then(() => store.close()).then(() => process.exit(0));
+  void worker
+    .stop()
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

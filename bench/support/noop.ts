@@ -13,7 +13,14 @@ export const noopCatalog = catalog<Record<string, never>>(noop as never);
 export function chainPlan(n: number, tenant: string): Plan {
   return {
     actions: Array.from({ length: n }, (_, i) => ({
-      key: `s${i}`, type: "bench.noop", title: `s${i}`, params: {}, deps: i ? [`s${i - 1}`] : [], required: true, tenant, api: "bench",
+      key: `s${i}`,
+      type: "bench.noop",
+      title: `s${i}`,
+      params: {},
+      deps: i ? [`s${i - 1}`] : [],
+      required: true,
+      tenant,
+      api: "bench",
     })),
   };
 }
@@ -21,7 +28,14 @@ export function chainPlan(n: number, tenant: string): Plan {
 export function fanPlan(n: number, tenant: string): Plan {
   return {
     actions: Array.from({ length: n }, (_, i) => ({
-      key: `s${i}`, type: "bench.noop", title: `s${i}`, params: {}, deps: [], required: true, tenant, api: "bench",
+      key: `s${i}`,
+      type: "bench.noop",
+      title: `s${i}`,
+      params: {},
+      deps: [],
+      required: true,
+      tenant,
+      api: "bench",
     })),
   };
 }

@@ -22,7 +22,8 @@ const { url, stop } = await startLifecycle(
       if ((await listClients(store)).length) return;
       for (const input of demoClients) {
         const parsed = parseClientConfig(input);
-        if (!parsed.ok) throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
+        if (!parsed.ok)
+          throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
         await upsertClient(store, parsed.value);
       }
     },

@@ -9,7 +9,11 @@ export interface LifecycleApi {
   listClients(): Promise<ClientConfig[]>;
   getClient(id: string): Promise<ClientConfig>;
   submit(kind: "onboard" | "offboard", body: Record<string, unknown>, dryRun: boolean): Promise<Submission>;
-  listRuns(filter: { clientId?: string | undefined; status?: string | undefined; limit?: number | undefined }): Promise<RunRow[]>;
+  listRuns(filter: {
+    clientId?: string | undefined;
+    status?: string | undefined;
+    limit?: number | undefined;
+  }): Promise<RunRow[]>;
   getRun(id: string): Promise<RunDetail>;
   cancel(id: string, actor: string, reason?: string): Promise<RunDetail>;
   retry(id: string, actor: string): Promise<RunDetail>;
@@ -31,4 +35,12 @@ export class CliError extends Error {
   }
 }
 
-export const exitCodes = { ok: 0, runFailed: 1, invalid: 2, notFound: 3, conflict: 4, unavailable: 5, internal: 70 } as const;
+export const exitCodes = {
+  ok: 0,
+  runFailed: 1,
+  invalid: 2,
+  notFound: 3,
+  conflict: 4,
+  unavailable: 5,
+  internal: 70,
+} as const;

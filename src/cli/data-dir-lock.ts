@@ -40,7 +40,10 @@ export function lockDataDir(dataDir: string): () => void {
 /** Where a running embedded server says it listens, so a CLI in another terminal talks to it. */
 export function readServerFile(dataDir: string): { url: string; pid: number } | undefined {
   try {
-    const info = JSON.parse(readFileSync(join(dataDir, "server.json"), "utf8")) as { url: string; pid: number };
+    const info = JSON.parse(readFileSync(join(dataDir, "server.json"), "utf8")) as {
+      url: string;
+      pid: number;
+    };
     return alive(info.pid) ? info : undefined;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;

@@ -7,19 +7,27 @@ import { getClient, listClients } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
-const codeFor: Partial<Record<ErrorKind, number>> = { invalid: exitCodes.invalid, "not-found": exitCodes.notFound, conflict: exitCodes.conflict };
+const codeFor: Partial<Record<ErrorKind, number>> = {
+  invalid: exitCodes.invalid,
+  "not-found": exitCodes.notFound,
+  conflict: exitCodes.conflict,
+};
 
 async function mapped<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof LifecycleError) throw new CliError(err.message, codeFor[err.failure.kind] ?? exitCodes.internal);
+    if (err instanceof LifecycleError)
+      throw new CliError(err.message, codeFor[err.failure.kind] ?? exitCodes.internal);
     throw err;
   }
 }
 
 /** The CLI working on a store it opened itself. */
-export function directApi(store: Store, opts: { beforeClose?: () => Promise<void>; afterClose?: () => void } = {}): LifecycleApi {
+export function directApi(
+  store: Store,
+  opts: { beforeClose?: () => Promise<void>; afterClose?: () => void } = {},
+): LifecycleApi {
   return {
     listClients: () => listClients(store),
     async getClient(id) {
@@ -29,7 +37,12 @@ export function directApi(store: Store, opts: { beforeClose?: () => Promise<void
     },
     async submit(kind, body, dryRun) {
       const res = await submitRequest(store, kind, body, { actor: String(body.requester ?? "cli"), dryRun });
-      if (!res.ok) throw new CliError(`the ${kind === "onboard" ? "onboarding" : "offboarding"} request is not valid`, exitCodes.invalid, res.errors);
+      if (!res.ok)
+        throw new CliError(
+          `the ${kind === "onboard" ? "onboarding" : "offboarding"} request is not valid`,
+          exitCodes.invalid,
+          res.errors,
+        );
       return res.value;
     },
     listRuns: (filter) => listRuns(store, filter),

@@ -6,11 +6,21 @@ const dateKeys = new Set(["at", "startAt", "createdAt", "finishedAt", "startedAt
 
 /** JSON carries instants as strings; the CLI's types say Date, so they are revived on the way in. */
 function revive(_key: string, value: unknown): unknown {
-  return typeof value === "string" && dateKeys.has(_key) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : value;
+  return typeof value === "string" && dateKeys.has(_key) && /^\d{4}-\d{2}-\d{2}T/.test(value)
+    ? new Date(value)
+    : value;
 }
 
 const exitForStatus = (status: number): number =>
-  status === 400 ? exitCodes.invalid : status === 404 ? exitCodes.notFound : status === 409 ? exitCodes.conflict : status === 401 || status === 403 ? exitCodes.invalid : exitCodes.internal;
+  status === 400
+    ? exitCodes.invalid
+    : status === 404
+      ? exitCodes.notFound
+      : status === 409
+        ? exitCodes.conflict
+        : status === 401 || status === 403
+          ? exitCodes.invalid
+          : exitCodes.internal;
 
 /** The CLI talking to a Lifecycle server (LIFECYCLE_URL), with LIFECYCLE_API_TOKEN when it needs one. */
 export function httpApi(baseUrl: string, token?: string): LifecycleApi {
@@ -22,15 +32,26 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: headers(body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (err) {
-      throw new CliError(`cannot reach Lifecycle at ${base}: ${(err as Error).message}`, exitCodes.unavailable);
+      throw new CliError(
+        `cannot reach Lifecycle at ${base}: ${(err as Error).message}`,
+        exitCodes.unavailable,
+      );
     }
     const text = await res.text();
     const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
     if (!res.ok) {
       const e = (parsed as { error?: { message?: string; fields?: FieldError[] } } | undefined)?.error;
-      throw new CliError(e?.message ?? `${method} ${path} answered ${res.status}`, exitForStatus(res.status), e?.fields ?? []);
+      throw new CliError(
+        e?.message ?? `${method} ${path} answered ${res.status}`,
+        exitForStatus(res.status),
+        e?.fields ?? [],
+      );
     }
     return parsed as T;
   }
@@ -38,7 +59,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   return {
     listClients: () => call("GET", "/api/clients"),
     getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
-    submit: (kind, body, dryRun) => call("POST", `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`, body),
+    submit: (kind, body, dryRun) =>
+      call("POST", `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`, body),
     listRuns: (f) => {
       const q = new URLSearchParams();
       if (f.clientId) q.set("client", f.clientId);
@@ -49,12 +71,17 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     getRun: (runId) => call("GET", `/api/runs/${id(runId)}`),
     cancel: (runId, actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { actor, reason }),
     retry: (runId, actor) => call("POST", `/api/runs/${id(runId)}/retry`, { actor }),
-    approve: (runId, actor, planHash, note) => call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
+    approve: (runId, actor, planHash, note) =>
+      call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
     reject: (runId, actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { actor, note }),
     async follow(runId, onEvent) {
       const abort = new AbortController();
-      const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, { headers: headers(false), signal: abort.signal });
-      if (!res.ok || !res.body) throw new CliError(`cannot follow run ${runId}: ${res.status}`, exitForStatus(res.status));
+      const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, {
+        headers: headers(false),
+        signal: abort.signal,
+      });
+      if (!res.ok || !res.body)
+        throw new CliError(`cannot follow run ${runId}: ${res.status}`, exitForStatus(res.status));
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       const pump = (async () => {
         let buffer = "";
@@ -66,7 +93,11 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
           while ((cut = buffer.indexOf("\n\n")) >= 0) {
             const frame = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
-            const data = frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+            const data = frame
+              .split("\n")
+              .filter((l) => l.startsWith("data:"))
+              .map((l) => l.slice(5).trimStart())
+              .join("\n");
             if (data) onEvent(JSON.parse(data, revive) as RunEvent);
           }
         }

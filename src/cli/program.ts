@@ -10,12 +10,21 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command("lifecycle").description(
     "User lifecycle automation for MSPs: onboarding and offboarding that finish truthfully",
   );
-  for (const cmd of [...serveCommands(ctx), clientsCommand(ctx), onboardCommand(ctx), offboardCommand(ctx), runsCommand(ctx), ...approvalCommands(ctx)]) {
+  for (const cmd of [
+    ...serveCommands(ctx),
+    clientsCommand(ctx),
+    onboardCommand(ctx),
+    offboardCommand(ctx),
+    runsCommand(ctx),
+    ...approvalCommands(ctx),
+  ]) {
     program.addCommand(cmd);
   }
   // Errors must come back to runCli as exceptions at every depth, never as process.exit() from commander.
   const tame = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
     cmd.commands.forEach(tame);
   };
   tame(program);

@@ -4,11 +4,19 @@ import type { Plan } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
 
-const time = (d: Date | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 23) : "");
+const time = (d: Date | null | undefined) =>
+  d ? new Date(d).toISOString().replace("T", " ").slice(0, 23) : "";
 
 export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function outcomeText(o: Outcome | null): string {
@@ -28,16 +36,30 @@ export function outcomeText(o: Outcome | null): string {
 }
 
 export function renderClients(clients: ClientConfig[]): string {
-  return table([["ID", "NAME", "DOMAINS", "TIME ZONE", "IDENTITY"], ...clients.map((c) => [c.id, c.displayName, c.domains.join(","), c.timeZone, c.systems.identity])]);
+  return table([
+    ["ID", "NAME", "DOMAINS", "TIME ZONE", "IDENTITY"],
+    ...clients.map((c) => [c.id, c.displayName, c.domains.join(","), c.timeZone, c.systems.identity]),
+  ]);
 }
 
 export function renderPlan(plan: Plan, hash: string): string {
-  const rows = [["STEP", "ACTION", "AFTER", "TITLE"], ...plan.actions.map((a) => [a.key, a.type, a.deps.join(",") || "-", `${a.title}${a.required ? "" : " (optional)"}`])];
+  const rows = [
+    ["STEP", "ACTION", "AFTER", "TITLE"],
+    ...plan.actions.map((a) => [
+      a.key,
+      a.type,
+      a.deps.join(",") || "-",
+      `${a.title}${a.required ? "" : " (optional)"}`,
+    ]),
+  ];
   return `${table(rows)}\nplan hash ${hash}`;
 }
 
 export function renderRuns(runs: RunRow[]): string {
-  return table([["RUN", "CLIENT", "KIND", "SUBJECT", "STATUS", "START", "CREATED"], ...runs.map((r) => [r.id, r.clientId, r.kind, r.subject, r.status, time(r.startAt), time(r.createdAt)])]);
+  return table([
+    ["RUN", "CLIENT", "KIND", "SUBJECT", "STATUS", "START", "CREATED"],
+    ...runs.map((r) => [r.id, r.clientId, r.kind, r.subject, r.status, time(r.startAt), time(r.createdAt)]),
+  ]);
 }
 
 export function renderRun(run: RunDetail): string {
@@ -48,7 +70,17 @@ export function renderRun(run: RunDetail): string {
     `start    ${time(run.startAt)}   requested by ${run.requester}${run.ticket ? `, ticket ${run.ticket}` : ""}`,
     `plan     ${run.planHash}`,
   ].join("\n");
-  const rows = [["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"], ...run.actions.map((a: ActionRow) => [a.key, a.state, String(a.attempts), time(a.startedAt), time(a.finishedAt), outcomeText(a.outcome)])];
+  const rows = [
+    ["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"],
+    ...run.actions.map((a: ActionRow) => [
+      a.key,
+      a.state,
+      String(a.attempts),
+      time(a.startedAt),
+      time(a.finishedAt),
+      outcomeText(a.outcome),
+    ]),
+  ];
   return `${head}\n\n${table(rows)}`;
 }
 

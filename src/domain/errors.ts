@@ -37,7 +37,11 @@ export class LifecycleError extends Error {
   }
 }
 
-export function failure(kind: ErrorKind, message: string, extra: Omit<Failure, "kind" | "message"> = {}): Failure {
+export function failure(
+  kind: ErrorKind,
+  message: string,
+  extra: Omit<Failure, "kind" | "message"> = {},
+): Failure {
   return { kind, message, ...extra };
 }
 

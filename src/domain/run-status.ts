@@ -76,6 +76,7 @@ export function deriveRunStatus(run: RunFacts, actions: readonly ActionSummary[]
   // run_at is stored rounded to the millisecond and `now` arrives truncated to it: a step made ready
   // "now" can read up to 1 ms ahead, and must not make the run look like it is waiting.
   const due = (a: ActionSummary) => a.runAt.getTime() <= now.getTime() + 1;
-  if (open.some((a) => (a.state === "ready" || a.state === "retry" || a.state === "waiting") && due(a))) return "running";
+  if (open.some((a) => (a.state === "ready" || a.state === "retry" || a.state === "waiting") && due(a)))
+    return "running";
   return "waiting";
 }

@@ -23,7 +23,10 @@ export async function decideApproval(store: Store, a: ClaimedAction): Promise<Tr
     return {
       kind: "final",
       state: "skipped",
-      outcome: { kind: "skipped", reason: `rejected by ${reject.actor}${reject.note ? `: ${reject.note}` : ""}` },
+      outcome: {
+        kind: "skipped",
+        reason: `rejected by ${reject.actor}${reject.note ? `: ${reject.note}` : ""}`,
+      },
       cancelRun: `rejected by ${reject.actor}`,
     };
   }
@@ -42,10 +45,19 @@ export async function decideApproval(store: Store, a: ClaimedAction): Promise<Tr
       state: "failed",
       outcome: {
         kind: "failed",
-        error: { kind: "fatal", code: "APPROVAL_EXPIRED", message: `no approval before ${a.deadlineAt.toISOString()}` },
+        error: {
+          kind: "fatal",
+          code: "APPROVAL_EXPIRED",
+          message: `no approval before ${a.deadlineAt.toISOString()}`,
+        },
       },
     };
   }
   const remaining = a.deadlineAt && now ? a.deadlineAt.getTime() - now.now.getTime() : 60_000;
-  return { kind: "wait", outcome: { kind: "waiting", for: "approval", until: new Date(Date.now() + remaining).toISOString() }, retryInMs: remaining, phase: "plan" };
+  return {
+    kind: "wait",
+    outcome: { kind: "waiting", for: "approval", until: new Date(Date.now() + remaining).toISOString() },
+    retryInMs: remaining,
+    phase: "plan",
+  };
 }

@@ -20,8 +20,16 @@ export async function appendEvent(sql: Sql, e: EventInput, opts: { wake?: boolea
     `with e as (insert into events (run_id, action_key, type, outcome, message, request_id, detail)
                 values ($1, $2, $3, $4, $5, $6, $7) returning run_id)
      select pg_notify('${eventsChannel}', run_id::text), case when $8::boolean then pg_notify('${wakeChannel}', '') end from e`,
-    [e.runId, e.actionKey ?? null, e.type, e.outcome ?? null, e.message ?? null, e.requestId ?? null,
-      e.detail === undefined ? null : JSON.stringify(e.detail), opts.wake ?? false],
+    [
+      e.runId,
+      e.actionKey ?? null,
+      e.type,
+      e.outcome ?? null,
+      e.message ?? null,
+      e.requestId ?? null,
+      e.detail === undefined ? null : JSON.stringify(e.detail),
+      opts.wake ?? false,
+    ],
   );
 }
 

@@ -26,7 +26,11 @@ export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>):
   if (a.type === approvalGateType) return decideApproval(deps.store, a);
   const def = deps.catalog.get(a.type);
   if (!def) {
-    return failed({ kind: "fatal", code: "UNKNOWN_ACTION", message: `no action "${a.type}" in this worker's catalogue` });
+    return failed({
+      kind: "fatal",
+      code: "UNKNOWN_ACTION",
+      message: `no action "${a.type}" in this worker's catalogue`,
+    });
   }
   const ctx = stepContext(a, deps);
   try {
@@ -50,13 +54,24 @@ export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>):
     await markApplying(deps.store, a, plan.summary);
     const applied = await def.apply(a.params as never, ctx);
     if (applied.kind === "wait") {
-      return waitOrTimeout(a, applied.for, applied.retryInMs ?? deps.tuning.pollMs, applied.deadlineMs, "plan");
+      return waitOrTimeout(
+        a,
+        applied.for,
+        applied.retryInMs ?? deps.tuning.pollMs,
+        applied.deadlineMs,
+        "plan",
+      );
     }
     return await verifyStep(def, a, ctx, applied);
   } catch (err) {
     const f = toFailure(err);
     if (retryableKinds.has(f.kind) && a.attempts < a.maxAttempts) {
-      return { kind: "retry", outcome: { kind: "failed", error: f }, retryAfterMs: f.retryAfterMs, phase: a.phase === "verify" ? "verify" : "plan" };
+      return {
+        kind: "retry",
+        outcome: { kind: "failed", error: f },
+        retryAfterMs: f.retryAfterMs,
+        phase: a.phase === "verify" ? "verify" : "plan",
+      };
     }
     return failed(f);
   }
@@ -80,7 +95,11 @@ async function verifyStep<Caps>(
   const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;
   const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
   if (t.kind === "final") {
-    return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `change not observed after re-reading: ${v.observed}` });
+    return failed({
+      kind: "fatal",
+      code: "NOT_VERIFIED",
+      message: `change not observed after re-reading: ${v.observed}`,
+    });
   }
   return t;
 }
@@ -93,7 +112,11 @@ function waitOrTimeout(
   phase: "plan" | "verify",
 ): Transition {
   if (a.deadlineAt && Date.now() >= a.deadlineAt.getTime()) {
-    return failed({ kind: "transient", code: "WAIT_TIMED_OUT", message: `gave up waiting for ${what} at ${a.deadlineAt.toISOString()}` });
+    return failed({
+      kind: "transient",
+      code: "WAIT_TIMED_OUT",
+      message: `gave up waiting for ${what} at ${a.deadlineAt.toISOString()}`,
+    });
   }
   return {
     kind: "wait",

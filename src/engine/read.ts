@@ -43,8 +43,12 @@ const runColumns = `r.id, r.client_id as "clientId", r.kind, r.subject, r.status
   r.cancel_reason as "cancelReason", q.requester, q.ticket`;
 
 export async function getRun(sql: Sql, runId: string): Promise<RunDetail> {
-  if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new LifecycleError({ kind: "invalid", message: `"${runId}" is not a run id` });
-  const [run] = await sql.query<RunRow>(`select ${runColumns} from runs r join requests q on q.id = r.request_id where r.id = $1`, [runId]);
+  if (!/^[0-9a-f-]{36}$/i.test(runId))
+    throw new LifecycleError({ kind: "invalid", message: `"${runId}" is not a run id` });
+  const [run] = await sql.query<RunRow>(
+    `select ${runColumns} from runs r join requests q on q.id = r.request_id where r.id = $1`,
+    [runId],
+  );
   if (!run) throw new LifecycleError({ kind: "not-found", message: `no run ${runId}` });
   const actions = await sql.query<ActionRow>(
     `select key, type, title, deps, required, state, attempts, outcome, started_at as "startedAt",

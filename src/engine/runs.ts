@@ -32,28 +32,57 @@ export interface NewRun {
 export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
 
 /** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
-export async function createRun(store: Store, input: NewRun): Promise<{ runId: string; requestId: string; planHash: string; status: RunStatus }> {
+export async function createRun(
+  store: Store,
+  input: NewRun,
+): Promise<{ runId: string; requestId: string; planHash: string; status: RunStatus }> {
   const problems = validatePlanGraph(input.plan);
-  if (problems.length) throw new LifecycleError({ kind: "invalid", message: problems.map((p) => p.message).join("; ") });
+  if (problems.length)
+    throw new LifecycleError({ kind: "invalid", message: problems.map((p) => p.message).join("; ") });
   const hash = planHash(input.plan);
   const runId = randomUUID();
   const requestId = randomUUID();
   return txWithRetry(store, async (sql) => {
     await sql.query(
       `insert into requests (id, client_id, kind, body, requester, ticket, start_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [requestId, input.clientId, input.kind, JSON.stringify(input.request), input.requester, input.ticket ?? null, input.startAt],
+      [
+        requestId,
+        input.clientId,
+        input.kind,
+        JSON.stringify(input.request),
+        input.requester,
+        input.ticket ?? null,
+        input.startAt,
+      ],
     );
     await sql.query(
       `insert into runs (id, request_id, client_id, kind, subject, status, plan, plan_hash, start_at, max_parallel)
        values ($1, $2, $3, $4, $5, 'scheduled', $6, $7, $8, $9)`,
-      [runId, requestId, input.clientId, input.kind, input.subject, JSON.stringify(input.plan), hash, input.startAt, input.maxParallel ?? 4],
+      [
+        runId,
+        requestId,
+        input.clientId,
+        input.kind,
+        input.subject,
+        JSON.stringify(input.plan),
+        hash,
+        input.startAt,
+        input.maxParallel ?? 4,
+      ],
     );
     const gated = input.approval !== undefined;
     if (input.approval) {
       await sql.query(
         `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, state, run_at, deadline_at, priority, max_attempts)
          values ($1, $2, $3, 'Approval', $4, '{}', true, $5, 'approval', 'waiting', $6, $6, 100, 1)`,
-        [runId, approvalGateKey, approvalGateType, JSON.stringify({ policy: input.approval.policy }), engineTenant, input.approval.expiresAt],
+        [
+          runId,
+          approvalGateKey,
+          approvalGateType,
+          JSON.stringify({ policy: input.approval.policy }),
+          engineTenant,
+          input.approval.expiresAt,
+        ],
       );
     }
     for (const a of input.plan.actions) {
@@ -61,8 +90,21 @@ export async function createRun(store: Store, input: NewRun): Promise<{ runId: s
       await sql.query(
         `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, priority, max_attempts, state, run_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, greatest(now(), $13::timestamptz))`,
-        [runId, a.key, a.type, a.title, JSON.stringify(a.params), deps, a.required, a.tenant, a.api, a.priority ?? 0,
-          a.maxAttempts ?? 8, deps.length === 0 ? "ready" : "pending", input.startAt],
+        [
+          runId,
+          a.key,
+          a.type,
+          a.title,
+          JSON.stringify(a.params),
+          deps,
+          a.required,
+          a.tenant,
+          a.api,
+          a.priority ?? 0,
+          a.maxAttempts ?? 8,
+          deps.length === 0 ? "ready" : "pending",
+          input.startAt,
+        ],
       );
     }
     await ensureLimits(sql, input.plan, input.limits ?? {});
@@ -73,7 +115,12 @@ export async function createRun(store: Store, input: NewRun): Promise<{ runId: s
       detail: { planHash: hash, startAt: input.startAt.toISOString(), actions: input.plan.actions.length },
     });
     if (input.approval) {
-      await appendEvent(sql, { runId, actionKey: approvalGateKey, type: "approval.requested", message: `approval (${input.approval.policy}) required before ${input.approval.expiresAt.toISOString()}` });
+      await appendEvent(sql, {
+        runId,
+        actionKey: approvalGateKey,
+        type: "approval.requested",
+        message: `approval (${input.approval.policy}) required before ${input.approval.expiresAt.toISOString()}`,
+      });
     }
     if (input.audit) await appendAudit(sql, { ...input.audit, detail: { runId, planHash: hash } });
     const status = await refreshRunStatus(sql, runId);
@@ -82,11 +129,19 @@ export async function createRun(store: Store, input: NewRun): Promise<{ runId: s
   });
 }
 
-async function ensureLimits(sql: Sql, plan: Plan, limits: Record<string, { concurrency: number; ratePerSecond: number }>): Promise<void> {
-  const pairs = new Set([`${engineTenant}\u0000approval`, ...plan.actions.map((a) => `${a.tenant}\u0000${a.api}`)]);
+async function ensureLimits(
+  sql: Sql,
+  plan: Plan,
+  limits: Record<string, { concurrency: number; ratePerSecond: number }>,
+): Promise<void> {
+  const pairs = new Set([
+    `${engineTenant}\u0000approval`,
+    ...plan.actions.map((a) => `${a.tenant}\u0000${a.api}`),
+  ]);
   for (const pair of pairs) {
     const [tenant, api] = pair.split("\u0000") as [string, string];
-    const limit = tenant === engineTenant ? { concurrency: 1000, ratePerSecond: 1000 } : (limits[api] ?? defaultLimit);
+    const limit =
+      tenant === engineTenant ? { concurrency: 1000, ratePerSecond: 1000 } : (limits[api] ?? defaultLimit);
     await sql.query(
       `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
        on conflict (tenant, api) do nothing`,
@@ -96,7 +151,12 @@ async function ensureLimits(sql: Sql, plan: Plan, limits: Record<string, { concu
 }
 
 /** Sets or changes a tenant+API limit; every worker sees it on its next claim. */
-export async function setTenantLimit(store: Store, tenant: string, api: string, limit: { concurrency: number; ratePerSecond: number }): Promise<void> {
+export async function setTenantLimit(
+  store: Store,
+  tenant: string,
+  api: string,
+  limit: { concurrency: number; ratePerSecond: number },
+): Promise<void> {
   await store.query(
     `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
      on conflict (tenant, api) do update set concurrency = excluded.concurrency, rate_per_second = excluded.rate_per_second`,
@@ -104,7 +164,10 @@ export async function setTenantLimit(store: Store, tenant: string, api: string, 
   );
 }
 
-async function lockRun(sql: Sql, runId: string): Promise<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }> {
+async function lockRun(
+  sql: Sql,
+  runId: string,
+): Promise<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }> {
   const [run] = await sql.query<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }>(
     `select status, plan_hash as "planHash", cancel_requested_at as "cancelRequestedAt" from runs where id = $1 for update`,
     [runId],
@@ -113,11 +176,19 @@ async function lockRun(sql: Sql, runId: string): Promise<{ status: RunStatus; pl
   return run;
 }
 
-export async function cancelRun(store: Store, runId: string, actor: string, reason = "cancelled on request"): Promise<RunStatus> {
+export async function cancelRun(
+  store: Store,
+  runId: string,
+  actor: string,
+  reason = "cancelled on request",
+): Promise<RunStatus> {
   return txWithRetry(store, async (sql) => {
     const run = await lockRun(sql, runId);
     if (["completed", "completed-with-warnings", "failed", "cancelled"].includes(run.status)) {
-      throw new LifecycleError({ kind: "conflict", message: `run ${runId} is ${run.status}; only an unfinished run can be cancelled` });
+      throw new LifecycleError({
+        kind: "conflict",
+        message: `run ${runId} is ${run.status}; only an unfinished run can be cancelled`,
+      });
     }
     await cancelRunSql(sql, runId, reason, actor);
     await appendAudit(sql, { actor, action: "run.cancel", subject: runId, detail: { reason } });
@@ -129,21 +200,52 @@ export async function cancelRun(store: Store, runId: string, actor: string, reas
 export async function signalRun(
   store: Store,
   runId: string,
-  signal: { kind: "approve" | "reject"; actor: string; planHash?: string | undefined; note?: string | undefined },
+  signal: {
+    kind: "approve" | "reject";
+    actor: string;
+    planHash?: string | undefined;
+    note?: string | undefined;
+  },
 ): Promise<void> {
   await txWithRetry(store, async (sql) => {
     const run = await lockRun(sql, runId);
-    const [gate] = await sql.query<{ state: string }>(`select state from actions where run_id = $1 and key = $2`, [runId, approvalGateKey]);
+    const [gate] = await sql.query<{ state: string }>(
+      `select state from actions where run_id = $1 and key = $2`,
+      [runId, approvalGateKey],
+    );
     if (!gate) throw new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` });
-    if (gate.state !== "waiting") throw new LifecycleError({ kind: "conflict", message: `run ${runId} is not awaiting approval (approval step is ${gate.state})` });
+    if (gate.state !== "waiting")
+      throw new LifecycleError({
+        kind: "conflict",
+        message: `run ${runId} is not awaiting approval (approval step is ${gate.state})`,
+      });
     const hash = signal.planHash ?? run.planHash;
     if (signal.kind === "approve" && hash !== run.planHash) {
-      throw new LifecycleError({ kind: "conflict", message: `the plan changed since it was shown (hash ${hash.slice(0, 12)}…); review it again` });
+      throw new LifecycleError({
+        kind: "conflict",
+        message: `the plan changed since it was shown (hash ${hash.slice(0, 12)}…); review it again`,
+      });
     }
-    await sql.query(`insert into signals (run_id, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5)`, [runId, signal.kind, signal.actor, hash, signal.note ?? null]);
-    await appendAudit(sql, { actor: signal.actor, action: `run.${signal.kind}`, subject: runId, detail: { planHash: hash, note: signal.note ?? null } });
-    await sql.query(`update actions set run_at = now() where run_id = $1 and key = $2 and state = 'waiting'`, [runId, approvalGateKey]);
-    await appendEvent(sql, { runId, actionKey: approvalGateKey, type: `approval.${signal.kind === "approve" ? "approved" : "rejected"}`, message: `${signal.kind === "approve" ? "approved" : "rejected"} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}` });
+    await sql.query(
+      `insert into signals (run_id, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5)`,
+      [runId, signal.kind, signal.actor, hash, signal.note ?? null],
+    );
+    await appendAudit(sql, {
+      actor: signal.actor,
+      action: `run.${signal.kind}`,
+      subject: runId,
+      detail: { planHash: hash, note: signal.note ?? null },
+    });
+    await sql.query(
+      `update actions set run_at = now() where run_id = $1 and key = $2 and state = 'waiting'`,
+      [runId, approvalGateKey],
+    );
+    await appendEvent(sql, {
+      runId,
+      actionKey: approvalGateKey,
+      type: `approval.${signal.kind === "approve" ? "approved" : "rejected"}`,
+      message: `${signal.kind === "approve" ? "approved" : "rejected"} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}`,
+    });
     await wakeWorkers(sql);
   });
 }
@@ -152,12 +254,21 @@ export async function signalRun(
  * Re-opens failed steps and the steps they blocked; succeeded ones are never run again. An expired approval
  * asks again with a fresh expiry.
  */
-export async function retryFailed(store: Store, runId: string, actor: string, approvalTtlMs = 72 * 3600_000): Promise<{ reopened: string[] }> {
+export async function retryFailed(
+  store: Store,
+  runId: string,
+  actor: string,
+  approvalTtlMs = 72 * 3600_000,
+): Promise<{ reopened: string[] }> {
   return txWithRetry(store, async (sql) => {
     const run = await lockRun(sql, runId);
-    if (run.cancelRequestedAt) throw new LifecycleError({ kind: "conflict", message: `run ${runId} was cancelled` });
+    if (run.cancelRequestedAt)
+      throw new LifecycleError({ kind: "conflict", message: `run ${runId} was cancelled` });
     if (!["failed", "completed-with-warnings"].includes(run.status)) {
-      throw new LifecycleError({ kind: "conflict", message: `run ${runId} is ${run.status}; only failed steps of a finished run can be retried` });
+      throw new LifecycleError({
+        kind: "conflict",
+        message: `run ${runId} is ${run.status}; only failed steps of a finished run can be retried`,
+      });
     }
     const reopened = await sql.query<{ key: string; type: string }>(
       `update actions set state = 'pending', outcome = null, attempts = 0, phase = 'plan', finished_at = null,
@@ -177,8 +288,17 @@ export async function retryFailed(store: Store, runId: string, actor: string, ap
                            and x.state not in ('succeeded', 'already-done', 'skipped'))`,
       [runId],
     );
-    await appendAudit(sql, { actor, action: "run.retry", subject: runId, detail: { reopened: reopened.map((r) => r.key) } });
-    await appendEvent(sql, { runId, type: "run.retry", message: `${actor} retried ${reopened.length} failed or blocked step(s): ${reopened.map((r) => r.key).join(", ")}` });
+    await appendAudit(sql, {
+      actor,
+      action: "run.retry",
+      subject: runId,
+      detail: { reopened: reopened.map((r) => r.key) },
+    });
+    await appendEvent(sql, {
+      runId,
+      type: "run.retry",
+      message: `${actor} retried ${reopened.length} failed or blocked step(s): ${reopened.map((r) => r.key).join(", ")}`,
+    });
     await refreshRunStatus(sql, runId);
     await wakeWorkers(sql);
     return { reopened: reopened.map((r) => r.key) };

@@ -39,9 +39,25 @@ export interface Lease {
 
 /** What a step's attempt ends in, for the checkpoint to write. */
 export type Transition =
-  | { kind: "final"; state: "succeeded" | "already-done" | "skipped" | "failed"; outcome: Outcome; cancelRun?: string }
-  | { kind: "wait"; outcome: Extract<Outcome, { kind: "waiting" }>; retryInMs: number; deadlineMs?: number; phase: "plan" | "verify" }
-  | { kind: "retry"; outcome: Extract<Outcome, { kind: "failed" }>; retryAfterMs?: number; phase: "plan" | "verify" };
+  | {
+      kind: "final";
+      state: "succeeded" | "already-done" | "skipped" | "failed";
+      outcome: Outcome;
+      cancelRun?: string;
+    }
+  | {
+      kind: "wait";
+      outcome: Extract<Outcome, { kind: "waiting" }>;
+      retryInMs: number;
+      deadlineMs?: number;
+      phase: "plan" | "verify";
+    }
+  | {
+      kind: "retry";
+      outcome: Extract<Outcome, { kind: "failed" }>;
+      retryAfterMs?: number;
+      phase: "plan" | "verify";
+    };
 
 export interface EngineTuning {
   leaseMs: number;

@@ -53,16 +53,25 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   async function runOne(a: ClaimedAction): Promise<void> {
     const abort = new AbortController();
     // Renew well before expiry; losing the lease aborts the step so it stops touching the vendor.
-    const heartbeat = setInterval(() => {
-      renewLease(opts.store, a.id, a.fence, tuning.leaseMs)
-        .then((held) => {
-          if (!held) abort.abort(new LeaseLost(a.key));
-        })
-        .catch(report);
-    }, Math.max(50, Math.floor(tuning.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        renewLease(opts.store, a.id, a.fence, tuning.leaseMs)
+          .then((held) => {
+            if (!held) abort.abort(new LeaseLost(a.key));
+          })
+          .catch(report);
+      },
+      Math.max(50, Math.floor(tuning.leaseMs / 3)),
+    );
     try {
       const caps = await opts.capabilities(a.clientId);
-      const t = await executeStep(a, { store: opts.store, catalog: opts.catalog, caps, tuning, signal: abort.signal });
+      const t = await executeStep(a, {
+        store: opts.store,
+        catalog: opts.catalog,
+        caps,
+        tuning,
+        signal: abort.signal,
+      });
       if (t.kind === "retry" && t.outcome.error.kind === "throttled") {
         await throttleTenant(opts.store, a.tenant, a.api, t.retryAfterMs ?? tuning.backoffBaseMs);
       }
@@ -107,7 +116,8 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
         return null;
       });
       // Due but not claimable means a tenant's slots are full: their release wakes us, this is the fallback.
-      if (due) ms = due.getTime() <= Date.now() ? Math.min(ms, 100) : Math.min(ms, due.getTime() - Date.now() + 5);
+      if (due)
+        ms = due.getTime() <= Date.now() ? Math.min(ms, 100) : Math.min(ms, due.getTime() - Date.now() + 5);
     }
     if (poked) return;
     await new Promise<void>((resolve) => {

@@ -6,12 +6,14 @@ export function validatePlanGraph(plan: Plan): FieldError[] {
   const errors: FieldError[] = [];
   const keys = new Set<string>();
   for (const [i, a] of plan.actions.entries()) {
-    if (keys.has(a.key)) errors.push({ field: `actions.${i}.key`, message: `duplicate action key "${a.key}"` });
+    if (keys.has(a.key))
+      errors.push({ field: `actions.${i}.key`, message: `duplicate action key "${a.key}"` });
     keys.add(a.key);
   }
   for (const [i, a] of plan.actions.entries()) {
     for (const d of a.deps) {
-      if (!keys.has(d)) errors.push({ field: `actions.${i}.deps`, message: `"${a.key}" depends on unknown action "${d}"` });
+      if (!keys.has(d))
+        errors.push({ field: `actions.${i}.deps`, message: `"${a.key}" depends on unknown action "${d}"` });
     }
   }
   if (errors.length) return errors;

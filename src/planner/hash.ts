@@ -15,5 +15,7 @@ function canonical(value: unknown): unknown {
 }
 
 export function planHash(plan: Plan): string {
-  return createHash("sha256").update(JSON.stringify(canonical(plan))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(plan)))
+    .digest("hex");
 }

@@ -10,6 +10,10 @@ export type { LiveState } from "./live-state.ts";
 export { planHash } from "./hash.ts";
 export { validatePlanGraph } from "./dag.ts";
 
-export async function planRequest(req: Request, client: ClientConfig, live: LiveState): Promise<Result<Plan>> {
+export async function planRequest(
+  req: Request,
+  client: ClientConfig,
+  live: LiveState,
+): Promise<Result<Plan>> {
   return req.kind === "onboard" ? planOnboarding(req, client, live) : planOffboarding(req, client);
 }

@@ -10,7 +10,11 @@ import { identityApi, PlanBuilder } from "./plan-builder.ts";
  * The onboarding as a DAG: the identity first, then everything that needs it in parallel; mail steps
  * wait for the mailbox, and the welcome email goes last, when there is something to welcome to.
  */
-export async function planOnboarding(req: OnboardingRequest, client: ClientConfig, live: LiveState): Promise<Result<Plan>> {
+export async function planOnboarding(
+  req: OnboardingRequest,
+  client: ClientConfig,
+  live: LiveState,
+): Promise<Result<Plan>> {
   const upn = await chooseUpn(req, client, live);
   if (!upn.ok) return upn;
   const b = new PlanBuilder(client);
@@ -30,29 +34,99 @@ export async function planOnboarding(req: OnboardingRequest, client: ClientConfi
     employeeHireDate: req.startAt,
     copyFrom: req.copyFrom,
   });
-  if (req.manager) b.add("set-manager", "identity.set-manager", `Set manager ${req.manager}`, identity, { ...user, manager: req.manager }, [create]);
+  if (req.manager)
+    b.add(
+      "set-manager",
+      "identity.set-manager",
+      `Set manager ${req.manager}`,
+      identity,
+      { ...user, manager: req.manager },
+      [create],
+    );
 
-  const groups = new Set([...(req.department ? (client.groupsByDepartment[req.department] ?? []) : []), ...req.extraGroups]);
-  for (const group of groups) b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]);
-  if (req.copyFrom) b.add("copy-groups", "groups.copy-memberships", `Copy groups from ${req.copyFrom}`, identity, { ...user, from: req.copyFrom }, [create]);
+  const groups = new Set([
+    ...(req.department ? (client.groupsByDepartment[req.department] ?? []) : []),
+    ...req.extraGroups,
+  ]);
+  for (const group of groups)
+    b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]);
+  if (req.copyFrom)
+    b.add(
+      "copy-groups",
+      "groups.copy-memberships",
+      `Copy groups from ${req.copyFrom}`,
+      identity,
+      { ...user, from: req.copyFrom },
+      [create],
+    );
 
   const skus = new Set([...(req.role ? (client.licensesByRole[req.role] ?? []) : []), ...req.extraLicenses]);
-  const licenses = [...skus].map((sku) => b.add(`license:${sku}`, "licensing.assign-license", `Assign ${sku}`, identity, { ...user, sku }, [create]));
+  const licenses = [...skus].map((sku) =>
+    b.add(`license:${sku}`, "licensing.assign-license", `Assign ${sku}`, identity, { ...user, sku }, [
+      create,
+    ]),
+  );
 
   if (client.systems.mail === "exchange-online") {
-    const mailbox = b.add("mailbox-ready", "mail.wait-for-mailbox", "Mailbox provisioned", "exchange", user, licenses.length ? licenses : [create]);
+    const mailbox = b.add(
+      "mailbox-ready",
+      "mail.wait-for-mailbox",
+      "Mailbox provisioned",
+      "exchange",
+      user,
+      licenses.length ? licenses : [create],
+    );
     b.add("signature", "mail.set-signature", "Email signature", "exchange", user, [mailbox], false);
-    for (const shared of req.sharedMailboxes) b.add(`shared:${shared}`, "mail.grant-mailbox-access", `Access to ${shared}`, "exchange", { mailbox: shared, grantee: upn.value }, [mailbox]);
+    for (const shared of req.sharedMailboxes)
+      b.add(
+        `shared:${shared}`,
+        "mail.grant-mailbox-access",
+        `Access to ${shared}`,
+        "exchange",
+        { mailbox: shared, grantee: upn.value },
+        [mailbox],
+      );
   }
-  if (req.deviceSerial) b.add("autopilot", "devices.assign-autopilot-user", `Assign device ${req.deviceSerial}`, identity, { ...user, serial: req.deviceSerial }, [create]);
-  if (client.systems.psa) b.add("psa-contact", "psa.create-contact", "PSA contact", client.systems.psa, user, [create], false);
-  if (client.systems.rmm) b.add("rmm-user", "rmm.create-user", "RMM user entry", client.systems.rmm, user, [create], false);
-  if (client.systems.docs) b.add("docs-record", "docs.create-record", "Documentation record", client.systems.docs, user, [create], false);
-  b.add("welcome-email", "notify.welcome-email", "Welcome email", "mail", { ...user, to: req.requester, personalEmail: req.personalEmail }, b.keys(), false);
+  if (req.deviceSerial)
+    b.add(
+      "autopilot",
+      "devices.assign-autopilot-user",
+      `Assign device ${req.deviceSerial}`,
+      identity,
+      { ...user, serial: req.deviceSerial },
+      [create],
+    );
+  if (client.systems.psa)
+    b.add("psa-contact", "psa.create-contact", "PSA contact", client.systems.psa, user, [create], false);
+  if (client.systems.rmm)
+    b.add("rmm-user", "rmm.create-user", "RMM user entry", client.systems.rmm, user, [create], false);
+  if (client.systems.docs)
+    b.add(
+      "docs-record",
+      "docs.create-record",
+      "Documentation record",
+      client.systems.docs,
+      user,
+      [create],
+      false,
+    );
+  b.add(
+    "welcome-email",
+    "notify.welcome-email",
+    "Welcome email",
+    "mail",
+    { ...user, to: req.requester, personalEmail: req.personalEmail },
+    b.keys(),
+    false,
+  );
   return ok(b.plan());
 }
 
-async function chooseUpn(req: OnboardingRequest, client: ClientConfig, live: LiveState): Promise<Result<string>> {
+async function chooseUpn(
+  req: OnboardingRequest,
+  client: ClientConfig,
+  live: LiveState,
+): Promise<Result<string>> {
   const taken = live.isUsernameTaken;
   if (req.username) {
     const upn = `${req.username}@${req.domain}`;

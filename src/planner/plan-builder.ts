@@ -10,9 +10,28 @@ export class PlanBuilder {
   private readonly actions: PlannedAction[] = [];
   constructor(private readonly client: ClientConfig) {}
 
-  add(key: string, type: string, title: string, api: string, params: Record<string, unknown>, deps: string[] = [], required = true, priority = 0): string {
+  add(
+    key: string,
+    type: string,
+    title: string,
+    api: string,
+    params: Record<string, unknown>,
+    deps: string[] = [],
+    required = true,
+    priority = 0,
+  ): string {
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-    this.actions.push({ key, type, title, params: clean, deps, required, tenant: this.client.id, api, priority });
+    this.actions.push({
+      key,
+      type,
+      title,
+      params: clean,
+      deps,
+      required,
+      tenant: this.client.id,
+      api,
+      priority,
+    });
     return key;
   }
 

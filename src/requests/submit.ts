@@ -30,20 +30,29 @@ export interface SubmitOptions {
  * From a form, API body or CLI flags to a stored run: validate, plan against live state, store. Anything
  * wrong comes back as field errors and nothing is written.
  */
-export async function submitRequest(store: Store, kind: "onboard" | "offboard", body: unknown, opts: SubmitOptions): Promise<Result<Submission>> {
+export async function submitRequest(
+  store: Store,
+  kind: "onboard" | "offboard",
+  body: unknown,
+  opts: SubmitOptions,
+): Promise<Result<Submission>> {
   const clientId = clientIdOf(body);
   if (!clientId) return fail("client", "is required");
   const client = await getClient(store, clientId);
   if (!client) return fail("client", `unknown client "${clientId}"`);
   const now = opts.now ?? new Date();
-  const validated = kind === "onboard" ? validateOnboarding(body, client, now) : validateOffboarding(body, client, now);
+  const validated =
+    kind === "onboard" ? validateOnboarding(body, client, now) : validateOffboarding(body, client, now);
   if (!validated.ok) return validated;
   const request = validated.value;
   const planned = await planRequest(request, client, opts.live?.(client) ?? {});
   if (!planned.ok) return planned;
   const plan = planned.value;
   if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true });
-  const subject = request.kind === "onboard" ? String(plan.actions[0]?.params.upn ?? `${request.firstName} ${request.lastName}`) : request.user;
+  const subject =
+    request.kind === "onboard"
+      ? String(plan.actions[0]?.params.upn ?? `${request.firstName} ${request.lastName}`)
+      : request.user;
   try {
     const created = await createRun(store, {
       clientId: client.id,
@@ -57,14 +66,26 @@ export async function submitRequest(store: Store, kind: "onboard" | "offboard", 
       approval:
         request.approval === "none"
           ? undefined
-          : { policy: request.approval, expiresAt: new Date(Math.max(now.getTime(), Date.parse(request.startAt)) + client.approval.expiresAfterHours * 3600_000) },
+          : {
+              policy: request.approval,
+              expiresAt: new Date(
+                Math.max(now.getTime(), Date.parse(request.startAt)) +
+                  client.approval.expiresAfterHours * 3600_000,
+              ),
+            },
       limits: client.limits,
       audit: { actor: opts.actor, action: `${kind}.submit`, subject },
     });
-    return ok({ request, plan, planHash: created.planHash, dryRun: false, runId: created.runId, status: created.status });
+    return ok({
+      request,
+      plan,
+      planHash: created.planHash,
+      dryRun: false,
+      runId: created.runId,
+      status: created.status,
+    });
   } catch (err) {
     if (err instanceof LifecycleError && err.failure.kind === "invalid") return fail("plan", err.message);
     throw err;
   }
 }
-

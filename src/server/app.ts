@@ -61,13 +61,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
     },
     // Shared schemas keep their $id as their component name; the default would be "def-0", "def-1", ...
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
+    },
     transform: ({ schema, url }) => {
       const out = toOpenApiSchema(schema ?? {});
       if (auth && url.startsWith("/api/")) {
         const { status } = errorCatalogue.LC_ERR_UNAUTHENTICATED;
         out.security = [{ bearerAuth: [] }];
-        out.response = { ...(out.response ?? {}), [status]: { $ref: "ErrorResponse#", description: "LC_ERR_UNAUTHENTICATED" } };
+        out.response = {
+          ...(out.response ?? {}),
+          [status]: { $ref: "ErrorResponse#", description: "LC_ERR_UNAUTHENTICATED" },
+        };
       }
       return { schema: out, url };
     },

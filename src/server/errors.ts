@@ -107,7 +107,8 @@ const byFastifyStatus: Record<number, ErrorCode> = {
 /** Known errors keep their meaning; anything else becomes `undefined`, to be rendered as an internal error. */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
-  if (err instanceof RequestValidationError) return new ApiError("LC_ERR_VALIDATION", "the request is not valid", { fields: err.fields });
+  if (err instanceof RequestValidationError)
+    return new ApiError("LC_ERR_VALIDATION", "the request is not valid", { fields: err.fields });
   if (err instanceof LifecycleError) {
     const code = byKind[err.failure.kind];
     return code === "LC_ERR_INTERNAL" ? undefined : new ApiError(code, err.message, { cause: err });
@@ -137,12 +138,16 @@ interface AjvIssue {
  * `validation` list instead: it still has to come out as field errors, not as a 500 or a bare message.
  */
 function ajvFields(err: unknown): FieldError[] | undefined {
-  if (typeof err !== "object" || err === null || !("validation" in err) || !Array.isArray(err.validation)) return undefined;
-  const context = "validationContext" in err && typeof err.validationContext === "string" ? err.validationContext : "input";
+  if (typeof err !== "object" || err === null || !("validation" in err) || !Array.isArray(err.validation))
+    return undefined;
+  const context =
+    "validationContext" in err && typeof err.validationContext === "string" ? err.validationContext : "input";
   return (err.validation as AjvIssue[]).map((issue) => {
     const path = (issue.instancePath ?? "").split("/").filter(Boolean);
-    if (issue.params?.missingProperty) return { field: [...path, issue.params.missingProperty].join("."), message: "is required" };
-    if (issue.params?.additionalProperty) return { field: [...path, issue.params.additionalProperty].join("."), message: "is not a known field" };
+    if (issue.params?.missingProperty)
+      return { field: [...path, issue.params.missingProperty].join("."), message: "is required" };
+    if (issue.params?.additionalProperty)
+      return { field: [...path, issue.params.additionalProperty].join("."), message: "is not a known field" };
     return { field: path.length ? path.join(".") : context, message: issue.message ?? "is not valid" };
   });
 }
@@ -157,12 +162,18 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
     return reply.code(known.status).send(errorBody(known));
   }
   request.log.error({ err }, "unhandled error");
-  const internal = new ApiError("LC_ERR_INTERNAL", `internal error (request ${request.id}); the server log has the details`);
+  const internal = new ApiError(
+    "LC_ERR_INTERNAL",
+    `internal error (request ${request.id}); the server log has the details`,
+  );
   return reply.code(internal.status).send(errorBody(internal));
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const err = new ApiError("LC_ERR_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0] ?? ""}`);
+  const err = new ApiError(
+    "LC_ERR_NOT_FOUND",
+    `no route ${request.method} ${request.url.split("?")[0] ?? ""}`,
+  );
   return reply.code(err.status).send(errorBody(err));
 }
 
@@ -172,7 +183,9 @@ export const errorSchemas = [
     $id: "ErrorCode",
     type: "string",
     enum: errorCodes,
-    description: errorCodes.map((c) => `- \`${c}\` (${errorCatalogue[c].status}): ${errorCatalogue[c].description}`).join("\n"),
+    description: errorCodes
+      .map((c) => `- \`${c}\` (${errorCatalogue[c].status}): ${errorCatalogue[c].description}`)
+      .join("\n"),
   },
   {
     $id: "FieldError",
@@ -180,7 +193,10 @@ export const errorSchemas = [
     required: ["field", "message"],
     additionalProperties: false,
     properties: {
-      field: { type: "string", description: 'Dotted path of the field at fault, e.g. "actions.forwardTo.address".' },
+      field: {
+        type: "string",
+        description: 'Dotted path of the field at fault, e.g. "actions.forwardTo.address".',
+      },
       message: { type: "string" },
     },
   },
@@ -205,7 +221,11 @@ export const errorSchemas = [
 ] as const;
 
 /** What any route with a JSON body can answer before its handler runs. */
-export const bodyErrors: ErrorCode[] = ["LC_ERR_MALFORMED_REQUEST", "LC_ERR_UNSUPPORTED_MEDIA_TYPE", "LC_ERR_PAYLOAD_TOO_LARGE"];
+export const bodyErrors: ErrorCode[] = [
+  "LC_ERR_MALFORMED_REQUEST",
+  "LC_ERR_UNSUPPORTED_MEDIA_TYPE",
+  "LC_ERR_PAYLOAD_TOO_LARGE",
+];
 
 /** Response entries for a route's possible errors, all in the one envelope. */
 export function errorResponses(...codes: ErrorCode[]): Record<number, { description: string; $ref: string }> {

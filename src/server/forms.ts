@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { offboardingActionKeys, wipeModes, type OffboardingActionKey } from "../domain/offboarding-actions.ts";
+import {
+  offboardingActionKeys,
+  wipeModes,
+  type OffboardingActionKey,
+} from "../domain/offboarding-actions.ts";
 import { jsonSchemaOf } from "./zod.ts";
 
 /**
@@ -54,10 +58,12 @@ const actionShapes: Record<OffboardingActionKey, z.ZodType> = {
   removeMfa: z.boolean(),
   convertToShared: z.boolean(),
   forwardTo: off(z.strictObject({ address: z.string(), keepCopy: z.boolean().optional() })).describe(
-    "Forward mail to an address (or \"manager\"); false to leave off.",
+    'Forward mail to an address (or "manager"); false to leave off.',
   ),
   outOfOffice: off(z.string()).describe("Out-of-office message; false to leave off."),
-  grantAccessTo: off(z.string()).describe('"manager" or an address granted mailbox / OneDrive access; false to leave off.'),
+  grantAccessTo: off(z.string()).describe(
+    '"manager" or an address granted mailbox / OneDrive access; false to leave off.',
+  ),
   hideFromAddressList: z.boolean(),
   removeMobileDevices: z.boolean(),
   wipeDevices: z.enum(wipeModes),
@@ -79,7 +85,10 @@ const offboardingForm = z
       .strictObject(Object.fromEntries(offboardingActionKeys.map((k) => [k, actionShapes[k].optional()])))
       .describe("Each action overrides the client's default; leave one out to keep the default.")
       .optional(),
-    requiresApproval: z.boolean().describe("Ask for approval even when the client's policy does not.").optional(),
+    requiresApproval: z
+      .boolean()
+      .describe("Ask for approval even when the client's policy does not.")
+      .optional(),
     ticket: text("PSA ticket number.").optional(),
     requester: text("Who asked: an address or a name."),
     reason: text("Why the user leaves.").optional(),

@@ -7,7 +7,12 @@ import { runStatuses } from "../domain/run-status.ts";
  */
 
 /** Who is acting, until sign-in exists: named by the caller, recorded in the audit log. */
-export const actor = z.string().trim().min(1).max(200).describe("Who is doing this; recorded in the audit log.");
+export const actor = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .describe("Who is doing this; recorded in the audit log.");
 
 export const runId = z.guid({ error: "must be a run id (a UUID)" });
 export const runParams = z.strictObject({ id: runId });
@@ -49,7 +54,10 @@ export const runEvent = z.object({
   type: z.string().describe('e.g. "run.created", "approval.approved", "action.succeeded".'),
   outcome: z.string().nullable(),
   message: z.string().nullable(),
-  requestId: z.string().nullable().describe("The vendor's request id, when a vendor call produced the event."),
+  requestId: z
+    .string()
+    .nullable()
+    .describe("The vendor's request id, when a vendor call produced the event."),
   detail: z.unknown(),
 });
 
@@ -71,7 +79,9 @@ export const runRow = z.object({
 });
 
 // The outcome union lives in domain/outcome.ts; its `kind` is what clients branch on, the rest varies.
-const outcome = z.looseObject({ kind: z.enum(["succeeded", "already-done", "skipped", "waiting", "failed"]) });
+const outcome = z.looseObject({
+  kind: z.enum(["succeeded", "already-done", "skipped", "waiting", "failed"]),
+});
 
 export const actionRow = z.object({
   key: z.string(),

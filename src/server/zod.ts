@@ -21,7 +21,9 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const root = httpPart ?? "input";
   return (data: unknown) => {
     const parsed = schema.safeParse(data, { reportInput: true });
-    return parsed.success ? { value: parsed.data } : { error: new RequestValidationError(fromZod(parsed.error, root)) };
+    return parsed.success
+      ? { value: parsed.data }
+      : { error: new RequestValidationError(fromZod(parsed.error, root)) };
   };
 };
 
@@ -57,7 +59,10 @@ export function toOpenApiSchema(schema: FastifySchema): Record<string, unknown> 
   }
   if (isRecord(schema.response)) {
     out.response = Object.fromEntries(
-      Object.entries(schema.response).map(([code, s]) => [code, s instanceof z.ZodType ? describedOutput(s) : s]),
+      Object.entries(schema.response).map(([code, s]) => [
+        code,
+        s instanceof z.ZodType ? describedOutput(s) : s,
+      ]),
     );
   }
   return out;

@@ -26,19 +26,41 @@ export async function appendAudit(sql: Sql, e: AuditEntry): Promise<void> {
   const prevHash = last?.hash ?? genesis;
   await sql.query(
     `insert into audit_log (at, actor, action, subject, detail, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7)`,
-    [at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null, prevHash, entryHash(prevHash, at, e)],
+    [
+      at,
+      e.actor,
+      e.action,
+      e.subject,
+      e.detail ? JSON.stringify(e.detail) : null,
+      prevHash,
+      entryHash(prevHash, at, e),
+    ],
   );
 }
 
 /** Re-computes the chain; returns the id of the first row that does not match, or null if all hold. */
 export async function verifyAuditChain(sql: Sql): Promise<number | null> {
-  const rows = await sql.query<{ id: number; at: string; actor: string; action: string; subject: string; detail: Record<string, unknown> | null; prevHash: string; hash: string }>(
+  const rows = await sql.query<{
+    id: number;
+    at: string;
+    actor: string;
+    action: string;
+    subject: string;
+    detail: Record<string, unknown> | null;
+    prevHash: string;
+    hash: string;
+  }>(
     `select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, action, subject, detail,
             prev_hash as "prevHash", hash from audit_log order by id`,
   );
   let prev = genesis;
   for (const r of rows) {
-    const expected = entryHash(prev, r.at, { actor: r.actor, action: r.action, subject: r.subject, ...(r.detail ? { detail: r.detail } : {}) });
+    const expected = entryHash(prev, r.at, {
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      ...(r.detail ? { detail: r.detail } : {}),
+    });
     if (r.prevHash !== prev || r.hash !== expected) return r.id;
     prev = r.hash;
   }

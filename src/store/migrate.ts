@@ -21,10 +21,9 @@ export async function migrate(store: Store): Promise<{ applied: string[] }> {
     await sql.query(`create table if not exists lifecycle_migrations (
       tag text primary key, hash text not null, applied_at timestamptz not null default now())`);
     const done = new Map(
-      (await sql.query<{ tag: string; hash: string }>("select tag, hash from lifecycle_migrations")).map((r) => [
-        r.tag,
-        r.hash,
-      ]),
+      (await sql.query<{ tag: string; hash: string }>("select tag, hash from lifecycle_migrations")).map(
+        (r) => [r.tag, r.hash],
+      ),
     );
     const applied: string[] = [];
     for (const { tag } of [...journal.entries].sort((a, b) => a.idx - b.idx)) {
@@ -32,7 +31,8 @@ export async function migrate(store: Store): Promise<{ applied: string[] }> {
       const hash = createHash("sha256").update(text).digest("hex");
       const seen = done.get(tag);
       if (seen !== undefined) {
-        if (seen !== hash) throw new Error(`migration ${tag} was changed after it was applied; add a new one`);
+        if (seen !== hash)
+          throw new Error(`migration ${tag} was changed after it was applied; add a new one`);
         continue;
       }
       for (const statement of text.split("--> statement-breakpoint")) {

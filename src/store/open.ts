@@ -12,7 +12,9 @@ export interface StoreOptions {
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  const store = opts.databaseUrl ? await openPostgresStore(opts.databaseUrl) : await openPgliteStore(opts.dataDir);
+  const store = opts.databaseUrl
+    ? await openPostgresStore(opts.databaseUrl)
+    : await openPgliteStore(opts.dataDir);
   if (opts.migrate !== false) await migrate(store);
   return store;
 }

@@ -7,7 +7,9 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers is most of PGlite's footprint (357 MB resident against
   // 222 MB at 16 MB, measured here); the embedded store's data is small and the OS caches its files anyway.
-  const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined, { postgresqlconf: ["shared_buffers=16MB"] });
+  const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined, {
+    postgresqlconf: ["shared_buffers=16MB"],
+  });
   return {
     kind: "pglite",
     async query<T>(text: string, params?: readonly unknown[]) {

@@ -103,7 +103,9 @@ export const actions = pgTable(
     index("actions_claimable")
       .on(t.runAt)
       .where(sql`state in ('ready', 'waiting', 'retry')`),
-    index("actions_running").on(t.tenant, t.api).where(sql`state = 'running'`),
+    index("actions_running")
+      .on(t.tenant, t.api)
+      .where(sql`state = 'running'`),
   ],
 );
 
@@ -132,7 +134,9 @@ export const events = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     runId: uuid("run_id").notNull(),
     actionKey: text("action_key"),
-    at: ts("at").notNull().default(sql`clock_timestamp()`),
+    at: ts("at")
+      .notNull()
+      .default(sql`clock_timestamp()`),
     type: text("type").notNull(),
     outcome: text("outcome"),
     message: text("message"),
@@ -153,7 +157,9 @@ export const signals = pgTable(
     actor: text("actor").notNull(),
     planHash: text("plan_hash"),
     note: text("note"),
-    at: ts("at").notNull().default(sql`clock_timestamp()`),
+    at: ts("at")
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
   (t) => [index("signals_run").on(t.runId)],
 );
@@ -176,7 +182,9 @@ export const tenantLimits = pgTable(
 /** Append-only; each row's hash covers the previous row's hash, so an edit anywhere breaks the chain. */
 export const auditLog = pgTable("audit_log", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  at: ts("at").notNull().default(sql`clock_timestamp()`),
+  at: ts("at")
+    .notNull()
+    .default(sql`clock_timestamp()`),
   actor: text("actor").notNull(),
   action: text("action").notNull(),
   subject: text("subject").notNull(),

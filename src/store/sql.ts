@@ -16,7 +16,9 @@ export interface Store extends Sql {
 const retryableStates = new Set(["40001", "40P01"]);
 
 export function isSerializationFailure(err: unknown): boolean {
-  return typeof err === "object" && err !== null && retryableStates.has(String((err as { code?: unknown }).code));
+  return (
+    typeof err === "object" && err !== null && retryableStates.has(String((err as { code?: unknown }).code))
+  );
 }
 
 /** Deadlocks and serialization failures are resolved by PostgreSQL aborting one side; that side tries again. */

@@ -12,10 +12,24 @@ import { startCountingService, type CountingService } from "../support/counting-
 import { effectCatalog, type TestCaps } from "../support/test-actions.ts";
 
 const planTypes = [
-  "identity.create-user", "identity.set-manager", "groups.add-member", "licensing.assign-license", "mail.wait-for-mailbox",
-  "mail.set-signature", "notify.welcome-email", "identity.revoke-sessions", "identity.reset-password", "identity.disable-sign-in",
-  "identity.remove-mfa-methods", "mail.hide-from-address-list", "mail.remove-mobile-devices", "mail.convert-to-shared",
-  "groups.remove-all-memberships", "licensing.remove-all-licenses", "notify.supervisor", "verify.no-access-remains",
+  "identity.create-user",
+  "identity.set-manager",
+  "groups.add-member",
+  "licensing.assign-license",
+  "mail.wait-for-mailbox",
+  "mail.set-signature",
+  "notify.welcome-email",
+  "identity.revoke-sessions",
+  "identity.reset-password",
+  "identity.disable-sign-in",
+  "identity.remove-mfa-methods",
+  "mail.hide-from-address-list",
+  "mail.remove-mobile-devices",
+  "mail.convert-to-shared",
+  "groups.remove-all-memberships",
+  "licensing.remove-all-licenses",
+  "notify.supervisor",
+  "verify.no-access-remains",
 ];
 
 describe("the lifecycle CLI", () => {
@@ -38,19 +52,30 @@ describe("the lifecycle CLI", () => {
     const code = await runCli(argv, ctx);
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
-  const count = async (table: string) => (await store.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
+  const count = async (table: string) =>
+    (await store.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
 
   before(async () => {
     store = await openStore({});
     const client = parseClientConfig({
-      id: "acme", displayName: "Acme Corp", domains: ["acmecorp.com"], timeZone: "America/New_York", usageLocation: "US",
-      licensesByRole: { staff: ["SPB"] }, groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
+      id: "acme",
+      displayName: "Acme Corp",
+      domains: ["acmecorp.com"],
+      timeZone: "America/New_York",
+      usageLocation: "US",
+      licensesByRole: { staff: ["SPB"] },
+      groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
       systems: { identity: "entra", mail: "exchange-online" },
     });
     assert.ok(client.ok);
     await upsertClient(store, client.value);
     service = await startCountingService();
-    worker = createWorker<TestCaps>({ store, catalog: effectCatalog(planTypes), capabilities: () => ({ serviceUrl: service.url }), tuning: { idleMs: 50, pollMs: 20 } });
+    worker = createWorker<TestCaps>({
+      store,
+      catalog: effectCatalog(planTypes),
+      capabilities: () => ({ serviceUrl: service.url }),
+      tuning: { idleMs: 50, pollMs: 20 },
+    });
     await worker.start();
   });
   after(async () => {
@@ -62,24 +87,84 @@ describe("the lifecycle CLI", () => {
   test("clients list --json prints the clients as JSON", async () => {
     const r = await cli("clients", "list", "--json");
     assert.equal(r.code, 0);
-    assert.deepEqual((JSON.parse(r.out) as { id: string }[]).map((c) => c.id), ["acme"]);
+    assert.deepEqual(
+      (JSON.parse(r.out) as { id: string }[]).map((c) => c.id),
+      ["acme"],
+    );
   });
 
   test("onboard --dry-run prints the plan and stores nothing", async () => {
     const before = await count("runs");
-    const r = await cli("onboard", "--client", "acme", "--first-name", "Sarah", "--last-name", "Johnson", "--department", "Marketing", "--role", "staff", "--manager", "mike.chen@acmecorp.com", "--now", "--dry-run", "--json");
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Sarah",
+      "--last-name",
+      "Johnson",
+      "--department",
+      "Marketing",
+      "--role",
+      "staff",
+      "--manager",
+      "mike.chen@acmecorp.com",
+      "--now",
+      "--dry-run",
+      "--json",
+    );
     assert.equal(r.code, 0, r.err);
-    const plan = JSON.parse(r.out) as { dryRun: boolean; plan: { actions: { key: string; params: Record<string, unknown> }[] } };
+    const plan = JSON.parse(r.out) as {
+      dryRun: boolean;
+      plan: { actions: { key: string; params: Record<string, unknown> }[] };
+    };
     assert.equal(plan.dryRun, true);
-    assert.deepEqual(plan.plan.actions.map((a) => a.key), ["create-user", "set-manager", "group:Marketing", "group:All-Staff", "license:SPB", "mailbox-ready", "signature", "welcome-email"]);
+    assert.deepEqual(
+      plan.plan.actions.map((a) => a.key),
+      [
+        "create-user",
+        "set-manager",
+        "group:Marketing",
+        "group:All-Staff",
+        "license:SPB",
+        "mailbox-ready",
+        "signature",
+        "welcome-email",
+      ],
+    );
     assert.equal(plan.plan.actions[0]!.params.upn, "sarah.johnson@acmecorp.com");
     assert.equal(await count("runs"), before);
   });
 
   test("onboard --wait --json follows the run to the end and reports every step with its times", async () => {
-    const r = await cli("onboard", "--client", "acme", "--first-name", "Sarah", "--last-name", "Johnson", "--department", "Marketing", "--manager", "mike.chen@acmecorp.com", "--now", "--wait", "--json");
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Sarah",
+      "--last-name",
+      "Johnson",
+      "--department",
+      "Marketing",
+      "--manager",
+      "mike.chen@acmecorp.com",
+      "--now",
+      "--wait",
+      "--json",
+    );
     assert.equal(r.code, 0, r.err);
-    const run = JSON.parse(r.out) as { runId: string; status: string; actions: { key: string; state: string; startedAt: string; finishedAt: string; outcome: { kind: string } }[] };
+    const run = JSON.parse(r.out) as {
+      runId: string;
+      status: string;
+      actions: {
+        key: string;
+        state: string;
+        startedAt: string;
+        finishedAt: string;
+        outcome: { kind: string };
+      }[];
+    };
     assert.equal(run.status, "completed");
     assert.match(run.runId, /^[0-9a-f-]{36}$/);
     for (const a of run.actions) {
@@ -90,7 +175,17 @@ describe("the lifecycle CLI", () => {
   });
 
   test("onboard --wait without --json prints a live timeline", async () => {
-    const r = await cli("onboard", "--client", "acme", "--first-name", "Tom", "--last-name", "Lee", "--now", "--wait");
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Tom",
+      "--last-name",
+      "Lee",
+      "--now",
+      "--wait",
+    );
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /✓ create-user/);
     assert.match(r.err, /run is completed/);
@@ -100,14 +195,59 @@ describe("the lifecycle CLI", () => {
   test("bad input is refused with the field named, a non-zero exit, and nothing stored", async () => {
     const before = await count("requests");
     const cases: [string[], RegExp][] = [
-      [["onboard", "--client", "nope", "--first-name", "A", "--last-name", "B", "--now"], /client: unknown client "nope"/],
-      [["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B", "--start", "2020-01-01T09:00"], /start: .*past/],
-      [["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B", "--start", "2030-01-01T09:00", "--now"], /either --start or --now/],
+      [
+        ["onboard", "--client", "nope", "--first-name", "A", "--last-name", "B", "--now"],
+        /client: unknown client "nope"/,
+      ],
+      [
+        [
+          "onboard",
+          "--client",
+          "acme",
+          "--first-name",
+          "A",
+          "--last-name",
+          "B",
+          "--start",
+          "2020-01-01T09:00",
+        ],
+        /start: .*past/,
+      ],
+      [
+        [
+          "onboard",
+          "--client",
+          "acme",
+          "--first-name",
+          "A",
+          "--last-name",
+          "B",
+          "--start",
+          "2030-01-01T09:00",
+          "--now",
+        ],
+        /either --start or --now/,
+      ],
       [["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B"], /--start .* or --now/],
-      [["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B", "--now", "--role", "ceo"], /role/],
+      [
+        ["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B", "--now", "--role", "ceo"],
+        /role/,
+      ],
       [["onboard", "--client", "acme", "--first-name", "A", "--now"], /last-name/],
       [["offboard", "--client", "acme", "--user", "x@elsewhere.com", "--now"], /user/],
-      [["offboard", "--client", "acme", "--user", "x@acmecorp.com", "--now", "--delete-user", "--convert-to-shared"], /deleteUser|convertToShared/],
+      [
+        [
+          "offboard",
+          "--client",
+          "acme",
+          "--user",
+          "x@acmecorp.com",
+          "--now",
+          "--delete-user",
+          "--convert-to-shared",
+        ],
+        /deleteUser|convertToShared/,
+      ],
       [["runs", "list", "--limit", "0"], /limit/],
     ];
     for (const [argv, message] of cases) {
@@ -119,7 +259,16 @@ describe("the lifecycle CLI", () => {
   });
 
   test("an offboarding that needs approval waits, then runs once approved", async () => {
-    const r = await cli("offboard", "--client", "acme", "--user", "tom.williams@acmecorp.com", "--now", "--require-approval", "--json");
+    const r = await cli(
+      "offboard",
+      "--client",
+      "acme",
+      "--user",
+      "tom.williams@acmecorp.com",
+      "--now",
+      "--require-approval",
+      "--json",
+    );
     assert.equal(r.code, 0, r.err);
     const { runId, status } = JSON.parse(r.out) as { runId: string; status: string };
     assert.equal(status, "awaiting-approval");
@@ -135,7 +284,18 @@ describe("the lifecycle CLI", () => {
   });
 
   test("runs list, show, cancel and retry answer with exit codes by kind", async () => {
-    const r = await cli("onboard", "--client", "acme", "--first-name", "Ann", "--last-name", "Later", "--start", "2031-06-01T09:00", "--json");
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Ann",
+      "--last-name",
+      "Later",
+      "--start",
+      "2031-06-01T09:00",
+      "--json",
+    );
     const { runId, status } = JSON.parse(r.out) as { runId: string; status: string };
     assert.equal(status, "scheduled");
     const list = await cli("runs", "list", "--status", "scheduled", "--json");

@@ -1,12 +1,26 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type ActionState, type ActionSummary, deriveRunStatus, finalActionStates } from "../../src/domain/run-status.ts";
+import {
+  type ActionState,
+  type ActionSummary,
+  deriveRunStatus,
+  finalActionStates,
+} from "../../src/domain/run-status.ts";
 
 const now = new Date("2026-12-01T09:00:00.000Z");
-const facts = { startAt: new Date("2026-12-01T08:00:00.000Z"), cancelRequested: false, approvalGateType: "engine.approval" };
+const facts = {
+  startAt: new Date("2026-12-01T08:00:00.000Z"),
+  cancelRequested: false,
+  approvalGateType: "engine.approval",
+};
 const step = (state: ActionState, extra: Partial<ActionSummary> = {}): ActionSummary => ({
-  type: "x", state, required: true, attempts: state === "pending" ? 0 : 1, runAt: now, ...extra,
+  type: "x",
+  state,
+  required: true,
+  attempts: state === "pending" ? 0 : 1,
+  runAt: now,
+  ...extra,
 });
 
 test("a run whose required step failed is failed, whatever else succeeded", () => {
@@ -14,23 +28,41 @@ test("a run whose required step failed is failed, whatever else succeeded", () =
 });
 
 test("a failed optional step leaves completed-with-warnings", () => {
-  assert.equal(deriveRunStatus(facts, [step("succeeded"), step("failed", { required: false })], now), "completed-with-warnings");
+  assert.equal(
+    deriveRunStatus(facts, [step("succeeded"), step("failed", { required: false })], now),
+    "completed-with-warnings",
+  );
 });
 
 test("skipped and already-done steps complete a run", () => {
-  assert.equal(deriveRunStatus(facts, [step("skipped"), step("already-done"), step("succeeded")], now), "completed");
+  assert.equal(
+    deriveRunStatus(facts, [step("skipped"), step("already-done"), step("succeeded")], now),
+    "completed",
+  );
 });
 
 test("a run waits for its start, for approval, and for conditions", () => {
   const later = new Date(now.getTime() + 60_000);
-  assert.equal(deriveRunStatus({ ...facts, startAt: later }, [step("ready", { runAt: later, attempts: 0 })], now), "scheduled");
-  assert.equal(deriveRunStatus(facts, [step("waiting", { type: "engine.approval" }), step("pending")], now), "awaiting-approval");
-  assert.equal(deriveRunStatus(facts, [step("succeeded"), step("waiting", { runAt: later })], now), "waiting");
+  assert.equal(
+    deriveRunStatus({ ...facts, startAt: later }, [step("ready", { runAt: later, attempts: 0 })], now),
+    "scheduled",
+  );
+  assert.equal(
+    deriveRunStatus(facts, [step("waiting", { type: "engine.approval" }), step("pending")], now),
+    "awaiting-approval",
+  );
+  assert.equal(
+    deriveRunStatus(facts, [step("succeeded"), step("waiting", { runAt: later })], now),
+    "waiting",
+  );
   assert.equal(deriveRunStatus(facts, [step("succeeded"), step("running")], now), "running");
 });
 
 test("a step made ready this millisecond reads as running, not waiting", () => {
-  assert.equal(deriveRunStatus(facts, [step("succeeded"), step("ready", { runAt: new Date(now.getTime() + 1) })], now), "running");
+  assert.equal(
+    deriveRunStatus(facts, [step("succeeded"), step("ready", { runAt: new Date(now.getTime() + 1) })], now),
+    "running",
+  );
 });
 
 test("a cancelled run is cancelled once nothing is in flight", () => {
@@ -39,22 +71,51 @@ test("a cancelled run is cancelled once nothing is in flight", () => {
   assert.equal(deriveRunStatus(c, [step("succeeded"), step("cancelled")], now), "cancelled");
 });
 
-const states: ActionState[] = ["pending", "ready", "running", "waiting", "retry", "succeeded", "already-done", "skipped", "failed", "blocked", "cancelled"];
+const states: ActionState[] = [
+  "pending",
+  "ready",
+  "running",
+  "waiting",
+  "retry",
+  "succeeded",
+  "already-done",
+  "skipped",
+  "failed",
+  "blocked",
+  "cancelled",
+];
 
 test("no run reads completed while a required step failed or has not finished", () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ state: fc.constantFrom(...states), required: fc.boolean(), attempts: fc.nat(3), late: fc.boolean() }), { minLength: 1, maxLength: 12 }),
+      fc.array(
+        fc.record({
+          state: fc.constantFrom(...states),
+          required: fc.boolean(),
+          attempts: fc.nat(3),
+          late: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 12 },
+      ),
       fc.boolean(),
       (rows, cancelled) => {
-        const actions = rows.map((r) => step(r.state, { required: r.required, attempts: r.attempts, runAt: r.late ? new Date(now.getTime() + 5000) : now }));
+        const actions = rows.map((r) =>
+          step(r.state, {
+            required: r.required,
+            attempts: r.attempts,
+            runAt: r.late ? new Date(now.getTime() + 5000) : now,
+          }),
+        );
         const status = deriveRunStatus({ ...facts, cancelRequested: cancelled }, actions, now);
         const unfinished = actions.some((a) => !finalActionStates.has(a.state));
-        const requiredFailed = actions.some((a) => a.required && (a.state === "failed" || a.state === "blocked"));
+        const requiredFailed = actions.some(
+          (a) => a.required && (a.state === "failed" || a.state === "blocked"),
+        );
         if (status === "completed" || status === "completed-with-warnings") {
           assert.ok(!unfinished && !requiredFailed && !cancelled);
         }
-        if (status === "completed") assert.ok(!actions.some((a) => a.state === "failed" || a.state === "blocked"));
+        if (status === "completed")
+          assert.ok(!actions.some((a) => a.state === "failed" || a.state === "blocked"));
       },
     ),
   );

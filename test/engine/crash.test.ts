@@ -22,8 +22,13 @@ async function seedRuns(store: Store): Promise<string[]> {
   for (let i = 0; i < RUNS; i++) {
     const plan = randomPlan(5 + (i % 6), `tenant${i % 10}`);
     const { runId } = await createRun(store, {
-      clientId: "acme", kind: "onboard", subject: `user${i}@acme.example.com`, requester: "crash-test",
-      request: {}, startAt: new Date(), plan,
+      clientId: "acme",
+      kind: "onboard",
+      subject: `user${i}@acme.example.com`,
+      requester: "crash-test",
+      request: {},
+      startAt: new Date(),
+      plan,
     });
     for (const a of plan.actions) keys.push(`${runId}:${a.key}`);
   }
@@ -31,7 +36,9 @@ async function seedRuns(store: Store): Promise<string[]> {
 }
 
 async function assertExactlyOnce(store: Store, service: CountingService, keys: string[]): Promise<void> {
-  const statuses = await store.query<{ status: string; n: number }>("select status, count(*)::int as n from runs group by status");
+  const statuses = await store.query<{ status: string; n: number }>(
+    "select status, count(*)::int as n from runs group by status",
+  );
   assert.deepEqual(statuses, [{ status: "completed", n: RUNS }]);
   const counts = service.counts();
   const twice = keys.filter((k) => (counts.get(k) ?? 0) > 1);
@@ -59,12 +66,20 @@ describe("crash: kill -9 at random moments", () => {
     // the same folder, and so on; after a dozen kills, let the last one finish.
     let kills = 0;
     for (let round = 0; ; round++) {
-      const w = await spawnWorker(`w${round}`, { LIFECYCLE_DATA_DIR: dir, SERVICE_URL: service.url, LEASE_MS: "2000", EXIT_WHEN_DONE: "1" });
+      const w = await spawnWorker(`w${round}`, {
+        LIFECYCLE_DATA_DIR: dir,
+        SERVICE_URL: service.url,
+        LEASE_MS: "2000",
+        EXIT_WHEN_DONE: "1",
+      });
       if (kills >= 12) {
         assert.equal(await w.exited, 0);
         break;
       }
-      const finished = await Promise.race([w.exited.then(() => true), sleep(100 + Math.random() * 900).then(() => false)]);
+      const finished = await Promise.race([
+        w.exited.then(() => true),
+        sleep(100 + Math.random() * 900).then(() => false),
+      ]);
       if (finished) break;
       await killHard(w);
       kills++;
@@ -73,7 +88,9 @@ describe("crash: kill -9 at random moments", () => {
     store = await openStore({ dataDir: dir });
     try {
       await assertExactlyOnce(store, service, keys);
-      const [interrupted] = await store.query<{ n: number }>("select count(*)::int as n from attempts where in_doubt");
+      const [interrupted] = await store.query<{ n: number }>(
+        "select count(*)::int as n from attempts where in_doubt",
+      );
       console.log(`# embedded: ${kills} kills, ${interrupted?.n} steps resumed after an interrupted attempt`);
     } finally {
       await store.close();
@@ -99,7 +116,10 @@ describe("crash: kill -9 at random moments", () => {
     });
     let kills = 0;
     let n = 3;
-    const open = async () => (await store.query<{ n: number }>(`select count(*)::int as n from runs where status <> 'completed'`))[0]!.n;
+    const open = async () =>
+      (
+        await store.query<{ n: number }>(`select count(*)::int as n from runs where status <> 'completed'`)
+      )[0]!.n;
     const deadline = Date.now() + 120_000;
     while ((await open()) > 0 && Date.now() < deadline) {
       await sleep(50 + Math.random() * 300);
@@ -111,7 +131,9 @@ describe("crash: kill -9 at random moments", () => {
     while ((await open()) > 0 && Date.now() < deadline) await sleep(100);
     assert.ok(kills >= 3, `only ${kills} kills happened: the test proved little`);
     await assertExactlyOnce(store, service, keys);
-    const [interrupted] = await store.query<{ n: number }>("select count(*)::int as n from attempts where in_doubt");
+    const [interrupted] = await store.query<{ n: number }>(
+      "select count(*)::int as n from attempts where in_doubt",
+    );
     console.log(`# postgres: ${kills} kills, ${interrupted?.n} steps resumed after an interrupted attempt`);
   });
 });

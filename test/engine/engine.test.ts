@@ -11,7 +11,12 @@ import type { Plan } from "../../src/domain/plan.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
-import { pgliteUnderTest, postgresSkipReason, postgresUnderTest, type StoreUnderTest } from "../support/stores.ts";
+import {
+  pgliteUnderTest,
+  postgresSkipReason,
+  postgresUnderTest,
+  type StoreUnderTest,
+} from "../support/stores.ts";
 import { linearPlan, randomPlan, testCatalog, type TestCaps } from "../support/test-actions.ts";
 
 const fast = { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 100 };
@@ -26,15 +31,26 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
     const tenant = () => `t${++n}`;
     const run = (plan: Plan, extra: Partial<Parameters<typeof createRun>[1]> = {}) =>
       createRun(store, {
-        clientId: "acme", kind: "onboard", subject: "sarah.johnson@acme.example.com", requester: "tech@msp.example",
-        request: {}, startAt: new Date(), plan, ...extra,
+        clientId: "acme",
+        kind: "onboard",
+        subject: "sarah.johnson@acme.example.com",
+        requester: "tech@msp.example",
+        request: {},
+        startAt: new Date(),
+        plan,
+        ...extra,
       });
 
     before(async () => {
       ({ store, cleanup } = await sut.open());
       await seedClient(store);
       service = await startCountingService();
-      worker = createWorker<TestCaps>({ store, catalog: testCatalog, capabilities: () => ({ serviceUrl: service.url }), tuning: fast });
+      worker = createWorker<TestCaps>({
+        store,
+        catalog: testCatalog,
+        capabilities: () => ({ serviceUrl: service.url }),
+        tuning: fast,
+      });
       await worker.start();
     });
     after(async () => {
@@ -56,14 +72,26 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.ok(types.includes("run.created") && types.includes("action.succeeded"));
       // Each step ran after everything it depends on finished.
       const finished = new Map(detail.actions.map((a) => [a.key, a.finishedAt!.getTime()]));
-      for (const a of detail.actions) for (const d of a.deps) assert.ok(a.startedAt!.getTime() >= finished.get(d)!);
+      for (const a of detail.actions)
+        for (const d of a.deps) assert.ok(a.startedAt!.getTime() >= finished.get(d)!);
     });
 
     test("independent steps run in parallel up to the run's cap", async () => {
       service.configure({ applyMs: 80 });
       const t = tenant();
       await setTenantLimit(store, t, "test", { concurrency: 10, ratePerSecond: 1000 });
-      const plan: Plan = { actions: Array.from({ length: 6 }, (_, i) => ({ key: `p${i}`, type: "test.effect", title: `p${i}`, params: { tenant: t }, deps: [], required: true, tenant: t, api: "test" })) };
+      const plan: Plan = {
+        actions: Array.from({ length: 6 }, (_, i) => ({
+          key: `p${i}`,
+          type: "test.effect",
+          title: `p${i}`,
+          params: { tenant: t },
+          deps: [],
+          required: true,
+          tenant: t,
+          api: "test",
+        })),
+      };
       const { runId } = await run(plan, { maxParallel: 3 });
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       service.configure({ applyMs: 0 });
@@ -75,7 +103,8 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       const t = tenant();
       await setTenantLimit(store, t, "test", { concurrency: 2, ratePerSecond: 1000 });
       const ids = await Promise.all([1, 2, 3].map(() => run(randomPlan(4, t))));
-      for (const { runId } of ids) assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
+      for (const { runId } of ids)
+        assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       service.configure({ applyMs: 0 });
       assert.ok(service.maxConcurrent(t) <= 2, `saw ${service.maxConcurrent(t)} at once`);
       assert.equal(service.maxConcurrent(t), 2);
@@ -84,7 +113,8 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
     test("throttled calls retry no sooner than Retry-After and all finish", async () => {
       service.configure({ throttleRate: 0.5, retryAfterMs: 300 });
       const ids = await Promise.all([1, 2, 3].map(() => run(randomPlan(5, tenant()))));
-      for (const { runId } of ids) assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
+      for (const { runId } of ids)
+        assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       service.configure({ throttleRate: 0 });
       assert.ok(service.throttled() > 0, "the service throttled nothing: the test proves nothing");
       assert.deepEqual(service.earlyRetries(), []);
@@ -100,7 +130,20 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
 
     test("a condition that needs time is polled until it holds, holding no worker", async () => {
       const t = tenant();
-      const plan: Plan = { actions: [{ key: "w", type: "test.effect", title: "w", params: { tenant: t, waitPolls: 3 }, deps: [], required: true, tenant: t, api: "test" }] };
+      const plan: Plan = {
+        actions: [
+          {
+            key: "w",
+            type: "test.effect",
+            title: "w",
+            params: { tenant: t, waitPolls: 3 },
+            deps: [],
+            required: true,
+            tenant: t,
+            api: "test",
+          },
+        ],
+      };
       const { runId } = await run(plan);
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       const waits = (await getRun(store, runId)).events.filter((e) => e.type === "action.waiting");
@@ -111,7 +154,10 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       const t = tenant();
       const { runId } = await run(linearPlan(["a", "b", "c"], t));
       service.configure({ rejectKeys: new Set([`${runId}:b`]) });
-      assert.equal(await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]), "failed");
+      assert.equal(
+        await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]),
+        "failed",
+      );
       const states = Object.fromEntries((await getRun(store, runId)).actions.map((a) => [a.key, a.state]));
       assert.deepEqual(states, { a: "succeeded", b: "failed", c: "blocked" });
       const b = (await getRun(store, runId)).actions.find((a) => a.key === "b")!;
@@ -126,7 +172,10 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       plan.actions[1]!.deps = [];
       const { runId } = await run(plan);
       service.configure({ rejectKeys: new Set([`${runId}:b`]) });
-      assert.equal(await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]), "completed-with-warnings");
+      assert.equal(
+        await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]),
+        "completed-with-warnings",
+      );
     });
 
     test("retrying a failed run re-runs only the failed and blocked steps", async () => {
@@ -142,23 +191,36 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(service.counts().get(`${runId}:b`), 1);
       const a = (await getRun(store, runId)).actions.find((x) => x.key === "a")!;
       assert.equal(a.attempts, 1, "a succeeded step ran again");
-      await assert.rejects(retryFailed(store, runId, "tech"), (e: LifecycleError) => e.failure.kind === "conflict");
+      await assert.rejects(
+        retryFailed(store, runId, "tech"),
+        (e: LifecycleError) => e.failure.kind === "conflict",
+      );
     });
 
     test("a run that needs approval waits for it, then runs", async () => {
-      const { runId, planHash } = await run(linearPlan(["a"], tenant()), { approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" } });
+      const { runId, planHash } = await run(linearPlan(["a"], tenant()), {
+        approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" },
+      });
       assert.equal(await waitForStatus(store, runId, ["awaiting-approval"]), "awaiting-approval");
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(service.counts().get(`${runId}:a`), undefined, "ran before approval");
-      await assert.rejects(signalRun(store, runId, { kind: "approve", actor: "mike", planHash: "0".repeat(64) }), (e: LifecycleError) => e.failure.kind === "conflict");
+      await assert.rejects(
+        signalRun(store, runId, { kind: "approve", actor: "mike", planHash: "0".repeat(64) }),
+        (e: LifecycleError) => e.failure.kind === "conflict",
+      );
       await signalRun(store, runId, { kind: "approve", actor: "mike.chen@acme.example.com", planHash });
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       const approval = (await getRun(store, runId)).actions.find((a) => a.key === "approval")!;
-      assert.match(approval.outcome?.kind === "succeeded" ? approval.outcome.detail ?? "" : "", /approved by mike.chen/);
+      assert.match(
+        approval.outcome?.kind === "succeeded" ? (approval.outcome.detail ?? "") : "",
+        /approved by mike.chen/,
+      );
     });
 
     test("a rejected run is cancelled and does nothing", async () => {
-      const { runId } = await run(linearPlan(["a"], tenant()), { approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" } });
+      const { runId } = await run(linearPlan(["a"], tenant()), {
+        approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" },
+      });
       await waitForStatus(store, runId, ["awaiting-approval"]);
       await signalRun(store, runId, { kind: "reject", actor: "mike", note: "wrong person" });
       assert.equal(await waitForStatus(store, runId, ["cancelled"]), "cancelled");
@@ -166,7 +228,9 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
     });
 
     test("an approval that expires fails the run without running a step", async () => {
-      const { runId } = await run(linearPlan(["a"], tenant()), { approval: { expiresAt: new Date(Date.now() + 300), policy: "manager" } });
+      const { runId } = await run(linearPlan(["a"], tenant()), {
+        approval: { expiresAt: new Date(Date.now() + 300), policy: "manager" },
+      });
       assert.equal(await waitForStatus(store, runId, ["failed"]), "failed");
       const detail = await getRun(store, runId);
       const gate = detail.actions.find((a) => a.key === "approval")!;
@@ -192,9 +256,15 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       await new Promise((r) => setTimeout(r, 800));
       const detail = await getRun(store, runId);
       assert.equal(detail.status, "cancelled");
-      assert.deepEqual(detail.actions.map((a) => a.state), ["cancelled", "cancelled"]);
+      assert.deepEqual(
+        detail.actions.map((a) => a.state),
+        ["cancelled", "cancelled"],
+      );
       assert.equal(service.counts().get(`${runId}:a`), undefined);
-      await assert.rejects(cancelRun(store, runId, "tech"), (e: LifecycleError) => e.failure.kind === "conflict");
+      await assert.rejects(
+        cancelRun(store, runId, "tech"),
+        (e: LifecycleError) => e.failure.kind === "conflict",
+      );
     });
 
     test("cancelling during a run lets the step in flight finish and starts no other", async () => {
@@ -212,7 +282,11 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       const before = await store.query<{ n: number }>("select count(*)::int as n from runs");
       const plan = linearPlan(["a", "b"], tenant());
       plan.actions[0]!.deps = ["b"];
-      await assert.rejects(run(plan), (e: LifecycleError) => e.failure.kind === "invalid" && /cycle: a -> b -> a|cycle: b -> a -> b/.test(e.message));
+      await assert.rejects(
+        run(plan),
+        (e: LifecycleError) =>
+          e.failure.kind === "invalid" && /cycle: a -> b -> a|cycle: b -> a -> b/.test(e.message),
+      );
       const after = await store.query<{ n: number }>("select count(*)::int as n from runs");
       assert.deepEqual(after, before);
     });
@@ -229,12 +303,22 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
         assert.ok(fresh!.fence > stale!.fence);
         assert.equal(fresh!.previousState, "running");
         await assert.rejects(
-          checkpoint(store, stale!, { kind: "final", state: "succeeded", outcome: { kind: "succeeded" } }, defaultTuning),
+          checkpoint(
+            store,
+            stale!,
+            { kind: "final", state: "succeeded", outcome: { kind: "succeeded" } },
+            defaultTuning,
+          ),
           LeaseLost,
         );
         const a = (await getRun(store, runId)).actions[0]!;
         assert.equal(a.state, "running");
-        await checkpoint(store, fresh!, { kind: "final", state: "succeeded", outcome: { kind: "succeeded" } }, defaultTuning);
+        await checkpoint(
+          store,
+          fresh!,
+          { kind: "final", state: "succeeded", outcome: { kind: "succeeded" } },
+          defaultTuning,
+        );
         assert.equal((await getRun(store, runId)).status, "completed");
       } finally {
         await worker.start();

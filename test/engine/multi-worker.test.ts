@@ -27,7 +27,8 @@ test("three worker processes never exceed a tenant limit of 2, and a killed work
   cleanups.push(() => service.close());
   await seedClient(store);
   const tenants = ["mt0", "mt1", "mt2"];
-  for (const tenant of tenants) await setTenantLimit(store, tenant, "test", { concurrency: 2, ratePerSecond: 1000 });
+  for (const tenant of tenants)
+    await setTenantLimit(store, tenant, "test", { concurrency: 2, ratePerSecond: 1000 });
   // Workers start first: a process still starting up can stall past its lease, and a lease that ran out
   // frees its slot by design (its holder is presumed dead).
   const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "5000" };
@@ -38,21 +39,31 @@ test("three worker processes never exceed a tenant limit of 2, and a killed work
 
   for (let i = 0; i < 30; i++) {
     await createRun(store, {
-      clientId: "acme", kind: "onboard", subject: `u${i}`, requester: "test", request: {}, startAt: new Date(),
-      plan: randomPlan(5, tenants[i % 3]!), maxParallel: 4,
+      clientId: "acme",
+      kind: "onboard",
+      subject: `u${i}`,
+      requester: "test",
+      request: {},
+      startAt: new Date(),
+      plan: randomPlan(5, tenants[i % 3]!),
+      maxParallel: 4,
     });
   }
   // Kill w0 while it holds steps, so that they are provably taken over.
   let held: { id: number }[] = [];
   for (let i = 0; i < 3000 && held.length === 0; i++) {
-    held = await store.query<{ id: number }>(`select id from actions where lease_owner = 'w0' and state = 'running'`);
+    held = await store.query<{ id: number }>(
+      `select id from actions where lease_owner = 'w0' and state = 'running'`,
+    );
     if (!held.length) await sleep(5);
   }
   assert.ok(held.length > 0, "w0 never held a step");
   await killHard(workers[0]!);
 
   const deadline = Date.now() + 90_000;
-  const open = async () => (await store.query<{ n: number }>(`select count(*)::int as n from runs where status <> 'completed'`))[0]!.n;
+  const open = async () =>
+    (await store.query<{ n: number }>(`select count(*)::int as n from runs where status <> 'completed'`))[0]!
+      .n;
   while ((await open()) > 0 && Date.now() < deadline) await sleep(100);
   assert.equal(await open(), 0);
 
@@ -64,9 +75,14 @@ test("three worker processes never exceed a tenant limit of 2, and a killed work
          from attempts t join actions a on a.id = t.action_id where a.run_id || ':' || a.key = any($1) order by t.started_at`,
       [keys.map((k) => k.split("|")[1])],
     );
-    assert.fail(`${tenant}: ${service.maxConcurrent(tenant)} at once: ${JSON.stringify({ keys, history }, null, 1)}`);
+    assert.fail(
+      `${tenant}: ${service.maxConcurrent(tenant)} at once: ${JSON.stringify({ keys, history }, null, 1)}`,
+    );
   }
-  assert.ok(tenants.some((tenant) => service.maxConcurrent(tenant) === 2), "the limit was never reached: the test proved nothing");
+  assert.ok(
+    tenants.some((tenant) => service.maxConcurrent(tenant) === 2),
+    "the limit was never reached: the test proved nothing",
+  );
   const finishers = await store.query<{ worker: string }>(
     `select distinct worker from attempts where action_id = any($1) and worker <> 'w0'`,
     [held.map((h) => h.id)],

@@ -8,15 +8,24 @@ import type { Plan } from "../../src/domain/plan.ts";
 
 const now = new Date("2026-11-27T12:00:00Z");
 const parsed = parseClientConfig({
-  id: "acme", displayName: "Acme", domains: ["acmecorp.com"], timeZone: "America/New_York", usageLocation: "US",
-  licensesByRole: { staff: ["SPB"] }, groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
+  id: "acme",
+  displayName: "Acme",
+  domains: ["acmecorp.com"],
+  timeZone: "America/New_York",
+  usageLocation: "US",
+  licensesByRole: { staff: ["SPB"] },
+  groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
   systems: { identity: "entra", mail: "exchange-online", psa: "halopsa" },
 });
 assert.ok(parsed.ok);
 const client: ClientConfig = parsed.value;
 
 async function onboardingPlan(body: Record<string, unknown>, taken: string[] = []): Promise<Plan> {
-  const req = validateOnboarding({ client: "acme", requester: "tech@msp.example", start: "now", ...body }, client, now);
+  const req = validateOnboarding(
+    { client: "acme", requester: "tech@msp.example", start: "now", ...body },
+    client,
+    now,
+  );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
   const plan = await planRequest(req.value, client, { isUsernameTaken: async (upn) => taken.includes(upn) });
   assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
@@ -24,24 +33,37 @@ async function onboardingPlan(body: Record<string, unknown>, taken: string[] = [
 }
 
 test("an onboarding creates the user first and hangs everything else off it", async () => {
-  const plan = await onboardingPlan({ firstName: "Sarah", lastName: "Johnson", department: "Marketing", role: "staff", manager: "mike.chen@acmecorp.com" });
+  const plan = await onboardingPlan({
+    firstName: "Sarah",
+    lastName: "Johnson",
+    department: "Marketing",
+    role: "staff",
+    manager: "mike.chen@acmecorp.com",
+  });
   assert.deepEqual(validatePlanGraph(plan), []);
   const byKey = new Map(plan.actions.map((a) => [a.key, a]));
   assert.equal(byKey.get("create-user")?.params.upn, "sarah.johnson@acmecorp.com");
   assert.deepEqual(byKey.get("create-user")?.deps, []);
-  for (const k of ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB"]) assert.deepEqual(byKey.get(k)?.deps, ["create-user"]);
+  for (const k of ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB"])
+    assert.deepEqual(byKey.get(k)?.deps, ["create-user"]);
   assert.deepEqual(byKey.get("mailbox-ready")?.deps, ["license:SPB"], "the mailbox appears after licensing");
   assert.deepEqual(byKey.get("signature")?.deps, ["mailbox-ready"]);
   assert.equal(byKey.get("psa-contact")?.api, "halopsa");
 });
 
 test("a taken username gets the client's collision rule", async () => {
-  const plan = await onboardingPlan({ firstName: "Sarah", lastName: "Johnson" }, ["sarah.johnson@acmecorp.com"]);
+  const plan = await onboardingPlan({ firstName: "Sarah", lastName: "Johnson" }, [
+    "sarah.johnson@acmecorp.com",
+  ]);
   assert.equal(plan.actions[0]?.params.upn, "sarah.johnson2@acmecorp.com");
 });
 
 test("an explicit username that is taken is refused, not renamed", async () => {
-  const req = validateOnboarding({ client: "acme", requester: "t", start: "now", firstName: "S", lastName: "J", username: "sj" }, client, now);
+  const req = validateOnboarding(
+    { client: "acme", requester: "t", start: "now", firstName: "S", lastName: "J", username: "sj" },
+    client,
+    now,
+  );
   assert.ok(req.ok);
   const plan = await planRequest(req.value, client, { isUsernameTaken: async () => true });
   assert.ok(!plan.ok);
@@ -49,7 +71,17 @@ test("an explicit username that is taken is refused, not renamed", async () => {
 });
 
 test("an offboarding locks out first, hands the mailbox over before licenses go, and verifies last", async () => {
-  const req = validateOffboarding({ client: "acme", user: "tom.williams@acmecorp.com", lastDay: "now", requester: "t", actions: { forwardTo: { address: "mike.chen@acmecorp.com" } } }, client, now);
+  const req = validateOffboarding(
+    {
+      client: "acme",
+      user: "tom.williams@acmecorp.com",
+      lastDay: "now",
+      requester: "t",
+      actions: { forwardTo: { address: "mike.chen@acmecorp.com" } },
+    },
+    client,
+    now,
+  );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
   const plan = await planRequest(req.value, client, {});
   assert.ok(plan.ok);
@@ -62,19 +94,68 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
   assert.ok(byKey.get("remove-licenses")?.deps.includes("remove-groups"));
   const verify = byKey.get("verify-no-access");
   assert.equal(verify?.required, true);
-  assert.deepEqual(new Set(verify?.deps), new Set(plan.value.actions.filter((a) => a.key !== "verify-no-access").map((a) => a.key)));
+  assert.deepEqual(
+    new Set(verify?.deps),
+    new Set(plan.value.actions.filter((a) => a.key !== "verify-no-access").map((a) => a.key)),
+  );
 });
 
 test("a plan's hash ignores key order and changes with content", () => {
-  const a: Plan = { actions: [{ key: "x", type: "t", title: "x", params: { a: 1, b: 2 }, deps: [], required: true, tenant: "c", api: "g" }] };
-  const b: Plan = { actions: [{ api: "g", tenant: "c", required: true, deps: [], params: { b: 2, a: 1 }, title: "x", type: "t", key: "x" }] };
+  const a: Plan = {
+    actions: [
+      {
+        key: "x",
+        type: "t",
+        title: "x",
+        params: { a: 1, b: 2 },
+        deps: [],
+        required: true,
+        tenant: "c",
+        api: "g",
+      },
+    ],
+  };
+  const b: Plan = {
+    actions: [
+      {
+        api: "g",
+        tenant: "c",
+        required: true,
+        deps: [],
+        params: { b: 2, a: 1 },
+        title: "x",
+        type: "t",
+        key: "x",
+      },
+    ],
+  };
   assert.equal(planHash(a), planHash(b));
   assert.notEqual(planHash(a), planHash({ actions: [{ ...a.actions[0]!, params: { a: 1, b: 3 } }] }));
 });
 
 test("a graph with an unknown dependency or a cycle is named as such", () => {
   const base = { type: "t", title: "t", params: {}, required: true, tenant: "c", api: "g" };
-  assert.match(validatePlanGraph({ actions: [{ ...base, key: "a", deps: ["zz"] }] })[0]!.message, /unknown action "zz"/);
-  assert.match(validatePlanGraph({ actions: [{ ...base, key: "a", deps: ["c"] }, { ...base, key: "b", deps: ["a"] }, { ...base, key: "c", deps: ["b"] }] })[0]!.message, /cycle/);
-  assert.match(validatePlanGraph({ actions: [{ ...base, key: "a", deps: [] }, { ...base, key: "a", deps: [] }] })[0]!.message, /duplicate/);
+  assert.match(
+    validatePlanGraph({ actions: [{ ...base, key: "a", deps: ["zz"] }] })[0]!.message,
+    /unknown action "zz"/,
+  );
+  assert.match(
+    validatePlanGraph({
+      actions: [
+        { ...base, key: "a", deps: ["c"] },
+        { ...base, key: "b", deps: ["a"] },
+        { ...base, key: "c", deps: ["b"] },
+      ],
+    })[0]!.message,
+    /cycle/,
+  );
+  assert.match(
+    validatePlanGraph({
+      actions: [
+        { ...base, key: "a", deps: [] },
+        { ...base, key: "a", deps: [] },
+      ],
+    })[0]!.message,
+    /duplicate/,
+  );
 });

@@ -20,7 +20,13 @@ test("with a token set, an /api request without Authorization is refused with 40
 
 test("with a token set, a wrong token or another scheme is refused with 401", async () => {
   const app = await buildServer({ store, apiToken: token });
-  for (const authorization of [`Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`, "Bearer", `Bearer ${token} extra`]) {
+  for (const authorization of [
+    `Bearer ${token}x`,
+    `Bearer ${token.slice(0, -1)}`,
+    `Basic ${token}`,
+    "Bearer",
+    `Bearer ${token} extra`,
+  ]) {
     const res = await app.inject({ method: "GET", url: "/api/clients", headers: { authorization } });
     assert.equal(res.statusCode, 401, authorization);
   }
@@ -29,7 +35,11 @@ test("with a token set, a wrong token or another scheme is refused with 401", as
 
 test("with a token set, the right bearer token is let through with 200", async () => {
   const app = await buildServer({ store, apiToken: token });
-  const res = await app.inject({ method: "GET", url: "/api/clients", headers: { authorization: `Bearer ${token}` } });
+  const res = await app.inject({
+    method: "GET",
+    url: "/api/clients",
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(json(res), []);
   await app.close();

@@ -23,7 +23,9 @@ before(async () => {
   assert.ok(globex.ok);
   await upsertClient(store, globex.value);
   // A value that is no reference (a pasted secret), written around the config validation.
-  await store.query(`update clients set config = jsonb_set(config, '{credentials,smtp}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`);
+  await store.query(
+    `update clients set config = jsonb_set(config, '{credentials,smtp}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`,
+  );
   app = await buildServer({ store });
 });
 
@@ -36,8 +38,20 @@ test("clients are listed by id with name, domains, time zone and systems only", 
   const res = await app.inject({ method: "GET", url: "/api/clients" });
   assert.equal(res.statusCode, 200);
   assert.deepEqual(json(res), [
-    { id: "acme", displayName: "Client acme", domains: ["acme.example.com"], timeZone: "Europe/Berlin", systems: { identity: "entra" } },
-    { id: "globex", displayName: "Client globex", domains: ["globex.example.com"], timeZone: "Europe/Berlin", systems: { identity: "entra", psa: "halopsa" } },
+    {
+      id: "acme",
+      displayName: "Client acme",
+      domains: ["acme.example.com"],
+      timeZone: "Europe/Berlin",
+      systems: { identity: "entra" },
+    },
+    {
+      id: "globex",
+      displayName: "Client globex",
+      domains: ["globex.example.com"],
+      timeZone: "Europe/Berlin",
+      systems: { identity: "entra", psa: "halopsa" },
+    },
   ]);
   assertMatchesDocument(await openapi(app), "GET", "/api/clients", res);
 });

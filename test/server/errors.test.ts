@@ -8,7 +8,7 @@ import { json, stubStore, type ErrorReply } from "./helpers.ts";
 test("an unexpected failure answers 500 LC_ERR_INTERNAL with a request id and none of the failure's text", async () => {
   const app = await buildServer({
     store: stubStore(async () => {
-      throw new TypeError("relation \"clients\" does not exist; dsn=postgres://admin:hunter2@db");
+      throw new TypeError('relation "clients" does not exist; dsn=postgres://admin:hunter2@db');
     }),
   });
   const res = await app.inject({ method: "GET", url: "/api/clients" });
@@ -51,7 +51,9 @@ test("an unknown route answers 404 LC_ERR_NOT_FOUND in the same envelope", async
   const app = await buildServer({ store: stubStore(async () => []) });
   const res = await app.inject({ method: "GET", url: "/api/nothing-here?x=1" });
   assert.equal(res.statusCode, 404);
-  assert.deepEqual(json(res), { error: { code: "LC_ERR_NOT_FOUND", message: "no route GET /api/nothing-here" } });
+  assert.deepEqual(json(res), {
+    error: { code: "LC_ERR_NOT_FOUND", message: "no route GET /api/nothing-here" },
+  });
   await app.close();
 });
 
@@ -66,7 +68,12 @@ test("query validation failures come out as LC_ERR_VALIDATION naming each field"
 });
 
 test("engine error kinds map to 400, 404, 409 and 403, and the rest to an internal error", () => {
-  const expected: Record<string, number | undefined> = { invalid: 400, "not-found": 404, conflict: 409, permission: 403 };
+  const expected: Record<string, number | undefined> = {
+    invalid: 400,
+    "not-found": 404,
+    conflict: 409,
+    permission: 403,
+  };
   for (const kind of errorKinds) {
     const mapped = toApiError(new LifecycleError({ kind, message: "m" }));
     assert.equal(mapped?.status, expected[kind], kind);
@@ -78,9 +85,17 @@ test("validation errors in Fastify's default (ajv) form still become field error
     statusCode: 400,
     validationContext: "body",
     validation: [
-      { instancePath: "", message: "must have required property 'actor'", params: { missingProperty: "actor" } },
+      {
+        instancePath: "",
+        message: "must have required property 'actor'",
+        params: { missingProperty: "actor" },
+      },
       { instancePath: "/note", message: "must be string", params: {} },
-      { instancePath: "", message: "must NOT have additional properties", params: { additionalProperty: "colour" } },
+      {
+        instancePath: "",
+        message: "must NOT have additional properties",
+        params: { additionalProperty: "colour" },
+      },
     ],
   });
   const mapped = toApiError(err);

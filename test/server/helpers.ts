@@ -7,7 +7,10 @@ import type { Sql, Store } from "../../src/store/sql.ts";
 import { testClientConfig } from "../support/engine-helpers.ts";
 
 /** A Store that answers every query with `answer`, for tests that need no database. */
-export function stubStore(answer: (text: string) => Promise<Record<string, unknown>[]>, kind: Store["kind"] = "pglite"): Store {
+export function stubStore(
+  answer: (text: string) => Promise<Record<string, unknown>[]>,
+  kind: Store["kind"] = "pglite",
+): Store {
   const sql: Sql = { query: async <T>(text: string) => (await answer(text)) as T[] };
   return {
     kind,
@@ -63,7 +66,10 @@ export function fieldsOf(res: LightMyRequestResponse): string[] {
 }
 
 type OpenApi = {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -90,11 +96,21 @@ function inlineRefs(schema: unknown, components: Record<string, unknown>): unkno
  * Checks a reply against what the OpenAPI document promises for that route and status, so a handler that
  * sends a field the document lacks (or lacks one it promises) fails a test.
  */
-export function assertMatchesDocument(doc: OpenApi, method: string, path: string, res: LightMyRequestResponse): void {
+export function assertMatchesDocument(
+  doc: OpenApi,
+  method: string,
+  path: string,
+  res: LightMyRequestResponse,
+): void {
   const documented = doc.paths[path]?.[method.toLowerCase()]?.responses[String(res.statusCode)];
   assert.ok(documented, `${method} ${path} does not document status ${res.statusCode}`);
   const schema = documented.content?.["application/json"]?.schema;
   assert.ok(schema, `${method} ${path} ${res.statusCode} has no JSON schema`);
-  const parsed = z.fromJSONSchema(inlineRefs(schema, doc.components.schemas) as Parameters<typeof z.fromJSONSchema>[0]).safeParse(JSON.parse(res.body));
-  assert.ok(parsed.success, `${method} ${path} ${res.statusCode} differs from the document: ${parsed.error?.message}`);
+  const parsed = z
+    .fromJSONSchema(inlineRefs(schema, doc.components.schemas) as Parameters<typeof z.fromJSONSchema>[0])
+    .safeParse(JSON.parse(res.body));
+  assert.ok(
+    parsed.success,
+    `${method} ${path} ${res.statusCode} differs from the document: ${parsed.error?.message}`,
+  );
 }

@@ -21,13 +21,18 @@ function servedRoutes(app: FastifyInstance): Set<string> {
     stack.length = depth;
     stack.push(m[2] ?? "");
     const path = stack.join("").replace(/:(\w+)/g, "{$1}");
-    for (const method of (m[3] ?? "").split(", ").filter((x) => x && x !== "HEAD")) routes.add(`${method} ${path}`);
+    for (const method of (m[3] ?? "").split(", ").filter((x) => x && x !== "HEAD"))
+      routes.add(`${method} ${path}`);
   }
   return routes;
 }
 
 function documentedRoutes(doc: Awaited<ReturnType<typeof openapi>>): Set<string> {
-  return new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+  return new Set(
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    ),
+  );
 }
 
 test("the OpenAPI document describes exactly the routes the server serves", async () => {
@@ -47,11 +52,17 @@ test("the OpenAPI document is 3.1 with a JSON schema for every parameter, body a
   const doc = JSON.parse(raw.body) as {
     openapi: string;
     info: { title: string };
-    paths: Record<string, Record<string, {
-      parameters?: { name: string; in: string; schema?: object }[];
-      requestBody?: { content: Record<string, { schema?: object }> };
-      responses: Record<string, { content?: Record<string, { schema?: object }> }>;
-    }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string; schema?: object }[];
+          requestBody?: { content: Record<string, { schema?: object }> };
+          responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+        }
+      >
+    >;
   };
   assert.equal(doc.openapi, "3.1.0");
   assert.equal(doc.info.title, "Lifecycle API");
@@ -60,14 +71,21 @@ test("the OpenAPI document is 3.1 with a JSON schema for every parameter, body a
       const where = `${method.toUpperCase()} ${path}`;
       for (const p of op.parameters ?? []) assert.ok(p.schema, `${where}: parameter ${p.name} has no schema`);
       for (const name of path.match(/\{(\w+)\}/g) ?? []) {
-        assert.ok(op.parameters?.some((p) => p.in === "path" && `{${p.name}}` === name), `${where}: path parameter ${name} undocumented`);
+        assert.ok(
+          op.parameters?.some((p) => p.in === "path" && `{${p.name}}` === name),
+          `${where}: path parameter ${name} undocumented`,
+        );
       }
-      if (method === "post") assert.ok(op.requestBody?.content["application/json"]?.schema, `${where}: no body schema`);
+      if (method === "post")
+        assert.ok(op.requestBody?.content["application/json"]?.schema, `${where}: no body schema`);
       const success = Object.entries(op.responses).filter(([code]) => code.startsWith("2"));
       assert.ok(success.length > 0, `${where}: no success response`);
       for (const [code, r] of Object.entries(op.responses)) {
         const content = Object.values(r.content ?? {});
-        assert.ok(content.length > 0 && content.every((c) => c.schema), `${where}: response ${code} has no schema`);
+        assert.ok(
+          content.length > 0 && content.every((c) => c.schema),
+          `${where}: response ${code} has no schema`,
+        );
       }
       assert.ok(op.responses["500"], `${where}: the internal error response is not documented`);
     }
@@ -81,7 +99,8 @@ test("every code in the error catalogue appears in the document's ErrorCode sche
   const schema = doc.components.schemas.ErrorCode as { enum: string[]; description: string };
   assert.ok(schema, "no ErrorCode schema in the document");
   assert.deepEqual([...schema.enum].sort(), [...errorCodes].sort());
-  for (const code of errorCodes) assert.match(schema.description, new RegExp(`${code}\` \\(${errorCatalogue[code].status}\\)`));
+  for (const code of errorCodes)
+    assert.match(schema.description, new RegExp(`${code}\` \\(${errorCatalogue[code].status}\\)`));
   await app.close();
 });
 
@@ -95,7 +114,11 @@ test("every catalogue entry has a stable LC_ERR_ name, an error status and a des
 
 test("with an API token, every /api operation declares bearer security and documents 401", async () => {
   const app = await buildServer({ store, apiToken: "t0ken" });
-  const res = await app.inject({ method: "GET", url: "/api/openapi.json", headers: { authorization: "Bearer t0ken" } });
+  const res = await app.inject({
+    method: "GET",
+    url: "/api/openapi.json",
+    headers: { authorization: "Bearer t0ken" },
+  });
   const doc = JSON.parse(res.body) as {
     components: { securitySchemes?: Record<string, unknown> };
     paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;

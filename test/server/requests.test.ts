@@ -4,7 +4,16 @@ import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import { assertMatchesDocument, countRows, fieldsOf, json, onboardingBody, openapi, seedApprovingClient, type ErrorReply } from "./helpers.ts";
+import {
+  assertMatchesDocument,
+  countRows,
+  fieldsOf,
+  json,
+  onboardingBody,
+  openapi,
+  seedApprovingClient,
+  type ErrorReply,
+} from "./helpers.ts";
 
 let store: Store;
 let app: FastifyInstance;
@@ -21,13 +30,19 @@ after(async () => {
   await store.close();
 });
 
-const post = (url: string, payload: unknown) => app.inject({ method: "POST", url, payload: payload as Record<string, unknown> });
+const post = (url: string, payload: unknown) =>
+  app.inject({ method: "POST", url, payload: payload as Record<string, unknown> });
 
 test("an onboarding dry run answers 200 with the plan and its hash, and stores nothing", async () => {
   const before = await countRows(store);
   const res = await post("/api/requests/onboard?dryRun=true", onboardingBody());
   assert.equal(res.statusCode, 200, res.body);
-  const body = json<{ dryRun: boolean; planHash: string; plan: { actions: { type: string }[] }; request: { kind: string; approval: string } }>(res);
+  const body = json<{
+    dryRun: boolean;
+    planHash: string;
+    plan: { actions: { type: string }[] };
+    request: { kind: string; approval: string };
+  }>(res);
   assert.equal(body.dryRun, true);
   assert.match(body.planHash, /^[0-9a-f]{64}$/);
   assert.ok(body.plan.actions.some((a) => a.type === "identity.create-user"));
@@ -42,13 +57,23 @@ test("an onboarding submission answers 201 and its run, with events, is readable
   assert.equal(res.statusCode, 201, res.body);
   const body = json<{ runId: string; status: string; planHash: string; request: { startAt: string } }>(res);
   assert.equal(body.status, "awaiting-approval");
-  assert.equal(body.request.startAt, "2025-03-10T08:00:00.000Z", "the start is read in the client's time zone");
+  assert.equal(
+    body.request.startAt,
+    "2025-03-10T08:00:00.000Z",
+    "the start is read in the client's time zone",
+  );
   const doc = await openapi(app);
   assertMatchesDocument(doc, "POST", "/api/requests/onboard", res);
 
   const run = await app.inject({ method: "GET", url: `/api/runs/${body.runId}` });
   assert.equal(run.statusCode, 200);
-  const detail = json<{ id: string; planHash: string; status: string; events: { type: string }[]; actions: { key: string }[] }>(run);
+  const detail = json<{
+    id: string;
+    planHash: string;
+    status: string;
+    events: { type: string }[];
+    actions: { key: string }[];
+  }>(run);
   assert.equal(detail.id, body.runId);
   assert.equal(detail.planHash, body.planHash);
   assert.equal(detail.status, "awaiting-approval");
@@ -59,7 +84,12 @@ test("an onboarding submission answers 201 and its run, with events, is readable
 
 test("an invalid onboarding answers 400 LC_ERR_VALIDATION naming each field, and stores nothing", async () => {
   const before = await countRows(store);
-  const res = await post("/api/requests/onboard", { client: "acme", firstName: 42, start: "yesterday", colour: "blue" });
+  const res = await post("/api/requests/onboard", {
+    client: "acme",
+    firstName: 42,
+    start: "yesterday",
+    colour: "blue",
+  });
   assert.equal(res.statusCode, 400);
   const { error } = json<ErrorReply>(res);
   assert.equal(error.code, "LC_ERR_VALIDATION");
@@ -73,7 +103,9 @@ test("an onboarding for an unknown client answers 400 with a field error on clie
   const before = await countRows(store);
   const res = await post("/api/requests/onboard", onboardingBody({ client: "initech" }));
   assert.equal(res.statusCode, 400);
-  assert.deepEqual(json<ErrorReply>(res).error.fields, [{ field: "client", message: 'unknown client "initech"' }]);
+  assert.deepEqual(json<ErrorReply>(res).error.fields, [
+    { field: "client", message: 'unknown client "initech"' },
+  ]);
   assert.deepEqual(await countRows(store), before);
 });
 
@@ -109,7 +141,10 @@ test("an offboarding dry run answers 200 with a plan and stores nothing", async 
 for (const kind of ["onboard", "offboard"] as const) {
   test(`every field the document names for ${kind} forms is one the validator knows`, async () => {
     const doc = (await openapi(app)) as unknown as {
-      paths: Record<string, { post: { requestBody: { content: { "application/json": { schema: Schema } } } } }>;
+      paths: Record<
+        string,
+        { post: { requestBody: { content: { "application/json": { schema: Schema } } } } }
+      >;
     };
     type Schema = { properties?: Record<string, Schema & { anyOf?: Schema[] }> };
     const form = doc.paths[`/api/requests/${kind}`]?.post.requestBody.content["application/json"].schema;
@@ -120,14 +155,30 @@ for (const kind of ["onboard", "offboard"] as const) {
     // A junk value in each field: the validator may call it wrong, but must not call it unknown.
     const junk: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f, 12345]));
     const actionJunk = Object.fromEntries(actions.map((a) => [a.slice("actions.".length), 12345]));
-    const probes = kind === "offboard" ? [{ ...junk, client: "acme" }, { client: "acme", actions: actionJunk }] : [{ ...junk, client: "acme" }];
+    const probes =
+      kind === "offboard"
+        ? [
+            { ...junk, client: "acme" },
+            { client: "acme", actions: actionJunk },
+          ]
+        : [{ ...junk, client: "acme" }];
     for (const probe of probes) {
       const res = await post(`/api/requests/${kind}?dryRun=true`, probe);
       assert.equal(res.statusCode, 400);
-      const unknown = json<ErrorReply>(res).error.fields?.filter((f) => f.message === "is not a known field") ?? [];
-      assert.deepEqual(unknown, [], `documented but unknown to the validator: ${unknown.map((f) => f.field).join(", ")}`);
+      const unknown =
+        json<ErrorReply>(res).error.fields?.filter((f) => f.message === "is not a known field") ?? [];
+      assert.deepEqual(
+        unknown,
+        [],
+        `documented but unknown to the validator: ${unknown.map((f) => f.field).join(", ")}`,
+      );
     }
     const res = await post(`/api/requests/${kind}?dryRun=true`, { client: "acme", notAField: 1 });
-    assert.ok(json<ErrorReply>(res).error.fields?.some((f) => f.field === "notAField" && f.message === "is not a known field"), "the probe cannot see unknown fields");
+    assert.ok(
+      json<ErrorReply>(res).error.fields?.some(
+        (f) => f.field === "notAField" && f.message === "is not a known field",
+      ),
+      "the probe cannot see unknown fields",
+    );
   });
 }

@@ -8,7 +8,15 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
 import { testCatalog } from "../support/test-actions.ts";
-import { assertMatchesDocument, fieldsOf, json, onboardingBody, openapi, seedApprovingClient, type ErrorReply } from "./helpers.ts";
+import {
+  assertMatchesDocument,
+  fieldsOf,
+  json,
+  onboardingBody,
+  openapi,
+  seedApprovingClient,
+  type ErrorReply,
+} from "./helpers.ts";
 
 let store: Store;
 let app: FastifyInstance;
@@ -34,7 +42,9 @@ interface RunReply {
   events: { id: number; type: string; message: string | null }[];
 }
 
-async function submit(body: Record<string, unknown> = onboardingBody()): Promise<{ runId: string; planHash: string }> {
+async function submit(
+  body: Record<string, unknown> = onboardingBody(),
+): Promise<{ runId: string; planHash: string }> {
   const res = await app.inject({ method: "POST", url: "/api/requests/onboard", payload: body });
   assert.equal(res.statusCode, 201, res.body);
   return json<{ runId: string; planHash: string }>(res);
@@ -45,7 +55,11 @@ const command = (runId: string, verb: string, payload: Record<string, unknown>) 
 
 test("approving a run awaiting approval answers 200 with the run and the approval recorded", async () => {
   const { runId, planHash } = await submit();
-  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash, note: "welcome aboard" });
+  const res = await command(runId, "approve", {
+    actor: "mike.chen@acme.example.com",
+    planHash,
+    note: "welcome aboard",
+  });
   assert.equal(res.statusCode, 200, res.body);
   const run = json<RunReply>(res);
   assert.equal(run.id, runId);
@@ -56,14 +70,23 @@ test("approving a run awaiting approval answers 200 with the run and the approva
 
 test("approving a plan hash other than the run's answers 409 LC_ERR_CONFLICT", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash: "0".repeat(64) });
+  const res = await command(runId, "approve", {
+    actor: "mike.chen@acme.example.com",
+    planHash: "0".repeat(64),
+  });
   assert.equal(res.statusCode, 409);
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_CONFLICT");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
 });
 
 test("approving a run that needs no approval answers 409", async () => {
-  const { runId } = await submit({ client: "globex", firstName: "Sam", lastName: "Ray", start: "now", requester: "it@globex.example.com" });
+  const { runId } = await submit({
+    client: "globex",
+    firstName: "Sam",
+    lastName: "Ray",
+    start: "now",
+    requester: "it@globex.example.com",
+  });
   const res = await command(runId, "approve", { actor: "someone" });
   assert.equal(res.statusCode, 409);
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
@@ -92,9 +115,17 @@ test("cancelling an unfinished run answers 200 cancelled; cancelling it again an
 
 test("retrying a failed run answers 200 with its failed steps reopened; retrying an unfinished run answers 409", async () => {
   const { runId, planHash } = await submit();
-  assert.equal((await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode, 200);
+  assert.equal(
+    (await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode,
+    200,
+  );
   // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
-  const worker = createWorker({ store, catalog: testCatalog, capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }), onError: () => undefined });
+  const worker = createWorker({
+    store,
+    catalog: testCatalog,
+    capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }),
+    onError: () => undefined,
+  });
   await worker.start();
   try {
     await waitForStatus(store, runId, ["failed"]);
@@ -106,7 +137,11 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   const run = json<RunReply>(res);
   assert.notEqual(run.status, "failed");
   assert.ok(run.events.some((e) => e.type === "run.retry"));
-  assert.ok(run.actions.filter((a) => a.key !== "approval").every((a) => a.state === "ready" || a.state === "pending"));
+  assert.ok(
+    run.actions
+      .filter((a) => a.key !== "approval")
+      .every((a) => a.state === "ready" || a.state === "pending"),
+  );
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/retry", res);
 
   const again = await command(runId, "retry", { actor: "tech@msp.example" });
@@ -153,17 +188,30 @@ test("a malformed run id answers 400 with a field error on id", async () => {
 
 test("runs are listed newest first and filtered by client, status and limit", async () => {
   const { runId } = await submit();
-  const res = await app.inject({ method: "GET", url: "/api/runs?client=acme&status=awaiting-approval&limit=1" });
+  const res = await app.inject({
+    method: "GET",
+    url: "/api/runs?client=acme&status=awaiting-approval&limit=1",
+  });
   assert.equal(res.statusCode, 200, res.body);
-  assert.deepEqual(json<{ id: string }[]>(res).map((r) => r.id), [runId]);
+  assert.deepEqual(
+    json<{ id: string }[]>(res).map((r) => r.id),
+    [runId],
+  );
   assertMatchesDocument(await openapi(app), "GET", "/api/runs", res);
 
-  const globex = json<{ clientId: string }[]>(await app.inject({ method: "GET", url: "/api/runs?client=globex" }));
+  const globex = json<{ clientId: string }[]>(
+    await app.inject({ method: "GET", url: "/api/runs?client=globex" }),
+  );
   assert.ok(globex.length > 0 && globex.every((r) => r.clientId === "globex"));
 });
 
 test("a run list with a limit out of 1..500 or an unknown status answers 400 naming those fields", async () => {
-  for (const [query, field] of [["limit=0", "limit"], ["limit=501", "limit"], ["limit=ten", "limit"], ["status=done", "status"]] as const) {
+  for (const [query, field] of [
+    ["limit=0", "limit"],
+    ["limit=501", "limit"],
+    ["limit=ten", "limit"],
+    ["status=done", "status"],
+  ] as const) {
     const res = await app.inject({ method: "GET", url: `/api/runs?${query}` });
     assert.equal(res.statusCode, 400, query);
     assert.deepEqual(fieldsOf(res), [field], query);
@@ -172,12 +220,20 @@ test("a run list with a limit out of 1..500 or an unknown status answers 400 nam
 
 test("a run's events are listed in order, and ?after=N leaves out N and those before it", async () => {
   const { runId } = await submit();
-  const all = json<{ id: number; type: string }[]>(await app.inject({ method: "GET", url: `/api/runs/${runId}/events` }));
+  const all = json<{ id: number; type: string }[]>(
+    await app.inject({ method: "GET", url: `/api/runs/${runId}/events` }),
+  );
   assert.ok(all.length >= 2);
-  assert.deepEqual(all.map((e) => e.id), [...all.map((e) => e.id)].sort((a, b) => a - b));
+  assert.deepEqual(
+    all.map((e) => e.id),
+    [...all.map((e) => e.id)].sort((a, b) => a - b),
+  );
   const first = all[0];
   assert.ok(first);
   const res = await app.inject({ method: "GET", url: `/api/runs/${runId}/events?after=${first.id}` });
-  assert.deepEqual(json<{ id: number }[]>(res).map((e) => e.id), all.slice(1).map((e) => e.id));
+  assert.deepEqual(
+    json<{ id: number }[]>(res).map((e) => e.id),
+    all.slice(1).map((e) => e.id),
+  );
   assertMatchesDocument(await openapi(app), "GET", "/api/runs/{id}/events", res);
 });

@@ -20,7 +20,10 @@ test("an event frame carries its id, its type and the event as one line of JSON,
   const lines = frame.split("\n");
   assert.deepEqual(lines.slice(0, 2), ["id: 42", "event: action.succeeded"]);
   assert.ok(lines[2]?.startsWith("data: "));
-  assert.deepEqual(JSON.parse(lines[2]?.slice("data: ".length) ?? ""), { ...event, at: "2025-03-03T08:00:00.000Z" });
+  assert.deepEqual(JSON.parse(lines[2]?.slice("data: ".length) ?? ""), {
+    ...event,
+    at: "2025-03-03T08:00:00.000Z",
+  });
   assert.ok(frame.endsWith("\n\n"));
   assert.equal(lines.length, 5, "a line break in the message must not split the data field");
 });

@@ -84,14 +84,19 @@ async function submit(): Promise<{ runId: string }> {
 }
 
 async function openConnections(): Promise<number> {
-  return new Promise((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  return new Promise((resolve, reject) =>
+    app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+  );
 }
 
 /** Waits until the server holds no connection and no event follower: what a departed client must leave. */
 async function released(): Promise<void> {
   const until = Date.now() + 5000;
   while ((await openConnections()) > 0 || listening > 0) {
-    assert.ok(Date.now() < until, `after the client left: ${await openConnections()} connection(s), ${listening} follower(s)`);
+    assert.ok(
+      Date.now() < until,
+      `after the client left: ${await openConnections()} connection(s), ${listening} follower(s)`,
+    );
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -112,7 +117,11 @@ test("the stream sends a run's existing events, then new ones live, and lets go 
   assert.equal(String(data.id), first?.id);
   assert.equal((await stream.next())?.event, "approval.requested");
 
-  const cancelled = await app.inject({ method: "POST", url: `/api/runs/${runId}/cancel`, payload: { actor: "tech@msp.example" } });
+  const cancelled = await app.inject({
+    method: "POST",
+    url: `/api/runs/${runId}/cancel`,
+    payload: { actor: "tech@msp.example" },
+  });
   assert.equal(cancelled.statusCode, 200);
   const live: string[] = [];
   while (!live.includes("run.status")) {
@@ -128,11 +137,16 @@ test("the stream sends a run's existing events, then new ones live, and lets go 
 
 test("a stream opened with Last-Event-ID starts after that event", async () => {
   const { runId } = await submit();
-  const events = json<{ id: number; type: string }[]>(await app.inject({ method: "GET", url: `/api/runs/${runId}/events` }));
+  const events = json<{ id: number; type: string }[]>(
+    await app.inject({ method: "GET", url: `/api/runs/${runId}/events` }),
+  );
   const [first, second] = events;
   assert.ok(first && second);
   const abort = new AbortController();
-  const res = await fetch(`${base}/api/runs/${runId}/stream?after=0`, { signal: abort.signal, headers: { "last-event-id": String(first.id) } });
+  const res = await fetch(`${base}/api/runs/${runId}/stream?after=0`, {
+    signal: abort.signal,
+    headers: { "last-event-id": String(first.id) },
+  });
   assert.ok(res.body);
   const frame = await frames(res.body).next();
   assert.equal(frame?.id, String(second.id));

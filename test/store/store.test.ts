@@ -3,7 +3,12 @@ import { after, before, describe, test } from "node:test";
 import { migrate } from "../../src/store/migrate.ts";
 import { appendAudit, verifyAuditChain } from "../../src/store/audit.ts";
 import type { Store } from "../../src/store/sql.ts";
-import { pgliteUnderTest, postgresSkipReason, postgresUnderTest, type StoreUnderTest } from "../support/stores.ts";
+import {
+  pgliteUnderTest,
+  postgresSkipReason,
+  postgresUnderTest,
+  type StoreUnderTest,
+} from "../support/stores.ts";
 
 function storeSuite(sut: StoreUnderTest, skip: string | false) {
   describe(`store on ${sut.name}`, { skip }, () => {
@@ -14,9 +19,24 @@ function storeSuite(sut: StoreUnderTest, skip: string | false) {
 
     test("migrations apply once: a second run applies nothing", async () => {
       assert.deepEqual(await migrate(store), { applied: [] });
-      const tables = await store.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = 'public' order by 1`);
-      for (const t of ["actions", "attempts", "audit_log", "clients", "events", "requests", "runs", "signals", "tenant_limits"]) {
-        assert.ok(tables.some((r) => r.t === t), t);
+      const tables = await store.query<{ t: string }>(
+        `select table_name as t from information_schema.tables where table_schema = 'public' order by 1`,
+      );
+      for (const t of [
+        "actions",
+        "attempts",
+        "audit_log",
+        "clients",
+        "events",
+        "requests",
+        "runs",
+        "signals",
+        "tenant_limits",
+      ]) {
+        assert.ok(
+          tables.some((r) => r.t === t),
+          t,
+        );
       }
     });
 
@@ -24,7 +44,9 @@ function storeSuite(sut: StoreUnderTest, skip: string | false) {
       await store.tx((sql) => appendAudit(sql, { actor: "a", action: "x", subject: "s1", detail: { n: 1 } }));
       await store.tx((sql) => appendAudit(sql, { actor: "b", action: "y", subject: "s2" }));
       assert.equal(await verifyAuditChain(store), null);
-      const [row] = await store.query<{ id: number }>(`update audit_log set actor = 'mallory' where subject = 's1' returning id`);
+      const [row] = await store.query<{ id: number }>(
+        `update audit_log set actor = 'mallory' where subject = 's1' returning id`,
+      );
       assert.equal(await verifyAuditChain(store), row!.id);
     });
   });

@@ -32,7 +32,14 @@ export interface ServiceConfig {
 }
 
 export async function startCountingService(initial: Partial<ServiceConfig> = {}): Promise<CountingService> {
-  const config: ServiceConfig = { applyMs: 0, throttleRate: 0, retryAfterMs: 300, failRate: 0, rejectKeys: new Set(), ...initial };
+  const config: ServiceConfig = {
+    applyMs: 0,
+    throttleRate: 0,
+    retryAfterMs: 300,
+    failRate: 0,
+    rejectKeys: new Set(),
+    ...initial,
+  };
   const counts = new Map<string, number>();
   const inFlight = new Map<string, number>();
   const maxSeen = new Map<string, number>();
@@ -75,7 +82,11 @@ export async function startCountingService(initial: Partial<ServiceConfig> = {})
         const n = (inFlight.get(tenant) ?? 0) + 1;
         inFlight.set(tenant, n);
         current.add(`${tenant}|${key}|${now}`);
-        if (n > (maxSeen.get(tenant) ?? 0)) overlaps.set(tenant, [...current].filter((c) => c.startsWith(`${tenant}|`)));
+        if (n > (maxSeen.get(tenant) ?? 0))
+          overlaps.set(
+            tenant,
+            [...current].filter((c) => c.startsWith(`${tenant}|`)),
+          );
         maxSeen.set(tenant, Math.max(maxSeen.get(tenant) ?? 0, n));
         if (config.applyMs) await new Promise((r) => setTimeout(r, config.applyMs));
         counts.set(key, (counts.get(key) ?? 0) + 1);

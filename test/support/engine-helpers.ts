@@ -5,12 +5,20 @@ import { upsertClient } from "../../src/store/clients-repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { parseClientConfig } from "../../src/domain/client.ts";
 
-export async function waitForStatus(store: Store, runId: string, want: RunStatus[], timeoutMs = 20_000): Promise<RunStatus> {
+export async function waitForStatus(
+  store: Store,
+  runId: string,
+  want: RunStatus[],
+  timeoutMs = 20_000,
+): Promise<RunStatus> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const run = await getRun(store, runId);
     if (want.includes(run.status)) return run.status;
-    if (Date.now() > until) throw new Error(`run ${runId} is ${run.status}, wanted ${want.join("|")} (actions: ${run.actions.map((a) => `${a.key}=${a.state}`).join(", ")})`);
+    if (Date.now() > until)
+      throw new Error(
+        `run ${runId} is ${run.status}, wanted ${want.join("|")} (actions: ${run.actions.map((a) => `${a.key}=${a.state}`).join(", ")})`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -27,7 +27,8 @@ const effectImpl: Omit<ActionDefinition<EffectParams, TestCaps>, "type"> = {
     if (p.waitPolls) {
       const seen = (pollsSeen.get(ctx.idempotencyKey) ?? 0) + 1;
       pollsSeen.set(ctx.idempotencyKey, seen);
-      if (seen <= p.waitPolls) return { kind: "wait", for: "test condition", retryInMs: 30, deadlineMs: 10_000 };
+      if (seen <= p.waitPolls)
+        return { kind: "wait", for: "test condition", retryInMs: 30, deadlineMs: 10_000 };
     }
     return { kind: "will-change", summary: `apply ${ctx.idempotencyKey}` };
   },
@@ -42,8 +43,14 @@ const effectImpl: Omit<ActionDefinition<EffectParams, TestCaps>, "type"> = {
       const retryAfterMs = Number(res.headers.get("retry-after")) * 1000;
       throw new LifecycleError({ kind: "throttled", message: "429 from test service", retryAfterMs });
     }
-    if (res.status >= 500) throw new LifecycleError({ kind: "transient", message: `${res.status} from test service` });
-    if (res.status >= 400) throw new LifecycleError({ kind: "invalid", message: `${res.status} from test service`, code: "Rejected" });
+    if (res.status >= 500)
+      throw new LifecycleError({ kind: "transient", message: `${res.status} from test service` });
+    if (res.status >= 400)
+      throw new LifecycleError({
+        kind: "invalid",
+        message: `${res.status} from test service`,
+        code: "Rejected",
+      });
     return { kind: "done", detail: "applied" };
   },
   async verify(_p, ctx) {
@@ -59,15 +66,29 @@ export const testCatalog = catalog<TestCaps>(effect as never);
 
 /** Stands in for every action type a plan names, so planner output runs end to end in engine-level tests. */
 export function effectCatalog(types: Iterable<string>) {
-  return catalog<TestCaps>(...[...types].map((t) => defineAction<EffectParams, TestCaps>(t, effectImpl) as never));
+  return catalog<TestCaps>(
+    ...[...types].map((t) => defineAction<EffectParams, TestCaps>(t, effectImpl) as never),
+  );
 }
 
 /** A random DAG of `n` effect steps: each step depends on up to two earlier ones. */
 export function randomPlan(n: number, tenant: string, rand: () => number = Math.random): Plan {
   const actions: PlannedAction[] = [];
   for (let i = 0; i < n; i++) {
-    const deps = actions.filter(() => rand() < 0.3).slice(-2).map((a) => a.key);
-    actions.push({ key: `s${i}`, type: "test.effect", title: `step ${i}`, params: { tenant }, deps, required: true, tenant, api: "test" });
+    const deps = actions
+      .filter(() => rand() < 0.3)
+      .slice(-2)
+      .map((a) => a.key);
+    actions.push({
+      key: `s${i}`,
+      type: "test.effect",
+      title: `step ${i}`,
+      params: { tenant },
+      deps,
+      required: true,
+      tenant,
+      api: "test",
+    });
   }
   return { actions };
 }
@@ -75,7 +96,15 @@ export function randomPlan(n: number, tenant: string, rand: () => number = Math.
 export function linearPlan(keys: string[], tenant: string, extra: Partial<PlannedAction> = {}): Plan {
   return {
     actions: keys.map((key, i) => ({
-      key, type: "test.effect", title: key, params: { tenant }, deps: i ? [keys[i - 1] as string] : [], required: true, tenant, api: "test", ...extra,
+      key,
+      type: "test.effect",
+      title: key,
+      params: { tenant },
+      deps: i ? [keys[i - 1] as string] : [],
+      required: true,
+      tenant,
+      api: "test",
+      ...extra,
     })),
   };
 }

@@ -34,13 +34,18 @@ export function clientsCommand(ctx: CliContext): Command {
     });
   clients
     .command("import <file>")
-    .description("add or update clients from a JSON file (one config or a list); all are validated before any is stored")
+    .description(
+      "add or update clients from a JSON file (one config or a list); all are validated before any is stored",
+    )
     .action(async (file: string) => {
       const raw = JSON.parse(readFileSync(file, "utf8")) as unknown;
       const list = Array.isArray(raw) ? raw : [raw];
       const parsed = list.map((c) => parseClientConfig(c));
-      const errors = parsed.flatMap((p, i) => (p.ok ? [] : p.errors.map((e) => ({ field: `[${i}].${e.field}`, message: e.message }))));
-      if (errors.length) throw new CliError(`${file} has invalid client configuration`, exitCodes.invalid, errors);
+      const errors = parsed.flatMap((p, i) =>
+        p.ok ? [] : p.errors.map((e) => ({ field: `[${i}].${e.field}`, message: e.message })),
+      );
+      if (errors.length)
+        throw new CliError(`${file} has invalid client configuration`, exitCodes.invalid, errors);
       const opened = await openConfiguredStore(ctx.env);
       try {
         await opened.store.tx(async (sql) => {

@@ -13,8 +13,13 @@ function keyValue(value: string, previous: Record<string, string> = {}): Record<
 }
 
 function startField(opts: { now?: boolean; start?: string }, flag: string): unknown {
-  if (opts.now && opts.start) throw new CliError(`give either --${flag} or --now, not both`, exitCodes.invalid);
-  if (!opts.now && !opts.start) throw new CliError(`give --${flag} (local time in the client's time zone, e.g. 2026-12-01T09:00) or --now`, exitCodes.invalid);
+  if (opts.now && opts.start)
+    throw new CliError(`give either --${flag} or --now, not both`, exitCodes.invalid);
+  if (!opts.now && !opts.start)
+    throw new CliError(
+      `give --${flag} (local time in the client's time zone, e.g. 2026-12-01T09:00) or --now`,
+      exitCodes.invalid,
+    );
   return opts.now ? "now" : opts.start;
 }
 
@@ -57,12 +62,31 @@ export function onboardCommand(ctx: CliContext): Command {
       .option("--custom <key=value>", "client-specific field, repeatable", keyValue),
   ).action(async (o: Record<string, unknown>) => {
     const body = {
-      client: o.client, firstName: o.firstName, lastName: o.lastName, middleName: o.middleName, displayName: o.displayName,
-      domain: o.domain, username: o.username, manager: o.manager, department: o.department, jobTitle: o.jobTitle,
-      role: o.role, office: o.office, employeeId: o.employeeId, start: startField(o, "start"), copyFrom: o.copyFrom,
-      extraGroups: o.extraGroup, extraLicenses: o.extraLicense, sharedMailboxes: o.sharedMailbox, deviceSerial: o.deviceSerial,
-      personalEmail: o.personalEmail, personalPhone: o.personalPhone, ticket: o.ticket, requester: o.requester ?? ctx.actor,
-      notes: o.notes, customFields: o.custom,
+      client: o.client,
+      firstName: o.firstName,
+      lastName: o.lastName,
+      middleName: o.middleName,
+      displayName: o.displayName,
+      domain: o.domain,
+      username: o.username,
+      manager: o.manager,
+      department: o.department,
+      jobTitle: o.jobTitle,
+      role: o.role,
+      office: o.office,
+      employeeId: o.employeeId,
+      start: startField(o, "start"),
+      copyFrom: o.copyFrom,
+      extraGroups: o.extraGroup,
+      extraLicenses: o.extraLicense,
+      sharedMailboxes: o.sharedMailbox,
+      deviceSerial: o.deviceSerial,
+      personalEmail: o.personalEmail,
+      personalPhone: o.personalPhone,
+      ticket: o.ticket,
+      requester: o.requester ?? ctx.actor,
+      notes: o.notes,
+      customFields: o.custom,
     };
     await submitAndReport(ctx, "onboard", body, o);
   });
@@ -91,7 +115,8 @@ export function offboardCommand(ctx: CliContext): Command {
     ["notify-supervisor", "notify the supervisor"],
     ["delete-user", "delete the user (excludes the mailbox options)"],
     ["require-approval", "require manager approval"],
-  ] as const) cmd = toggle(cmd, flag, what);
+  ] as const)
+    cmd = toggle(cmd, flag, what);
   cmd = cmd
     .option("--forward-to <address>", 'forward mail to an address, or "manager"')
     .option("--keep-copy", "keep a copy of forwarded mail (default)")
@@ -105,33 +130,66 @@ export function offboardCommand(ctx: CliContext): Command {
     .option("--notes <text>");
   return withRunOptions(cmd).action(async (o: Record<string, unknown>) => {
     const actions: Record<string, unknown> = {
-      disableAccount: o.disableAccount, removeMfa: o.removeMfa, convertToShared: o.convertToShared,
-      hideFromAddressList: o.hideFromAddressList, removeMobileDevices: o.removeMobileDevices, removeGroups: o.removeGroups,
-      removeLicenses: o.removeLicenses, moveToDisabledOu: o.moveToDisabledOu, deactivatePsaContact: o.deactivatePsaContact,
-      updateDocumentation: o.updateDocumentation, notifySupervisor: o.notifySupervisor, deleteUser: o.deleteUser,
+      disableAccount: o.disableAccount,
+      removeMfa: o.removeMfa,
+      convertToShared: o.convertToShared,
+      hideFromAddressList: o.hideFromAddressList,
+      removeMobileDevices: o.removeMobileDevices,
+      removeGroups: o.removeGroups,
+      removeLicenses: o.removeLicenses,
+      moveToDisabledOu: o.moveToDisabledOu,
+      deactivatePsaContact: o.deactivatePsaContact,
+      updateDocumentation: o.updateDocumentation,
+      notifySupervisor: o.notifySupervisor,
+      deleteUser: o.deleteUser,
       forwardTo: o.forwardTo ? { address: o.forwardTo, keepCopy: o.keepCopy } : undefined,
-      outOfOffice: o.outOfOffice, grantAccessTo: o.grantAccessTo, wipeDevices: o.wipeDevices,
+      outOfOffice: o.outOfOffice,
+      grantAccessTo: o.grantAccessTo,
+      wipeDevices: o.wipeDevices,
     };
     const body = {
-      client: o.client, user: o.user, lastDay: startField({ now: o.now as boolean, start: o.lastDay as string }, "last-day"),
+      client: o.client,
+      user: o.user,
+      lastDay: startField({ now: o.now as boolean, start: o.lastDay as string }, "last-day"),
       actions: Object.fromEntries(Object.entries(actions).filter(([, v]) => v !== undefined)),
-      requiresApproval: o.requireApproval, ticket: o.ticket, requester: o.requester ?? ctx.actor, reason: o.reason, notes: o.notes,
+      requiresApproval: o.requireApproval,
+      ticket: o.ticket,
+      requester: o.requester ?? ctx.actor,
+      reason: o.reason,
+      notes: o.notes,
     };
     await submitAndReport(ctx, "offboard", body, o);
   });
 }
 
-async function submitAndReport(ctx: CliContext, kind: "onboard" | "offboard", body: Record<string, unknown>, o: Record<string, unknown>): Promise<void> {
+async function submitAndReport(
+  ctx: CliContext,
+  kind: "onboard" | "offboard",
+  body: Record<string, unknown>,
+  o: Record<string, unknown>,
+): Promise<void> {
   const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
   const api = await ctx.connect({ worker: Boolean(o.wait) });
   try {
     const sub = await api.submit(kind, clean, Boolean(o.dryRun));
     if (sub.dryRun || !sub.runId) {
-      ctx.out(o.json ? JSON.stringify({ dryRun: true, planHash: sub.planHash, plan: sub.plan, request: sub.request }, null, 2) : renderPlan(sub.plan, sub.planHash));
+      ctx.out(
+        o.json
+          ? JSON.stringify(
+              { dryRun: true, planHash: sub.planHash, plan: sub.plan, request: sub.request },
+              null,
+              2,
+            )
+          : renderPlan(sub.plan, sub.planHash),
+      );
       return;
     }
     if (!o.wait) {
-      ctx.out(o.json ? JSON.stringify({ runId: sub.runId, status: sub.status, planHash: sub.planHash }, null, 2) : `run ${sub.runId} is ${sub.status}\nfollow it: lifecycle runs show ${sub.runId}`);
+      ctx.out(
+        o.json
+          ? JSON.stringify({ runId: sub.runId, status: sub.status, planHash: sub.planHash }, null, 2)
+          : `run ${sub.runId} is ${sub.status}\nfollow it: lifecycle runs show ${sub.runId}`,
+      );
       return;
     }
     const status = await waitForRun(ctx, api, sub.runId, Boolean(o.json));
@@ -144,7 +202,12 @@ async function submitAndReport(ctx: CliContext, kind: "onboard" | "offboard", bo
 }
 
 /** Prints the run's events as they happen and resolves with its final status. */
-export async function waitForRun(ctx: CliContext, api: LifecycleApi, runId: string, quiet: boolean): Promise<RunStatus> {
+export async function waitForRun(
+  ctx: CliContext,
+  api: LifecycleApi,
+  runId: string,
+  quiet: boolean,
+): Promise<RunStatus> {
   return new Promise<RunStatus>((resolve, reject) => {
     let stop: (() => Promise<void>) | undefined;
     let final: RunStatus | undefined;

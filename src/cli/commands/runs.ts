@@ -6,7 +6,8 @@ import { waitForRun } from "./requests.ts";
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError("must be a whole number from 1 to 500");
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new InvalidArgumentError("must be a whole number from 1 to 500");
   return n;
 }
 
@@ -86,7 +87,11 @@ export function approvalCommands(ctx: CliContext): Command[] {
       const api = await ctx.connect({ worker: false });
       try {
         const run = await api.approve(runId, ctx.actor, o.planHash, o.note);
-        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `approved run ${runId} (plan ${run.planHash.slice(0, 12)}); it is ${run.status}`);
+        ctx.out(
+          o.json
+            ? JSON.stringify(runJson(run), null, 2)
+            : `approved run ${runId} (plan ${run.planHash.slice(0, 12)}); it is ${run.status}`,
+        );
       } finally {
         await api.close();
       }

@@ -17,11 +17,18 @@ export interface StartOptions {
 }
 
 /** Server and workers in one process: the embedded default, and a small MSP's whole installation. */
-export async function startLifecycle(ctx: CliContext, opts: StartOptions): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startLifecycle(
+  ctx: CliContext,
+  opts: StartOptions,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const opened = await openConfiguredStore(ctx.env);
   const { store } = opened;
   await opts.seed?.(store);
-  const app = await buildServer({ store, apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined, logger: ctx.env.LIFECYCLE_LOG === "1" });
+  const app = await buildServer({
+    store,
+    apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
+    logger: ctx.env.LIFECYCLE_LOG === "1",
+  });
   const worker = opts.workers === false ? undefined : startWorker(store);
   await worker?.start();
   await app.listen({ port: opts.port, host: opts.host });
@@ -41,7 +48,8 @@ export async function startLifecycle(ctx: CliContext, opts: StartOptions): Promi
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port must be 0-65535, got "${value}"`, exitCodes.invalid);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CliError(`--port must be 0-65535, got "${value}"`, exitCodes.invalid);
   return n;
 }
 
@@ -59,7 +67,10 @@ export function serveCommands(ctx: CliContext): Command[] {
     .option("--port <port>", "listen port (default $PORT or 3000)", port)
     .option("--host <host>", "listen address", "127.0.0.1")
     .action(async (o: { port?: number; host: string }) => {
-      const { url, stop } = await startLifecycle(ctx, { port: o.port ?? Number(ctx.env.PORT ?? 3000), host: o.host });
+      const { url, stop } = await startLifecycle(ctx, {
+        port: o.port ?? Number(ctx.env.PORT ?? 3000),
+        host: o.host,
+      });
       ctx.err(`Lifecycle is listening on ${url} (${ctx.env.DATABASE_URL ? "PostgreSQL" : "embedded store"})`);
       untilSignal(stop);
     });
@@ -69,7 +80,10 @@ export function serveCommands(ctx: CliContext): Command[] {
     .action(async (o: { slots: number }) => {
       const opts = storeOptionsFromEnv(ctx.env);
       if (!opts.databaseUrl) {
-        throw new CliError("`lifecycle worker` needs PostgreSQL (set DATABASE_URL); with the embedded store, `lifecycle start` runs the workers", exitCodes.invalid);
+        throw new CliError(
+          "`lifecycle worker` needs PostgreSQL (set DATABASE_URL); with the embedded store, `lifecycle start` runs the workers",
+          exitCodes.invalid,
+        );
       }
       const store = await openStore(opts);
       const w = startWorker(store, { slots: o.slots });
@@ -80,15 +94,17 @@ export function serveCommands(ctx: CliContext): Command[] {
         await store.close();
       });
     });
-  const migrateCmd = new Command("migrate").description("apply database migrations and exit").action(async () => {
-    const opened = await openConfiguredStore(ctx.env);
-    try {
-      const { applied } = await migrate(opened.store);
-      ctx.out(applied.length ? `applied ${applied.join(", ")}` : "the database is up to date");
-    } finally {
-      await opened.store.close();
-      opened.release();
-    }
-  });
+  const migrateCmd = new Command("migrate")
+    .description("apply database migrations and exit")
+    .action(async () => {
+      const opened = await openConfiguredStore(ctx.env);
+      try {
+        const { applied } = await migrate(opened.store);
+        ctx.out(applied.length ? `applied ${applied.join(", ")}` : "the database is up to date");
+      } finally {
+        await opened.store.close();
+        opened.release();
+      }
+    });
   return [start, worker, migrateCmd];
 }

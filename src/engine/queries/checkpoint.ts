@@ -41,15 +41,19 @@ export async function checkpoint(
     const locked = await lockRunRow(sql, a.runId);
     const updated = await writeTransition(sql, a, t, tuning);
     if (!updated) throw new LeaseLost(a.key);
-    await appendEvent(sql, {
-      runId: a.runId,
-      actionKey: a.key,
-      type: eventType(t),
-      outcome: t.outcome.kind,
-      message: describe(t.outcome),
-      requestId: requestIdOf(t.outcome),
-      detail: t.outcome,
-    }, { wake: true }); // a freed tenant slot or a ready dependent may be claimable by another process
+    await appendEvent(
+      sql,
+      {
+        runId: a.runId,
+        actionKey: a.key,
+        type: eventType(t),
+        outcome: t.outcome.kind,
+        message: describe(t.outcome),
+        requestId: requestIdOf(t.outcome),
+        detail: t.outcome,
+      },
+      { wake: true },
+    ); // a freed tenant slot or a ready dependent may be claimable by another process
     if (t.kind === "final") {
       if (t.cancelRun) await cancelRun(sql, a.runId, t.cancelRun, "engine");
       else if (t.state === "failed") await blockDependents(sql, a.runId, a.key);
@@ -60,7 +64,12 @@ export async function checkpoint(
 }
 
 /** The fenced update and the attempt's history row, as one statement. */
-async function writeTransition(sql: Sql, a: ClaimedAction, t: Transition, tuning: EngineTuning): Promise<boolean> {
+async function writeTransition(
+  sql: Sql,
+  a: ClaimedAction,
+  t: Transition,
+  tuning: EngineTuning,
+): Promise<boolean> {
   const outcome = JSON.stringify(t.outcome);
   const history = (update: string) => `with u as (${update} where ${fenced} returning id, run_id, fence)
     insert into attempts (action_id, run_id, attempt, fence, worker, in_doubt, started_at, outcome)
@@ -70,7 +79,9 @@ async function writeTransition(sql: Sql, a: ClaimedAction, t: Transition, tuning
   switch (t.kind) {
     case "final":
       rows = await sql.query(
-        history(`update actions set state = $8, outcome = $7, finished_at = now(), lease_owner = null, lease_until = null`),
+        history(
+          `update actions set state = $8, outcome = $7, finished_at = now(), lease_owner = null, lease_until = null`,
+        ),
         [...base, t.state],
       );
       break;

@@ -76,7 +76,12 @@ interface Busy {
  * Claims up to `max` steps for `worker` under a lease, honouring per-tenant+API concurrency and rate and
  * the per-run parallelism cap. Each claim bumps the fencing token: the previous holder can no longer write.
  */
-export async function claimActions(store: Store, worker: string, leaseMs: number, max: number): Promise<ClaimedAction[]> {
+export async function claimActions(
+  store: Store,
+  worker: string,
+  leaseMs: number,
+  max: number,
+): Promise<ClaimedAction[]> {
   const claimed = await txWithRetry(store, async (sql) => {
     const candidates = await sql.query<Candidate>(candidatesSql);
     const claimed: ClaimedAction[] = [];
@@ -97,7 +102,14 @@ export async function claimActions(store: Store, worker: string, leaseMs: number
         continue;
       }
       if (slot.run_busy >= slot.run_cap) continue;
-      const [row] = await sql.query<ClaimedAction>(takeSql, [c.id, worker, leaseMs, limit.tokens, c.tenant, c.api]);
+      const [row] = await sql.query<ClaimedAction>(takeSql, [
+        c.id,
+        worker,
+        leaseMs,
+        limit.tokens,
+        c.tenant,
+        c.api,
+      ]);
       if (!row) continue;
       claimed.push(row);
       const resumed = row.previousState === "running";

@@ -31,7 +31,13 @@ export async function blockDependents(sql: Sql, runId: string, key: string): Pro
     [runId, key],
   );
   for (const r of rows) {
-    await appendEvent(sql, { runId, actionKey: r.key, type: "action.blocked", outcome: "skipped", message: `not run: ${key} failed` });
+    await appendEvent(sql, {
+      runId,
+      actionKey: r.key,
+      type: "action.blocked",
+      outcome: "skipped",
+      message: `not run: ${key} failed`,
+    });
   }
 }
 
@@ -44,6 +50,12 @@ export async function cancelOpenActions(sql: Sql, runId: string, reason: string)
     [runId, reason],
   );
   for (const r of rows) {
-    await appendEvent(sql, { runId, actionKey: r.key, type: "action.cancelled", outcome: "skipped", message: `cancelled: ${reason}` });
+    await appendEvent(sql, {
+      runId,
+      actionKey: r.key,
+      type: "action.cancelled",
+      outcome: "skipped",
+      message: `cancelled: ${reason}`,
+    });
   }
 }

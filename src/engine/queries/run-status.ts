@@ -1,5 +1,10 @@
 import { approvalGateType } from "../../domain/plan.ts";
-import { type ActionSummary, type RunStatus, deriveRunStatus, terminalRunStatuses } from "../../domain/run-status.ts";
+import {
+  type ActionSummary,
+  type RunStatus,
+  deriveRunStatus,
+  terminalRunStatuses,
+} from "../../domain/run-status.ts";
 import type { Sql } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 

@@ -7,7 +7,9 @@ import type { RoutePlugin } from "./plugin.ts";
 
 // Built from the config's own fields (pick() refuses a schema with refinements) so the two cannot drift.
 const { id, displayName, domains, timeZone, systems } = clientConfigSchema.shape;
-const clientList = z.array(z.object({ id, displayName, domains, timeZone, systems })).describe("Every client, by id.");
+const clientList = z
+  .array(z.object({ id, displayName, domains, timeZone, systems }))
+  .describe("Every client, by id.");
 const clientConfig = clientConfigSchema.describe("The client's configuration, defaults filled in.");
 
 const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
@@ -17,7 +19,8 @@ const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
 function referencesOnly(credentials: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [system, ref] of Object.entries(credentials)) {
-    if (typeof ref === "string" && clientConfigSchema.shape.credentials.safeParse({ [system]: ref }).success) out[system] = ref;
+    if (typeof ref === "string" && clientConfigSchema.shape.credentials.safeParse({ [system]: ref }).success)
+      out[system] = ref;
   }
   return out;
 }

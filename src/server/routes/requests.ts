@@ -14,7 +14,9 @@ const submitQuery = z.strictObject({
     .describe("Plan only: nothing is stored and nothing runs."),
 });
 
-const validated = z.record(z.string(), z.unknown()).describe("The request as validated: trimmed, defaults filled in, start time resolved.");
+const validated = z
+  .record(z.string(), z.unknown())
+  .describe("The request as validated: trimmed, defaults filled in, start time resolved.");
 
 const submitted = z
   .object({ runId: z.string(), status: runStatus, planHash: z.string(), plan, request: validated })
@@ -49,10 +51,17 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now 
           dryRun: request.query.dryRun ?? false,
           now: now(),
         });
-        if (!submission.ok) throw new ApiError("LC_ERR_VALIDATION", `the ${kind} request is not valid`, { fields: submission.errors });
+        if (!submission.ok)
+          throw new ApiError("LC_ERR_VALIDATION", `the ${kind} request is not valid`, {
+            fields: submission.errors,
+          });
         const { request: validRequest, plan: planned, planHash, runId, status } = submission.value;
-        if (submission.value.dryRun) return reply.code(200).send({ dryRun: true as const, planHash, plan: planned, request: validRequest });
-        if (runId === undefined || status === undefined) throw new Error("submitRequest stored a run without returning its id and status");
+        if (submission.value.dryRun)
+          return reply
+            .code(200)
+            .send({ dryRun: true as const, planHash, plan: planned, request: validRequest });
+        if (runId === undefined || status === undefined)
+          throw new Error("submitRequest stored a run without returning its id and status");
         return reply.code(201).send({ runId, status, planHash, plan: planned, request: validRequest });
       },
     );
@@ -64,7 +73,12 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now 
  * a requester before anything is stored, so the fallback is never written.
  */
 function actorOf(body: unknown): string {
-  if (typeof body === "object" && body !== null && "requester" in body && typeof body.requester === "string") {
+  if (
+    typeof body === "object" &&
+    body !== null &&
+    "requester" in body &&
+    typeof body.requester === "string"
+  ) {
     const requester = body.requester.trim();
     if (requester) return requester.slice(0, 200);
   }

@@ -23,7 +23,13 @@ const rejectBody = z.strictObject({ actor, note });
 const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
 const retryBody = z.strictObject({ actor });
 
-const commandErrors = errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", "LC_ERR_FORBIDDEN", ...bodyErrors);
+const commandErrors = errorResponses(
+  "LC_ERR_VALIDATION",
+  "LC_ERR_NOT_FOUND",
+  "LC_ERR_CONFLICT",
+  "LC_ERR_FORBIDDEN",
+  ...bodyErrors,
+);
 const newState = runDetail.describe("The run's state after the command.");
 
 /** Commands on one run; each answers with the run as it now stands, so a console needs no second call. */
@@ -58,7 +64,11 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await signalRun(store, request.params.id, { kind: "reject", actor: request.body.actor, note: request.body.note });
+      await signalRun(store, request.params.id, {
+        kind: "reject",
+        actor: request.body.actor,
+        note: request.body.note,
+      });
       return getRun(store, request.params.id);
     },
   );

@@ -8,12 +8,20 @@ import { keepAliveMs, maxBufferedBytes, resumeAfter, sseFrame, sseKeepAlive } fr
 import type { RoutePlugin } from "./plugin.ts";
 
 const streamQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).optional().describe("Start after this event id (Last-Event-ID wins when sent)."),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Start after this event id (Last-Event-ID wins when sent)."),
 });
 
 // Loose: the parsed value replaces request.headers, so every other header must survive it.
 const streamHeaders = z.looseObject({
-  "last-event-id": z.string().optional().describe("Resume after this event id, as EventSource sends on reconnect."),
+  "last-event-id": z
+    .string()
+    .optional()
+    .describe("Resume after this event id, as EventSource sends on reconnect."),
 });
 
 const eventStream = {
@@ -72,7 +80,9 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
         ended = true;
         clearInterval(keepAlive);
         open.delete(end);
-        stop?.().catch((err: unknown) => request.log.error({ err, runId }, "stopping an event stream failed"));
+        stop?.().catch((err: unknown) =>
+          request.log.error({ err, runId }, "stopping an event stream failed"),
+        );
         if (!res.writableEnded) res.end();
       };
       open.add(end);

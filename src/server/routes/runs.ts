@@ -8,7 +8,13 @@ import type { RoutePlugin } from "./plugin.ts";
 const listQuery = z.strictObject({
   client: z.string().min(1).max(100).optional().describe("Only this client's runs."),
   status: runStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe("At most this many, newest first (default 50)."),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe("At most this many, newest first (default 50)."),
 });
 
 const eventsQuery = z.strictObject({
@@ -29,7 +35,12 @@ export const runRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) =
         response: { 200: runList, ...errorResponses("LC_ERR_VALIDATION") },
       },
     },
-    async (request) => listRuns(store, { clientId: request.query.client, status: request.query.status, limit: request.query.limit }),
+    async (request) =>
+      listRuns(store, {
+        clientId: request.query.client,
+        status: request.query.status,
+        limit: request.query.limit,
+      }),
   );
 
   app.get(
