@@ -66,6 +66,8 @@ export interface EngineTuning {
   backoffCapMs: number;
   /** Between polls of a condition ("mailbox provisioned") when the action names no interval. */
   pollMs: number;
+  /** The longest gap between polls of a condition, however long it has been waited for. */
+  pollCapMs: number;
   /** How long a worker with nothing to claim sleeps before looking again, unless woken. */
   idleMs: number;
 }
@@ -75,5 +77,6 @@ export const defaultTuning: EngineTuning = {
   backoffBaseMs: 1_000,
   backoffCapMs: 5 * 60_000,
   pollMs: 5_000,
+  pollCapMs: 60_000,
   idleMs: 1_000,
 };

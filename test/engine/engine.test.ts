@@ -150,6 +150,45 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(waits.length, 3);
     });
 
+    test("a long wait is polled less and less often", async () => {
+      const t = tenant();
+      const plan: Plan = {
+        actions: [
+          {
+            key: "w",
+            type: "test.effect",
+            title: "w",
+            params: { tenant: t, waitPolls: 50 },
+            deps: [],
+            required: true,
+            tenant: t,
+            api: "test",
+          },
+        ],
+      };
+      const { runId } = await run(plan);
+      const waitingRow = async () =>
+        (
+          await store.query<{ gapMs: number }>(
+            `select extract(epoch from (run_at - now())) * 1000 as "gapMs" from actions where run_id = $1 and state = 'waiting'`,
+            [runId],
+          )
+        )[0];
+      while (!(await waitingRow())) await new Promise((r) => setTimeout(r, 10));
+      // Pretend the step has waited 40 s, and poll it now.
+      await store.query(
+        `update actions set waiting_since = now() - interval '40 seconds', run_at = now() where run_id = $1`,
+        [runId],
+      );
+      let gap = 0;
+      for (let i = 0; i < 200 && gap < 1000; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        gap = (await waitingRow())?.gapMs ?? 0;
+      }
+      assert.ok(gap >= 9_000, `next poll in ${gap} ms after 40 s of waiting`);
+      await cancelRun(store, runId, "test");
+    });
+
     test("a failed required step fails the run and blocks what depends on it", async () => {
       const t = tenant();
       const { runId } = await run(linearPlan(["a", "b", "c"], t));

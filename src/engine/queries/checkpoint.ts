@@ -88,10 +88,15 @@ async function writeTransition(
     case "wait":
       rows = await sql.query(
         history(`update actions set state = 'waiting', outcome = $7, phase = $8, lease_owner = null, lease_until = null,
-                run_at = now() + $9 * interval '1 millisecond',
+                -- Polls back off: never sooner than asked, and a quarter of the time waited so far
+                -- (capped), so a mailbox that takes an hour is not asked about every five seconds.
+                run_at = now() + greatest(
+                  $9::double precision,
+                  least(extract(epoch from (now() - coalesce(waiting_since, now()))) * 250, $11::double precision)
+                ) * interval '1 millisecond',
                 waiting_since = coalesce(waiting_since, now()),
                 deadline_at = coalesce(deadline_at, now() + $10 * interval '1 millisecond')`),
-        [...base, t.phase, t.retryInMs, t.deadlineMs ?? null],
+        [...base, t.phase, t.retryInMs, t.deadlineMs ?? null, tuning.pollCapMs],
       );
       break;
     case "retry":
