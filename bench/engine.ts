@@ -7,7 +7,7 @@ import { createWorker } from "../src/engine/worker.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
 import { openStore } from "../src/store/open.ts";
 import type { Store } from "../src/store/sql.ts";
-import { chainPlan, fanPlan, noopCatalog, percentile } from "./support/noop.ts";
+import { noopCatalog, noopPlan, percentile } from "./support/noop.ts";
 
 export const pgAdminUrl = process.env.LIFECYCLE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -81,7 +81,7 @@ export async function engineOverhead(
       requester: "bench",
       request: {},
       startAt: new Date(),
-      plan: chainPlan(50, "bench"),
+      plan: noopPlan(50, "bench", true),
     });
     await waitAllDone(store);
     const { runId } = await createRun(store, {
@@ -91,7 +91,7 @@ export async function engineOverhead(
       requester: "bench",
       request: {},
       startAt: new Date(),
-      plan: chainPlan(steps, "bench"),
+      plan: noopPlan(steps, "bench", true),
     });
     await waitAllDone(store);
     const rows = await store.query<{ at: Date }>(
@@ -126,7 +126,7 @@ export async function throughput(
         requester: "bench",
         request: {},
         startAt: new Date(Date.now() + 3_600_000),
-        plan: fanPlan(per, `t${i % 20}`),
+        plan: noopPlan(per, `t${i % 20}`, false),
         maxParallel: 10,
       });
     }

@@ -10,29 +10,15 @@ export const noop = defineAction<Record<string, never>, Record<string, never>>("
 
 export const noopCatalog = catalog<Record<string, never>>(noop as never);
 
-export function chainPlan(n: number, tenant: string): Plan {
+/** n no-op steps, each after the one before (chained) or all at once. */
+export function noopPlan(n: number, tenant: string, chained: boolean): Plan {
   return {
     actions: Array.from({ length: n }, (_, i) => ({
       key: `s${i}`,
       type: "bench.noop",
       title: `s${i}`,
       params: {},
-      deps: i ? [`s${i - 1}`] : [],
-      required: true,
-      tenant,
-      api: "bench",
-    })),
-  };
-}
-
-export function fanPlan(n: number, tenant: string): Plan {
-  return {
-    actions: Array.from({ length: n }, (_, i) => ({
-      key: `s${i}`,
-      type: "bench.noop",
-      title: `s${i}`,
-      params: {},
-      deps: [],
+      deps: chained && i ? [`s${i - 1}`] : [],
       required: true,
       tenant,
       api: "bench",

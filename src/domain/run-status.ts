@@ -17,18 +17,20 @@ export const terminalRunStatuses: ReadonlySet<RunStatus> = new Set([
   "cancelled",
 ]);
 
-export type ActionState =
-  | "pending"
-  | "ready"
-  | "running"
-  | "waiting"
-  | "retry"
-  | "succeeded"
-  | "already-done"
-  | "skipped"
-  | "failed"
-  | "blocked"
-  | "cancelled";
+export const actionStates = [
+  "pending",
+  "ready",
+  "running",
+  "waiting",
+  "retry",
+  "succeeded",
+  "already-done",
+  "skipped",
+  "failed",
+  "blocked",
+  "cancelled",
+] as const;
+export type ActionState = (typeof actionStates)[number];
 
 export const finalActionStates: ReadonlySet<ActionState> = new Set([
   "succeeded",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runStatuses } from "../domain/run-status.ts";
+import { actionStates, runStatuses } from "../domain/run-status.ts";
 
 /**
  * Shapes of what the API sends, for the OpenAPI document and the handlers' types. They mirror
@@ -16,20 +16,6 @@ export const actor = z
 
 export const runId = z.guid({ error: "must be a run id (a UUID)" });
 export const runParams = z.strictObject({ id: runId });
-
-const actionStates = [
-  "pending",
-  "ready",
-  "running",
-  "waiting",
-  "retry",
-  "succeeded",
-  "already-done",
-  "skipped",
-  "failed",
-  "blocked",
-  "cancelled",
-] as const;
 
 export const plannedAction = z.object({
   key: z.string(),

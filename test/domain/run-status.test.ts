@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import {
+  actionStates,
   type ActionState,
   type ActionSummary,
   deriveRunStatus,
@@ -71,26 +72,12 @@ test("a cancelled run is cancelled once nothing is in flight", () => {
   assert.equal(deriveRunStatus(c, [step("succeeded"), step("cancelled")], now), "cancelled");
 });
 
-const states: ActionState[] = [
-  "pending",
-  "ready",
-  "running",
-  "waiting",
-  "retry",
-  "succeeded",
-  "already-done",
-  "skipped",
-  "failed",
-  "blocked",
-  "cancelled",
-];
-
 test("no run reads completed while a required step failed or has not finished", () => {
   fc.assert(
     fc.property(
       fc.array(
         fc.record({
-          state: fc.constantFrom(...states),
+          state: fc.constantFrom(...actionStates),
           required: fc.boolean(),
           attempts: fc.nat(3),
           late: fc.boolean(),

@@ -9,7 +9,7 @@ import type { Store } from "../../src/store/sql.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
-import { freshPostgresDatabase, postgresSkipReason } from "../support/stores.ts";
+import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
 import { randomPlan } from "../support/test-actions.ts";
 
 const RUNS = 110;
@@ -100,16 +100,12 @@ describe("crash: kill -9 at random moments", () => {
   test("on PostgreSQL, three workers killed and restarted at random finish every run with every effect exactly once", async (t) => {
     const skip = await postgresSkipReason();
     if (skip) return t.skip(skip);
-    const db = await freshPostgresDatabase();
-    const store = await openStore({ databaseUrl: db.url });
-    cleanups.push(async () => {
-      await store.close();
-      await db.drop();
-    });
+    const { store, url, cleanup } = await postgresUnderTest.open();
+    cleanups.push(cleanup);
     const service = await startCountingService({ applyMs: 3 });
     cleanups.push(() => service.close());
     const keys = await seedRuns(store);
-    const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "2000" };
+    const env = { DATABASE_URL: url!, SERVICE_URL: service.url, LEASE_MS: "2000" };
     const workers: WorkerProcess[] = await Promise.all([0, 1, 2].map((i) => spawnWorker(`w${i}`, env)));
     cleanups.push(async () => {
       await Promise.all(workers.map(stopGracefully));

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { createRun, setTenantLimit } from "../../src/engine/runs.ts";
-import { openStore } from "../../src/store/open.ts";
 import { startCountingService } from "../support/counting-service.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
-import { freshPostgresDatabase, postgresSkipReason } from "../support/stores.ts";
+import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
 import { randomPlan } from "../support/test-actions.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,12 +16,8 @@ after(async () => {
 test("three worker processes never exceed a tenant limit of 2, and a killed worker's steps finish on the others", async (t) => {
   const skip = await postgresSkipReason();
   if (skip) return t.skip(skip);
-  const db = await freshPostgresDatabase();
-  const store = await openStore({ databaseUrl: db.url });
-  cleanups.push(async () => {
-    await store.close();
-    await db.drop();
-  });
+  const { store, url, cleanup } = await postgresUnderTest.open();
+  cleanups.push(cleanup);
   const service = await startCountingService({ applyMs: 40 });
   cleanups.push(() => service.close());
   await seedClient(store);
@@ -31,7 +26,7 @@ test("three worker processes never exceed a tenant limit of 2, and a killed work
     await setTenantLimit(store, tenant, "test", { concurrency: 2, ratePerSecond: 1000 });
   // Workers start first: a process still starting up can stall past its lease, and a lease that ran out
   // frees its slot by design (its holder is presumed dead).
-  const env = { DATABASE_URL: db.url, SERVICE_URL: service.url, LEASE_MS: "5000" };
+  const env = { DATABASE_URL: url!, SERVICE_URL: service.url, LEASE_MS: "5000" };
   const workers: WorkerProcess[] = await Promise.all(["w0", "w1", "w2"].map((id) => spawnWorker(id, env)));
   cleanups.push(async () => {
     await Promise.all(workers.map(stopGracefully));
