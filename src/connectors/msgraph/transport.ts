@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import { LifecycleError } from "../../domain/errors.ts";
+import { classifyGraphError, GraphError, retryAfterMs } from "./errors.ts";
+
+export interface GraphCall {
+  method: string;
+  path: string;
+  status: number;
+  requestId: string | undefined;
+  ms: number;
+}
+
+export interface GraphTransportOptions {
+  /** e.g. https://graph.microsoft.com (the emulator's URL in tests and the demo). */
+  baseUrl: string;
+  token: () => Promise<string>;
+  /** Retries inside one step for throttling and 5xx; past this the step hands back to the engine. */
+  maxRetries?: number;
+  /** A Retry-After longer than this is not slept through: the engine reschedules without a worker. */
+  maxInlineWaitMs?: number;
+  backoffBaseMs?: number;
+  onCall?: (call: GraphCall) => void;
+  signal?: AbortSignal;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Advanced queries need ConsistencyLevel: eventual (and $count=true), resent on every page. */
+  eventual?: boolean;
+  /** Right after a create, another replica may not know the object yet: retry 404 for this long. */
+  notFoundGraceMs?: number;
+}
+
+export interface GraphResponse<T> {
+  status: number;
+  body: T;
+  requestId: string | undefined;
+  headers: Headers;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Graph over fetch: bearer token, the request ids kept, 429/5xx retried honouring Retry-After, 404 right
+ * after a create retried for a grace window, and every failure a typed GraphError.
+ */
+export class GraphTransport {
+  private readonly opts: Required<Omit<GraphTransportOptions, "onCall" | "signal">> &
+    Pick<GraphTransportOptions, "onCall" | "signal">;
+
+  constructor(opts: GraphTransportOptions) {
+    this.opts = {
+      maxRetries: 4,
+      maxInlineWaitMs: 10_000,
+      backoffBaseMs: 500,
+      ...opts,
+      baseUrl: opts.baseUrl.replace(/\/+$/, ""),
+    };
+  }
+
+  url(path: string): string {
+    return /^https?:\/\//.test(path)
+      ? path
+      : `${this.opts.baseUrl}/v1.0${path.startsWith("/") ? path : `/${path}`}`;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<GraphResponse<T>> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.send(method, path, options);
+      const requestId = res.headers.get("request-id") ?? undefined;
+      const text = await res.text();
+      const body = parseBody(text, res.headers.get("content-type"));
+      if (res.ok) return { status: res.status, body: body as T, requestId, headers: res.headers };
+      const failure = classifyGraphError(
+        res.status,
+        body,
+        requestId,
+        retryAfterMs(res.headers.get("retry-after")),
+      );
+      const lagging =
+        failure.kind === "not-found" &&
+        options.notFoundGraceMs !== undefined &&
+        Date.now() - started < options.notFoundGraceMs;
+      const retryable = failure.kind === "throttled" || failure.kind === "transient" || lagging;
+      if (!retryable || attempt >= this.opts.maxRetries) throw new GraphError(failure, res.status, body);
+      const wait = failure.retryAfterMs ?? this.opts.backoffBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      // A long Retry-After is the engine's to wait out, holding no worker.
+      if (wait > this.opts.maxInlineWaitMs) throw new GraphError(failure, res.status, body);
+      await sleep(wait, this.opts.signal);
+    }
+  }
+
+  private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const clientRequestId = randomUUID();
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.opts.token()}`,
+      "client-request-id": clientRequestId,
+      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(options.eventual ? { consistencylevel: "eventual" } : {}),
+      ...options.headers,
+    };
+    const t0 = Date.now();
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: this.opts.signal,
+      });
+    } catch (err) {
+      throw new LifecycleError(
+        {
+          kind: "transient",
+          code: "NetworkError",
+          message: `${method} ${path}: ${(err as Error).message}`,
+          requestId: clientRequestId,
+        },
+        { cause: err },
+      );
+    }
+    this.opts.onCall?.({
+      method,
+      path,
+      status: res.status,
+      requestId: res.headers.get("request-id") ?? undefined,
+      ms: Date.now() - t0,
+    });
+    return res;
+  }
+
+  /** Every item of a collection, following @odata.nextLink verbatim (headers are resent on each page). */
+  async *pages<T>(path: string, options: RequestOptions = {}): AsyncGenerator<T> {
+    let next: string | undefined = path;
+    while (next) {
+      const page: GraphResponse<{ value: T[]; "@odata.nextLink"?: string }> = await this.request(
+        "GET",
+        next,
+        options,
+      );
+      yield* page.body.value;
+      next = page.body["@odata.nextLink"];
+    }
+  }
+
+  async all<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this.pages<T>(path, options)) out.push(item);
+    return out;
+  }
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (!text) return undefined;
+  if (contentType?.includes("json")) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new LifecycleError({
+        kind: "transient",
+        code: "MalformedResponse",
+        message: `unreadable JSON from Graph: ${(err as Error).message}`,
+      });
+    }
+  }
+  return text;
+}
