@@ -12,6 +12,8 @@ export interface StepContext<Caps> {
   inDoubt: boolean;
   /** Aborted when this worker has lost its lease: stop, another worker owns the step now. */
   signal: AbortSignal;
+  /** When this attempt was claimed: a change verified after it was made by this attempt, not before. */
+  attemptStartedAt: Date;
   /** Data a finished dependency reported (e.g. the id of the user it created). */
   output(depKey: string): Record<string, unknown> | undefined;
 }

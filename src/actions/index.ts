@@ -1,18 +1,15 @@
 import type { ClientConfig } from "../domain/client.ts";
 import type { LiveState } from "../planner/live-state.ts";
-import type { ActionCatalog } from "./define.ts";
+import type { Capabilities } from "./capabilities.ts";
+
+export type { Capabilities } from "./capabilities.ts";
+export { productionCatalog } from "./catalog.ts";
 
 /**
- * What actions are handed for one client: its connectors, bound to its tenant and credentials. The vendor
- * connectors arrive with their own issues; until then a planned vendor step fails as UNKNOWN_ACTION,
- * visibly, instead of pretending.
+ * The connectors bound to one client's tenant and credentials. Credentials live in an encrypted store
+ * that is not built yet: until then a client's steps fail as NotConfigured, naming the connector, rather
+ * than pretending. Tests and the emulator demo build capabilities directly.
  */
-export type Capabilities = Record<string, never>;
-
-export function productionCatalog(): ActionCatalog<Capabilities> {
-  return new Map();
-}
-
 export function capabilitiesFor(_client: ClientConfig | undefined): Capabilities {
   return {};
 }

@@ -143,6 +143,7 @@ function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepContext<
     actionKey: a.key,
     attempt: a.attempts,
     inDoubt: a.previousState === "running",
+    attemptStartedAt: a.claimedAt,
     signal: deps.signal,
     output: (key) => a.outputs[key],
   };

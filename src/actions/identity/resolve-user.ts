@@ -1,0 +1,14 @@
+import { LifecycleError } from "../../domain/errors.ts";
+import type { DirectoryUser, IdentityDirectory } from "../capabilities.ts";
+
+/** The user a step acts on; a missing one fails (not-found) with the UPN named. */
+export async function resolveUser(directory: IdentityDirectory, upn: string): Promise<DirectoryUser> {
+  const user = await directory.findUser(upn);
+  if (!user)
+    throw new LifecycleError({
+      kind: "not-found",
+      code: "UserNotFound",
+      message: `no user ${upn} in the directory`,
+    });
+  return user;
+}

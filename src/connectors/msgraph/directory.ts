@@ -1,0 +1,162 @@
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  IdentityDirectory,
+  NewUser,
+} from "../../actions/capabilities.ts";
+import { GraphError } from "./errors.ts";
+import { key, literal } from "./odata.ts";
+import type { GraphTransport } from "./transport.ts";
+
+const userFields =
+  "id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,usageLocation,department,jobTitle,signInSessionsValidFromDateTime";
+const groupFields = "id,displayName,mail,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled";
+
+// Writes that name an object created moments ago may meet a replica that does not know it yet.
+const replicationGraceMs = 30_000;
+
+interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  accountEnabled: boolean | null;
+  onPremisesSyncEnabled: boolean | null;
+  usageLocation?: string | null;
+  department?: string | null;
+  jobTitle?: string | null;
+  signInSessionsValidFromDateTime?: string | null;
+}
+
+interface GraphGroup {
+  "@odata.type"?: string;
+  id: string;
+  displayName: string;
+  mail?: string | null;
+  mailEnabled?: boolean;
+  securityEnabled?: boolean;
+  groupTypes?: string[];
+  onPremisesSyncEnabled?: boolean | null;
+}
+
+const notFound = (err: unknown) => err instanceof GraphError && err.failure.kind === "not-found";
+
+function toUser(u: GraphUser): DirectoryUser {
+  return {
+    id: u.id,
+    userPrincipalName: u.userPrincipalName,
+    displayName: u.displayName,
+    accountEnabled: u.accountEnabled !== false,
+    onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
+    ...(u.usageLocation ? { usageLocation: u.usageLocation } : {}),
+    ...(u.department ? { department: u.department } : {}),
+    ...(u.jobTitle ? { jobTitle: u.jobTitle } : {}),
+    ...(u.signInSessionsValidFromDateTime
+      ? { signInSessionsValidFromDateTime: u.signInSessionsValidFromDateTime }
+      : {}),
+  };
+}
+
+export function toGroup(g: GraphGroup): DirectoryGroup {
+  const types = g.groupTypes ?? [];
+  const unified = types.includes("Unified");
+  const readOnlyReason = types.includes("DynamicMembership")
+    ? "membership is dynamic (set by a rule)"
+    : g.onPremisesSyncEnabled
+      ? "synced from on-premises AD: change it there"
+      : undefined;
+  return {
+    id: g.id,
+    displayName: g.displayName,
+    ...(g.mail ? { mail: g.mail } : {}),
+    // Graph refuses member changes on mail-enabled security groups and distribution lists.
+    managedBy: g.mailEnabled && !unified ? "exchange" : "directory",
+    ...(readOnlyReason ? { readOnlyReason } : {}),
+  };
+}
+
+export function graphDirectory(graph: GraphTransport): IdentityDirectory {
+  const ref = (id: string) => ({ "@odata.id": graph.url(`/directoryObjects/${key(id)}`) });
+  return {
+    async findUser(upn) {
+      try {
+        return toUser(
+          (await graph.request<GraphUser>("GET", `/users/${key(upn)}?$select=${userFields}`)).body,
+        );
+      } catch (err) {
+        if (notFound(err)) return undefined;
+        throw err;
+      }
+    },
+    async createUser(u: NewUser) {
+      const body = {
+        accountEnabled: true,
+        displayName: u.displayName,
+        givenName: u.givenName,
+        surname: u.surname,
+        mailNickname: u.mailNickname,
+        userPrincipalName: u.upn,
+        usageLocation: u.usageLocation,
+        ...(u.department ? { department: u.department } : {}),
+        ...(u.jobTitle ? { jobTitle: u.jobTitle } : {}),
+        ...(u.companyName ? { companyName: u.companyName } : {}),
+        ...(u.officeLocation ? { officeLocation: u.officeLocation } : {}),
+        ...(u.employeeId ? { employeeId: u.employeeId } : {}),
+        ...(u.employeeHireDate ? { employeeHireDate: u.employeeHireDate } : {}),
+        passwordProfile: { password: u.password, forceChangePasswordNextSignIn: true },
+      };
+      return toUser((await graph.request<GraphUser>("POST", "/users", { body })).body);
+    },
+    async getManager(userId) {
+      try {
+        const res = await graph.request<{ id: string; userPrincipalName: string }>(
+          "GET",
+          `/users/${key(userId)}/manager?$select=id,userPrincipalName`,
+        );
+        return { id: res.body.id, userPrincipalName: res.body.userPrincipalName };
+      } catch (err) {
+        if (notFound(err)) return undefined;
+        throw err;
+      }
+    },
+    async setManager(userId, managerId) {
+      await graph.request("PUT", `/users/${key(userId)}/manager/$ref`, {
+        body: ref(managerId),
+        notFoundGraceMs: replicationGraceMs,
+      });
+    },
+    async findGroup(nameOrMail) {
+      const filter = `displayName eq ${literal(nameOrMail)} or mail eq ${literal(nameOrMail)}`;
+      const res = await graph.request<{ value: GraphGroup[] }>(
+        "GET",
+        `/groups?$filter=${encodeURIComponent(filter)}&$select=${groupFields}`,
+      );
+      const first = res.body.value[0];
+      return first ? toGroup(first) : undefined;
+    },
+    async groupsOf(userId) {
+      const all = await graph.all<GraphGroup>(`/users/${key(userId)}/memberOf?$select=${groupFields}`, {
+        notFoundGraceMs: replicationGraceMs,
+      });
+      return all
+        .filter((g) => !g["@odata.type"] || g["@odata.type"] === "#microsoft.graph.group")
+        .map(toGroup);
+    },
+    async addMember(groupId, userId) {
+      await graph.request("POST", `/groups/${key(groupId)}/members/$ref`, {
+        body: ref(userId),
+        notFoundGraceMs: replicationGraceMs,
+      });
+    },
+    async revokeSessions(userId) {
+      await graph.request("POST", `/users/${key(userId)}/revokeSignInSessions`);
+    },
+    async setAccountEnabled(userId, enabled) {
+      await graph.request("PATCH", `/users/${key(userId)}`, { body: { accountEnabled: enabled } });
+    },
+    async setPassword(userId, password, forceChange) {
+      await graph.request("PATCH", `/users/${key(userId)}`, {
+        body: { passwordProfile: { password, forceChangePasswordNextSignIn: forceChange } },
+      });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Licensing } from "../../actions/capabilities.ts";
+import { key } from "./odata.ts";
+import type { GraphTransport } from "./transport.ts";
+
+interface SubscribedSku {
+  skuId: string;
+  skuPartNumber: string;
+  consumedUnits: number;
+  prepaidUnits: { enabled: number };
+}
+
+export function graphLicensing(graph: GraphTransport): Licensing {
+  return {
+    async skus() {
+      const res = await graph.request<{ value: SubscribedSku[] }>("GET", "/subscribedSkus");
+      return res.body.value.map((s) => ({
+        skuId: s.skuId,
+        skuPartNumber: s.skuPartNumber,
+        enabled: s.prepaidUnits.enabled,
+        consumed: s.consumedUnits,
+      }));
+    },
+    async assignedSkuIds(userId) {
+      const res = await graph.request<{ assignedLicenses: { skuId: string }[] }>(
+        "GET",
+        `/users/${key(userId)}?$select=assignedLicenses`,
+      );
+      return res.body.assignedLicenses.map((l) => l.skuId);
+    },
+    async assign(userId, skuId) {
+      await graph.request("POST", `/users/${key(userId)}/assignLicense`, {
+        body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] },
+        notFoundGraceMs: 30_000,
+      });
+    },
+  };
+}

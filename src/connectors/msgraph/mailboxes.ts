@@ -1,0 +1,19 @@
+import type { Mailboxes } from "../../actions/capabilities.ts";
+import { GraphError } from "./errors.ts";
+import { key } from "./odata.ts";
+import type { GraphTransport } from "./transport.ts";
+
+export function graphMailboxes(graph: GraphTransport): Mailboxes {
+  return {
+    async isProvisioned(upn) {
+      try {
+        await graph.request("GET", `/users/${key(upn)}/mailboxSettings`);
+        return true;
+      } catch (err) {
+        // MailboxNotEnabledForRESTAPI (404) until Exchange has created the mailbox.
+        if (err instanceof GraphError && err.failure.kind === "not-found") return false;
+        throw err;
+      }
+    },
+  };
+}
