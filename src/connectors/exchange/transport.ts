@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { LifecycleError } from "../../domain/errors.ts";
+import { retryAfterMs } from "../msgraph/errors.ts";
+import { classifyExoError } from "./errors.ts";
+
+export const exchangeResource = "https://outlook.office365.com";
+
+export interface ExoCall {
+  cmdlet: string;
+  status: number;
+  requestId: string | undefined;
+  ms: number;
+}
+
+export interface ExoTransportOptions {
+  /** https://outlook.office365.com, or the emulator's URL. */
+  baseUrl: string;
+  tenant: string;
+  token: () => Promise<string>;
+  maxRetries?: number;
+  maxInlineWaitMs?: number;
+  onCall?: (c: ExoCall) => void;
+}
+
+interface InvokeReply<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
+  "@adminapi.warnings"?: string[];
+}
+
+/**
+ * Exchange Online's admin REST endpoint (InvokeCommand): the cmdlets Graph cannot do. Paging re-POSTs
+ * the same body to @odata.nextLink; errors become typed failures from the exception type Exchange names.
+ */
+export class ExoTransport {
+  private readonly o: Required<Omit<ExoTransportOptions, "onCall">> & Pick<ExoTransportOptions, "onCall">;
+
+  constructor(opts: ExoTransportOptions) {
+    this.o = { maxRetries: 4, maxInlineWaitMs: 10_000, ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, "") };
+  }
+
+  async invoke<T = Record<string, unknown>>(
+    cmdlet: string,
+    parameters: Record<string, unknown>,
+  ): Promise<{ value: T[]; warnings: string[] }> {
+    const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: parameters } });
+    let url: string | undefined =
+      `${this.o.baseUrl}/adminapi/beta/${encodeURIComponent(this.o.tenant)}/InvokeCommand`;
+    const value: T[] = [];
+    const warnings: string[] = [];
+    while (url) {
+      const page: InvokeReply<T> = await this.post<InvokeReply<T>>(cmdlet, url, body);
+      value.push(...(page.value ?? []));
+      warnings.push(...(page["@adminapi.warnings"] ?? []));
+      url = page["@odata.nextLink"];
+    }
+    return { value, warnings };
+  }
+
+  private async post<T>(cmdlet: string, url: string, body: string): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const t0 = Date.now();
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${await this.o.token()}`,
+            "content-type": "application/json; charset=utf-8",
+            "client-request-id": randomUUID(),
+            "x-cmdletname": cmdlet,
+            prefer: "odata.maxpagesize=1000",
+          },
+          body,
+        });
+      } catch (err) {
+        throw new LifecycleError(
+          { kind: "transient", code: "NetworkError", message: `${cmdlet}: ${(err as Error).message}` },
+          { cause: err },
+        );
+      }
+      const requestId = res.headers.get("request-id") ?? undefined;
+      this.o.onCall?.({ cmdlet, status: res.status, requestId, ms: Date.now() - t0 });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : {};
+      } catch {
+        parsed = undefined; // Exchange throttles with a plain-text body; classifyExoError reads the text.
+      }
+      if (res.ok && parsed !== undefined) return parsed as T;
+      const failure = classifyExoError(
+        res.status,
+        parsed,
+        text,
+        requestId,
+        retryAfterMs(res.headers.get("retry-after")),
+      );
+      const retryable = failure.kind === "throttled" || failure.kind === "transient";
+      const wait = failure.retryAfterMs ?? 500 * 2 ** attempt;
+      if (!retryable || attempt >= this.o.maxRetries || wait > this.o.maxInlineWaitMs) {
+        throw new LifecycleError({ ...failure, message: `${cmdlet}: ${failure.message}` });
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
