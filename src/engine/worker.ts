@@ -103,8 +103,9 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
         });
         inFlight.add(p);
       }
-      if (claimed.length > 0 && inFlight.size < slots) continue;
-      await sleepUntilWoken(free > 0 && claimed.length === 0);
+      // A full batch may mean more is waiting; a short one means the queue is drained until something pokes.
+      if (claimed.length > 0 && claimed.length === free && inFlight.size < slots) continue;
+      await sleepUntilWoken(inFlight.size < slots);
     }
   }
 

@@ -14,7 +14,7 @@ const candidatesSql = `
           or (a.state = 'running' and a.lease_until < now()))
      and (l.throttled_until is null or l.throttled_until <= now())
    order by a.priority desc, a.run_at, a.id
-   limit 8
+   limit $1
    for update of a skip locked`;
 
 // The limit row is locked (and waited for) so that counting running steps and taking a slot is atomic
@@ -83,7 +83,8 @@ export async function claimActions(
   max: number,
 ): Promise<ClaimedAction[]> {
   const claimed = await txWithRetry(store, async (sql) => {
-    const candidates = await sql.query<Candidate>(candidatesSql);
+    // Twice the free slots: some candidates fall to tenant limits, the rest should still fill the slots.
+    const candidates = await sql.query<Candidate>(candidatesSql, [max * 2]);
     const claimed: ClaimedAction[] = [];
     const full = new Set<string>();
     for (const c of candidates) {
