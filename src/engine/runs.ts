@@ -285,7 +285,7 @@ export async function retryFailed(
       `update actions d set state = 'ready', run_at = now()
         where d.run_id = $1 and d.state = 'pending'
           and not exists (select 1 from actions x where x.run_id = d.run_id and x.key = any(d.deps)
-                           and x.state not in ('succeeded', 'already-done', 'skipped'))`,
+                           and not (x.state in ('succeeded', 'already-done', 'skipped') or (x.state = 'failed' and not x.required)))`,
       [runId],
     );
     await appendAudit(sql, {

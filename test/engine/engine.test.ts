@@ -191,7 +191,7 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
 
     test("a failed required step fails the run and blocks what depends on it", async () => {
       const t = tenant();
-      const { runId } = await run(linearPlan(["a", "b", "c"], t));
+      const { runId } = await run(linearPlan(["a", "b", "c"], t), { startAt: new Date(Date.now() + 300) });
       service.configure({ rejectKeys: new Set([`${runId}:b`]) });
       assert.equal(
         await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]),
@@ -204,22 +204,24 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(b.outcome?.kind, "failed");
     });
 
-    test("a failed optional step leaves the run completed with warnings, never completed", async () => {
+    test("a failed optional step leaves a warning, not a wall: its dependents run, the run is completed with warnings", async () => {
       const t = tenant();
       const plan = linearPlan(["a", "b"], t);
-      plan.actions[1]!.required = false;
-      plan.actions[1]!.deps = [];
-      const { runId } = await run(plan);
-      service.configure({ rejectKeys: new Set([`${runId}:b`]) });
+      plan.actions[0]!.required = false;
+      // Starts a moment later, so the service knows which call to refuse before any step runs.
+      const { runId } = await run(plan, { startAt: new Date(Date.now() + 300) });
+      service.configure({ rejectKeys: new Set([`${runId}:a`]) });
       assert.equal(
         await waitForStatus(store, runId, ["completed", "failed", "completed-with-warnings"]),
         "completed-with-warnings",
       );
+      const states = Object.fromEntries((await getRun(store, runId)).actions.map((a) => [a.key, a.state]));
+      assert.deepEqual(states, { a: "failed", b: "succeeded" });
     });
 
     test("retrying a failed run re-runs only the failed and blocked steps", async () => {
       const t = tenant();
-      const { runId } = await run(linearPlan(["a", "b", "c"], t));
+      const { runId } = await run(linearPlan(["a", "b", "c"], t), { startAt: new Date(Date.now() + 300) });
       service.configure({ rejectKeys: new Set([`${runId}:b`]) });
       assert.equal(await waitForStatus(store, runId, ["failed"]), "failed");
       service.configure({ rejectKeys: new Set() });

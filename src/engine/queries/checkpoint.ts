@@ -56,7 +56,8 @@ export async function checkpoint(
     ); // a freed tenant slot or a ready dependent may be claimable by another process
     if (t.kind === "final") {
       if (t.cancelRun) await cancelRun(sql, a.runId, t.cancelRun, "engine");
-      else if (t.state === "failed") await blockDependents(sql, a.runId, a.key);
+      // A best-effort step that failed leaves a warning, not a wall: what depends on it still runs.
+      else if (t.state === "failed" && a.required) await blockDependents(sql, a.runId, a.key);
       else await readyDependents(sql, a.runId, a.key);
     }
     await refreshRunStatus(sql, a.runId, t.kind === "final" && t.cancelRun ? undefined : locked);

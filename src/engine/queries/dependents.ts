@@ -1,7 +1,10 @@
 import type { Sql } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 
-/** Steps whose every dependency has finished without failing become ready, not before the run's start. */
+/**
+ * Steps whose every dependency has finished without a required failure become ready, not before the
+ * run's start.
+ */
 export async function readyDependents(sql: Sql, runId: string, key: string): Promise<number> {
   const rows = await sql.query<{ key: string }>(
     `update actions d set state = 'ready', run_at = greatest(now(), r.start_at)
@@ -10,7 +13,7 @@ export async function readyDependents(sql: Sql, runId: string, key: string): Pro
         and r.cancel_requested_at is null
         and not exists (select 1 from actions x
                          where x.run_id = d.run_id and x.key = any(d.deps)
-                           and x.state not in ('succeeded', 'already-done', 'skipped'))
+                           and not (x.state in ('succeeded', 'already-done', 'skipped') or (x.state = 'failed' and not x.required)))
       returning d.key`,
     [runId, key],
   );
