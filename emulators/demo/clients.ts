@@ -10,10 +10,14 @@ export const demoClients: ClientConfigInput[] = [
     usageLocation: "US",
     usernameFormat: { pattern: "{first}.{last}", collision: "numeric-suffix" },
     licensesByRole: { staff: ["SPB"], frontline: ["SPE_F1"] },
-    groupsByDepartment: { Marketing: ["Marketing", "All-Staff"], Sales: ["Sales", "All-Staff"] },
+    // M365-Business-Premium licenses its members (group-based licensing).
+    groupsByDepartment: {
+      Marketing: ["Marketing", "All-Staff", "M365-Business-Premium"],
+      Sales: ["All-Staff", "M365-Business-Premium"],
+    },
     approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 72 },
-    systems: { identity: "entra", mail: "exchange-online", psa: "halopsa", rmm: "ninjaone", docs: "hudu" },
-    credentials: { graph: "acme/graph-app", halopsa: "acme/halopsa" },
+    systems: { identity: "entra", mail: "exchange-online" },
+    credentials: { graph: "acme/graph-app" },
     variables: { companyPhone: "+1 555 0100", signatureTagline: "Acme Corp: we make everything" },
   },
   {

@@ -4,8 +4,11 @@ import { startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
 import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
+import { demoMicrosoft365 } from "./microsoft.ts";
 
 const env = process.env;
+// Realistic latency by default, so the timeline looks like production; LIFECYCLE_DEMO_PROFILE=fast for speed.
+const m365 = await demoMicrosoft365(env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic");
 const { url, stop } = await startLifecycle(
   {
     env,
@@ -18,6 +21,7 @@ const { url, stop } = await startLifecycle(
   {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? "127.0.0.1",
+    capabilities: m365.capabilities,
     async seed(store) {
       if ((await listClients(store)).length) return;
       for (const input of demoClients) {
@@ -33,6 +37,10 @@ process.stderr.write(
   `Lifecycle demo is listening on ${url}\n` +
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
-    `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --now --dry-run\n`,
+    `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --now --wait\n` +
+    `Acme's Microsoft 365 is emulated at ${m365.emulator.url} (admin surface: ${m365.emulator.url}/_admin)\n`,
 );
-untilSignal(stop);
+untilSignal(async () => {
+  await stop();
+  await m365.emulator.close();
+});

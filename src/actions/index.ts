@@ -1,5 +1,4 @@
 import type { ClientConfig } from "../domain/client.ts";
-import type { LiveState } from "../planner/live-state.ts";
 import type { Capabilities } from "./capabilities.ts";
 
 export type { Capabilities } from "./capabilities.ts";
@@ -11,9 +10,5 @@ export { productionCatalog } from "./catalog.ts";
  * than pretending. Tests and the emulator demo build capabilities directly.
  */
 export function capabilitiesFor(_client: ClientConfig | undefined): Capabilities {
-  return {};
-}
-
-export function liveStateFor(_client: ClientConfig): LiveState {
   return {};
 }

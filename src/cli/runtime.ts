@@ -1,4 +1,6 @@
 import { capabilitiesFor, productionCatalog, type Capabilities } from "../actions/index.ts";
+import type { ClientConfig } from "../domain/client.ts";
+import type { LiveState } from "../planner/live-state.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
@@ -29,13 +31,28 @@ export async function openConfiguredStore(env: NodeJS.ProcessEnv): Promise<Opene
   }
 }
 
-export function startWorker(store: Store, opts: { slots?: number } = {}): Worker {
+/** How a process finds a client's connectors; the emulator demo passes its own. */
+export type CapabilitiesResolver = (client: ClientConfig | undefined) => Capabilities;
+
+export function startWorker(
+  store: Store,
+  opts: { slots?: number; capabilities?: CapabilitiesResolver } = {},
+): Worker {
+  const resolve = opts.capabilities ?? capabilitiesFor;
   return createWorker<Capabilities>({
     store,
     catalog: productionCatalog(),
-    capabilities: async (clientId) => capabilitiesFor(await getClient(store, clientId)),
+    capabilities: async (clientId) => resolve(await getClient(store, clientId)),
     slots: opts.slots,
   });
+}
+
+/** The planner's live questions, answered by the client's directory when it has one. */
+export function liveStateFrom(resolve: CapabilitiesResolver): (client: ClientConfig) => LiveState {
+  return (client) => {
+    const directory = resolve(client).directory;
+    return directory ? { isUsernameTaken: async (upn) => (await directory.findUser(upn)) !== undefined } : {};
+  };
 }
 
 /**

@@ -48,8 +48,9 @@ export async function planOnboarding(
     ...(req.department ? (client.groupsByDepartment[req.department] ?? []) : []),
     ...req.extraGroups,
   ]);
-  for (const group of groups)
-    b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]);
+  const groupSteps = [...groups].map((group) =>
+    b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]),
+  );
   if (req.copyFrom)
     b.add(
       "copy-groups",
@@ -74,7 +75,8 @@ export async function planOnboarding(
       "Mailbox provisioned",
       "exchange",
       user,
-      licenses.length ? licenses : [create],
+      // A license may also come through a group (group-based licensing): the wait starts after both.
+      [create, ...licenses, ...groupSteps],
     );
     b.add("signature", "mail.set-signature", "Email signature", "exchange", user, [mailbox], false);
     for (const shared of req.sharedMailboxes)

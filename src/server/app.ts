@@ -1,6 +1,7 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { SubmitOptions } from "../requests/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
@@ -18,6 +19,8 @@ export interface ServerOptions {
   /** When set, every /api route requires `Authorization: Bearer <apiToken>`; /healthz stays open. */
   apiToken?: string;
   logger?: boolean;
+  /** Read-only questions the planner asks a client's systems (is this username taken?). */
+  live?: SubmitOptions["live"];
   /** The clock requests are validated and planned against (start times in the past, approval expiry). */
   now?: () => Date;
 }
@@ -85,7 +88,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (opts.apiToken !== undefined) api.addHook("onRequest", bearerAuth(opts.apiToken));
       await api.register(openapiRoutes);
       await api.register(clientRoutes, { store });
-      await api.register(requestRoutes, { store, now });
+      await api.register(requestRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
       await api.register(runStreamRoutes, { store });

@@ -46,7 +46,11 @@ test("an onboarding creates the user first and hangs everything else off it", as
   assert.deepEqual(byKey.get("create-user")?.deps, []);
   for (const k of ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB"])
     assert.deepEqual(byKey.get(k)?.deps, ["create-user"]);
-  assert.deepEqual(byKey.get("mailbox-ready")?.deps, ["license:SPB"], "the mailbox appears after licensing");
+  assert.deepEqual(
+    byKey.get("mailbox-ready")?.deps,
+    ["create-user", "license:SPB", "group:Marketing", "group:All-Staff"],
+    "the mailbox appears after licensing, direct or by group",
+  );
   assert.deepEqual(byKey.get("signature")?.deps, ["mailbox-ready"]);
   assert.equal(byKey.get("psa-contact")?.api, "halopsa");
 });

@@ -5,7 +5,8 @@ import { openStore, storeOptionsFromEnv } from "../../store/open.ts";
 import type { Store } from "../../store/sql.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { writeServerFile } from "../data-dir-lock.ts";
-import { openConfiguredStore, startWorker } from "../runtime.ts";
+import { capabilitiesFor } from "../../actions/index.ts";
+import { liveStateFrom, openConfiguredStore, startWorker, type CapabilitiesResolver } from "../runtime.ts";
 import type { CliContext } from "./context.ts";
 
 export interface StartOptions {
@@ -14,6 +15,8 @@ export interface StartOptions {
   /** Runs once the store is open, before the server listens (the demo seeds its clients here). */
   seed?: (store: Store) => Promise<void>;
   workers?: boolean;
+  /** Connectors per client; the product's own resolver when absent (the emulator demo passes one). */
+  capabilities?: CapabilitiesResolver;
 }
 
 /** Server and workers in one process: the embedded default, and a small MSP's whole installation. */
@@ -24,12 +27,14 @@ export async function startLifecycle(
   const opened = await openConfiguredStore(ctx.env);
   const { store } = opened;
   await opts.seed?.(store);
+  const resolve = opts.capabilities ?? capabilitiesFor;
   const app = await buildServer({
     store,
     apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
     logger: ctx.env.LIFECYCLE_LOG === "1",
+    live: liveStateFrom(resolve),
   });
-  const worker = opts.workers === false ? undefined : startWorker(store);
+  const worker = opts.workers === false ? undefined : startWorker(store, { capabilities: resolve });
   await worker?.start();
   await app.listen({ port: opts.port, host: opts.host });
   const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${opts.port}`;

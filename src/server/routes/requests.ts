@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { submitRequest } from "../../requests/submit.ts";
+import { submitRequest, type SubmitOptions } from "../../requests/submit.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { formSchemas } from "../forms.ts";
@@ -29,9 +29,10 @@ const dryRun = z
 export interface RequestDeps {
   store: Store;
   now: () => Date;
+  live?: SubmitOptions["live"];
 }
 
-export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now }) => {
+export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now, live }) => {
   for (const kind of ["onboard", "offboard"] as const) {
     app.post(
       `/requests/${kind}`,
@@ -50,6 +51,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now 
           actor: actorOf(body),
           dryRun: request.query.dryRun ?? false,
           now: now(),
+          live,
         });
         if (!submission.ok)
           throw new ApiError("LC_ERR_VALIDATION", `the ${kind} request is not valid`, {
