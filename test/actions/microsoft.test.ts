@@ -10,7 +10,6 @@ import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
-import { parseClientConfig } from "../../src/domain/client.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { createWorker } from "../../src/engine/worker.ts";
@@ -23,7 +22,7 @@ import {
   startMicrosoft365Emulator,
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
-import { waitForStatus } from "../support/engine-helpers.ts";
+import { acmeClient, waitForStatus } from "../support/engine-helpers.ts";
 
 describe("Microsoft actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
@@ -135,18 +134,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     let store: Store;
     before(async () => {
       store = await openStore({});
-      const client = parseClientConfig({
-        id: "acme",
-        displayName: "Acme Corp",
-        domains: ["acmecorp.com"],
-        timeZone: "America/New_York",
-        usageLocation: "US",
-        licensesByRole: { staff: ["SPB"] },
-        groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
-        systems: { identity: "entra", mail: "exchange-online" },
-      });
-      assert.ok(client.ok);
-      await upsertClient(store, client.value);
+      await upsertClient(store, acmeClient());
     });
     after(() => store.close());
 

@@ -3,11 +3,11 @@ import { after, before, describe, test } from "node:test";
 import { directApi } from "../../src/cli/direct-api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { runCli } from "../../src/cli/program.ts";
-import { parseClientConfig } from "../../src/domain/client.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
+import { acmeClient } from "../support/engine-helpers.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { effectCatalog, type TestCaps } from "../support/test-actions.ts";
 
@@ -30,6 +30,19 @@ const planTypes = [
   "licensing.remove-all-licenses",
   "notify.supervisor",
   "verify.no-access-remains",
+];
+
+/** The product page's new hire, as CLI flags. */
+const sarahJohnson = [
+  "onboard",
+  "--client",
+  "acme",
+  "--first-name",
+  "Sarah",
+  "--last-name",
+  "Johnson",
+  "--department",
+  "Marketing",
 ];
 
 describe("the lifecycle CLI", () => {
@@ -57,18 +70,7 @@ describe("the lifecycle CLI", () => {
 
   before(async () => {
     store = await openStore({});
-    const client = parseClientConfig({
-      id: "acme",
-      displayName: "Acme Corp",
-      domains: ["acmecorp.com"],
-      timeZone: "America/New_York",
-      usageLocation: "US",
-      licensesByRole: { staff: ["SPB"] },
-      groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
-      systems: { identity: "entra", mail: "exchange-online" },
-    });
-    assert.ok(client.ok);
-    await upsertClient(store, client.value);
+    await upsertClient(store, acmeClient());
     service = await startCountingService();
     worker = createWorker<TestCaps>({
       store,
@@ -96,15 +98,7 @@ describe("the lifecycle CLI", () => {
   test("onboard --dry-run prints the plan and stores nothing", async () => {
     const before = await count("runs");
     const r = await cli(
-      "onboard",
-      "--client",
-      "acme",
-      "--first-name",
-      "Sarah",
-      "--last-name",
-      "Johnson",
-      "--department",
-      "Marketing",
+      ...sarahJohnson,
       "--role",
       "staff",
       "--manager",
@@ -137,22 +131,7 @@ describe("the lifecycle CLI", () => {
   });
 
   test("onboard --wait --json follows the run to the end and reports every step with its times", async () => {
-    const r = await cli(
-      "onboard",
-      "--client",
-      "acme",
-      "--first-name",
-      "Sarah",
-      "--last-name",
-      "Johnson",
-      "--department",
-      "Marketing",
-      "--manager",
-      "mike.chen@acmecorp.com",
-      "--now",
-      "--wait",
-      "--json",
-    );
+    const r = await cli(...sarahJohnson, "--manager", "mike.chen@acmecorp.com", "--now", "--wait", "--json");
     assert.equal(r.code, 0, r.err);
     const run = JSON.parse(r.out) as {
       runId: string;

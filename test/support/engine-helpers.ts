@@ -45,3 +45,19 @@ export async function seedClient(store: Store, id = "acme"): Promise<ClientConfi
 }
 
 export { deriveRunStatus };
+
+/** Acme as the product page describes it, with Microsoft 365 for identity and mail. */
+export function acmeClient(): ClientConfig {
+  const parsed = parseClientConfig({
+    id: "acme",
+    displayName: "Acme Corp",
+    domains: ["acmecorp.com"],
+    timeZone: "America/New_York",
+    usageLocation: "US",
+    licensesByRole: { staff: ["SPB"] },
+    groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
+    systems: { identity: "entra", mail: "exchange-online" },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.value;
+}
