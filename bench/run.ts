@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { openStore } from "../src/store/open.ts";
 import { engineOverhead, throughput, withPostgresDatabase } from "./engine.ts";
 import { startMemory } from "./memory.ts";
+import { microsoftBench } from "./microsoft.ts";
 
 const results: Record<string, number | string> = {};
 const rows: [string, string, string][] = [];
@@ -31,6 +32,16 @@ const pgDone = await withPostgresDatabase(async (url) => {
   return true;
 });
 if (!pgDone) results["postgres"] = "skipped: no PostgreSQL at LIFECYCLE_TEST_PG_URL or 127.0.0.1:5432";
+
+if (process.env.BENCH_SKIP_MICROSOFT !== "1") {
+  const ms = await microsoftBench(Number(process.env.BENCH_OFFBOARDINGS ?? 50));
+  for (const [name, value] of Object.entries(ms)) {
+    const unit = name.endsWith("Ms") ? "ms" : name.endsWith("Calls") ? "calls" : "x";
+    const target =
+      name === "onboarding.ratioToCriticalPath" ? "<= 1.10" : name === "lockout.p95Ms" ? "< 1500 ms" : "";
+    record(name, value, unit, target);
+  }
+}
 
 const mem = await startMemory();
 record("start.rssMb.idle", mem.idleMb, "MB", "< 300 MB");

@@ -9,9 +9,7 @@ import type { ProfileName } from "../microsoft365/latency.ts";
  * connectors pointed at it. Credentials are the emulator's demo app; the product's own credential store
  * is not involved.
  */
-export async function demoMicrosoft365(
-  profile: ProfileName,
-): Promise<{
+export async function demoMicrosoft365(profile: ProfileName): Promise<{
   emulator: Microsoft365Emulator;
   capabilities: (client: ClientConfig | undefined) => Capabilities;
 }> {
