@@ -50,6 +50,7 @@ export interface IdentityDirectory {
   findGroup(nameOrMail: string): Promise<DirectoryGroup | undefined>;
   groupsOf(userId: string): Promise<DirectoryGroup[]>;
   addMember(groupId: string, userId: string): Promise<void>;
+  removeMember(groupId: string, userId: string): Promise<void>;
   revokeSessions(userId: string): Promise<void>;
   setAccountEnabled(userId: string, enabled: boolean): Promise<void>;
   setPassword(userId: string, password: string, forceChange: boolean): Promise<void>;
@@ -66,6 +67,7 @@ export interface Licensing {
   skus(): Promise<Sku[]>;
   assignedSkuIds(userId: string): Promise<string[]>;
   assign(userId: string, skuId: string): Promise<void>;
+  remove(userId: string, skuIds: string[]): Promise<void>;
 }
 
 export interface Mailboxes {

@@ -12,6 +12,8 @@ export interface StepContext<Caps> {
   inDoubt: boolean;
   /** Aborted when this worker has lost its lease: stop, another worker owns the step now. */
   signal: AbortSignal;
+  /** When the run was due to start: what an offboarding's verification measures sessions against. */
+  runStartAt: Date;
   /** When this attempt was claimed: a change verified after it was made by this attempt, not before. */
   attemptStartedAt: Date;
   /** Data a finished dependency reported (e.g. the id of the user it created). */

@@ -144,6 +144,7 @@ function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepContext<
     attempt: a.attempts,
     inDoubt: a.previousState === "running",
     attemptStartedAt: a.claimedAt,
+    runStartAt: a.runStartAt,
     signal: deps.signal,
     output: (key) => a.outputs[key],
   };

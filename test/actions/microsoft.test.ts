@@ -9,6 +9,7 @@ import { resetPassword } from "../../src/actions/identity/reset-password.ts";
 import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
+import { noAccessRemains } from "../../src/actions/verify/no-access-remains.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -38,6 +39,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     inDoubt: false,
     signal: new AbortController().signal,
     attemptStartedAt: new Date(),
+    runStartAt: new Date(Date.now() - 1000),
     output: () => undefined,
   });
 
@@ -130,6 +132,26 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.equal(m365.admin.user(tenant, tom.upn).accountEnabled, false);
   });
 
+  test("verification names what lingers: a leaver still in a group fails it", async () => {
+    const upn = "ivy.lingers@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: upn,
+      displayName: "Ivy Lingers",
+      usageLocation: "US",
+      accountEnabled: false,
+    });
+    m365.admin.addGroupMember(tenant, "Marketing", upn);
+    // The run "started" after the account's sessions became valid: nobody revoked them since.
+    const later = { ...ctx(), runStartAt: new Date(Date.now() + 5_000) };
+    const v = await noAccessRemains.verify(
+      { upn, expect: { removeGroups: true, disableAccount: true } },
+      later,
+    );
+    assert.equal(v.kind, "not-verified");
+    assert.match(v.kind === "not-verified" ? v.observed : "", /still in Marketing/);
+    assert.match(v.kind === "not-verified" ? v.observed : "", /sessions valid from/);
+  });
+
   describe("an onboarding run end to end", () => {
     let store: Store;
     before(async () => {
@@ -137,6 +159,83 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
       await upsertClient(store, acmeClient());
     });
     after(() => store.close());
+
+    test("offboarding Tom Williams locks him out, takes his groups and licenses, records them, and verifies no access remains", async () => {
+      const worker = createWorker({
+        store,
+        catalog: productionCatalog(),
+        capabilities: () => caps,
+        tuning: { idleMs: 50, pollMs: 50 },
+      });
+      await worker.start();
+      try {
+        const tomBefore = m365.admin.user(tenant, "tom.williams@acmecorp.com");
+        assert.ok(
+          tomBefore.groups.length > 0 && tomBefore.licenses.length > 0,
+          "the seed gives Tom groups and a license",
+        );
+        const actions = Object.fromEntries(
+          ["disableAccount", "removeGroups", "removeLicenses"]
+            .map((k) => [k, true])
+            .concat(
+              [
+                "removeMfa",
+                "convertToShared",
+                "hideFromAddressList",
+                "removeMobileDevices",
+                "moveToDisabledOu",
+                "deactivatePsaContact",
+                "updateDocumentation",
+                "notifySupervisor",
+              ].map((k) => [k, false]),
+            ),
+        );
+        const res = await submitRequest(
+          store,
+          "offboard",
+          {
+            client: "acme",
+            user: "tom.williams@acmecorp.com",
+            lastDay: "now",
+            requester: "tech@msp.example",
+            actions,
+          },
+          { actor: "test" },
+        );
+        assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
+        const status = await waitForStatus(
+          store,
+          res.value.runId!,
+          ["completed", "completed-with-warnings", "failed"],
+          30_000,
+        );
+        const run = await getRun(store, res.value.runId!);
+        assert.equal(
+          status,
+          "completed",
+          JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])),
+        );
+        const tom = m365.admin.user(tenant, "tom.williams@acmecorp.com");
+        assert.equal(tom.accountEnabled, false);
+        assert.deepEqual(tom.licenses, []);
+        const groups = run.actions.find((a) => a.key === "remove-groups")!;
+        const removed =
+          groups.outcome?.kind === "succeeded"
+            ? (groups.outcome.data?.removedGroups as { displayName: string }[])
+            : [];
+        assert.ok(
+          removed.some((g) => g.displayName === "Marketing"),
+          JSON.stringify(groups.outcome),
+        );
+        const lic = run.actions.find((a) => a.key === "remove-licenses")!;
+        assert.deepEqual(lic.outcome?.kind === "succeeded" ? lic.outcome.data?.removedSkus : undefined, [
+          { skuId: acme.spbSkuId, skuPartNumber: "SPB" },
+        ]);
+        assert.equal(run.actions.find((a) => a.key === "verify-no-access")!.state, "succeeded");
+      } finally {
+        await worker.stop();
+      }
+    });
 
     test("onboarding Jane Doe runs every Microsoft step to verified, and reports the steps not built yet as warnings", async () => {
       m365.admin.setMailboxProvisioningDelay(300);

@@ -74,6 +74,7 @@ test("every Graph path, property and action parameter the connector sends exists
     await dir.findGroup("Marketing");
     await dir.groupsOf("u-1");
     await dir.addMember("g-1", "u-1");
+    await dir.removeMember("g-1", "u-1");
     await dir.revokeSessions("u-1");
     await dir.setAccountEnabled("u-1", false);
     await dir.setPassword("u-1", "x", true);
@@ -81,6 +82,7 @@ test("every Graph path, property and action parameter the connector sends exists
     await lic.skus().catch(() => undefined);
     await lic.assignedSkuIds("u-1");
     await lic.assign("u-1", "s");
+    await lic.remove("u-1", ["s"]);
     await graphMailboxes(graph).isProvisioned("a@b.c");
   } finally {
     await new Promise<void>((r) => server.close(() => r()));

@@ -147,6 +147,9 @@ export function graphDirectory(graph: GraphTransport): IdentityDirectory {
         notFoundGraceMs: replicationGraceMs,
       });
     },
+    async removeMember(groupId, userId) {
+      await graph.request("DELETE", `/groups/${key(groupId)}/members/${key(userId)}/$ref`);
+    },
     async revokeSessions(userId) {
       await graph.request("POST", `/users/${key(userId)}/revokeSignInSessions`);
     },

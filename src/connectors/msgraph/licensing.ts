@@ -11,6 +11,11 @@ interface SubscribedSku {
 
 export function graphLicensing(graph: GraphTransport): Licensing {
   return {
+    async remove(userId, skuIds) {
+      await graph.request("POST", `/users/${key(userId)}/assignLicense`, {
+        body: { addLicenses: [], removeLicenses: skuIds },
+      });
+    },
     async skus() {
       const res = await graph.request<{ value: SubscribedSku[] }>("GET", "/subscribedSkus");
       return res.body.value.map((s) => ({
