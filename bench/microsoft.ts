@@ -2,6 +2,7 @@ import type { Capabilities } from "../src/actions/capabilities.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
 import { parseClientConfig } from "../src/domain/client.ts";
+import { terminalRunStatuses } from "../src/domain/run-status.ts";
 import { getRun, type RunDetail } from "../src/engine/read.ts";
 import { createWorker } from "../src/engine/worker.ts";
 import { submitRequest } from "../src/requests/submit.ts";
@@ -32,7 +33,7 @@ const acmeConfig = (maxParallelHint: string) => {
 async function finished(store: Store, runId: string): Promise<RunDetail> {
   for (;;) {
     const run = await getRun(store, runId);
-    if (["completed", "completed-with-warnings", "failed", "cancelled"].includes(run.status)) return run;
+    if (terminalRunStatuses.has(run.status)) return run;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

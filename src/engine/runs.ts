@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../domain/errors.ts";
 import { approvalGateKey, approvalGateType, engineTenant, type Plan } from "../domain/plan.ts";
-import type { RunStatus } from "../domain/run-status.ts";
+import { terminalRunStatuses, type RunStatus } from "../domain/run-status.ts";
 import { validatePlanGraph } from "../planner/dag.ts";
 import { planHash } from "../planner/hash.ts";
 import type { Sql, Store } from "../store/sql.ts";
@@ -9,6 +9,7 @@ import { txWithRetry } from "../store/sql.ts";
 import { appendAudit } from "../store/audit.ts";
 import { appendEvent, wakeWorkers } from "./events.ts";
 import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
+import { readyDependents } from "./queries/dependents.ts";
 import { refreshRunStatus } from "./queries/run-status.ts";
 
 export interface NewRun {
@@ -184,7 +185,7 @@ export async function cancelRun(
 ): Promise<RunStatus> {
   return txWithRetry(store, async (sql) => {
     const run = await lockRun(sql, runId);
-    if (["completed", "completed-with-warnings", "failed", "cancelled"].includes(run.status)) {
+    if (terminalRunStatuses.has(run.status)) {
       throw new LifecycleError({
         kind: "conflict",
         message: `run ${runId} is ${run.status}; only an unfinished run can be cancelled`,
@@ -281,13 +282,7 @@ export async function retryFailed(
         where run_id = $1 and state = 'pending' and type = $3`,
       [runId, approvalTtlMs, approvalGateType],
     );
-    await sql.query(
-      `update actions d set state = 'ready', run_at = now()
-        where d.run_id = $1 and d.state = 'pending'
-          and not exists (select 1 from actions x where x.run_id = d.run_id and x.key = any(d.deps)
-                           and not (x.state in ('succeeded', 'already-done', 'skipped') or (x.state = 'failed' and not x.required)))`,
-      [runId],
-    );
+    await readyDependents(sql, runId, null);
     await appendAudit(sql, {
       actor,
       action: "run.retry",

@@ -1,5 +1,5 @@
 import type { ClientConfig } from "../domain/client.ts";
-import type { Plan, PlannedAction } from "../domain/plan.ts";
+import type { Plan } from "../domain/plan.ts";
 import { fail, ok, type Result } from "../domain/result.ts";
 import { pickUsername } from "../domain/username.ts";
 import type { OnboardingRequest } from "../requests/index.ts";
@@ -144,5 +144,3 @@ async function chooseUpn(
   if (!picked.ok) return picked;
   return ok(`${picked.value}@${req.domain}`);
 }
-
-export type { PlannedAction };

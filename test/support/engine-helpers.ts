@@ -23,8 +23,15 @@ export async function waitForStatus(
   }
 }
 
-export const testClientConfig = (id = "acme"): ClientConfig => {
-  const parsed = parseClientConfig({
+/** A client config that must be valid: a typo in a fixture fails loudly, naming the field. */
+function validClient(input: unknown): ClientConfig {
+  const parsed = parseClientConfig(input);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.value;
+}
+
+export const testClientConfig = (id = "acme"): ClientConfig =>
+  validClient({
     id,
     displayName: `Client ${id}`,
     domains: [`${id}.example.com`],
@@ -34,9 +41,6 @@ export const testClientConfig = (id = "acme"): ClientConfig => {
     usageLocation: "DE",
     systems: { identity: "entra" },
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.value;
-};
 
 export async function seedClient(store: Store, id = "acme"): Promise<ClientConfig> {
   const config = testClientConfig(id);
@@ -48,7 +52,7 @@ export { deriveRunStatus };
 
 /** Acme as the product page describes it, with Microsoft 365 for identity and mail. */
 export function acmeClient(): ClientConfig {
-  const parsed = parseClientConfig({
+  return validClient({
     id: "acme",
     displayName: "Acme Corp",
     domains: ["acmecorp.com"],
@@ -58,6 +62,4 @@ export function acmeClient(): ClientConfig {
     groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
     systems: { identity: "entra", mail: "exchange-online" },
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.value;
 }

@@ -127,7 +127,7 @@ function eventType(t: Transition): string {
   return `action.${t.state}`;
 }
 
-export function describe(o: Outcome): string {
+function describe(o: Outcome): string {
   switch (o.kind) {
     case "succeeded":
       return o.detail ?? "succeeded";

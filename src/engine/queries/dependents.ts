@@ -3,13 +3,13 @@ import { appendEvent } from "../events.ts";
 
 /**
  * Steps whose every dependency has finished without a required failure become ready, not before the
- * run's start.
+ * run's start: the dependents of `key`, or with `key` null every pending step of the run (a retry).
  */
-export async function readyDependents(sql: Sql, runId: string, key: string): Promise<number> {
+export async function readyDependents(sql: Sql, runId: string, key: string | null): Promise<number> {
   const rows = await sql.query<{ key: string }>(
     `update actions d set state = 'ready', run_at = greatest(now(), r.start_at)
        from runs r
-      where d.run_id = $1 and r.id = d.run_id and d.state = 'pending' and $2 = any(d.deps)
+      where d.run_id = $1 and r.id = d.run_id and d.state = 'pending' and ($2::text is null or $2 = any(d.deps))
         and r.cancel_requested_at is null
         and not exists (select 1 from actions x
                          where x.run_id = d.run_id and x.key = any(d.deps)
