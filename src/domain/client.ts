@@ -1,6 +1,6 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { domainName, singleLine, skuPartNumber } from "./fields.ts";
+import { domainName, emailAddress, isDomainName, singleLine, skuPartNumber } from "./fields.ts";
 import { enabledMailboxOptions, offboardingActionsSchema } from "./offboarding-actions.ts";
 import { parseWith, type Result } from "./result.ts";
 import { parseUsernamePattern } from "./username-pattern.ts";
@@ -69,6 +69,45 @@ const customField = z.strictObject({
   required: z.boolean().default(false),
 });
 
+const httpsOrLocalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * How Lifecycle reaches the client's Microsoft 365 tenant, and the tenant-specific choices of the
+ * Microsoft steps. Endpoints default to the public cloud; a national cloud or the emulator sets them.
+ */
+const microsoft = z.strictObject({
+  tenantId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((s) => /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(s) || isDomainName(s), {
+      error: "must be the tenant id (a GUID) or its initial domain",
+    }),
+  endpoints: z
+    .strictObject({ authority: httpsOrLocalUrl, graph: httpsOrLocalUrl, exchange: httpsOrLocalUrl })
+    .optional(),
+  // Groups every new user joins so MFA registration and the conditional-access policies scoped by group
+  // apply from the first sign-in (policies target groups; Lifecycle never edits a policy).
+  mfaRegistrationGroup: singleLine(256).optional(),
+  conditionalAccessGroups: z.array(singleLine(256)).max(50).default([]),
+  temporaryAccessPass: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      lifetimeInMinutes: z.int().min(10).max(43_200).default(480),
+      isUsableOnce: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** The mailbox welcome emails and supervisor notices are sent from (Graph sendMail). */
+  sendMailFrom: emailAddress.optional(),
+  /** Liquid template of the email signature; variables: user, client, and the client's variables. */
+  signatureTemplate: z.string().trim().min(1).max(20_000).optional(),
+  /** No free seat of a SKU: fail at once, naming the SKU, or wait (up to a day) for one. */
+  whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
+  /** Groups a leaver may stay in (e.g. "Former employees"); verification does not count them. */
+  groupsKeptAtOffboarding: z.array(singleLine(256)).max(50).default([]),
+});
+export type MicrosoftConfig = z.output<typeof microsoft>;
+
 export const clientConfigSchema = z
   .strictObject({
     id: slug("client id").min(2).max(40),
@@ -94,6 +133,7 @@ export const clientConfigSchema = z
       .prefault({}),
     systems: systems.prefault({}),
     credentials: z.record(slug("system name"), credentialRef).default({}),
+    microsoft: microsoft.optional(),
     variables: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),

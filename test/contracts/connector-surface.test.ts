@@ -78,6 +78,8 @@ test("every Graph path, property and action parameter the connector sends exists
     await dir.revokeSessions("u-1");
     await dir.setAccountEnabled("u-1", false);
     await dir.setPassword("u-1", "x", true);
+    await dir.readTemplate("a@b.c");
+    await dir.deleteUser("u-1");
     const lic = graphLicensing(graph);
     await lic.skus().catch(() => undefined);
     await lic.assignedSkuIds("u-1");

@@ -3,6 +3,7 @@ import type {
   DirectoryUser,
   IdentityDirectory,
   NewUser,
+  UserTemplate,
 } from "../../actions/capabilities.ts";
 import { GraphError } from "./errors.ts";
 import { key, literal } from "./odata.ts";
@@ -10,7 +11,20 @@ import type { GraphTransport } from "./transport.ts";
 
 const userFields =
   "id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,usageLocation,department,jobTitle,signInSessionsValidFromDateTime";
-const groupFields = "id,displayName,mail,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled";
+const groupFields =
+  "id,displayName,mail,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled,assignedLicenses";
+const templateFields = [
+  "department",
+  "jobTitle",
+  "companyName",
+  "officeLocation",
+  "city",
+  "state",
+  "country",
+  "streetAddress",
+  "postalCode",
+  "usageLocation",
+] as const;
 
 // Writes that name an object created moments ago may meet a replica that does not know it yet.
 const replicationGraceMs = 30_000;
@@ -36,7 +50,13 @@ interface GraphGroup {
   securityEnabled?: boolean;
   groupTypes?: string[];
   onPremisesSyncEnabled?: boolean | null;
+  assignedLicenses?: { skuId: string }[];
 }
+
+type GraphTemplateUser = { [K in (typeof templateFields)[number]]?: string | null } & {
+  userPrincipalName: string;
+  licenseAssignmentStates?: { skuId: string; assignedByGroup: string | null }[];
+};
 
 const notFound = (err: unknown) => err instanceof GraphError && err.failure.kind === "not-found";
 
@@ -71,6 +91,7 @@ export function toGroup(g: GraphGroup): DirectoryGroup {
     // Graph refuses member changes on mail-enabled security groups and distribution lists.
     managedBy: g.mailEnabled && !unified ? "exchange" : "directory",
     ...(readOnlyReason ? { readOnlyReason } : {}),
+    ...(g.assignedLicenses?.length ? { assignsLicenses: true } : {}),
   };
 }
 
@@ -155,6 +176,36 @@ export function graphDirectory(graph: GraphTransport): IdentityDirectory {
     },
     async setAccountEnabled(userId, enabled) {
       await graph.request("PATCH", `/users/${key(userId)}`, { body: { accountEnabled: enabled } });
+    },
+    async readTemplate(upn) {
+      let tpl: GraphTemplateUser;
+      try {
+        const select = [...templateFields, "userPrincipalName", "licenseAssignmentStates"].join(",");
+        tpl = (await graph.request<GraphTemplateUser>("GET", `/users/${key(upn)}?$select=${select}`)).body;
+      } catch (err) {
+        if (notFound(err)) return undefined;
+        throw err;
+      }
+      const groups = await graph.all<GraphGroup>(
+        `/users/${key(upn)}/memberOf/microsoft.graph.group?$select=${groupFields}`,
+      );
+      const attributes: UserTemplate["attributes"] = {};
+      for (const f of templateFields) {
+        const v = tpl[f];
+        if (v) attributes[f] = v;
+      }
+      return {
+        upn: tpl.userPrincipalName,
+        attributes,
+        groups: groups.map(toGroup),
+        // Group-assigned licenses follow the group memberships; only direct ones are copied.
+        directSkuIds: (tpl.licenseAssignmentStates ?? [])
+          .filter((l) => l.assignedByGroup === null || l.assignedByGroup === undefined)
+          .map((l) => l.skuId),
+      };
+    },
+    async deleteUser(userId) {
+      await graph.request("DELETE", `/users/${key(userId)}`);
     },
     async setPassword(userId, password, forceChange) {
       await graph.request("PATCH", `/users/${key(userId)}`, {
