@@ -1,4 +1,5 @@
 import type { ClientConfigInput } from "../../src/domain/client.ts";
+import { acme } from "../microsoft365/seed-acme.ts";
 
 /** The demo MSP's clients. Their systems are served by the emulators, never by real vendors. */
 export const demoClients: ClientConfigInput[] = [
@@ -12,12 +13,30 @@ export const demoClients: ClientConfigInput[] = [
     licensesByRole: { staff: ["SPB"], frontline: ["SPE_F1"] },
     // M365-Business-Premium licenses its members (group-based licensing).
     groupsByDepartment: {
-      Marketing: ["Marketing", "All-Staff", "M365-Business-Premium"],
+      // Addresses are distribution lists: joined in Exchange once the mailbox exists.
+      Marketing: [
+        "Marketing",
+        "All-Staff",
+        "M365-Business-Premium",
+        "marketing@acmecorp.com",
+        "announcements@acmecorp.com",
+      ],
       Sales: ["All-Staff", "M365-Business-Premium"],
     },
     approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 72 },
     systems: { identity: "entra", mail: "exchange-online" },
-    credentials: { graph: "acme/graph-app" },
+    credentials: { microsoft: "acme/microsoft-app" },
+    microsoft: {
+      tenantId: acme.tenantId,
+      mfaRegistrationGroup: "MFA-Registration",
+      conditionalAccessGroups: ["CA-Staff-Baseline"],
+      temporaryAccessPass: { lifetimeInMinutes: 480, isUsableOnce: true },
+      sendMailFrom: "helpdesk@acmecorp.com",
+      signatureTemplate:
+        "<p><b>{{ user.displayName }}</b><br>{{ user.jobTitle | default: user.department }}<br>" +
+        "Acme Corp · {{ companyPhone }}<br><i>{{ signatureTagline }}</i></p>",
+      groupsKeptAtOffboarding: [],
+    },
     variables: { companyPhone: "+1 555 0100", signatureTagline: "Acme Corp: we make everything" },
   },
   {

@@ -54,6 +54,17 @@ export function seedAcme(admin: Microsoft365Admin): AcmeSeed {
     description: "Group-based licensing: Microsoft 365 Business Premium",
     licenses: ["SPB"],
   });
+  // Conditional-access policies target groups; new users join these so the policies apply at once.
+  admin.createGroup(t, {
+    displayName: "MFA-Registration",
+    kind: "security",
+    description: "Members must register MFA at first sign-in (conditional access)",
+  });
+  admin.createGroup(t, {
+    displayName: "CA-Staff-Baseline",
+    kind: "security",
+    description: "Conditional access baseline for staff: compliant device or MFA",
+  });
   const marketingList = admin.createGroup(t, {
     displayName: "Marketing Team",
     kind: "distribution",
