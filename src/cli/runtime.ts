@@ -51,7 +51,14 @@ export function startWorker(
 export function liveStateFrom(resolve: CapabilitiesResolver): (client: ClientConfig) => LiveState {
   return (client) => {
     const directory = resolve(client).directory;
-    return directory ? { isUsernameTaken: async (upn) => (await directory.findUser(upn)) !== undefined } : {};
+    if (!directory) return {};
+    return {
+      isUsernameTaken: async (upn) => (await directory.findUser(upn)) !== undefined,
+      async findUser(upn) {
+        const user = await directory.findUser(upn);
+        return user && { id: user.id, onPremisesSyncEnabled: user.onPremisesSyncEnabled };
+      },
+    };
   };
 }
 

@@ -15,5 +15,5 @@ export async function planRequest(
   client: ClientConfig,
   live: LiveState,
 ): Promise<Result<Plan>> {
-  return req.kind === "onboard" ? planOnboarding(req, client, live) : planOffboarding(req, client);
+  return req.kind === "onboard" ? planOnboarding(req, client, live) : planOffboarding(req, client, live);
 }

@@ -5,4 +5,9 @@
 export interface LiveState {
   /** Whether a sign-in name is already used in the client's directory. */
   isUsernameTaken?(upn: string): Promise<boolean>;
+  /**
+   * The directory's facts about an existing user, read at submission: an offboarding of nobody is refused
+   * then, and the lock-out steps start with their write instead of a read.
+   */
+  findUser?(upn: string): Promise<{ id: string; onPremisesSyncEnabled: boolean } | undefined>;
 }

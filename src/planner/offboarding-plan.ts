@@ -1,7 +1,8 @@
 import type { ClientConfig } from "../domain/client.ts";
 import type { Plan } from "../domain/plan.ts";
-import { ok, type Result } from "../domain/result.ts";
+import { fail, ok, type Result } from "../domain/result.ts";
 import type { OffboardingRequest } from "../requests/index.ts";
+import type { LiveState } from "./live-state.ts";
 import { identityApi, PlanBuilder } from "./plan-builder.ts";
 
 const lockout = 100;
@@ -11,10 +12,19 @@ const lockout = 100;
  * the mailbox is still converting loses the mailbox); group removal is recorded for evidence and rollback;
  * verification last, and required: lingering access fails the run.
  */
-export function planOffboarding(req: OffboardingRequest, client: ClientConfig): Result<Plan> {
+export async function planOffboarding(
+  req: OffboardingRequest,
+  client: ClientConfig,
+  live: LiveState,
+): Promise<Result<Plan>> {
   const b = new PlanBuilder(client);
   const id = identityApi(client);
   const user = { upn: req.user };
+  const found = live.findUser ? await live.findUser(req.user) : undefined;
+  if (live.findUser && !found) return fail("user", `${req.user} is not in the client's directory`);
+  // What the planner read lets the lock-out steps go straight to their writes when approval is given.
+  const target = found ? { ...user, userId: found.id, synced: found.onPremisesSyncEnabled } : user;
+  const ms = client.microsoft;
   const a = req.actions;
   const mail = client.systems.mail === "exchange-online";
   const first: string[] = [];
@@ -25,17 +35,17 @@ export function planOffboarding(req: OffboardingRequest, client: ClientConfig): 
         "identity.revoke-sessions",
         "Revoke sign-in sessions",
         id,
-        user,
+        target,
         [],
         true,
         lockout,
       ),
     );
     first.push(
-      b.add("reset-password", "identity.reset-password", "Reset password", id, user, [], true, lockout),
+      b.add("reset-password", "identity.reset-password", "Reset password", id, target, [], true, lockout),
     );
     first.push(
-      b.add("disable-sign-in", "identity.disable-sign-in", "Block sign-in", id, user, [], true, lockout),
+      b.add("disable-sign-in", "identity.disable-sign-in", "Block sign-in", id, target, [], true, lockout),
     );
   }
   const after = first;
@@ -93,7 +103,7 @@ export function planOffboarding(req: OffboardingRequest, client: ClientConfig): 
           "mail.grant-mailbox-access",
           `Mailbox access for ${a.grantAccessTo}`,
           "exchange",
-          { mailbox: req.user, grantee: a.grantAccessTo },
+          { mailbox: req.user, grantee: a.grantAccessTo, sendAs: true },
           after,
         ),
       );
@@ -119,7 +129,16 @@ export function planOffboarding(req: OffboardingRequest, client: ClientConfig): 
       after,
     );
   const groups = a.removeGroups
-    ? [b.add("remove-groups", "groups.remove-all-memberships", "Remove from all groups", id, user, after)]
+    ? [
+        b.add(
+          "remove-groups",
+          "groups.remove-all-memberships",
+          "Remove from all groups",
+          id,
+          { ...user, keep: ms?.groupsKeptAtOffboarding ?? [] },
+          after,
+        ),
+      ]
     : [];
   if (a.removeLicenses)
     b.add(
@@ -150,7 +169,7 @@ export function planOffboarding(req: OffboardingRequest, client: ClientConfig): 
       "notify.supervisor",
       "Notify supervisor",
       "mail",
-      { ...user, requester: req.requester },
+      { ...user, from: ms?.sendMailFrom, requester: req.requester },
       after,
       false,
     );
@@ -161,7 +180,7 @@ export function planOffboarding(req: OffboardingRequest, client: ClientConfig): 
       "verify.no-access-remains",
       "Verify no access remains",
       id,
-      { ...user, expect: a },
+      { ...user, expect: a, keep: ms?.groupsKeptAtOffboarding ?? [] },
       b.keys(),
     );
   return ok(b.plan());

@@ -44,29 +44,55 @@ export async function planOnboarding(
       [create],
     );
 
+  const ms = client.microsoft;
   const groups = new Set([
     ...(req.department ? (client.groupsByDepartment[req.department] ?? []) : []),
     ...req.extraGroups,
+    ...(ms?.mfaRegistrationGroup ? [ms.mfaRegistrationGroup] : []),
+    ...(ms?.conditionalAccessGroups ?? []),
   ]);
-  const groupSteps = [...groups].map((group) =>
-    b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]),
-  );
-  if (req.copyFrom)
-    b.add(
-      "copy-groups",
-      "groups.copy-memberships",
-      `Copy groups from ${req.copyFrom}`,
-      identity,
-      { ...user, from: req.copyFrom },
-      [create],
+  // A group named by its address is a distribution list: Exchange knows the new user only once the
+  // mailbox exists, so those joins wait for it; groups named by name are joined right after the create.
+  const isList = (g: string) => g.includes("@");
+  const groupSteps = [...groups]
+    .filter((g) => !isList(g))
+    .map((group) =>
+      b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]),
     );
-
+  const whenNoSeat = ms?.whenNoSeat ?? "fail";
   const skus = new Set([...(req.role ? (client.licensesByRole[req.role] ?? []) : []), ...req.extraLicenses]);
   const licenses = [...skus].map((sku) =>
-    b.add(`license:${sku}`, "licensing.assign-license", `Assign ${sku}`, identity, { ...user, sku }, [
-      create,
-    ]),
+    b.add(
+      `license:${sku}`,
+      "licensing.assign-license",
+      `Assign ${sku}`,
+      identity,
+      { ...user, sku, whenNoSeat },
+      [create],
+    ),
   );
+  if (req.copyFrom) {
+    groupSteps.push(
+      b.add(
+        "copy-groups",
+        "groups.copy-memberships",
+        `Copy groups from ${req.copyFrom}`,
+        identity,
+        { ...user, from: req.copyFrom, only: "directory" },
+        [create],
+      ),
+    );
+    licenses.push(
+      b.add(
+        "copy-licenses",
+        "licensing.copy-licenses",
+        `Copy licenses from ${req.copyFrom}`,
+        identity,
+        { ...user, from: req.copyFrom, whenNoSeat },
+        [create],
+      ),
+    );
+  }
 
   if (client.systems.mail === "exchange-online") {
     const mailbox = b.add(
@@ -78,17 +104,66 @@ export async function planOnboarding(
       // A license may also come through a group (group-based licensing): the wait starts after both.
       [create, ...licenses, ...groupSteps],
     );
-    b.add("signature", "mail.set-signature", "Email signature", "exchange", user, [mailbox], false);
+    if (ms?.signatureTemplate)
+      b.add(
+        "signature",
+        "mail.set-signature",
+        "Email signature",
+        "exchange",
+        {
+          ...user,
+          template: ms.signatureTemplate,
+          variables: client.variables,
+          user: {
+            displayName: req.displayName,
+            firstName: req.firstName,
+            lastName: req.lastName,
+            jobTitle: req.jobTitle,
+            department: req.department,
+            office: req.office,
+            email: upn.value,
+          },
+        },
+        [mailbox],
+        false,
+      );
+    for (const list of [...groups].filter(isList))
+      b.add(`list:${list}`, "groups.add-member", `Add to ${list}`, "exchange", { ...user, group: list }, [
+        mailbox,
+      ]);
+    if (req.copyFrom)
+      b.add(
+        "copy-lists",
+        "groups.copy-memberships",
+        `Copy distribution lists from ${req.copyFrom}`,
+        "exchange",
+        { ...user, from: req.copyFrom, only: "exchange" },
+        [mailbox],
+      );
     for (const shared of req.sharedMailboxes)
       b.add(
         `shared:${shared}`,
         "mail.grant-mailbox-access",
         `Access to ${shared}`,
         "exchange",
-        { mailbox: shared, grantee: upn.value },
+        { mailbox: shared, grantee: upn.value, sendAs: true },
         [mailbox],
       );
   }
+  if (ms?.temporaryAccessPass.enabled && client.systems.identity === "entra")
+    b.add(
+      "tap",
+      "identity.issue-temporary-access-pass",
+      "Temporary Access Pass for first sign-in",
+      identity,
+      {
+        ...user,
+        startAt: req.startAt,
+        lifetimeInMinutes: ms.temporaryAccessPass.lifetimeInMinutes,
+        isUsableOnce: ms.temporaryAccessPass.isUsableOnce,
+      },
+      [create],
+    );
   if (req.deviceSerial)
     b.add(
       "autopilot",
@@ -117,7 +192,13 @@ export async function planOnboarding(
     "notify.welcome-email",
     "Welcome email",
     "mail",
-    { ...user, to: req.requester, personalEmail: req.personalEmail },
+    {
+      ...user,
+      displayName: req.displayName,
+      from: ms?.sendMailFrom,
+      to: req.requester,
+      personalEmail: req.personalEmail,
+    },
     b.keys(),
     false,
   );

@@ -14,8 +14,16 @@ const parsed = parseClientConfig({
   timeZone: "America/New_York",
   usageLocation: "US",
   licensesByRole: { staff: ["SPB"] },
-  groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
+  groupsByDepartment: { Marketing: ["Marketing", "All-Staff", "marketing@acmecorp.com"] },
   systems: { identity: "entra", mail: "exchange-online", psa: "halopsa" },
+  microsoft: {
+    tenantId: "acmecorp.onmicrosoft.com",
+    mfaRegistrationGroup: "MFA-Registration",
+    conditionalAccessGroups: ["CA-Baseline"],
+    sendMailFrom: "helpdesk@acmecorp.com",
+    signatureTemplate: "<p>{{ user.displayName }}</p>",
+    groupsKeptAtOffboarding: ["Former staff"],
+  },
 });
 assert.ok(parsed.ok);
 const client: ClientConfig = parsed.value;
@@ -44,15 +52,50 @@ test("an onboarding creates the user first and hangs everything else off it", as
   const byKey = new Map(plan.actions.map((a) => [a.key, a]));
   assert.equal(byKey.get("create-user")?.params.upn, "sarah.johnson@acmecorp.com");
   assert.deepEqual(byKey.get("create-user")?.deps, []);
-  for (const k of ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB"])
-    assert.deepEqual(byKey.get(k)?.deps, ["create-user"]);
+  const afterCreate = ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB", "tap"];
+  for (const k of [...afterCreate, "group:MFA-Registration", "group:CA-Baseline"])
+    assert.deepEqual(byKey.get(k)?.deps, ["create-user"], k);
   assert.deepEqual(
     byKey.get("mailbox-ready")?.deps,
-    ["create-user", "license:SPB", "group:Marketing", "group:All-Staff"],
+    [
+      "create-user",
+      "license:SPB",
+      "group:Marketing",
+      "group:All-Staff",
+      "group:MFA-Registration",
+      "group:CA-Baseline",
+    ],
     "the mailbox appears after licensing, direct or by group",
   );
   assert.deepEqual(byKey.get("signature")?.deps, ["mailbox-ready"]);
+  assert.equal(byKey.get("signature")?.params.template, "<p>{{ user.displayName }}</p>");
+  assert.deepEqual(
+    byKey.get("list:marketing@acmecorp.com")?.deps,
+    ["mailbox-ready"],
+    "lists join in Exchange",
+  );
+  assert.equal(byKey.get("license:SPB")?.params.whenNoSeat, "fail");
+  assert.equal(byKey.get("welcome-email")?.params.from, "helpdesk@acmecorp.com");
+  assert.ok(byKey.get("welcome-email")?.deps.includes("tap"), "the welcome email carries the TAP link");
   assert.equal(byKey.get("psa-contact")?.api, "halopsa");
+});
+
+test("a copy-from onboarding copies groups and licenses after the create, and lists once the mailbox exists", async () => {
+  const plan = await onboardingPlan({
+    firstName: "Ann",
+    lastName: "Lee",
+    copyFrom: "tom.williams@acmecorp.com",
+  });
+  const byKey = new Map(plan.actions.map((a) => [a.key, a]));
+  assert.deepEqual(byKey.get("copy-groups")?.params, {
+    upn: "ann.lee@acmecorp.com",
+    from: "tom.williams@acmecorp.com",
+    only: "directory",
+  });
+  assert.deepEqual(byKey.get("copy-licenses")?.deps, ["create-user"]);
+  assert.ok(byKey.get("mailbox-ready")?.deps.includes("copy-licenses"));
+  assert.deepEqual(byKey.get("copy-lists")?.deps, ["mailbox-ready"]);
+  assert.equal(byKey.get("create-user")?.params.copyFrom, "tom.williams@acmecorp.com");
 });
 
 test("a taken username gets the client's collision rule", async () => {
@@ -87,13 +130,17 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
     now,
   );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-  const plan = await planRequest(req.value, client, {});
+  const plan = await planRequest(req.value, client, {
+    findUser: async () => ({ id: "u-tom", onPremisesSyncEnabled: false }),
+  });
   assert.ok(plan.ok);
   const byKey = new Map(plan.value.actions.map((a) => [a.key, a]));
   for (const k of ["revoke-sessions", "reset-password", "disable-sign-in"]) {
     assert.deepEqual(byKey.get(k)?.deps, []);
     assert.ok((byKey.get(k)?.priority ?? 0) > 0);
+    assert.equal(byKey.get(k)?.params.userId, "u-tom", "lock-out starts with the write");
   }
+  assert.deepEqual(byKey.get("remove-groups")?.params.keep, ["Former staff"]);
   assert.ok(byKey.get("remove-licenses")?.deps.includes("convert-to-shared"));
   assert.ok(byKey.get("remove-licenses")?.deps.includes("remove-groups"));
   const verify = byKey.get("verify-no-access");
@@ -102,6 +149,19 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
     new Set(verify?.deps),
     new Set(plan.value.actions.filter((a) => a.key !== "verify-no-access").map((a) => a.key)),
   );
+});
+
+test("an offboarding of a user the directory does not know is refused at submission", async () => {
+  const req = validateOffboarding(
+    { client: "acme", user: "nobody@acmecorp.com", lastDay: "now", requester: "t" },
+    client,
+    now,
+  );
+  assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
+  const plan = await planRequest(req.value, client, { findUser: async () => undefined });
+  assert.ok(!plan.ok);
+  assert.equal(plan.errors[0]?.field, "user");
+  assert.match(plan.errors[0]?.message ?? "", /not in the client's directory/);
 });
 
 test("a plan's hash ignores key order and changes with content", () => {

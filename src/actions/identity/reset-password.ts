@@ -3,18 +3,18 @@ import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { unknowablePassword } from "./create-user.ts";
 import { onPremReason } from "./disable-sign-in.ts";
-import { resolveUser } from "./resolve-user.ts";
+import { lockoutTarget, type LockoutParams } from "./lockout-target.ts";
 
 /** The leaver's password becomes one nobody knows; it is never stored or shown. */
-export const resetPassword = defineAction<{ upn: string }, Capabilities>("identity.reset-password", {
+export const resetPassword = defineAction<LockoutParams, Capabilities>("identity.reset-password", {
   async plan(p, ctx) {
-    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
-    if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
+    const user = await lockoutTarget(need(ctx.caps, "directory"), p);
+    if (user.synced) return { kind: "skip", reason: onPremReason };
     return { kind: "will-change", summary: "set a random password nobody knows" };
   },
   async apply(p, ctx) {
     const dir = need(ctx.caps, "directory");
-    await dir.setPassword((await resolveUser(dir, p.upn)).id, unknowablePassword(), true);
+    await dir.setPassword((await lockoutTarget(dir, p)).id, unknowablePassword(), true);
     return { kind: "done", detail: "password reset to an unknown value" };
   },
   // Passwords cannot be read back; the directory accepting the write (204) is the proof there is.
