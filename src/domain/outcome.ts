@@ -7,10 +7,15 @@ export type PlanResult =
   | { kind: "skip"; reason: string }
   | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
 
+export interface AppliedChange {
+  detail?: string;
+  requestId?: string;
+  data?: Record<string, unknown>;
+}
+
 /** What `apply` reports; `verify` runs after a "done". */
 export type ApplyResult =
-  | { kind: "done"; detail?: string; requestId?: string; data?: Record<string, unknown> }
-  | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
+  ({ kind: "done" } & AppliedChange) | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
 
 export type VerifyResult = { kind: "verified"; detail?: string } | { kind: "not-verified"; observed: string };
 
@@ -19,7 +24,13 @@ export type Outcome =
   | { kind: "succeeded"; detail?: string; requestId?: string; data?: Record<string, unknown> }
   | { kind: "already-done"; detail?: string }
   | { kind: "skipped"; reason: string }
-  | { kind: "waiting"; for: string; until: string }
+  | {
+      kind: "waiting";
+      for: string;
+      until: string;
+      /** A change already made whose verification is still pending: kept so its data is not lost. */
+      applied?: AppliedChange;
+    }
   | { kind: "failed"; error: Failure };
 
 export type OutcomeKind = Outcome["kind"];

@@ -1,7 +1,7 @@
 import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
-import type { Outcome } from "../domain/outcome.ts";
+import type { AppliedChange, Outcome } from "../domain/outcome.ts";
 import { approvalGateType } from "../domain/plan.ts";
 import type { Store } from "../store/sql.ts";
 import { decideApproval } from "./approval-gate.ts";
@@ -34,7 +34,7 @@ export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>):
   }
   const ctx = stepContext(a, deps);
   try {
-    if (a.phase === "verify") return await verifyStep(def, a, ctx, undefined);
+    if (a.phase === "verify") return await verifyStep(def, a, ctx, a.applied ?? undefined);
     const plan = await def.plan(a.params as never, ctx);
     switch (plan.kind) {
       case "already-done":
@@ -81,7 +81,7 @@ async function verifyStep<Caps>(
   def: ActionDefinition<never, Caps>,
   a: ClaimedAction,
   ctx: StepContext<Caps>,
-  applied: { detail?: string; requestId?: string; data?: Record<string, unknown> } | undefined,
+  applied: AppliedChange | undefined,
 ): Promise<Transition> {
   const v = await def.verify(a.params as never, ctx);
   if (v.kind === "verified") {
@@ -94,6 +94,7 @@ async function verifyStep<Caps>(
   }
   const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;
   const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
+  if (t.kind === "wait" && applied) return { ...t, outcome: { ...t.outcome, applied } };
   if (t.kind === "final") {
     return failed({
       kind: "fatal",

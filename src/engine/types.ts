@@ -1,4 +1,4 @@
-import type { Outcome } from "../domain/outcome.ts";
+import type { AppliedChange, Outcome } from "../domain/outcome.ts";
 import type { ActionState } from "../domain/run-status.ts";
 
 /** An action row as a worker holds it after claiming: `fence` proves the claim on every later write. */
@@ -23,6 +23,8 @@ export interface ClaimedAction {
   deadlineAt: Date | null;
   /** When this attempt's claim was taken. */
   claimedAt: Date;
+  /** In the verify phase: what this step's apply reported before verification had to wait. */
+  applied: AppliedChange | null;
   /** Data reported by finished dependencies, by action key. */
   outputs: Record<string, Record<string, unknown>>;
   /** The run's cached status at claim time; a claim changes it only from "scheduled" or "waiting". */

@@ -150,6 +150,19 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(waits.length, 3);
     });
 
+    test("what apply reported survives a verification that had to wait", async () => {
+      const t = tenant();
+      const { runId } = await run(linearPlan(["v"], t, { params: { tenant: t, verifyPolls: 1 } }));
+      assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
+      const step = (await getRun(store, runId)).actions[0]!;
+      assert.equal(step.state, "succeeded");
+      assert.deepEqual(step.outcome, {
+        kind: "succeeded",
+        detail: "applied",
+        data: { appliedAs: `${runId}:v` },
+      });
+    });
+
     test("a long wait is polled less and less often", async () => {
       const t = tenant();
       const plan: Plan = {

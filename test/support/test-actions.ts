@@ -11,6 +11,8 @@ interface EffectParams {
   tenant?: string;
   /** Make `plan` report a wait this many times before proceeding (a condition that needs time). */
   waitPolls?: number;
+  /** Make `verify` see nothing this many times after the apply (eventual consistency). */
+  verifyPolls?: number;
 }
 
 const pollsSeen = new Map<string, number>();
@@ -51,9 +53,14 @@ const effectImpl: Omit<ActionDefinition<EffectParams, TestCaps>, "type"> = {
         message: `${res.status} from test service`,
         code: "Rejected",
       });
-    return { kind: "done", detail: "applied" };
+    return { kind: "done", detail: "applied", data: { appliedAs: ctx.idempotencyKey } };
   },
-  async verify(_p, ctx) {
+  async verify(p, ctx) {
+    if (p.verifyPolls) {
+      const seen = (pollsSeen.get(`verify:${ctx.idempotencyKey}`) ?? 0) + 1;
+      pollsSeen.set(`verify:${ctx.idempotencyKey}`, seen);
+      if (seen <= p.verifyPolls) return { kind: "not-verified", observed: "not replicated yet" };
+    }
     return (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey))
       ? { kind: "verified" }
       : { kind: "not-verified", observed: "effect missing" };

@@ -1,54 +1,136 @@
-import type { OffboardingActions } from "../../domain/offboarding-actions.ts";
-import type { Capabilities } from "../capabilities.ts";
-import { defineAction } from "../define.ts";
+import { MANAGER, type OffboardingActions } from "../../domain/offboarding-actions.ts";
+import type { Capabilities, DirectoryUser } from "../capabilities.ts";
+import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
 
 // Graph keeps signInSessionsValidFromDateTime to the second.
 const secondMs = 1000;
 
+type Expect = Partial<OffboardingActions>;
+interface Params {
+  upn: string;
+  expect: Expect;
+  /** Groups the client lets a leaver stay in. */
+  keep?: string[];
+}
+
+/** One re-read: what it found wrong, or why it could not look. */
+type Check = (user: DirectoryUser, ctx: StepContext<Capabilities>, p: Params) => Promise<string[]>;
+
+const lower = (s: string | undefined) => s?.toLowerCase();
+
+async function managerOf(ctx: StepContext<Capabilities>, user: DirectoryUser, target: string) {
+  if (target !== MANAGER) return target;
+  const manager = await ctx.caps.directory?.getManager(user.id);
+  return manager?.userPrincipalName.toLowerCase();
+}
+
+/** A check that needs a connector the client does not have is a finding: unproven is not gone. */
+const unchecked = (what: string, connector: string) => [`${what} not checked (no ${connector} connector)`];
+
+const checks: Record<string, Check> = {
+  async signIn(user, ctx) {
+    const found: string[] = [];
+    if (user.accountEnabled)
+      found.push(
+        user.onPremisesSyncEnabled
+          ? "sign-in is still enabled (synced from on-premises AD: disable it there)"
+          : "sign-in is still enabled",
+      );
+    const from = user.signInSessionsValidFromDateTime
+      ? Date.parse(user.signInSessionsValidFromDateTime)
+      : NaN;
+    if (!(from >= ctx.runStartAt.getTime() - secondMs))
+      found.push(
+        `sessions valid from ${user.signInSessionsValidFromDateTime ?? "(unknown)"}, before the run started`,
+      );
+    return found;
+  },
+  async groups(user, ctx, p) {
+    const keep = new Set((p.keep ?? []).map((k) => k.toLowerCase()));
+    const groups = (await ctx.caps.directory!.groupsOf(user.id)).filter(
+      (g) => !g.readOnlyReason && !keep.has(g.displayName.toLowerCase()) && !keep.has(lower(g.mail) ?? ""),
+    );
+    return groups.length ? [`still in ${groups.map((g) => g.displayName).join(", ")}`] : [];
+  },
+  async licenses(user, ctx) {
+    if (!ctx.caps.licensing) return unchecked("licenses", "licensing");
+    return (await ctx.caps.licensing.assignedSkuIds(user.id)).length ? ["still holds licenses"] : [];
+  },
+  async mfa(user, ctx) {
+    if (!ctx.caps.authentication) return unchecked("MFA methods", "authentication");
+    const left = (await ctx.caps.authentication.methods(user.id)).filter(
+      (m) => m.type !== "passwordAuthenticationMethod",
+    );
+    return left.length ? [`MFA methods remain: ${left.map((m) => m.type).join(", ")}`] : [];
+  },
+  async mailbox(user, ctx, p) {
+    const e = p.expect;
+    if (!ctx.caps.exchange) return unchecked("mailbox", "Exchange Online");
+    const mailbox = await ctx.caps.exchange.mailbox(user.userPrincipalName);
+    if (!mailbox) return ["mailbox not found"];
+    const found: string[] = [];
+    if (e.convertToShared && mailbox.type !== "shared") found.push(`mailbox is ${mailbox.type}, not shared`);
+    if (e.hideFromAddressList && !mailbox.hiddenFromAddressLists) found.push("still in the address list");
+    if (e.forwardTo) {
+      const want = await managerOf(ctx, user, e.forwardTo.address);
+      if (lower(mailbox.forwardingTo) !== want)
+        found.push(`forwarding to ${mailbox.forwardingTo ?? "nobody"}, not ${want ?? "(no manager)"}`);
+      else if (mailbox.deliverToMailboxAndForward !== e.forwardTo.keepCopy)
+        found.push(e.forwardTo.keepCopy ? "forwarding keeps no copy" : "forwarding keeps a copy");
+    }
+    if (e.removeMobileDevices) {
+      const devices = await ctx.caps.exchange.mobileDevices(user.userPrincipalName);
+      if (devices.length)
+        found.push(`mobile devices remain: ${devices.map((d) => d.friendlyName ?? d.identity).join(", ")}`);
+    }
+    if (e.grantAccessTo) {
+      const grantee = await managerOf(ctx, user, e.grantAccessTo);
+      const holders = await ctx.caps.exchange.fullAccessHolders(user.userPrincipalName);
+      if (!grantee || !holders.includes(grantee))
+        found.push(`${grantee ?? "the manager"} has no full access to the mailbox`);
+    }
+    return found;
+  },
+  async devices(user, ctx, p) {
+    if (!ctx.caps.devices) return unchecked("devices", "Intune");
+    const mode = p.expect.wipeDevices;
+    const left = (await ctx.caps.devices.managedDevicesOf(user.id)).filter((d) => !d.pendingAction);
+    return left.length ? [`${mode} not issued for ${left.map((d) => d.deviceName).join(", ")}`] : [];
+  },
+};
+
+function checksFor(e: Expect): string[] {
+  return [
+    e.disableAccount && "signIn",
+    e.removeGroups && "groups",
+    e.removeLicenses && "licenses",
+    e.removeMfa && "mfa",
+    (e.convertToShared || e.hideFromAddressList || e.forwardTo || e.removeMobileDevices || e.grantAccessTo) &&
+      "mailbox",
+    e.wipeDevices && e.wipeDevices !== "none" && "devices",
+  ].filter((x): x is string => typeof x === "string");
+}
+
 /**
- * The offboarding's last word: an independent re-read of everything that was asked. A check that cannot
- * be made (its connector is not there) is a finding too: unproven is not the same as gone.
+ * The offboarding's last word: an independent re-read of everything that was asked, in every system at
+ * once. Anything lingering — or anything that could not be looked at — fails the run.
  */
-export const noAccessRemains = defineAction<
-  { upn: string; expect: Partial<OffboardingActions> },
-  Capabilities
->("verify.no-access-remains", {
-  plan: async (p) => ({ kind: "will-change", summary: `re-read ${p.upn} in every system` }),
+export const noAccessRemains = defineAction<Params, Capabilities>("verify.no-access-remains", {
+  plan: async (p) => ({
+    kind: "will-change",
+    summary: `re-read ${p.upn}: ${checksFor(p.expect).join(", ") || "nothing asked"}`,
+  }),
   // Nothing to change: the step is its verification.
   apply: async () => ({ kind: "done", detail: "no access remains" }),
   async verify(p, ctx) {
-    const dir = need(ctx.caps, "directory");
-    const user = await resolveUser(dir, p.upn);
-    const problems: string[] = [];
-    const e = p.expect;
-    if (e.disableAccount) {
-      if (user.accountEnabled) problems.push("sign-in is still enabled");
-      const from = user.signInSessionsValidFromDateTime
-        ? Date.parse(user.signInSessionsValidFromDateTime)
-        : NaN;
-      if (!(from >= ctx.runStartAt.getTime() - secondMs))
-        problems.push(
-          `sessions valid from ${user.signInSessionsValidFromDateTime ?? "(unknown)"}, before the run started`,
-        );
-    }
-    if (e.removeGroups) {
-      const left = (await dir.groupsOf(user.id)).filter((g) => !g.readOnlyReason);
-      if (left.length) problems.push(`still in ${left.map((g) => g.displayName).join(", ")}`);
-    }
-    if (e.removeLicenses && (await need(ctx.caps, "licensing").assignedSkuIds(user.id)).length)
-      problems.push("still holds licenses");
-    const unproven = [
-      e.removeMfa && "MFA methods",
-      e.convertToShared && "mailbox type",
-      e.forwardTo && "forwarding",
-      e.removeMobileDevices && "mobile devices",
-    ].filter((x): x is string => typeof x === "string");
-    if (unproven.length) problems.push(`not checked (no connector yet): ${unproven.join(", ")}`);
-    return problems.length
-      ? { kind: "not-verified", observed: problems.join("; ") }
-      : { kind: "verified", detail: "no access remains" };
+    if (!ctx.caps.directory) return { kind: "not-verified", observed: "no directory connector to re-read" };
+    const user = await resolveUser(ctx.caps.directory, p.upn);
+    const names = checksFor(p.expect);
+    const found = (await Promise.all(names.map((n) => checks[n]!(user, ctx, p)))).flat();
+    return found.length
+      ? { kind: "not-verified", observed: found.join("; ") }
+      : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains` };
   },
   verifyDeadlineMs: 60_000,
 });

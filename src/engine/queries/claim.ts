@@ -50,6 +50,7 @@ const takeSql = `
             a.required, a.tenant, a.api, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
             prev.state as "previousState", a.deadline_at as "deadlineAt", now() as "claimedAt",
             r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
+            a.outcome->'applied' as applied,
             coalesce((select jsonb_object_agg(d.key, d.outcome->'data') from actions d
                        where d.run_id = a.run_id and d.key = any(a.deps) and d.outcome ? 'data'), '{}'::jsonb) as outputs`;
 
