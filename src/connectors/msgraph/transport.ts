@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
+import { BatchCoalescer } from "./coalesce.ts";
 import { classifyGraphError, GraphError, retryAfterMs } from "./errors.ts";
 
 export interface GraphCall {
@@ -21,6 +22,8 @@ export interface GraphTransportOptions {
   backoffBaseMs?: number;
   onCall?: (call: GraphCall) => void;
   signal?: AbortSignal;
+  /** Coalesce requests sent within this many ms into JSON $batch calls; 0 sends each on its own. */
+  batchWindowMs?: number;
 }
 
 export interface RequestOptions {
@@ -59,15 +62,26 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class GraphTransport {
   private readonly opts: Required<Omit<GraphTransportOptions, "onCall" | "signal">> &
     Pick<GraphTransportOptions, "onCall" | "signal">;
+  private readonly coalescer: BatchCoalescer | undefined;
 
   constructor(opts: GraphTransportOptions) {
     this.opts = {
       maxRetries: 4,
       maxInlineWaitMs: 10_000,
       backoffBaseMs: 500,
+      batchWindowMs: 0,
       ...opts,
       baseUrl: opts.baseUrl.replace(/\/+$/, ""),
     };
+    this.coalescer =
+      this.opts.batchWindowMs > 0
+        ? new BatchCoalescer(
+            this.opts.batchWindowMs,
+            (r) => this.exchange(r.method, r.path, r.headers, r.body),
+            (body) =>
+              this.exchange("POST", "/$batch", { "content-type": "application/json" }, body, "$batch"),
+          )
+        : undefined;
   }
 
   url(path: string): string {
@@ -103,14 +117,31 @@ export class GraphTransport {
     }
   }
 
-  private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
+  private send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = {
+      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(options.eventual ? { consistencylevel: "eventual" } : {}),
+      ...options.headers,
+    };
+    // Absolute URLs are nextLinks: those pages are fetched as given, never inside a batch.
+    if (this.coalescer && !/^https?:\/\//.test(path))
+      return this.coalescer.send({ method, path, headers, body: options.body });
+    return this.exchange(method, path, headers, options.body);
+  }
+
+  /** One HTTP exchange with Graph; `callPath` names it in the call log when it is not `path`. */
+  private async exchange(
+    method: string,
+    path: string,
+    extraHeaders: Record<string, string>,
+    body: unknown,
+    callPath = path,
+  ): Promise<Response> {
     const clientRequestId = randomUUID();
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.opts.token()}`,
       "client-request-id": clientRequestId,
-      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(options.eventual ? { consistencylevel: "eventual" } : {}),
-      ...options.headers,
+      ...extraHeaders,
     };
     const t0 = Date.now();
     let res: Response;
@@ -118,7 +149,7 @@ export class GraphTransport {
       res = await fetch(this.url(path), {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: this.opts.signal,
       });
     } catch (err) {
@@ -134,7 +165,7 @@ export class GraphTransport {
     }
     this.opts.onCall?.({
       method,
-      path,
+      path: callPath,
       status: res.status,
       requestId: res.headers.get("request-id") ?? undefined,
       ms: Date.now() - t0,

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { GraphError } from "../../../src/connectors/msgraph/errors.ts";
+import { TokenSource } from "../../../src/connectors/msgraph/index.ts";
+import { GraphTransport } from "../../../src/connectors/msgraph/transport.ts";
+import {
+  acme,
+  startMicrosoft365Emulator,
+  type Microsoft365Emulator,
+} from "../../../emulators/microsoft365/index.ts";
+
+let m365: Microsoft365Emulator;
+let tokens: TokenSource;
+before(async () => {
+  m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  tokens = new TokenSource({ authorityHost: m365.url });
+});
+after(() => m365.close());
+
+const transport = (batchWindowMs: number) =>
+  new GraphTransport({
+    baseUrl: m365.url,
+    batchWindowMs,
+    backoffBaseMs: 10,
+    token: () =>
+      tokens.token(
+        acme.tenantId,
+        { clientId: acme.clientId, clientSecret: acme.clientSecret },
+        "https://graph.microsoft.com",
+      ),
+  });
+
+const httpCalls = () =>
+  m365.admin.calls({ tenantId: acme.tenantId, api: "graph" }).filter((c) => !c.insideBatch);
+
+test("requests sent together travel as one $batch, and each gets its own answer and error", async () => {
+  const t = transport(5);
+  await t.request("GET", "/users/mike.chen@acmecorp.com?$select=id"); // token fetched, warm
+  m365.admin.clearCalls();
+  const [mike, nobody, tom] = await Promise.allSettled([
+    t.request<{ displayName: string }>("GET", "/users/mike.chen@acmecorp.com?$select=displayName"),
+    t.request("GET", "/users/nobody@acmecorp.com?$select=id"),
+    t.request<{ value: unknown[] }>("GET", "/users/tom.williams@acmecorp.com/memberOf?$select=id"),
+  ]);
+  assert.equal(mike.status === "fulfilled" && mike.value.body.displayName, "Mike Chen");
+  assert.ok(nobody.status === "rejected" && nobody.reason instanceof GraphError);
+  assert.equal(nobody.reason.failure.kind, "not-found");
+  assert.ok(tom.status === "fulfilled" && tom.value.body.value.length > 0);
+  const calls = httpCalls();
+  assert.equal(calls.length, 1, calls.map((c) => c.url).join(", "));
+  assert.match(calls[0]!.url, /\$batch/);
+});
+
+test("throttled batched requests are sent again after their Retry-After; a lone request goes direct", async () => {
+  const t = transport(5);
+  m365.admin.startThrottleStorm(acme.tenantId, { durationMs: 150, retryAfterSeconds: 0.05 });
+  const [a, b] = await Promise.all([
+    t.request<{ displayName: string }>("GET", "/users/mike.chen@acmecorp.com?$select=displayName"),
+    t.request<{ displayName: string }>("GET", "/users/tom.williams@acmecorp.com?$select=displayName"),
+  ]);
+  assert.deepEqual([a.body.displayName, b.body.displayName], ["Mike Chen", "Tom Williams"]);
+  const refused = m365.admin.calls({ tenantId: acme.tenantId }).filter((c) => c.status === 429);
+  assert.ok(refused.length > 0, "the budget did refuse calls");
+  m365.admin.clearCalls();
+  await t.request("GET", "/users/mike.chen@acmecorp.com?$select=id");
+  assert.doesNotMatch(httpCalls()[0]!.url, /\$batch/);
+});
+
+test("without a window every request is its own call", async () => {
+  const t = transport(0);
+  await t.request("GET", "/users/mike.chen@acmecorp.com?$select=id");
+  m365.admin.clearCalls();
+  await Promise.all([1, 2, 3].map(() => t.request("GET", "/users/mike.chen@acmecorp.com?$select=id")));
+  assert.equal(httpCalls().length, 3);
+});
