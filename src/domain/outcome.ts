@@ -13,6 +13,9 @@ export interface AppliedChange {
   data?: Record<string, unknown>;
 }
 
+/** When the vendor accepted the change: the moment it took effect, before verification re-read it. */
+export type Applied = AppliedChange & { appliedAt?: string };
+
 /** What `apply` reports; `verify` runs after a "done". */
 export type ApplyResult =
   ({ kind: "done" } & AppliedChange) | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
@@ -21,7 +24,7 @@ export type VerifyResult = { kind: "verified"; detail?: string } | { kind: "not-
 
 /** The outcome recorded for a step. Exactly one per finished step; "waiting" is the only non-final one. */
 export type Outcome =
-  | { kind: "succeeded"; detail?: string; requestId?: string; data?: Record<string, unknown> }
+  | ({ kind: "succeeded" } & Applied)
   | { kind: "already-done"; detail?: string }
   | { kind: "skipped"; reason: string }
   | {
@@ -29,7 +32,7 @@ export type Outcome =
       for: string;
       until: string;
       /** A change already made whose verification is still pending: kept so its data is not lost. */
-      applied?: AppliedChange;
+      applied?: Applied;
     }
   | { kind: "failed"; error: Failure };
 

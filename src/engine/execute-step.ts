@@ -1,7 +1,7 @@
 import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
-import type { AppliedChange, Outcome } from "../domain/outcome.ts";
+import type { Applied, Outcome } from "../domain/outcome.ts";
 import { approvalGateType } from "../domain/plan.ts";
 import type { Store } from "../store/sql.ts";
 import { decideApproval } from "./approval-gate.ts";
@@ -62,7 +62,8 @@ export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>):
         "plan",
       );
     }
-    return await verifyStep(def, a, ctx, applied);
+    const { kind: _done, ...change } = applied;
+    return await verifyStep(def, a, ctx, { ...change, appliedAt: new Date().toISOString() });
   } catch (err) {
     const f = toFailure(err);
     if (retryableKinds.has(f.kind) && a.attempts < a.maxAttempts) {
@@ -81,7 +82,7 @@ async function verifyStep<Caps>(
   def: ActionDefinition<never, Caps>,
   a: ClaimedAction,
   ctx: StepContext<Caps>,
-  applied: AppliedChange | undefined,
+  applied: Applied | undefined,
 ): Promise<Transition> {
   const v = await def.verify(a.params as never, ctx);
   if (v.kind === "verified") {
@@ -90,6 +91,7 @@ async function verifyStep<Caps>(
       detail: applied?.detail ?? v.detail,
       requestId: applied?.requestId,
       data: applied?.data,
+      appliedAt: applied?.appliedAt,
     });
   }
   const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;

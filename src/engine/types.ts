@@ -1,4 +1,4 @@
-import type { AppliedChange, Outcome } from "../domain/outcome.ts";
+import type { Applied, Outcome } from "../domain/outcome.ts";
 import type { ActionState } from "../domain/run-status.ts";
 
 /** An action row as a worker holds it after claiming: `fence` proves the claim on every later write. */
@@ -24,7 +24,7 @@ export interface ClaimedAction {
   /** When this attempt's claim was taken. */
   claimedAt: Date;
   /** In the verify phase: what this step's apply reported before verification had to wait. */
-  applied: AppliedChange | null;
+  applied: Applied | null;
   /** Data reported by finished dependencies, by action key. */
   outputs: Record<string, Record<string, unknown>>;
   /** The run's cached status at claim time; a claim changes it only from "scheduled" or "waiting". */
