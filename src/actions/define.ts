@@ -8,7 +8,7 @@ export interface StepContext<Caps> {
   runId: string;
   actionKey: string;
   attempt: number;
-  /** True when an earlier attempt was interrupted mid-flight: `plan` must find out what it left behind. */
+  /** True when an earlier attempt was interrupted while applying: `plan` must find out what it left behind. */
   inDoubt: boolean;
   /** Aborted when this worker has lost its lease: stop, another worker owns the step now. */
   signal: AbortSignal;

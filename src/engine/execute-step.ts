@@ -145,7 +145,8 @@ function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepContext<
     runId: a.runId,
     actionKey: a.key,
     attempt: a.attempts,
-    inDoubt: a.previousState === "running",
+    // An attempt that died while still planning changed nothing; only one that began applying leaves doubt.
+    inDoubt: a.previousState === "running" && a.phase === "apply",
     attemptStartedAt: a.claimedAt,
     runStartAt: a.runStartAt,
     signal: deps.signal,
