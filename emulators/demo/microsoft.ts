@@ -1,24 +1,39 @@
-import type { Capabilities } from "../../src/actions/capabilities.ts";
-import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
-import type { ClientConfig } from "../../src/domain/client.ts";
+import type { KeySource } from "../../src/credentials/keys.ts";
+import { setCredential } from "../../src/credentials/repo.ts";
+import { parseClientConfig } from "../../src/domain/client.ts";
+import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
+import type { Store } from "../../src/store/sql.ts";
 import { acme, startMicrosoft365Emulator, type Microsoft365Emulator } from "../microsoft365/index.ts";
 import type { ProfileName } from "../microsoft365/latency.ts";
 
+/** The demo's Microsoft 365: the emulator in-process with the Acme tenant. */
+export function demoMicrosoft365(profile: ProfileName): Promise<Microsoft365Emulator> {
+  return startMicrosoft365Emulator({ profile, seed: "acme" });
+}
+
 /**
- * The demo's Microsoft 365: the emulator in-process with the Acme tenant, and each demo client's
- * connectors pointed at it. Credentials are the emulator's demo app; the product's own credential store
- * is not involved.
+ * Points Acme at the emulator the way an MSP would point a client at its tenant: the emulator's app
+ * credential into the credential store under the ref Acme's config names, and the endpoints into the
+ * config. Run on every start, since the emulator may listen on a new port each time.
  */
-export async function demoMicrosoft365(profile: ProfileName): Promise<{
-  emulator: Microsoft365Emulator;
-  capabilities: (client: ClientConfig | undefined) => Capabilities;
-}> {
-  const emulator = await startMicrosoft365Emulator({ profile, seed: "acme" });
-  const tokens = new TokenSource({ authorityHost: emulator.url });
-  const acmeCaps = graphCapabilities(tokens, {
-    tenantId: acme.tenantId,
-    credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-    graphUrl: emulator.url,
+export async function connectAcme(
+  store: Store,
+  keys: KeySource,
+  emulator: Microsoft365Emulator,
+): Promise<void> {
+  const client = await getClient(store, "acme");
+  if (!client?.microsoft) return;
+  const ref = client.credentials.microsoft;
+  if (!ref) throw new Error("the demo's Acme config names no credentials.microsoft reference");
+  const stored = await setCredential(store, keys, {
+    ref,
+    kind: "microsoft-app",
+    value: { clientId: acme.clientId, clientSecret: acme.clientSecret },
+    actor: "demo",
   });
-  return { emulator, capabilities: (client) => (client?.id === "acme" ? acmeCaps : {}) };
+  if (!stored.ok) throw new Error(`the demo's Acme credential is invalid: ${JSON.stringify(stored.errors)}`);
+  const endpoints = { authority: emulator.url, graph: emulator.url, exchange: emulator.url };
+  const parsed = parseClientConfig({ ...client, microsoft: { ...client.microsoft, endpoints } });
+  if (!parsed.ok) throw new Error(`the demo's Acme config is invalid: ${JSON.stringify(parsed.errors)}`);
+  await upsertClient(store, parsed.value);
 }

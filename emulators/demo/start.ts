@@ -4,11 +4,11 @@ import { startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
 import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
-import { demoMicrosoft365 } from "./microsoft.ts";
+import { connectAcme, demoMicrosoft365 } from "./microsoft.ts";
 
 const env = process.env;
 // Realistic latency by default, so the timeline looks like production; LIFECYCLE_DEMO_PROFILE=fast for speed.
-const m365 = await demoMicrosoft365(env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic");
+const emulator = await demoMicrosoft365(env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic");
 const { url, stop } = await startLifecycle(
   {
     env,
@@ -21,15 +21,16 @@ const { url, stop } = await startLifecycle(
   {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? "127.0.0.1",
-    capabilities: m365.capabilities,
-    async seed(store) {
-      if ((await listClients(store)).length) return;
-      for (const input of demoClients) {
-        const parsed = parseClientConfig(input);
-        if (!parsed.ok)
-          throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
-        await upsertClient(store, parsed.value);
+    async seed(store, keys) {
+      if (!(await listClients(store)).length) {
+        for (const input of demoClients) {
+          const parsed = parseClientConfig(input);
+          if (!parsed.ok)
+            throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
+          await upsertClient(store, parsed.value);
+        }
       }
+      await connectAcme(store, keys, emulator);
     },
   },
 );
@@ -38,9 +39,9 @@ process.stderr.write(
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --now --wait\n` +
-    `Acme's Microsoft 365 is emulated at ${m365.emulator.url} (admin surface: ${m365.emulator.url}/_admin)\n`,
+    `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n`,
 );
 untilSignal(async () => {
   await stop();
-  await m365.emulator.close();
+  await emulator.close();
 });

@@ -73,6 +73,7 @@ export const defaultGraphRoles = [
   "UserAuthenticationMethod.ReadWrite.All",
   "MailboxSettings.ReadWrite",
   "Mail.Send",
+  "Mail.Read",
   "DeviceManagementManagedDevices.ReadWrite.All",
   "DeviceManagementManagedDevices.PrivilegedOperations.All",
   "DeviceManagementServiceConfig.ReadWrite.All",

@@ -26,6 +26,11 @@ export interface NewUser {
   jobTitle?: string;
   companyName?: string;
   officeLocation?: string;
+  city?: string;
+  state?: string;
+  country?: string;
+  streetAddress?: string;
+  postalCode?: string;
   employeeId?: string;
   employeeHireDate?: string;
   /** Generated, used once in the create call, never stored or logged. */
@@ -106,6 +111,8 @@ export interface AuthMethod {
   /** Graph's type without its namespace, e.g. "phoneAuthenticationMethod". */
   type: string;
   displayName?: string;
+  /** Graph's clock, ISO 8601: tells a pass issued by this attempt from an older one. */
+  createdDateTime?: string;
 }
 
 export interface TemporaryAccessPass {
@@ -122,7 +129,7 @@ export interface Authentication {
   removeMethod(userId: string, method: AuthMethod): Promise<void>;
   issueTemporaryAccessPass(
     userId: string,
-    opts: { lifetimeInMinutes: number; isUsableOnce: boolean },
+    opts: { startDateTime?: string; lifetimeInMinutes: number; isUsableOnce: boolean },
   ): Promise<TemporaryAccessPass>;
 }
 
@@ -157,10 +164,17 @@ export interface OutgoingMail {
   to: string[];
   subject: string;
   html: string;
+  /** Stamped on the message, so a retry finds the copy in Sent Items instead of sending again. */
+  idempotencyKey: string;
 }
 
 export interface MailSender {
   send(fromMailbox: string, mail: OutgoingMail): Promise<void>;
+  /** The sender's Sent Items copy of the message stamped with this key, if it was sent. */
+  findSent(
+    fromMailbox: string,
+    idempotencyKey: string,
+  ): Promise<{ messageId: string; sentAt?: string } | undefined>;
 }
 
 // --- Exchange Online (InvokeCommand) -------------------------------------------------------------
@@ -169,6 +183,8 @@ export type MailboxType = "user" | "shared" | "room" | "equipment" | "other";
 
 export interface MailboxState {
   type: MailboxType;
+  /** Lowercased; may differ from the UPN, and is how list members and forwarding targets read back. */
+  primarySmtpAddress: string;
   hiddenFromAddressLists: boolean;
   /** Internal recipient or external SMTP address mail is forwarded to, if any. */
   forwardingTo?: string;
@@ -192,6 +208,7 @@ export interface ExchangeOnline {
   mailbox(upn: string): Promise<MailboxState | undefined>;
   setMailboxType(upn: string, type: "shared" | "regular"): Promise<void>;
   setHiddenFromAddressLists(upn: string, hidden: boolean): Promise<void>;
+  /** An address that is a recipient here forwards internally (ForwardingAddress), any other externally. */
   setForwarding(upn: string, forwarding: { to: string; keepCopy: boolean } | undefined): Promise<void>;
   autoReply(upn: string): Promise<AutoReply>;
   setAutoReply(upn: string, reply: AutoReply): Promise<void>;
@@ -206,6 +223,7 @@ export interface ExchangeOnline {
   setSignature(upn: string, html: string): Promise<void>;
   /** Members of a distribution list or mail-enabled security group (addresses, lowercased). */
   listMembers(group: string): Promise<string[]>;
+  /** Fails not-found with code "RecipientNotFound" while the member is not a recipient yet. */
   addListMember(group: string, member: string): Promise<void>;
   removeListMember(group: string, member: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { CredentialInfo } from "../credentials/repo.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
@@ -19,6 +20,10 @@ export interface LifecycleApi {
   retry(id: string, actor: string): Promise<RunDetail>;
   approve(id: string, actor: string, planHash?: string, note?: string): Promise<RunDetail>;
   reject(id: string, actor: string, note?: string): Promise<RunDetail>;
+  /** Seals and stores a secret; the value is validated first and never comes back. */
+  setCredential(ref: string, kind: string, value: unknown, actor: string): Promise<CredentialInfo>;
+  listCredentials(): Promise<CredentialInfo[]>;
+  removeCredential(ref: string, actor: string): Promise<void>;
   /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
   follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

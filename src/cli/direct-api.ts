@@ -1,3 +1,5 @@
+import type { KeySource } from "../credentials/keys.ts";
+import { listCredentials, removeCredential, setCredential } from "../credentials/repo.ts";
 import { LifecycleError, type ErrorKind } from "../domain/errors.ts";
 import { followRun } from "../engine/follow.ts";
 import { getRun, listRuns } from "../engine/read.ts";
@@ -26,8 +28,13 @@ async function mapped<T>(p: Promise<T>): Promise<T> {
 /** The CLI working on a store it opened itself. */
 export function directApi(
   store: Store,
-  opts: { beforeClose?: () => Promise<void>; afterClose?: () => void } = {},
+  opts: { keys?: KeySource; beforeClose?: () => Promise<void>; afterClose?: () => void } = {},
 ): LifecycleApi {
+  const keys: KeySource = () => {
+    if (!opts.keys)
+      throw new CliError("this connection has no master key to seal secrets with", exitCodes.invalid);
+    return opts.keys();
+  };
   return {
     listClients: () => listClients(store),
     async getClient(id) {
@@ -62,6 +69,21 @@ export function directApi(
     reject: async (id, actor, note) => {
       await mapped(signalRun(store, id, { kind: "reject", actor, note }));
       return getRun(store, id);
+    },
+    async setCredential(ref, kind, value, actor) {
+      const res = await mapped(setCredential(store, keys, { ref, kind, value, actor }));
+      if (!res.ok)
+        throw new CliError(
+          `credential ${ref} is not valid; nothing was stored`,
+          exitCodes.invalid,
+          res.errors,
+        );
+      return res.value;
+    },
+    listCredentials: () => listCredentials(store),
+    async removeCredential(ref, actor) {
+      if (!(await removeCredential(store, ref, actor)))
+        throw new CliError(`no credential "${ref}"`, exitCodes.notFound);
     },
     follow: (id, onEvent) => followRun(store, id, onEvent),
     close: async () => {

@@ -2,7 +2,7 @@ import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
-const dateKeys = new Set(["at", "startAt", "createdAt", "finishedAt", "startedAt", "runAt"]);
+const dateKeys = new Set(["at", "startAt", "createdAt", "finishedAt", "startedAt", "runAt", "updatedAt"]);
 
 /** JSON carries instants as strings; the CLI's types say Date, so they are revived on the way in. */
 function revive(_key: string, value: unknown): unknown {
@@ -74,6 +74,12 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     approve: (runId, actor, planHash, note) =>
       call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
     reject: (runId, actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { actor, note }),
+    setCredential: (ref, kind, value, actor) =>
+      call("PUT", `/api/credentials/${encodeURIComponent(ref)}`, { kind, value, actor }),
+    listCredentials: () => call("GET", "/api/credentials"),
+    async removeCredential(ref, actor) {
+      await call("DELETE", `/api/credentials/${encodeURIComponent(ref)}?actor=${encodeURIComponent(actor)}`);
+    },
     async follow(runId, onEvent) {
       const abort = new AbortController();
       const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, {

@@ -1,3 +1,4 @@
+import { text } from "node:stream/consumers";
 import type { CliContext } from "./commands/context.ts";
 import { runCli } from "./program.ts";
 import { connect } from "./runtime.ts";
@@ -9,6 +10,7 @@ const ctx: CliContext = {
   err: (text) => process.stderr.write(`${text}\n`),
   setExitCode: () => undefined,
   connect: (opts) => connect(process.env, opts),
+  readStdin: () => text(process.stdin),
 };
 
 const code = await runCli(process.argv.slice(2), ctx);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliError, exitCodes } from "./api.ts";
 import { approvalCommands, runsCommand } from "./commands/runs.ts";
 import { clientsCommand } from "./commands/clients.ts";
+import { credentialsCommand } from "./commands/credentials.ts";
 import type { CliContext } from "./commands/context.ts";
 import { offboardCommand, onboardCommand } from "./commands/requests.ts";
 import { serveCommands } from "./commands/serve.ts";
@@ -13,6 +14,7 @@ export function buildProgram(ctx: CliContext): Command {
   for (const cmd of [
     ...serveCommands(ctx),
     clientsCommand(ctx),
+    credentialsCommand(ctx),
     onboardCommand(ctx),
     offboardCommand(ctx),
     runsCommand(ctx),

@@ -1,5 +1,12 @@
-import { capabilitiesFor, productionCatalog, type Capabilities } from "../actions/index.ts";
+import {
+  capabilitiesFor,
+  productionCatalog,
+  type Capabilities,
+  type CapabilitiesResolver,
+} from "../actions/index.ts";
+import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
+import { liveStateOf } from "../actions/live-state.ts";
 import type { LiveState } from "../planner/live-state.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";
@@ -31,35 +38,37 @@ export async function openConfiguredStore(env: NodeJS.ProcessEnv): Promise<Opene
   }
 }
 
-/** How a process finds a client's connectors; the emulator demo passes its own. */
-export type CapabilitiesResolver = (client: ClientConfig | undefined) => Capabilities;
+export type { CapabilitiesResolver } from "../actions/index.ts";
+
+/** The master keys for this process's store: LIFECYCLE_MASTER_KEY, or the embedded store's key file. */
+export function keysFor(env: NodeJS.ProcessEnv, opened: { embedded: boolean; dataDir?: string }): KeySource {
+  return masterKeys(env, { embedded: opened.embedded, dataDir: opened.dataDir });
+}
+
+/** The product's resolver for a process without a server of its own: links need LIFECYCLE_PUBLIC_URL. */
+export function capabilitiesFromEnv(
+  env: NodeJS.ProcessEnv,
+  store: Store,
+  keys: KeySource,
+): CapabilitiesResolver {
+  return capabilitiesFor({ sql: store, keys, publicUrl: () => env.LIFECYCLE_PUBLIC_URL || undefined });
+}
 
 export function startWorker(
   store: Store,
-  opts: { slots?: number; capabilities?: CapabilitiesResolver } = {},
+  opts: { slots?: number; capabilities: CapabilitiesResolver },
 ): Worker {
-  const resolve = opts.capabilities ?? capabilitiesFor;
   return createWorker<Capabilities>({
     store,
     catalog: productionCatalog(),
-    capabilities: async (clientId) => resolve(await getClient(store, clientId)),
+    capabilities: async (clientId) => opts.capabilities(await getClient(store, clientId)),
     slots: opts.slots,
   });
 }
 
 /** The planner's live questions, answered by the client's directory when it has one. */
-export function liveStateFrom(resolve: CapabilitiesResolver): (client: ClientConfig) => LiveState {
-  return (client) => {
-    const directory = resolve(client).directory;
-    if (!directory) return {};
-    return {
-      isUsernameTaken: async (upn) => (await directory.findUser(upn)) !== undefined,
-      async findUser(upn) {
-        const user = await directory.findUser(upn);
-        return user && { id: user.id, onPremisesSyncEnabled: user.onPremisesSyncEnabled };
-      },
-    };
-  };
+export function liveStateFrom(resolve: CapabilitiesResolver): (client: ClientConfig) => Promise<LiveState> {
+  return async (client) => liveStateOf(await resolve(client));
 }
 
 /**
@@ -75,7 +84,15 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
     if (running) return httpApi(running.url, env.LIFECYCLE_API_TOKEN);
   }
   const opened = await openConfiguredStore(env);
-  const worker = opts.worker && opened.embedded ? startWorker(opened.store) : undefined;
+  const keys = keysFor(env, opened);
+  const worker =
+    opts.worker && opened.embedded
+      ? startWorker(opened.store, { capabilities: capabilitiesFromEnv(env, opened.store, keys) })
+      : undefined;
   await worker?.start();
-  return directApi(opened.store, { beforeClose: async () => worker?.stop(), afterClose: opened.release });
+  return directApi(opened.store, {
+    keys,
+    beforeClose: async () => worker?.stop(),
+    afterClose: opened.release,
+  });
 }

@@ -5,6 +5,7 @@ import { enabledMailboxOptions, offboardingActionsSchema } from "./offboarding-a
 import { parseWith, type Result } from "./result.ts";
 import { parseUsernamePattern } from "./username-pattern.ts";
 import { isRegionCode } from "./region.ts";
+import { templateProblem } from "./liquid-template.ts";
 
 const slug = (what: string) =>
   z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, {
@@ -99,8 +100,17 @@ const microsoft = z.strictObject({
     .prefault({}),
   /** The mailbox welcome emails and supervisor notices are sent from (Graph sendMail). */
   sendMailFrom: emailAddress.optional(),
-  /** Liquid template of the email signature; variables: user, client, and the client's variables. */
-  signatureTemplate: z.string().trim().min(1).max(20_000).optional(),
+  /** Liquid template of the email signature; variables: `user` and the client's `variables` by name. */
+  signatureTemplate: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20_000)
+    .superRefine((template, ctx) => {
+      const problem = templateProblem(template);
+      if (problem) ctx.addIssue({ code: "custom", message: `is not a valid Liquid template: ${problem}` });
+    })
+    .optional(),
   /** No free seat of a SKU: fail at once, naming the SKU, or wait (up to a day) for one. */
   whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
   /** Groups a leaver may stay in (e.g. "Former employees"); verification does not count them. */

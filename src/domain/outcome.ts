@@ -7,11 +7,12 @@ export type PlanResult =
   | { kind: "skip"; reason: string }
   | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
 
-export interface AppliedChange {
+// A type, not an interface: outcomes are checked against index-signature schemas at the API edge.
+export type AppliedChange = {
   detail?: string;
   requestId?: string;
   data?: Record<string, unknown>;
-}
+};
 
 /** When the vendor accepted the change: the moment it took effect, before verification re-read it. */
 export type Applied = AppliedChange & { appliedAt?: string };

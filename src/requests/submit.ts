@@ -23,7 +23,7 @@ export interface SubmitOptions {
   actor: string;
   dryRun?: boolean;
   now?: Date;
-  live?: (client: ClientConfig) => LiveState;
+  live?: (client: ClientConfig) => LiveState | Promise<LiveState>;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function submitRequest(
     kind === "onboard" ? validateOnboarding(body, client, now) : validateOffboarding(body, client, now);
   if (!validated.ok) return validated;
   const request = validated.value;
-  const planned = await planRequest(request, client, opts.live?.(client) ?? {});
+  const planned = await planRequest(request, client, (await opts.live?.(client)) ?? {});
   if (!planned.ok) return planned;
   const plan = planned.value;
   if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true });

@@ -1,12 +1,16 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import type { KeySource } from "../credentials/keys.ts";
+import { LifecycleError } from "../domain/errors.ts";
 import type { SubmitOptions } from "../requests/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
 import { clientRoutes } from "./routes/clients.ts";
+import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
@@ -23,7 +27,20 @@ export interface ServerOptions {
   live?: SubmitOptions["live"];
   /** The clock requests are validated and planned against (start times in the past, approval expiry). */
   now?: () => Date;
+  /** The master keys credentials and one-time links are sealed with. */
+  keys?: KeySource;
 }
+
+const noKeys: KeySource = () => {
+  throw new LifecycleError({
+    kind: "invalid",
+    code: "MasterKeyMissing",
+    message: "this server was started without a master key, so it cannot store or show secrets",
+  });
+};
+
+// A one-time link's token is the secret's key: it never reaches a log line.
+const loggedUrl = (url: string) => url.replace(/^\/credentials\/[^/?]+/, "/credentials/[token]");
 
 const apiVersion = "0.1.0";
 
@@ -36,7 +53,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const now = opts.now ?? (() => new Date());
   const auth = opts.apiToken !== undefined;
 
-  const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  const keys = opts.keys ?? noKeys;
+
+  const app = Fastify({
+    logger: opts.logger
+      ? {
+          serializers: {
+            req: (req: FastifyRequest) => ({ method: req.method, url: loggedUrl(req.url), reqId: req.id }),
+          },
+        }
+      : false,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -60,6 +87,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "clients" },
         { name: "requests" },
         { name: "runs" },
+        { name: "credentials" },
+        { name: "one-time links" },
       ],
       components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
     },
@@ -83,6 +112,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   await app.register(healthRoutes, { store });
+  await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(
     async (api) => {
       if (opts.apiToken !== undefined) api.addHook("onRequest", bearerAuth(opts.apiToken));
@@ -92,6 +122,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
       await api.register(runStreamRoutes, { store });
+      await api.register(credentialRoutes, { store, keys });
     },
     { prefix: "/api" },
   );

@@ -31,6 +31,10 @@ export const errorCatalogue = {
     status: 409,
     description: "The request contradicts the current state, e.g. cancelling a run that has finished.",
   },
+  LC_ERR_GONE: {
+    status: 410,
+    description: "It existed but is no longer available, e.g. a one-time link already opened or expired.",
+  },
   LC_ERR_PAYLOAD_TOO_LARGE: {
     status: 413,
     description: "The body is larger than the server accepts.",

@@ -192,3 +192,34 @@ export const auditLog = pgTable("audit_log", {
   prevHash: text("prev_hash").notNull(),
   hash: text("hash").notNull(),
 });
+
+/** Secrets for clients' systems, sealed with the master key (src/credentials); never stored in the clear. */
+export const credentials = pgTable("credentials", {
+  ref: text("ref").primaryKey(),
+  kind: text("kind").notNull(),
+  keyId: text("key_id").notNull(),
+  iv: text("iv").notNull(),
+  ciphertext: text("ciphertext").notNull(),
+  tag: text("tag").notNull(),
+  /** Raised on every write, so a process holding connectors built from an older value knows to rebuild. */
+  version: bigint("version", { mode: "number" }).notNull().default(1),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * A secret handed to a person once. Only the token's hash is kept; the sealed secret is erased when it is
+ * revealed. One row per key: sharing again under the same key replaces the secret and the link.
+ */
+export const oneTimeLinks = pgTable("one_time_links", {
+  key: text("key").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  label: text("label").notNull(),
+  keyId: text("key_id"),
+  iv: text("iv"),
+  ciphertext: text("ciphertext"),
+  tag: text("tag"),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  viewedAt: ts("viewed_at"),
+});

@@ -122,7 +122,6 @@ describe("the lifecycle CLI", () => {
         "group:All-Staff",
         "license:SPB",
         "mailbox-ready",
-        "signature",
         "welcome-email",
       ],
     );

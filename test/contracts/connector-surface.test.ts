@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { graphAuthentication } from "../../src/connectors/msgraph/authentication.ts";
+import { graphDevices } from "../../src/connectors/msgraph/devices.ts";
 import { graphDirectory } from "../../src/connectors/msgraph/directory.ts";
 import { graphLicensing } from "../../src/connectors/msgraph/licensing.ts";
+import { graphMailSender } from "../../src/connectors/msgraph/mail.ts";
 import { graphMailboxes } from "../../src/connectors/msgraph/mailboxes.ts";
 import { GraphTransport } from "../../src/connectors/msgraph/transport.ts";
 import { checkSurface, type SurfaceEntry } from "./msgraph-csdl.ts";
@@ -21,7 +24,8 @@ test("every Graph path, property and action parameter the connector sends exists
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname
         .replace(/^\/v1\.0/, "")
-        .replace(/\/(u-[^/]+|g-[^/]+|[^/]+(?:@|%40)[^/]+)(?=\/|$)/g, "/{id}");
+        .replace(/\/(u-[^/]+|g-[^/]+|[^/]+(?:@|%40)[^/]+)(?=\/|$)/g, "/{id}")
+        .replace(/\/(d-[^/]+|m-[^/]+|SentItems)(?=\/|$)/g, "/{id}");
       const select = url.searchParams.get("$select")?.split(",") ?? [];
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       const bodyProperties = Object.keys(body).filter((k) => !k.startsWith("@"));
@@ -65,6 +69,11 @@ test("every Graph path, property and action parameter the connector sends exists
       jobTitle: "J",
       companyName: "C",
       officeLocation: "O",
+      city: "Ci",
+      state: "St",
+      country: "Co",
+      streetAddress: "1 Main St",
+      postalCode: "12345",
       employeeId: "1",
       employeeHireDate: "2026-12-01T00:00:00Z",
       password: "x",
@@ -86,6 +95,27 @@ test("every Graph path, property and action parameter the connector sends exists
     await lic.assign("u-1", "s");
     await lic.remove("u-1", ["s"]);
     await graphMailboxes(graph).isProvisioned("a@b.c");
+    const auth = graphAuthentication(graph);
+    await auth.methods("u-1");
+    await auth.removeMethod("u-1", { id: "m-1", type: "phoneAuthenticationMethod" });
+    await auth.removeMethod("u-1", { id: "m-2", type: "microsoftAuthenticatorAuthenticationMethod" });
+    await auth.removeMethod("u-1", { id: "m-3", type: "temporaryAccessPassAuthenticationMethod" });
+    await auth
+      .issueTemporaryAccessPass("u-1", {
+        startDateTime: "2026-12-01T08:00:00Z",
+        lifetimeInMinutes: 60,
+        isUsableOnce: true,
+      })
+      .catch(() => undefined);
+    const devices = graphDevices(graph);
+    await devices.managedDevicesOf("u-1");
+    await devices.retire("d-1");
+    await devices.wipe("d-1");
+    await devices.findAutopilotDevice("ACME-PC-0042");
+    await devices.assignAutopilotUser("d-1", "a@b.c", "A");
+    const mail = graphMailSender(graph);
+    await mail.send("a@b.c", { to: ["x@y.z"], subject: "S", html: "<p>H</p>", idempotencyKey: "run:k" });
+    await mail.findSent("a@b.c", "run:k");
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }

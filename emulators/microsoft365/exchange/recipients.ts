@@ -81,16 +81,22 @@ export function requireDistributionGroup(tenant: Tenant, identity: string): Grou
   return group;
 }
 
-/** A -Member, -User, -Trustee or -ForwardingAddress value: not found is the Ex94914C error. */
-export function requireRecipient(tenant: Tenant, identity: string, now: number): Recipient {
+/** A provisioned mailbox or a mail-enabled group (Microsoft 365 groups included) by any identity. */
+export function findRecipient(tenant: Tenant, identity: string, now: number): Recipient | undefined {
   const mailbox = findMailbox(tenant, identity, now);
   if (mailbox) return mailbox;
   const key = identity.trim().toLowerCase();
   const group = [...tenant.groups.values()].find(
     (g) => g.props.mailEnabled === true && groupKind(g) !== "dynamic" && groupMatches(g, key),
   );
-  if (group) return { kind: "group", group };
-  throw exoErrors.recipientNotFound(identity);
+  return group ? { kind: "group", group } : undefined;
+}
+
+/** A -Member, -User, -Trustee or -ForwardingAddress value: not found is the Ex94914C error. */
+export function requireRecipient(tenant: Tenant, identity: string, now: number): Recipient {
+  const found = findRecipient(tenant, identity, now);
+  if (!found) throw exoErrors.recipientNotFound(identity);
+  return found;
 }
 
 export function recipientId(recipient: Recipient): string {

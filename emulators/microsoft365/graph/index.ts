@@ -2,6 +2,7 @@ import { authMethodRoutes } from "./auth-methods.ts";
 import { deviceRoutes } from "./devices.ts";
 import { groupRoutes } from "./groups.ts";
 import { licenseRoutes } from "./licenses.ts";
+import { mailFolderRoutes } from "./mail-folders.ts";
 import { mailboxRoutes } from "./mailbox.ts";
 import { managerRoutes } from "./manager.ts";
 import { memberOfRoutes } from "./member-of.ts";
@@ -17,5 +18,6 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...licenseRoutes,
   ...authMethodRoutes,
   ...mailboxRoutes,
+  ...mailFolderRoutes,
   ...deviceRoutes,
 ];

@@ -15,7 +15,7 @@ import { pathUser } from "./users.ts";
 const statusToGraph = { Enabled: "alwaysEnabled", Disabled: "disabled", Scheduled: "scheduled" } as const;
 const audienceToGraph = { None: "none", Known: "contactsOnly", All: "all" } as const;
 
-function pathMailbox(call: GraphCall): MailboxRecord {
+export function pathMailbox(call: GraphCall): MailboxRecord {
   const user = pathUser(call);
   const mailbox = readyMailbox(call.tenant, user.id, call.now);
   if (!mailbox) throw graphErrors.mailboxNotEnabled();

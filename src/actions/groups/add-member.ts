@@ -1,56 +1,87 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../capabilities.ts";
 import { defineAction } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
+import { addressesOf } from "../mail/require-mailbox.ts";
 import { need } from "../need.ts";
 
+// A new user's recipient appears in Exchange with the mailbox: tens of seconds, sometimes hours.
+const recipientWait = { retryInMs: 30_000, deadlineMs: 6 * 3600_000 };
+
+async function findGroup(dir: IdentityDirectory, name: string): Promise<DirectoryGroup> {
+  const group = await dir.findGroup(name);
+  if (!group)
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "GroupNotFound",
+      message: `no group "${name}" in the directory`,
+    });
+  return group;
+}
+
+/** Exchange names lists by address; a list without one (rare) by its display name. */
+export const listIdentity = (g: DirectoryGroup) => g.mail ?? g.displayName;
+
+/**
+ * Adds a user to a group: through the directory, or through Exchange for distribution lists and
+ * mail-enabled security groups, which Graph refuses to change.
+ */
 export const addGroupMember = defineAction<{ upn: string; group: string }, Capabilities>(
   "groups.add-member",
   {
     async plan(p, ctx) {
       const dir = need(ctx.caps, "directory");
-      const group = await dir.findGroup(p.group);
-      if (!group)
-        throw new LifecycleError({
-          kind: "invalid",
-          code: "GroupNotFound",
-          message: `no group "${p.group}" in the directory`,
-        });
+      const group = await findGroup(dir, p.group);
       if (group.readOnlyReason)
         return { kind: "skip", reason: `${group.displayName}: ${group.readOnlyReason}` };
-      if (group.managedBy === "exchange") {
-        return {
-          kind: "skip",
-          reason: `${group.displayName} is mail-enabled: its members are changed in Exchange, which this client's connectors do not reach yet`,
-        };
-      }
       const user = await resolveUser(dir, p.upn);
+      if (group.managedBy === "exchange") {
+        const exchange = need(ctx.caps, "exchange");
+        if (!(await exchange.mailbox(p.upn)))
+          return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
+        const known = await addressesOf(exchange, p.upn);
+        if ((await exchange.listMembers(listIdentity(group))).some((m) => known.has(m)))
+          return { kind: "already-done", detail: `already in ${group.displayName}` };
+        return { kind: "will-change", summary: `add ${p.upn} to the list ${group.displayName}` };
+      }
       if ((await dir.groupsOf(user.id)).some((g) => g.id === group.id))
         return { kind: "already-done", detail: `already in ${group.displayName}` };
       return { kind: "will-change", summary: `add ${p.upn} to ${group.displayName}` };
     },
     async apply(p, ctx) {
       const dir = need(ctx.caps, "directory");
-      const [group, user] = await Promise.all([dir.findGroup(p.group), resolveUser(dir, p.upn)]);
-      if (!group)
-        throw new LifecycleError({
-          kind: "invalid",
-          code: "GroupNotFound",
-          message: `no group "${p.group}"`,
-        });
+      const [group, user] = await Promise.all([findGroup(dir, p.group), resolveUser(dir, p.upn)]);
       try {
-        await dir.addMember(group.id, user.id);
+        if (group.managedBy === "exchange")
+          await need(ctx.caps, "exchange").addListMember(listIdentity(group), p.upn);
+        else await dir.addMember(group.id, user.id);
       } catch (err) {
+        if (!(err instanceof LifecycleError)) throw err;
+        if (err.failure.code === "RecipientNotFound")
+          return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
         // Added by an earlier, interrupted attempt or by someone else: the state we want is there.
-        if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
+        if (err.failure.code !== "AlreadyMember") throw err;
       }
       return { kind: "done", detail: `added to ${group.displayName}`, data: { groupId: group.id } };
     },
     async verify(p, ctx) {
       const dir = need(ctx.caps, "directory");
+      const group = await findGroup(dir, p.group);
+      if (group.managedBy === "exchange") {
+        // Exchange holds list membership; the directory's view of it follows later.
+        const exchange = need(ctx.caps, "exchange");
+        const known = await addressesOf(exchange, p.upn);
+        const members = await exchange.listMembers(listIdentity(group));
+        return members.some((m) => known.has(m))
+          ? { kind: "verified" }
+          : {
+              kind: "not-verified",
+              observed: `${group.displayName} has ${members.length} member(s), not ${p.upn}`,
+            };
+      }
       const user = await resolveUser(dir, p.upn);
       const groups = await dir.groupsOf(user.id);
-      return groups.some((g) => g.displayName === p.group || g.mail === p.group)
+      return groups.some((g) => g.id === group.id)
         ? { kind: "verified" }
         : {
             kind: "not-verified",

@@ -1,54 +1,100 @@
 import { LifecycleError } from "../../domain/errors.ts";
 import type { Capabilities, DirectoryGroup } from "../capabilities.ts";
-import { defineAction } from "../define.ts";
+import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
+import { addressesOf } from "../mail/require-mailbox.ts";
 import { need } from "../need.ts";
+import { listIdentity } from "./add-member.ts";
 
-const removable = (g: DirectoryGroup) => !g.readOnlyReason && g.managedBy === "directory";
+interface Params {
+  upn: string;
+  /** Groups the leaver may stay in (names or mail addresses): neither removed nor counted as lingering. */
+  keep?: string[];
+}
+
 const names = (gs: DirectoryGroup[]) => gs.map((g) => g.displayName).join(", ");
 
+interface Memberships {
+  userId: string;
+  go: DirectoryGroup[];
+  stay: { group: DirectoryGroup; why: string }[];
+}
+
+async function memberships(p: Params, ctx: StepContext<Capabilities>): Promise<Memberships> {
+  const dir = need(ctx.caps, "directory");
+  const user = await resolveUser(dir, p.upn);
+  const keep = new Set((p.keep ?? []).map((k) => k.trim().toLowerCase()));
+  const kept = (g: DirectoryGroup) =>
+    keep.has(g.displayName.toLowerCase()) || (g.mail !== undefined && keep.has(g.mail.toLowerCase()));
+  const go: DirectoryGroup[] = [];
+  const stay: Memberships["stay"] = [];
+  for (const g of await dir.groupsOf(user.id)) {
+    if (kept(g)) stay.push({ group: g, why: "kept by request" });
+    else if (g.readOnlyReason) stay.push({ group: g, why: g.readOnlyReason });
+    else go.push(g);
+  }
+  return { userId: user.id, go, stay };
+}
+
 /**
- * Takes the leaver out of every group the directory lets us change. The list of what was removed is
- * the step's data (evidence, and what a rollback would re-add); what had to stay is said by name.
+ * The directory shows list membership later than Exchange changes it: a list the directory still
+ * shows counts only if Exchange, which owns it, still has the leaver in it.
  */
-export const removeAllMemberships = defineAction<{ upn: string }, Capabilities>(
-  "groups.remove-all-memberships",
-  {
-    async plan(p, ctx) {
-      const dir = need(ctx.caps, "directory");
-      const groups = await dir.groupsOf((await resolveUser(dir, p.upn)).id);
-      const go = groups.filter(removable);
-      const stay = groups.filter((g) => !removable(g));
-      const kept = stay.length
-        ? `; kept: ${stay.map((g) => `${g.displayName} (${g.readOnlyReason ?? "mail-enabled: Exchange"})`).join(", ")}`
-        : "";
-      if (!go.length) return { kind: "already-done", detail: `in no group that can be left here${kept}` };
-      return { kind: "will-change", summary: `remove from ${names(go)}${kept}` };
-    },
-    async apply(p, ctx) {
-      const dir = need(ctx.caps, "directory");
-      const user = await resolveUser(dir, p.upn);
-      const go = (await dir.groupsOf(user.id)).filter(removable);
-      for (const g of go) {
-        try {
-          await dir.removeMember(g.id, user.id);
-        } catch (err) {
-          // Gone already (an earlier, interrupted attempt): the state we want is there.
-          if (!(err instanceof LifecycleError && err.failure.kind === "not-found")) throw err;
-        }
-      }
-      return {
-        kind: "done",
-        detail: `removed from ${go.length} group(s): ${names(go)}`,
-        data: { removedGroups: go.map((g) => ({ id: g.id, displayName: g.displayName })) },
-      };
-    },
-    async verify(p, ctx) {
-      const dir = need(ctx.caps, "directory");
-      const left = (await dir.groupsOf((await resolveUser(dir, p.upn)).id)).filter(removable);
-      return left.length
-        ? { kind: "not-verified", observed: `still in ${names(left)}` }
-        : { kind: "verified" };
-    },
+async function lingering(
+  p: Params,
+  ctx: StepContext<Capabilities>,
+  { go }: Memberships,
+): Promise<DirectoryGroup[]> {
+  const lists = go.filter((g) => g.managedBy === "exchange");
+  if (!lists.length) return go;
+  const exchange = need(ctx.caps, "exchange");
+  const known = await addressesOf(exchange, p.upn);
+  const stillListed = new Set<string>();
+  for (const g of lists)
+    if ((await exchange.listMembers(listIdentity(g))).some((m) => known.has(m))) stillListed.add(g.id);
+  return go.filter((g) => g.managedBy === "directory" || stillListed.has(g.id));
+}
+
+/**
+ * Takes the leaver out of every group that can be changed here: directory groups through the
+ * directory, distribution lists and mail-enabled security groups through Exchange. The list of what
+ * was removed is the step's data (evidence, and what a rollback would re-add); what stays is said by name.
+ */
+export const removeAllMemberships = defineAction<Params, Capabilities>("groups.remove-all-memberships", {
+  async plan(p, ctx) {
+    const m = await memberships(p, ctx);
+    const go = await lingering(p, ctx, m);
+    const { stay } = m;
+    const kept = stay.length
+      ? `; kept: ${stay.map((s) => `${s.group.displayName} (${s.why})`).join(", ")}`
+      : "";
+    if (!go.length) return { kind: "already-done", detail: `in no group that can be left here${kept}` };
+    return { kind: "will-change", summary: `remove from ${names(go)}${kept}` };
   },
-);
+  async apply(p, ctx) {
+    const dir = need(ctx.caps, "directory");
+    const m = await memberships(p, ctx);
+    const go = await lingering(p, ctx, m);
+    for (const g of go) {
+      try {
+        if (g.managedBy === "exchange")
+          await need(ctx.caps, "exchange").removeListMember(listIdentity(g), p.upn);
+        else await dir.removeMember(g.id, m.userId);
+      } catch (err) {
+        // Gone already (an earlier, interrupted attempt): the state we want is there.
+        if (!(err instanceof LifecycleError && err.failure.kind === "not-found")) throw err;
+      }
+    }
+    return {
+      kind: "done",
+      detail: `removed from ${go.length} group(s): ${names(go)}`,
+      data: {
+        removedGroups: go.map((g) => ({ id: g.id, displayName: g.displayName, managedBy: g.managedBy })),
+      },
+    };
+  },
+  async verify(p, ctx) {
+    const left = await lingering(p, ctx, await memberships(p, ctx));
+    return left.length ? { kind: "not-verified", observed: `still in ${names(left)}` } : { kind: "verified" };
+  },
+});

@@ -1,21 +1,41 @@
 import { randomBytes } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities, IdentityDirectory, UserTemplate } from "../capabilities.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
+import { readTemplate } from "./read-template.ts";
 
 export interface CreateUserParams {
   upn: string;
   firstName: string;
   lastName: string;
   displayName: string;
-  usageLocation: string;
+  /** Optional only with copyFrom: the template's then applies. */
+  usageLocation?: string;
   department?: string;
   jobTitle?: string;
   office?: string;
   employeeId?: string;
   employeeHireDate?: string;
   companyName?: string;
+  /** A user whose attributes fill in what the form left out (the form wins). */
+  copyFrom?: string;
+}
+
+type CopiedAttributes = UserTemplate["attributes"];
+
+/** The form's attributes over the template's: a field the form gave is never replaced. */
+async function attributesOf(p: CreateUserParams, directory: IdentityDirectory): Promise<CopiedAttributes> {
+  const form: CopiedAttributes = {
+    department: p.department,
+    jobTitle: p.jobTitle,
+    companyName: p.companyName,
+    officeLocation: p.office,
+    usageLocation: p.usageLocation,
+  };
+  const given = Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined && v !== ""));
+  const copied = p.copyFrom ? (await readTemplate(directory, p.copyFrom)).attributes : {};
+  return { ...copied, ...given };
 }
 
 /**
@@ -26,10 +46,27 @@ export function unknowablePassword(): string {
   return `${randomBytes(24).toString("base64url")}aA1!`;
 }
 
+function noUsageLocation(p: CreateUserParams): LifecycleError {
+  return new LifecycleError({
+    kind: "invalid",
+    code: "NoUsageLocation",
+    message: `no usage location for ${p.upn}: the request gives none${p.copyFrom ? ` and neither does ${p.copyFrom}` : ""}`,
+  });
+}
+
 export const createUser = defineAction<CreateUserParams, Capabilities>("identity.create-user", {
   async plan(p, ctx) {
-    const existing = await need(ctx.caps, "directory").findUser(p.upn);
-    if (!existing) return { kind: "will-change", summary: `create ${p.upn}` };
+    const dir = need(ctx.caps, "directory");
+    const existing = await dir.findUser(p.upn);
+    if (!existing) {
+      const attributes = await attributesOf(p, dir);
+      if (!attributes.usageLocation) throw noUsageLocation(p);
+      return {
+        kind: "will-change",
+        summary: p.copyFrom ? `create ${p.upn} like ${p.copyFrom}` : `create ${p.upn}`,
+        ...(p.copyFrom ? { to: attributes } : {}),
+      };
+    }
     // The planner picked a free name; one that exists now is ours only if it is the person we create.
     if (existing.displayName === p.displayName)
       return { kind: "already-done", detail: `${p.upn} exists (${existing.id})` };
@@ -40,28 +77,38 @@ export const createUser = defineAction<CreateUserParams, Capabilities>("identity
     });
   },
   async apply(p, ctx) {
-    const user = await need(ctx.caps, "directory").createUser({
+    const dir = need(ctx.caps, "directory");
+    const { usageLocation, ...attributes } = await attributesOf(p, dir);
+    if (!usageLocation) throw noUsageLocation(p);
+    const user = await dir.createUser({
+      ...attributes,
       upn: p.upn,
       displayName: p.displayName,
       givenName: p.firstName,
       surname: p.lastName,
       mailNickname: p.upn.split("@")[0] ?? p.upn,
-      usageLocation: p.usageLocation,
-      department: p.department,
-      jobTitle: p.jobTitle,
-      officeLocation: p.office,
+      usageLocation,
       employeeId: p.employeeId,
       employeeHireDate: p.employeeHireDate,
-      companyName: p.companyName,
       password: unknowablePassword(),
     });
     return { kind: "done", detail: `created ${p.upn}`, data: { userId: user.id } };
   },
   async verify(p, ctx) {
-    const user = await need(ctx.caps, "directory").findUser(p.upn);
-    return user
-      ? { kind: "verified", detail: `${p.upn} exists (${user.id})` }
-      : { kind: "not-verified", observed: "user not found yet" };
+    const dir = need(ctx.caps, "directory");
+    const user = await dir.findUser(p.upn);
+    if (!user) return { kind: "not-verified", observed: "user not found yet" };
+    if (p.copyFrom) {
+      // Only these come back from a user read; the address fields went in the same create call.
+      const want = await attributesOf(p, dir);
+      const off = (["department", "jobTitle", "usageLocation"] as const).filter((k) => want[k] !== user[k]);
+      if (off.length)
+        return {
+          kind: "not-verified",
+          observed: off.map((k) => `${k} is ${user[k] ?? "empty"}, not ${want[k] ?? "empty"}`).join("; "),
+        };
+    }
+    return { kind: "verified", detail: `${p.upn} exists (${user.id})` };
   },
   verifyDeadlineMs: 120_000,
 });

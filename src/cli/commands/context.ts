@@ -8,4 +8,6 @@ export interface CliContext {
   err(text: string): void;
   setExitCode(code: number): void;
   connect(opts: { worker: boolean }): Promise<LifecycleApi>;
+  /** Standard input, whole: where secrets are read from, since arguments end up in shell history. */
+  readStdin?(): Promise<string>;
 }

@@ -5,18 +5,18 @@ import { openStore, storeOptionsFromEnv } from "../../store/open.ts";
 import type { Store } from "../../store/sql.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { writeServerFile } from "../data-dir-lock.ts";
+import type { AddressInfo } from "node:net";
 import { capabilitiesFor } from "../../actions/index.ts";
-import { liveStateFrom, openConfiguredStore, startWorker, type CapabilitiesResolver } from "../runtime.ts";
+import type { KeySource } from "../../credentials/keys.ts";
+import { capabilitiesFromEnv, keysFor, liveStateFrom, openConfiguredStore, startWorker } from "../runtime.ts";
 import type { CliContext } from "./context.ts";
 
 export interface StartOptions {
   port: number;
   host: string;
   /** Runs once the store is open, before the server listens (the demo seeds its clients here). */
-  seed?: (store: Store) => Promise<void>;
+  seed?: (store: Store, keys: KeySource) => Promise<void>;
   workers?: boolean;
-  /** Connectors per client; the product's own resolver when absent (the emulator demo passes one). */
-  capabilities?: CapabilitiesResolver;
 }
 
 /** Server and workers in one process: the embedded default, and a small MSP's whole installation. */
@@ -26,18 +26,29 @@ export async function startLifecycle(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const opened = await openConfiguredStore(ctx.env);
   const { store } = opened;
-  await opts.seed?.(store);
-  const resolve = opts.capabilities ?? capabilitiesFor;
+  const keys = keysFor(ctx.env, opened);
+  await opts.seed?.(store, keys);
+  // One-time links point at this server unless LIFECYCLE_PUBLIC_URL names the address people reach it at.
+  const own: { url?: string } = {};
+  const resolve = capabilitiesFor({
+    sql: store,
+    keys,
+    publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,
+  });
   const app = await buildServer({
     store,
+    keys,
     apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
     logger: ctx.env.LIFECYCLE_LOG === "1",
     live: liveStateFrom(resolve),
   });
+  await app.listen({ port: opts.port, host: opts.host });
+  const { port: listening } = app.server.address() as AddressInfo;
+  const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${listening}`;
+  own.url = url;
+  // Started once the server listens, so the first step that shares a link already knows the address.
   const worker = opts.workers === false ? undefined : startWorker(store, { capabilities: resolve });
   await worker?.start();
-  await app.listen({ port: opts.port, host: opts.host });
-  const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${opts.port}`;
   const removeServerFile = opened.embedded ? writeServerFile(opened.dataDir, url) : () => undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -91,7 +102,10 @@ export function serveCommands(ctx: CliContext): Command[] {
         );
       }
       const store = await openStore(opts);
-      const w = startWorker(store, { slots: o.slots });
+      const w = startWorker(store, {
+        slots: o.slots,
+        capabilities: capabilitiesFromEnv(ctx.env, store, keysFor(ctx.env, { embedded: false })),
+      });
       await w.start();
       ctx.err(`worker ${w.id} is running`);
       untilSignal(async () => {

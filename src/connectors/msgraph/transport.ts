@@ -33,6 +33,11 @@ export interface RequestOptions {
   eventual?: boolean;
   /** Right after a create, another replica may not know the object yet: retry 404 for this long. */
   notFoundGraceMs?: number;
+  /**
+   * Not safe to repeat blindly (sendMail): a 5xx or a dropped connection may have come after Graph did it,
+   * so only a 429 (refused, so not done) is retried here; the caller decides about the rest.
+   */
+  once?: boolean;
 }
 
 export interface GraphResponse<T> {
@@ -108,7 +113,9 @@ export class GraphTransport {
         failure.kind === "not-found" &&
         options.notFoundGraceMs !== undefined &&
         Date.now() - started < options.notFoundGraceMs;
-      const retryable = failure.kind === "throttled" || failure.kind === "transient" || lagging;
+      const retryable = options.once
+        ? res.status === 429
+        : failure.kind === "throttled" || failure.kind === "transient" || lagging;
       if (!retryable || attempt >= this.opts.maxRetries) throw new GraphError(failure, res.status, body);
       const wait = failure.retryAfterMs ?? this.opts.backoffBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
       // A long Retry-After is the engine's to wait out, holding no worker.

@@ -43,6 +43,8 @@ describe("admin surface", () => {
       Marketing: ["security", null, []],
       "All-Staff": ["microsoft365", "all-staff@acmecorp.com", []],
       "M365-Business-Premium": ["security", null, ["SPB"]],
+      "MFA-Registration": ["security", null, []],
+      "CA-Staff-Baseline": ["security", null, []],
       "Marketing Team": ["distribution", "marketing@acmecorp.com", []],
       Announcements: ["distribution", "announcements@acmecorp.com", []],
     });

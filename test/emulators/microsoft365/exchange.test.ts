@@ -289,6 +289,27 @@ describe("Exchange admin API InvokeCommand", () => {
     assert.notEqual(rows(second)[0]?.Guid, rows(first)[0]?.Guid);
   });
 
+  it("resolves recipients with Get-Recipient by address or alias, and answers an outside address with not-found", async () => {
+    const mailbox = rows(await exo("Get-Recipient", { Identity: "Mike.Chen@acmecorp.com" }))[0];
+    assert.equal(mailbox?.PrimarySmtpAddress, "mike.chen@acmecorp.com");
+    assert.equal(mailbox?.ExternalDirectoryObjectId, seed.users.mike);
+    const list = rows(await exo("Get-Recipient", { Identity: "marketing" }))[0];
+    assert.equal(list?.RecipientTypeDetails, "MailUniversalDistributionGroup");
+    const unified = rows(await exo("Get-Recipient", { Identity: "all-staff@acmecorp.com" }))[0];
+    assert.equal(unified?.RecipientTypeDetails, "GroupMailbox");
+    const outside = await exo("Get-Recipient", { Identity: "someone@example.org" });
+    assert.equal(outside.status, 404);
+    assert.equal(
+      exception(outside).type,
+      "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
+    );
+    const lists = rows(
+      await exo("Get-Recipient", { RecipientTypeDetails: "MailUniversalDistributionGroup" }),
+    );
+    assert.ok(lists.some((r) => r.PrimarySmtpAddress === "announcements@acmecorp.com"));
+    assert.ok(lists.every((r) => r.RecipientTypeDetails === "MailUniversalDistributionGroup"));
+  });
+
   it("runs an Exchange $batch of InvokeCommand requests and refuses more than 10", async () => {
     const bearer = await token(emu.url, tenant, "https://outlook.office365.com");
     const item = (id: string) => ({

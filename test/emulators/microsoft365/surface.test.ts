@@ -22,7 +22,7 @@ interface TypeInfo {
 
 const types = new Map<string, TypeInfo>();
 for (const m of schema.matchAll(
-  /<(EntityType|ComplexType) Name="(\w+)"([^>]*?)(\/?)>([\s\S]*?)(?=<(?:EntityType|ComplexType|EnumType|Action|Function|EntityContainer|Term|TypeDefinition) |$)/g,
+  /<(EntityType|ComplexType)(?: HasStream="true")? Name="(\w+)"([^>]*?)(\/?)>([\s\S]*?)(?=<(?:EntityType|ComplexType|EnumType|Action|Function|EntityContainer|Term|TypeDefinition) |$)/g,
 )) {
   const base = /BaseType="graph\.(\w+)"/.exec(m[3] ?? "")?.[1];
   const members = new Set(

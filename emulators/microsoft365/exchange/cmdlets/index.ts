@@ -17,6 +17,7 @@ import {
   removeMailboxPermission,
   removeRecipientPermission,
 } from "./permissions.ts";
+import { getRecipient } from "./recipient.ts";
 
 /** The cmdlets InvokeCommand accepts; any other name is "not recognized". */
 export const cmdlets: readonly Cmdlet[] = [
@@ -38,6 +39,7 @@ export const cmdlets: readonly Cmdlet[] = [
   removeMobileDevice,
   setMailboxMessageConfiguration,
   getMailboxMessageConfiguration,
+  getRecipient,
 ];
 
 export function findCmdlet(name: string): Cmdlet | undefined {

@@ -1,0 +1,137 @@
+import { LifecycleError } from "../../domain/errors.ts";
+import type { Capabilities, DirectoryGroup } from "../capabilities.ts";
+import { defineAction, type StepContext } from "../define.ts";
+import { readTemplate } from "../identity/read-template.ts";
+import { resolveUser } from "../identity/resolve-user.ts";
+import { need } from "../need.ts";
+
+export interface CopyMembershipsParams {
+  upn: string;
+  /** The template user whose groups are copied. */
+  from: string;
+  /** One side per step: Graph changes "directory" groups; lists and mail-enabled security groups are Exchange's. */
+  only: DirectoryGroup["managedBy"];
+}
+
+export const licenseGroupReason =
+  "assigns licenses: licenses come from the role or the template's direct licenses, after the seat check";
+const alreadyMemberReason = "already a member";
+
+const sides = {
+  directory: "group the directory manages",
+  exchange: "distribution list or mail-enabled security group",
+};
+
+interface Sorted {
+  userId: string;
+  /** Every template group on this side (what "nothing to copy" is told from). */
+  considered: number;
+  join: DirectoryGroup[];
+  skipped: { displayName: string; reason: string }[];
+  /** False while Exchange does not know the new user: a list takes recipients only. */
+  canJoin: boolean;
+}
+
+type Ctx = StepContext<Capabilities>;
+
+const listOf = (g: DirectoryGroup) => g.mail ?? g.displayName;
+const names = (gs: { displayName: string }[]) => gs.map((g) => g.displayName).join(", ");
+const reasons = (skipped: Sorted["skipped"]) =>
+  skipped.map((s) => `${s.displayName}: ${s.reason}`).join("; ");
+
+/**
+ * The template's groups on this step's side, split into those to join and those left out with a reason
+ * each. Read afresh on every call, so a resumed attempt joins only what is still missing.
+ */
+async function sortGroups(p: CopyMembershipsParams, ctx: Ctx): Promise<Sorted> {
+  const dir = need(ctx.caps, "directory");
+  const template = await readTemplate(dir, p.from);
+  const user = await resolveUser(dir, p.upn);
+  const mine = template.groups.filter((g) => g.managedBy === p.only);
+  const skipped: Sorted["skipped"] = [];
+  const open: DirectoryGroup[] = [];
+  for (const g of mine) {
+    const reason = g.readOnlyReason ?? (g.assignsLicenses ? licenseGroupReason : undefined);
+    if (reason) skipped.push({ displayName: g.displayName, reason });
+    else open.push(g);
+  }
+  const { isMember, canJoin } = await membershipTest(p, ctx, user.id, open);
+  const join: DirectoryGroup[] = [];
+  for (const g of open) {
+    if (await isMember(g)) skipped.push({ displayName: g.displayName, reason: alreadyMemberReason });
+    else join.push(g);
+  }
+  return { userId: user.id, considered: mine.length, join, skipped, canJoin };
+}
+
+/** Memberships as the side that owns them sees them: Exchange is the authority on its lists. */
+async function membershipTest(
+  p: CopyMembershipsParams,
+  ctx: Ctx,
+  userId: string,
+  groups: DirectoryGroup[],
+): Promise<{ isMember: (g: DirectoryGroup) => Promise<boolean>; canJoin: boolean }> {
+  if (!groups.length) return { isMember: async () => false, canJoin: true };
+  if (p.only === "exchange") {
+    const exchange = need(ctx.caps, "exchange");
+    const mailbox = await exchange.mailbox(p.upn);
+    if (!mailbox) return { isMember: async () => false, canJoin: false };
+    // Lists name members by primary SMTP address, which need not be the UPN.
+    const address = mailbox.primarySmtpAddress;
+    return {
+      isMember: async (g) => (await exchange.listMembers(listOf(g))).includes(address),
+      canJoin: true,
+    };
+  }
+  const ids = new Set((await need(ctx.caps, "directory").groupsOf(userId)).map((g) => g.id));
+  return { isMember: async (g) => ids.has(g.id), canJoin: true };
+}
+
+async function joinGroup(p: CopyMembershipsParams, ctx: Ctx, userId: string, g: DirectoryGroup) {
+  try {
+    if (p.only === "exchange") await need(ctx.caps, "exchange").addListMember(listOf(g), p.upn);
+    else await need(ctx.caps, "directory").addMember(g.id, userId);
+  } catch (err) {
+    // Joined by an interrupted attempt whose change the read did not show yet: the state we want is there.
+    if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
+  }
+}
+
+/**
+ * "Copy from": the new user joins the template's groups on one side. Groups nobody may change here
+ * (dynamic, synced) and license-assigning groups are left out, each with its reason in the step's data.
+ */
+export const copyMemberships = defineAction<CopyMembershipsParams, Capabilities>("groups.copy-memberships", {
+  async plan(p, ctx) {
+    const sorted = await sortGroups(p, ctx);
+    const leftOut = sorted.skipped.filter((s) => s.reason !== alreadyMemberReason);
+    const note = leftOut.length ? `; left out: ${reasons(leftOut)}` : "";
+    if (sorted.join.length) {
+      // Licensing creates the mailbox that makes the new user a recipient; until then no list takes them.
+      if (!sorted.canJoin)
+        return { kind: "wait", for: `the mailbox of ${p.upn}`, retryInMs: 60_000, deadlineMs: 4 * 3_600_000 };
+      return { kind: "will-change", summary: `add to ${names(sorted.join)}${note}` };
+    }
+    if (!sorted.considered) return { kind: "skip", reason: `${p.from} is in no ${sides[p.only]}` };
+    if (leftOut.length === sorted.skipped.length) return { kind: "skip", reason: reasons(leftOut) };
+    const already = sorted.skipped.filter((s) => s.reason === alreadyMemberReason);
+    return { kind: "already-done", detail: `already in ${names(already)}${note}` };
+  },
+  async apply(p, ctx) {
+    const sorted = await sortGroups(p, ctx);
+    for (const g of sorted.join) await joinGroup(p, ctx, sorted.userId, g);
+    return {
+      kind: "done",
+      detail: `added to ${sorted.join.length} group(s): ${names(sorted.join) || "none"}`,
+      data: {
+        added: sorted.join.map((g) => ({ id: g.id, displayName: g.displayName })),
+        skipped: sorted.skipped,
+      },
+    };
+  },
+  async verify(p, ctx) {
+    const { join } = await sortGroups(p, ctx);
+    return join.length ? { kind: "not-verified", observed: `not in ${names(join)}` } : { kind: "verified" };
+  },
+  verifyDeadlineMs: 120_000,
+});

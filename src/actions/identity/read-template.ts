@@ -1,0 +1,17 @@
+import { LifecycleError } from "../../domain/errors.ts";
+import type { IdentityDirectory, UserTemplate } from "../capabilities.ts";
+
+/**
+ * The "copy from" user. A missing one is a mistake in the request, not a passing state: it fails as
+ * invalid, and since every copy step reads it in `plan`, before anything changes.
+ */
+export async function readTemplate(directory: IdentityDirectory, from: string): Promise<UserTemplate> {
+  const template = await directory.readTemplate(from);
+  if (!template)
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "CopyFromNotFound",
+      message: `copy-from user ${from} not found`,
+    });
+  return template;
+}

@@ -1,0 +1,41 @@
+import type { Capabilities } from "../capabilities.ts";
+import { defineAction } from "../define.ts";
+import { onPremReason } from "../identity/disable-sign-in.ts";
+import { resolveUser } from "../identity/resolve-user.ts";
+import { need } from "../need.ts";
+import { requireMailbox } from "./require-mailbox.ts";
+
+/**
+ * Exchange accepts the type change at once and converts some time later. Removing the license before
+ * the conversion has landed loses the mailbox (CIPP#1494), so this step verifies only when Exchange
+ * reports a shared mailbox, and the license removal depends on it.
+ */
+export const convertToShared = defineAction<{ upn: string }, Capabilities>("mail.convert-to-shared", {
+  async plan(p, ctx) {
+    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
+    // Hybrid: the mailbox type is mastered on-prem (msExchRecipientTypeDetails) and would flip back.
+    if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
+    const mailbox = await requireMailbox(need(ctx.caps, "exchange"), p.upn);
+    if (mailbox.type === "shared") return { kind: "already-done", detail: "already a shared mailbox" };
+    return {
+      kind: "will-change",
+      summary: "convert the mailbox to shared (kept without a license up to 50 GB)",
+      from: mailbox.type,
+      to: "shared",
+    };
+  },
+  async apply(p, ctx) {
+    const exchange = need(ctx.caps, "exchange");
+    const before = await requireMailbox(exchange, p.upn);
+    // Repeating the change while a conversion is pending is harmless: Exchange answers "no change".
+    await exchange.setMailboxType(p.upn, "shared");
+    return { kind: "done", detail: "conversion to shared requested", data: { previousType: before.type } };
+  },
+  async verify(p, ctx) {
+    const mailbox = await requireMailbox(need(ctx.caps, "exchange"), p.upn);
+    return mailbox.type === "shared"
+      ? { kind: "verified", detail: "Exchange reports a shared mailbox" }
+      : { kind: "not-verified", observed: `still a ${mailbox.type} mailbox (conversion in progress)` };
+  },
+  verifyDeadlineMs: 10 * 60_000,
+});

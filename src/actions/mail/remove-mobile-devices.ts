@@ -1,0 +1,45 @@
+import { LifecycleError } from "../../domain/errors.ts";
+import type { Capabilities, MobileDevice } from "../capabilities.ts";
+import { defineAction } from "../define.ts";
+import { need } from "../need.ts";
+import { requireMailbox } from "./require-mailbox.ts";
+
+const nameOf = (d: MobileDevice) => d.friendlyName ?? d.deviceType ?? d.identity;
+const names = (ds: MobileDevice[]) => ds.map(nameOf).join(", ");
+
+/**
+ * Removes the mailbox's ActiveSync partnerships so phones stop syncing mail. No remote wipe: that is the
+ * device step's decision (Intune), not a side effect of this one.
+ */
+export const removeMobileDevices = defineAction<{ upn: string }, Capabilities>("mail.remove-mobile-devices", {
+  async plan(p, ctx) {
+    const exchange = need(ctx.caps, "exchange");
+    await requireMailbox(exchange, p.upn);
+    const devices = await exchange.mobileDevices(p.upn);
+    if (!devices.length) return { kind: "already-done", detail: "no mobile device syncs this mailbox" };
+    return { kind: "will-change", summary: `remove ${devices.length} mobile device(s): ${names(devices)}` };
+  },
+  async apply(p, ctx) {
+    const exchange = need(ctx.caps, "exchange");
+    const devices = await exchange.mobileDevices(p.upn);
+    for (const d of devices) {
+      try {
+        await exchange.removeMobileDevice(d.identity);
+      } catch (err) {
+        // Gone already (an earlier, interrupted attempt): the state we want is there.
+        if (!(err instanceof LifecycleError && err.failure.kind === "not-found")) throw err;
+      }
+    }
+    return {
+      kind: "done",
+      detail: devices.length ? `removed ${names(devices)}` : "no mobile device left to remove",
+      data: { removedDevices: devices.map(nameOf) },
+    };
+  },
+  async verify(p, ctx) {
+    const left = await need(ctx.caps, "exchange").mobileDevices(p.upn);
+    return left.length
+      ? { kind: "not-verified", observed: `still syncing: ${names(left)}` }
+      : { kind: "verified" };
+  },
+});

@@ -1,0 +1,20 @@
+import { LifecycleError } from "../../domain/errors.ts";
+import type { ExchangeOnline, MailboxState } from "../capabilities.ts";
+
+/** The mailbox a step acts on; a missing one fails (not-found) with the address named. */
+export async function requireMailbox(exchange: ExchangeOnline, upn: string): Promise<MailboxState> {
+  const mailbox = await exchange.mailbox(upn);
+  if (!mailbox)
+    throw new LifecycleError({
+      kind: "not-found",
+      code: "MailboxNotFound",
+      message: `${upn} has no mailbox in Exchange Online`,
+    });
+  return mailbox;
+}
+
+/** The addresses a mailbox answers to here: what list members and permission holders are matched by. */
+export async function addressesOf(exchange: ExchangeOnline, upn: string): Promise<Set<string>> {
+  const mailbox = await exchange.mailbox(upn);
+  return new Set([upn.toLowerCase(), ...(mailbox ? [mailbox.primarySmtpAddress] : [])]);
+}

@@ -1,0 +1,80 @@
+import { LifecycleError, toFailure } from "../../domain/errors.ts";
+import type { PlanResult, VerifyResult } from "../../domain/outcome.ts";
+import type { Capabilities, OutgoingMail } from "../capabilities.ts";
+import type { StepContext } from "../define.ts";
+import { need } from "../need.ts";
+
+// sendMail answers 202 before the copy lands in Sent Items; this is how long an interrupted send gets.
+const sentItemsLagMs = 60_000;
+
+export function senderOf(from: string | undefined): string {
+  if (!from)
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "NoSender",
+      message: "no sender mailbox configured (microsoft.sendMailFrom)",
+    });
+  return from;
+}
+
+/**
+ * sendMail is not idempotent, so every send is stamped with the step's key and the sender's Sent Items
+ * is searched for it first. An interrupted attempt whose message is not there yet may still have sent
+ * it: one wait gives Exchange time to file the copy, and the attempt after that (no longer in doubt)
+ * sends only if the copy is still missing.
+ */
+export async function planSend(
+  ctx: StepContext<Capabilities>,
+  from: string,
+  summary: string,
+): Promise<PlanResult> {
+  const sent = await need(ctx.caps, "mailSender").findSent(from, ctx.idempotencyKey);
+  if (sent)
+    return {
+      kind: "already-done",
+      detail: `already sent${sent.sentAt ? ` at ${sent.sentAt}` : ""} (found in ${from}'s Sent Items)`,
+    };
+  if (ctx.inDoubt)
+    return {
+      kind: "wait",
+      for: `the interrupted attempt's message to reach ${from}'s Sent Items`,
+      retryInMs: sentItemsLagMs,
+    };
+  return { kind: "will-change", summary };
+}
+
+/**
+ * Sends, or — when the send failed in a way that may have come after delivery (a 5xx, a dropped
+ * connection) — waits for Sent Items before the plan looks again, so a retry never sends twice.
+ */
+export async function sendOnce(
+  ctx: StepContext<Capabilities>,
+  from: string,
+  mail: OutgoingMail,
+): Promise<{ kind: "wait"; for: string; retryInMs: number } | undefined> {
+  try {
+    await need(ctx.caps, "mailSender").send(from, mail);
+    return undefined;
+  } catch (err) {
+    if (toFailure(err).kind !== "transient") throw err;
+    return { kind: "wait", for: `${from}'s Sent Items after an unclear send`, retryInMs: sentItemsLagMs };
+  }
+}
+
+export async function verifySent(ctx: StepContext<Capabilities>, from: string): Promise<VerifyResult> {
+  const sent = await need(ctx.caps, "mailSender").findSent(from, ctx.idempotencyKey);
+  return sent ? { kind: "verified" } : { kind: "not-verified", observed: `not in ${from}'s Sent Items yet` };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Each address once, whatever its case. */
+export function recipients(...addresses: (string | undefined)[]): string[] {
+  const seen = new Map<string, string>();
+  for (const a of addresses) if (a && !seen.has(a.toLowerCase())) seen.set(a.toLowerCase(), a);
+  return [...seen.values()];
+}
+
+export const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;

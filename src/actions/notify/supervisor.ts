@@ -1,0 +1,87 @@
+import type { Capabilities, DirectoryUser, OutgoingMail } from "../capabilities.ts";
+import { defineAction, type StepContext } from "../define.ts";
+import { resolveUser } from "../identity/resolve-user.ts";
+import { need } from "../need.ts";
+import { escapeHtml, planSend, recipients, senderOf, sendOnce, utc, verifySent } from "./send-once.ts";
+
+interface Params {
+  upn: string;
+  from?: string;
+  requester: string;
+}
+
+async function audience(p: Params, ctx: StepContext<Capabilities>) {
+  const dir = need(ctx.caps, "directory");
+  const user = await resolveUser(dir, p.upn);
+  const manager = await dir.getManager(user.id);
+  return {
+    user,
+    manager: manager?.userPrincipalName,
+    to: recipients(manager?.userPrincipalName, p.requester),
+  };
+}
+
+/** What the directory shows now, not what the plan hoped: a manager is told facts. */
+function facts(user: DirectoryUser, ctx: StepContext<Capabilities>): string[] {
+  const revokedAt = user.signInSessionsValidFromDateTime
+    ? new Date(user.signInSessionsValidFromDateTime)
+    : undefined;
+  return [
+    user.accountEnabled ? "Sign-in is still allowed." : "Sign-in is blocked.",
+    revokedAt && revokedAt >= ctx.runStartAt
+      ? `Every sign-in session was ended at ${utc(revokedAt)}.`
+      : "Existing sign-in sessions were not ended by this offboarding.",
+    ...(user.onPremisesSyncEnabled
+      ? ["The account is synced from on-premises AD: changes to it are made there."]
+      : []),
+  ];
+}
+
+function notice(
+  p: Params,
+  ctx: StepContext<Capabilities>,
+  a: Awaited<ReturnType<typeof audience>>,
+): OutgoingMail {
+  const name = escapeHtml(a.user.displayName);
+  const list = facts(a.user, ctx)
+    .map((f) => `<li>${escapeHtml(f)}</li>`)
+    .join("");
+  const noManager = a.manager
+    ? ""
+    : `<p>${escapeHtml(p.upn)} has no manager in the directory, so this notice went to the requester only.</p>`;
+  return {
+    to: a.to,
+    subject: `Offboarding of ${a.user.displayName}`,
+    html:
+      `<p>Hello,</p><p>${name} (${escapeHtml(p.upn)}) is being offboarded at the request of ` +
+      `${escapeHtml(p.requester)}. As of ${utc(new Date())}:</p><ul>${list}</ul>${noManager}` +
+      `<p>Reply to this message if ${name} still needs something handed over.</p>`,
+    idempotencyKey: ctx.idempotencyKey,
+  };
+}
+
+/** Tells the leaver's manager (and the requester) that access is gone; without a manager, the requester. */
+export const notifySupervisor = defineAction<Params, Capabilities>("notify.supervisor", {
+  async plan(p, ctx) {
+    const from = senderOf(p.from);
+    const a = await audience(p, ctx);
+    const who = a.manager
+      ? `the manager ${a.manager} and ${p.requester}`
+      : `${p.requester} only (no manager on record)`;
+    return planSend(ctx, from, `email ${who} from ${from}`);
+  },
+  async apply(p, ctx) {
+    const a = await audience(p, ctx);
+    const mail = notice(p, ctx, a);
+    const unclear = await sendOnce(ctx, senderOf(p.from), mail);
+    if (unclear) return unclear;
+    return {
+      kind: "done",
+      detail: a.manager
+        ? `notice sent to ${mail.to.join(", ")}`
+        : `no manager on record: notice sent to ${p.requester} only`,
+      data: { to: mail.to, manager: a.manager ?? null },
+    };
+  },
+  verify: (p, ctx) => verifySent(ctx, senderOf(p.from)),
+});

@@ -1,0 +1,66 @@
+import type { Capabilities, OutgoingMail } from "../capabilities.ts";
+import { defineAction, type StepContext } from "../define.ts";
+import { escapeHtml, planSend, recipients, senderOf, sendOnce, utc, verifySent } from "./send-once.ts";
+
+interface Params {
+  upn: string;
+  displayName: string;
+  from?: string;
+  /** The requester (HR, the manager): who arranges the first day. */
+  to: string;
+  personalEmail?: string;
+}
+
+/** The one-time link the TAP step made, if it ran: a link to the pass, never the pass. */
+function tapLink(ctx: StepContext<Capabilities>): { url: string; expiresAt?: string } | undefined {
+  const tap = ctx.output("tap");
+  if (typeof tap?.linkUrl !== "string") return undefined;
+  return { url: tap.linkUrl, ...(typeof tap.expiresAt === "string" ? { expiresAt: tap.expiresAt } : {}) };
+}
+
+const subjectOf = (p: Params) => `Welcome aboard: ${p.displayName}'s account is ready`;
+
+function welcome(p: Params, ctx: StepContext<Capabilities>): OutgoingMail {
+  const link = tapLink(ctx);
+  const firstSignIn = link
+    ? `<p>For the first sign-in, open this one-time link: <a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a>. ` +
+      `It shows a Temporary Access Pass once${link.expiresAt ? ` and stops working at ${utc(new Date(link.expiresAt))}` : ""}; ` +
+      `at that sign-in you will set up multi-factor authentication.</p>`
+    : "<p>Your technician will hand over the details for the first sign-in.</p>";
+  return {
+    to: recipients(p.to, p.personalEmail),
+    subject: subjectOf(p),
+    html:
+      `<p>Hello,</p><p>The Microsoft 365 account for <strong>${escapeHtml(p.displayName)}</strong> is ready.</p>` +
+      `<ul><li>Sign-in name: <strong>${escapeHtml(p.upn)}</strong></li>` +
+      `<li>Account usable from: ${utc(ctx.runStartAt)}</li></ul>${firstSignIn}`,
+    idempotencyKey: ctx.idempotencyKey,
+  };
+}
+
+/** Tells the requester (and the new starter's private address, if given) how to sign in on day one. */
+export const welcomeEmail = defineAction<Params, Capabilities>("notify.welcome-email", {
+  async plan(p, ctx) {
+    const from = senderOf(p.from);
+    return planSend(
+      ctx,
+      from,
+      `email ${recipients(p.to, p.personalEmail).join(", ")} from ${from}: "${subjectOf(p)}"`,
+    );
+  },
+  async apply(p, ctx) {
+    const mail = welcome(p, ctx);
+    const unclear = await sendOnce(ctx, senderOf(p.from), mail);
+    if (unclear) return unclear;
+    return {
+      kind: "done",
+      detail: `welcome email sent to ${mail.to.join(", ")}`,
+      data: {
+        to: mail.to,
+        subject: mail.subject,
+        firstSignIn: tapLink(ctx) ? "one-time link" : "technician",
+      },
+    };
+  },
+  verify: (p, ctx) => verifySent(ctx, senderOf(p.from)),
+});

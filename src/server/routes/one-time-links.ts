@@ -1,0 +1,125 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { KeySource } from "../../credentials/keys.ts";
+import { linkState, revealLink, type LinkState } from "../../credentials/one-time-links.ts";
+import type { Store } from "../../store/sql.ts";
+import { ApiError, errorResponses } from "../errors.ts";
+import { readyPage, revealedPage, unavailablePage } from "../one-time-link-page.ts";
+import type { RoutePlugin } from "./plugin.ts";
+
+const tokenParams = z.strictObject({ token: z.string().min(1).max(200).describe("The link's token.") });
+const htmlContent = { "text/html": { schema: { type: "string" } } };
+const html = (description: string) => ({ description, content: htmlContent });
+// A browser's form post gets the same answer as a page; an API client gets the error envelope.
+const pageOrError = (code: string) => ({
+  description: code,
+  content: { "application/json": { schema: { $ref: "ErrorResponse#" } }, ...htmlContent },
+});
+
+type Unavailable = Exclude<LinkState, { kind: "ready" }>;
+
+function unavailableError(state: Unavailable): ApiError {
+  switch (state.kind) {
+    case "not-found":
+      return new ApiError("LC_ERR_NOT_FOUND", "no such one-time link");
+    case "viewed":
+      return new ApiError(
+        "LC_ERR_GONE",
+        `this one-time link was already opened, at ${state.viewedAt.toISOString()}`,
+      );
+    case "expired":
+      return new ApiError("LC_ERR_GONE", `this one-time link expired at ${state.expiresAt.toISOString()}`);
+  }
+}
+
+const statusOf = (state: Unavailable): 404 | 410 => (state.kind === "not-found" ? 404 : 410);
+
+// Secrets and links to them must not be kept by browsers, proxies or search engines.
+function privately(reply: FastifyReply): FastifyReply {
+  return reply.header("cache-control", "no-store").header("x-robots-tag", "noindex");
+}
+
+const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? "");
+
+/**
+ * The pages a person opens from a one-time link. Outside /api and its token: the link is the credential.
+ * A GET only describes the link (mail scanners fetch links before people do); the secret comes from the
+ * POST behind the page's button, once.
+ */
+export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = async (
+  app,
+  { store, keys },
+) => {
+  // The page's button posts an empty form; its body carries nothing, so it is not parsed.
+  app.addContentTypeParser("application/x-www-form-urlencoded", (_request, _payload, done) => done(null, {}));
+
+  app.get(
+    "/credentials/:token",
+    {
+      schema: {
+        summary: "The page of a one-time link, with a button that shows the secret",
+        tags: ["one-time links"],
+        params: tokenParams,
+        response: {
+          200: html("The page; viewing it does not use the link up."),
+          404: html("No such link."),
+          410: html("The link was already used, or has expired."),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => {
+      const state = await linkState(store, request.params.token);
+      const body =
+        state.kind === "ready"
+          ? readyPage(state.label, state.expiresAt, request.params.token)
+          : unavailablePage(state);
+      const status = state.kind === "ready" ? 200 : statusOf(state);
+      return privately(reply).code(status).type("text/html; charset=utf-8").send(body);
+    },
+  );
+
+  app.post(
+    "/credentials/:token/reveal",
+    {
+      schema: {
+        summary: "Show a one-time link's secret, once",
+        description: "Answers HTML to a browser's form post, JSON otherwise. A second call answers 410.",
+        tags: ["one-time links"],
+        params: tokenParams,
+        body: z.strictObject({}).nullish(),
+        response: {
+          200: {
+            description: "The secret; the link is used up.",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["label", "secret"],
+                  additionalProperties: false,
+                  properties: { label: { type: "string" }, secret: { type: "string" } },
+                },
+              },
+              "text/html": { schema: { type: "string" } },
+            },
+          },
+          404: pageOrError("LC_ERR_NOT_FOUND"),
+          410: pageOrError("LC_ERR_GONE"),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await revealLink(store, keys, request.params.token);
+      privately(reply);
+      if (result.kind !== "revealed") {
+        const err = unavailableError(result);
+        if (!wantsHtml(request)) throw err;
+        return reply.code(statusOf(result)).type("text/html; charset=utf-8").send(unavailablePage(result));
+      }
+      if (wantsHtml(request))
+        return reply.type("text/html; charset=utf-8").send(revealedPage(result.label, result.secret));
+      return { label: result.label, secret: result.secret };
+    },
+  );
+};
