@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
+const microsoftScript = fileURLToPath(new URL("./microsoft-worker-process.ts", import.meta.url));
 
 export interface WorkerProcess {
   id: string;
@@ -10,8 +11,12 @@ export interface WorkerProcess {
 }
 
 /** Starts a worker process and resolves once its worker loop is running. */
-export async function spawnWorker(id: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = fork(script, [], {
+export async function spawnWorker(
+  id: string,
+  env: Record<string, string>,
+  which: "test" | "microsoft" = "test",
+): Promise<WorkerProcess> {
+  const child = fork(which === "test" ? script : microsoftScript, [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, ...env, WORKER_ID: id },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

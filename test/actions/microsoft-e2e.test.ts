@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import type { Capabilities } from "../../src/actions/capabilities.ts";
+import { productionCatalog } from "../../src/actions/catalog.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import { getRun, type RunDetail } from "../../src/engine/read.ts";
+import { signalRun } from "../../src/engine/runs.ts";
+import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import { submitRequest } from "../../src/requests/submit.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/sql.ts";
+import {
+  acme,
+  startMicrosoft365Emulator,
+  type Microsoft365Emulator,
+} from "../../emulators/microsoft365/index.ts";
+import { waitForStatus } from "../support/engine-helpers.ts";
+import { acmeCapabilities, demoAcme, memoryLinks } from "../support/microsoft.ts";
+import { liveStateOf } from "../../src/actions/live-state.ts";
+
+const tenant = acme.tenantId;
+const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;
+
+/**
+ * The demo's Acme, end to end through planner, engine, connectors and the emulator: every Microsoft step
+ * of an onboarding and an offboarding, and the ways real tenants make them hard.
+ */
+describe("Microsoft 365 end to end against the emulator", () => {
+  let m365: Microsoft365Emulator;
+  let caps: Capabilities;
+  let links: ReturnType<typeof memoryLinks>;
+  let store: Store;
+  let worker: Worker;
+  let client: ClientConfig;
+
+  before(async () => {
+    store = await openStore({});
+  });
+
+  beforeEach(async () => {
+    await worker?.stop();
+    await m365?.close();
+    m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+    m365.admin.setReplicationLag(0);
+    m365.admin.setMailboxProvisioningDelay(200);
+    m365.admin.setMailboxConversionDelay(200);
+    links = memoryLinks();
+    caps = acmeCapabilities(m365, links);
+    client = demoAcme();
+    await upsertClient(store, client);
+    worker = createWorker({
+      store,
+      catalog: productionCatalog(),
+      capabilities: () => caps,
+      tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+    });
+    await worker.start();
+  });
+  after(async () => {
+    await worker?.stop();
+    await m365?.close();
+    await store.close();
+  });
+
+  async function submitOnboarding(body: Record<string, unknown>): Promise<string> {
+    const res = await submitRequest(
+      store,
+      "onboard",
+      { client: "acme", start: "now", requester: "hr@acmecorp.com", ...body },
+      { actor: "test", live: () => liveStateOf(caps) },
+    );
+    assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
+    return res.value.runId!;
+  }
+
+  async function finished(runId: string): Promise<RunDetail> {
+    await waitForStatus(store, runId, [...done], 60_000);
+    return getRun(store, runId);
+  }
+
+  const onboard = async (body: Record<string, unknown>) => finished(await submitOnboarding(body));
+
+  const states = (run: RunDetail) => Object.fromEntries(run.actions.map((a) => [a.key, a.state]));
+  const sarah = {
+    firstName: "Sarah",
+    lastName: "Johnson",
+    department: "Marketing",
+    manager: "mike.chen@acmecorp.com",
+  };
+
+  test("onboarding Sarah Johnson runs every Microsoft step and ends verified, with no secret in the record", async () => {
+    const run = await onboard({ ...sarah, personalEmail: "sarah@example.org" });
+    assert.equal(
+      run.status,
+      "completed",
+      JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])),
+    );
+    for (const a of run.actions) assert.equal(a.state, "succeeded", a.key);
+
+    const user = m365.admin.user(tenant, "sarah.johnson@acmecorp.com");
+    assert.equal(user.manager, "mike.chen@acmecorp.com");
+    const groups = user.groups.map((g) => g.displayName).sort();
+    assert.deepEqual(groups, [
+      "All-Staff",
+      "Announcements",
+      "CA-Staff-Baseline",
+      "M365-Business-Premium",
+      "MFA-Registration",
+      "Marketing",
+      "Marketing Team",
+    ]);
+    assert.ok(user.licenses.some((l) => l.skuPartNumber === "SPB"));
+    assert.ok(user.mailbox?.ready);
+    assert.match(String(user.mailbox?.messageConfiguration.SignatureHtml), /Sarah Johnson/);
+    assert.ok(user.authMethods.some((m) => m.type.includes("temporaryAccessPass")));
+
+    const tap = [...links.secrets.values()][0];
+    assert.ok(tap, "the TAP went to a one-time link");
+    const mail = m365.admin.sentMail(tenant);
+    assert.equal(mail.length, 1, "one welcome email");
+    assert.deepEqual(mail[0]!.toRecipients.sort(), ["hr@acmecorp.com", "sarah@example.org"]);
+    assert.match(mail[0]!.content, /https:\/\/lifecycle\.test\/credentials\//);
+    assert.ok(!mail[0]!.content.includes(tap), "the email carries the link, never the pass");
+    const record = JSON.stringify(run);
+    assert.ok(!record.includes(tap), "the TAP is in no event, outcome or step data");
+    assert.ok(user.password && !record.includes(user.password), "the password is nowhere in the record");
+  });
+
+  test("a second Sarah Johnson gets the collision rule's name, and the first is untouched", async () => {
+    m365.admin.createUser(tenant, {
+      userPrincipalName: "sarah.johnson@acmecorp.com",
+      displayName: "Sarah Johnson",
+      usageLocation: "US",
+    });
+    const run = await onboard(sarah);
+    assert.equal(run.status, "completed", JSON.stringify(states(run)));
+    assert.equal(
+      run.actions.find((a) => a.key === "create-user")?.title,
+      "Create sarah.johnson2@acmecorp.com",
+    );
+    assert.equal(m365.admin.user(tenant, "sarah.johnson@acmecorp.com").groups.length, 0);
+    assert.ok(m365.admin.user(tenant, "sarah.johnson2@acmecorp.com").groups.length > 0);
+  });
+
+  test("no free seat fails the license step naming the SKU, and changes nothing else it should not", async () => {
+    m365.admin.setSeats(tenant, "SPB", 2); // Mike and Tom hold both
+    const run = await onboard({ firstName: "Nora", lastName: "Seat", role: "staff" });
+    assert.equal(run.status, "failed", JSON.stringify(states(run)));
+    const step = run.actions.find((a) => a.key === "license:SPB")!;
+    assert.ok(step.outcome?.kind === "failed");
+    assert.equal(step.outcome.error.code, "NoFreeSeats");
+    assert.match(step.outcome.error.message, /SPB/);
+    assert.ok(m365.admin.user(tenant, "nora.seat@acmecorp.com").licenses.length === 0);
+  });
+
+  test("a throttling storm on the tenant slows three onboardings down but fails none of them", async () => {
+    const ids = [];
+    for (const firstName of ["Ann", "Ben", "Cy"])
+      ids.push(await submitOnboarding({ ...sarah, firstName, lastName: "Storm" }));
+    m365.admin.exhaustThrottleBudget(tenant);
+    m365.admin.startThrottleStorm(tenant, { durationMs: 1500, retryAfterSeconds: 0.2 });
+    const runs = await Promise.all(ids.map(finished));
+    for (const run of runs) assert.equal(run.status, "completed", JSON.stringify(states(run)));
+    const refused = m365.admin.calls({ tenantId: tenant }).filter((c) => c.status === 429).length;
+    assert.ok(refused > 0, "the storm did refuse calls");
+  });
+
+  test("offboarding Tom Williams with manager approval hands everything over and verifies no access remains", async () => {
+    const res = await submitRequest(
+      store,
+      "offboard",
+      {
+        client: "acme",
+        user: "tom.williams@acmecorp.com",
+        lastDay: "now",
+        requester: "hr@acmecorp.com",
+        actions: {
+          forwardTo: { address: "manager", keepCopy: true },
+          grantAccessTo: "manager",
+          outOfOffice: "{{ user.displayName }} has left Acme. Please write to {{ manager.displayName }}.",
+        },
+      },
+      { actor: "test", live: () => liveStateOf(caps) },
+    );
+    assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
+    const runId = res.value.runId!;
+    await waitForStatus(store, runId, ["awaiting-approval"]);
+    assert.equal(
+      m365.admin.user(tenant, "tom.williams@acmecorp.com").accountEnabled,
+      true,
+      "nothing before approval",
+    );
+    const pending = await getRun(store, runId);
+    await signalRun(store, runId, {
+      kind: "approve",
+      actor: "mike.chen@acmecorp.com",
+      planHash: pending.planHash,
+    });
+    await waitForStatus(store, runId, [...done], 60_000);
+    const run = await getRun(store, runId);
+    assert.equal(
+      run.status,
+      "completed",
+      JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])),
+    );
+
+    const tom = m365.admin.user(tenant, "tom.williams@acmecorp.com");
+    assert.equal(tom.accountEnabled, false);
+    assert.deepEqual(tom.licenses, []);
+    assert.deepEqual(tom.groups, []);
+    assert.deepEqual(
+      tom.authMethods.filter((m) => !m.type.includes("password")),
+      [],
+    );
+    assert.equal(tom.mailbox?.recipientTypeDetails, "SharedMailbox");
+    assert.equal(tom.mailbox?.hiddenFromAddressListsEnabled, true);
+    assert.equal(tom.mailbox?.forwardingAddress?.toLowerCase().includes("mike"), true);
+    assert.equal(tom.mailbox?.deliverToMailboxAndForward, true);
+    assert.deepEqual(tom.mailbox?.mobileDevices, []);
+    assert.ok(tom.mailbox?.fullAccess.some((p) => p.user.toLowerCase().includes("mike")));
+    assert.match(JSON.stringify(tom.mailbox?.autoReply), /Tom Williams has left Acme/);
+
+    const step = (key: string) => run.actions.find((a) => a.key === key)!;
+    const removed = step("remove-groups").outcome;
+    assert.ok(removed?.kind === "succeeded");
+    const names = (removed.data?.removedGroups as { displayName: string }[]).map((g) => g.displayName);
+    assert.ok(names.includes("Marketing") && names.includes("All-Staff"), names.join(","));
+    const lic = step("remove-licenses").outcome;
+    assert.ok(lic?.kind === "succeeded");
+    assert.deepEqual(lic.data?.removedSkus, [{ skuId: acme.spbSkuId, skuPartNumber: "SPB" }]);
+    // The license went only after the mailbox was shared (the CIPP#1494 race).
+    assert.ok(step("remove-licenses").startedAt! >= step("convert-to-shared").finishedAt!);
+    assert.equal(step("verify-no-access").state, "succeeded");
+    const notice = m365.admin.sentMail(tenant).find((m) => m.toRecipients.includes("mike.chen@acmecorp.com"));
+    assert.ok(notice, "the supervisor was told");
+  });
+});
