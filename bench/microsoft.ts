@@ -1,26 +1,29 @@
-import type { Capabilities } from "../src/actions/capabilities.ts";
+import type { Capabilities, OneTimeLinks } from "../src/actions/capabilities.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
 import { parseClientConfig } from "../src/domain/client.ts";
 import { terminalRunStatuses } from "../src/domain/run-status.ts";
 import { getRun, type RunDetail } from "../src/engine/read.ts";
+import { signalRun } from "../src/engine/runs.ts";
 import { createWorker } from "../src/engine/worker.ts";
 import { submitRequest } from "../src/requests/submit.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
 import { openStore } from "../src/store/open.ts";
 import type { Store } from "../src/store/sql.ts";
-import { acme, startMicrosoft365Emulator } from "../emulators/microsoft365/index.ts";
+import { demoClients } from "../emulators/demo/clients.ts";
+import {
+  acme,
+  startMicrosoft365Emulator,
+  type Microsoft365Emulator,
+} from "../emulators/microsoft365/index.ts";
+import { offboardingActionKeys } from "../src/domain/offboarding-actions.ts";
+import { liveStateOf } from "../src/actions/live-state.ts";
 import { percentile } from "./support/noop.ts";
 
-const acmeConfig = (maxParallelHint: string) => {
+// The demo's Acme, with API limits that let its parallel plan run (the defaults are conservative).
+const acmeConfig = () => {
   const parsed = parseClientConfig({
-    id: "acme",
-    displayName: `Acme Corp (${maxParallelHint})`,
-    domains: ["acmecorp.com"],
-    timeZone: "America/New_York",
-    usageLocation: "US",
-    groupsByDepartment: { Marketing: ["Marketing", "All-Staff", "M365-Business-Premium"] },
-    systems: { identity: "entra", mail: "exchange-online" },
+    ...demoClients.find((c) => c.id === "acme"),
     limits: {
       graph: { concurrency: 8, ratePerSecond: 100 },
       exchange: { concurrency: 8, ratePerSecond: 100 },
@@ -28,6 +31,11 @@ const acmeConfig = (maxParallelHint: string) => {
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
+};
+
+/** One-time links kept in memory: the bench measures calls and time, not the link store. */
+const links: OneTimeLinks = {
+  share: async (key) => ({ url: `https://lifecycle.bench/credentials/${encodeURIComponent(key)}` }),
 };
 
 async function finished(store: Store, runId: string): Promise<RunDetail> {
@@ -57,20 +65,60 @@ function criticalPathMs(run: RunDetail): number {
 const wallMs = (run: RunDetail) =>
   Math.max(...run.actions.map((a) => a.finishedAt?.getTime() ?? 0)) - run.startAt.getTime();
 
+/** HTTP requests to Graph and to Exchange since the last clear ($batch items are not requests). */
+function callCounts(m365: Microsoft365Emulator): { graph: number; exchange: number } {
+  const calls = m365.admin.calls({ tenantId: acme.tenantId }).filter((c) => !c.insideBatch);
+  return {
+    graph: calls.filter((c) => c.api === "graph").length,
+    exchange: calls.filter((c) => c.api === "exchange").length,
+  };
+}
+
+/** A leaver like Tom: licensed, in groups, with a mailbox, MFA methods and a phone. */
+function seedLeaver(m365: Microsoft365Emulator, name: string): string {
+  const t = acme.tenantId;
+  const groups = m365.admin
+    .groups(t)
+    .filter((g) => ["Marketing", "All-Staff", "Marketing Team"].includes(g.displayName));
+  const upn = `${name.toLowerCase()}@acmecorp.com`;
+  const user = m365.admin.createUser(t, {
+    userPrincipalName: upn,
+    displayName: name,
+    usageLocation: "US",
+    licenses: ["SPB"],
+    mailbox: "user",
+    manager: m365.admin.user(t, "mike.chen@acmecorp.com").id,
+    groups: groups.map((g) => g.id),
+    authMethods: [{ type: "microsoftAuthenticator", displayName: "Phone" }],
+  });
+  m365.admin.createMobileDevice(t, { mailbox: user.id, deviceModel: "Pixel 8", deviceType: "Android" });
+  return upn;
+}
+
 /**
  * The Acme onboarding on the realistic profile: Lifecycle's parallel plan, the same steps one after
- * another, and the critical-path bound; Graph calls per onboarding and offboarding; time to lock-out.
+ * another, and the critical-path bound; Graph and Exchange calls per onboarding and offboarding, with and
+ * without $batch; time to lock-out, from the manager's approval to the moment Graph accepted the change
+ * (verification follows it and is reported separately).
  */
 export async function microsoftBench(offboardings = 50): Promise<Record<string, number>> {
   const m365 = await startMicrosoft365Emulator({ profile: "realistic", seed: "acme" });
   const tokens = new TokenSource({ authorityHost: m365.url });
-  const caps: Capabilities = graphCapabilities(tokens, {
-    tenantId: acme.tenantId,
-    credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-    graphUrl: m365.url,
+  const capsWith = (batchWindowMs?: number): Capabilities => ({
+    ...graphCapabilities(tokens, {
+      tenantId: acme.tenantId,
+      credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
+      graphUrl: m365.url,
+      exchangeUrl: m365.url,
+      batchWindowMs,
+    }),
+    oneTimeLinks: links,
   });
+  const batched = capsWith();
+  const unbatched = capsWith(0);
+  let caps = batched;
   const store = await openStore({});
-  await upsertClient(store, acmeConfig("bench"));
+  await upsertClient(store, acmeConfig());
   const worker = createWorker({
     store,
     catalog: productionCatalog(),
@@ -78,9 +126,10 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
     tuning: { pollMs: 1000, idleMs: 50 },
   });
   await worker.start();
+  const live = { live: () => liveStateOf(caps) };
   const out: Record<string, number> = {};
   try {
-    const onboard = async (first: string, last: string) => {
+    const onboard = async (first: string, last: string, sequential = false) => {
       const res = await submitRequest(
         store,
         "onboard",
@@ -90,38 +139,88 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
           lastName: last,
           department: "Marketing",
           manager: "mike.chen@acmecorp.com",
-          start: "now",
-          requester: "bench",
+          start: sequential ? "2030-01-01T09:00" : "now",
+          requester: "hr@acmecorp.com",
         },
-        { actor: "bench" },
+        { actor: "bench", ...live },
       );
       if (!res.ok) throw new Error(JSON.stringify(res.errors));
+      if (sequential)
+        await store.query(`update runs set max_parallel = 1, start_at = now() where id = $1`, [
+          res.value.runId,
+        ]);
+      await store.query(`update actions set run_at = now() where run_id = $1`, [res.value.runId]);
       return finished(store, res.value.runId!);
     };
+    // Acme's offboardings need the manager's approval; the lock-out is timed from the moment it is given.
+    const offboard = async (upn: string, actions?: Record<string, unknown>) => {
+      const r = await submitRequest(
+        store,
+        "offboard",
+        {
+          client: "acme",
+          user: upn,
+          lastDay: "now",
+          requester: "hr@acmecorp.com",
+          ...(actions ? { actions } : {}),
+        },
+        { actor: "bench", ...live },
+      );
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      const runId = r.value.runId!;
+      let run = await getRun(store, runId);
+      while (run.status !== "awaiting-approval") {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        run = await getRun(store, runId);
+      }
+      const approvedAt = Date.now();
+      await signalRun(store, runId, {
+        kind: "approve",
+        actor: "mike.chen@acmecorp.com",
+        planHash: run.planHash,
+      });
+      return { run: await finished(store, runId), approvedAt };
+    };
+    const expectCompleted = (run: RunDetail) => {
+      if (run.status !== "completed")
+        throw new Error(
+          `bench run ${run.subject} ended ${run.status}: ${JSON.stringify(run.actions.map((a) => [a.key, a.state]))}`,
+        );
+      return run;
+    };
+
     m365.admin.clearCalls();
-    const parallel = await onboard("Sarah", "Johnson");
-    out["onboarding.graphCalls"] = m365.admin.calls({}).filter((c) => c.api === "graph").length;
+    const parallel = expectCompleted(await onboard("Sarah", "Johnson"));
+    const withBatch = callCounts(m365);
     out["onboarding.wallMs"] = wallMs(parallel);
     out["onboarding.criticalPathMs"] = criticalPathMs(parallel);
     out["onboarding.ratioToCriticalPath"] = out["onboarding.wallMs"] / out["onboarding.criticalPathMs"];
+    out["onboarding.graphCalls"] = withBatch.graph;
+    out["onboarding.exchangeCalls"] = withBatch.exchange;
+
+    caps = unbatched;
+    m365.admin.clearCalls();
+    const plain = expectCompleted(await onboard("Paul", "Plain"));
+    out["onboarding.graphCallsWithoutBatch"] = callCounts(m365).graph;
+    out["onboarding.wallMsWithoutBatch"] = wallMs(plain);
+    caps = batched;
+
     // Strictly one after another: the same plan with one step at a time.
-    const res = await submitRequest(
-      store,
-      "onboard",
-      {
-        client: "acme",
-        firstName: "Sam",
-        lastName: "Sequential",
-        department: "Marketing",
-        manager: "mike.chen@acmecorp.com",
-        start: "now",
-        requester: "bench",
-      },
-      { actor: "bench" },
-    );
-    if (!res.ok) throw new Error(JSON.stringify(res.errors));
-    await store.query(`update runs set max_parallel = 1 where id = $1`, [res.value.runId]);
-    out["onboarding.sequentialMs"] = wallMs(await finished(store, res.value.runId!));
+    out["onboarding.sequentialMs"] = wallMs(expectCompleted(await onboard("Sam", "Sequential", true)));
+
+    // Every offboarding option the demo client has on by default, plus forwarding and manager access.
+    const handOver = { forwardTo: { address: "manager", keepCopy: true }, grantAccessTo: "manager" };
+    m365.admin.clearCalls();
+    expectCompleted((await offboard("tom.williams@acmecorp.com", handOver)).run);
+    const offWith = callCounts(m365);
+    out["offboarding.graphCalls"] = offWith.graph;
+    out["offboarding.exchangeCalls"] = offWith.exchange;
+    const tina = seedLeaver(m365, "Tina.Leaver");
+    caps = unbatched;
+    m365.admin.clearCalls();
+    expectCompleted((await offboard(tina, handOver)).run);
+    out["offboarding.graphCallsWithoutBatch"] = callCounts(m365).graph;
+    caps = batched;
 
     for (let i = 0; i < offboardings; i++) {
       m365.admin.createUser(acme.tenantId, {
@@ -130,30 +229,26 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
         usageLocation: "US",
       });
     }
-    m365.admin.clearCalls();
+    const lockOutOnly = Object.fromEntries(
+      offboardingActionKeys.map((k) => [
+        k,
+        k === "disableAccount" ? true : k === "wipeDevices" ? "none" : false,
+      ]),
+    );
     const lockouts: number[] = [];
+    const verified: number[] = [];
     for (let i = 0; i < offboardings; i++) {
-      const r = await submitRequest(
-        store,
-        "offboard",
-        {
-          client: "acme",
-          user: `leaver${i}@acmecorp.com`,
-          lastDay: "now",
-          requester: "bench",
-          requiresApproval: false,
-        },
-        { actor: "bench" },
-      );
-      if (!r.ok) throw new Error(JSON.stringify(r.errors));
-      const run = await finished(store, r.value.runId!);
+      const { run: done, approvedAt } = await offboard(`leaver${i}@acmecorp.com`, lockOutOnly);
+      const run = expectCompleted(done);
       const locked = run.actions.filter((a) => ["revoke-sessions", "disable-sign-in"].includes(a.key));
-      lockouts.push(Math.max(...locked.map((a) => a.finishedAt!.getTime())) - run.startAt.getTime());
-      if (i === 0)
-        out["offboarding.graphCalls"] = m365.admin.calls({}).filter((c) => c.api === "graph").length;
+      const appliedAt = (a: (typeof locked)[number]) =>
+        a.outcome?.kind === "succeeded" && a.outcome.appliedAt ? Date.parse(a.outcome.appliedAt) : NaN;
+      lockouts.push(Math.max(...locked.map(appliedAt)) - approvedAt);
+      verified.push(Math.max(...locked.map((a) => a.finishedAt!.getTime())) - approvedAt);
     }
     out["lockout.p50Ms"] = percentile(lockouts, 50);
     out["lockout.p95Ms"] = percentile(lockouts, 95);
+    out["lockout.verifiedP95Ms"] = percentile(verified, 95);
   } finally {
     await worker.stop();
     await store.close();

@@ -36,7 +36,11 @@ if (!pgDone) results["postgres"] = "skipped: no PostgreSQL at LIFECYCLE_TEST_PG_
 if (process.env.BENCH_SKIP_MICROSOFT !== "1") {
   const ms = await microsoftBench(Number(process.env.BENCH_OFFBOARDINGS ?? 50));
   for (const [name, value] of Object.entries(ms)) {
-    const unit = name.endsWith("Ms") ? "ms" : name.endsWith("Calls") ? "calls" : "x";
+    const unit = /Ms($|[A-Z])/.test(name.split(".")[1] ?? "")
+      ? "ms"
+      : /Calls($|[A-Z])/.test(name)
+        ? "calls"
+        : "x";
     const target =
       name === "onboarding.ratioToCriticalPath" ? "<= 1.10" : name === "lockout.p95Ms" ? "< 1500 ms" : "";
     record(name, value, unit, target);

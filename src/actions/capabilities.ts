@@ -15,13 +15,8 @@ export interface DirectoryUser {
   signInSessionsValidFromDateTime?: string;
 }
 
-export interface NewUser {
-  upn: string;
-  displayName: string;
-  givenName: string;
-  surname: string;
-  mailNickname: string;
-  usageLocation: string;
+/** Where and what someone works as: the attributes a new user gets, and a template passes on. */
+export interface UserAttributes {
   department?: string;
   jobTitle?: string;
   companyName?: string;
@@ -31,6 +26,15 @@ export interface NewUser {
   country?: string;
   streetAddress?: string;
   postalCode?: string;
+}
+
+export interface NewUser extends UserAttributes {
+  upn: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mailNickname: string;
+  usageLocation: string;
   employeeId?: string;
   employeeHireDate?: string;
   /** Generated, used once in the create call, never stored or logged. */
@@ -52,18 +56,7 @@ export interface DirectoryGroup {
 /** What a "copy from" onboarding takes from an existing user. */
 export interface UserTemplate {
   upn: string;
-  attributes: {
-    department?: string;
-    jobTitle?: string;
-    companyName?: string;
-    officeLocation?: string;
-    city?: string;
-    state?: string;
-    country?: string;
-    streetAddress?: string;
-    postalCode?: string;
-    usageLocation?: string;
-  };
+  attributes: UserAttributes & { usageLocation?: string };
   groups: DirectoryGroup[];
   /** Licenses assigned to the template directly, not through a group: the ones a copy assigns. */
   directSkuIds: string[];

@@ -21,7 +21,10 @@ export type Applied = AppliedChange & { appliedAt?: string };
 export type ApplyResult =
   ({ kind: "done" } & AppliedChange) | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
 
-export type VerifyResult = { kind: "verified"; detail?: string } | { kind: "not-verified"; observed: string };
+export type VerifyResult =
+  | { kind: "verified"; detail?: string }
+  /** `settled`: waiting will not change it (nobody is going to), so fail now instead of polling on. */
+  | { kind: "not-verified"; observed: string; settled?: boolean };
 
 /** The outcome recorded for a step. Exactly one per finished step; "waiting" is the only non-final one. */
 export type Outcome =

@@ -94,6 +94,8 @@ async function verifyStep<Caps>(
       appliedAt: applied?.appliedAt,
     });
   }
+  if (v.settled)
+    return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `re-read found: ${v.observed}` });
   const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;
   const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
   if (t.kind === "wait" && applied) return { ...t, outcome: { ...t.outcome, applied } };

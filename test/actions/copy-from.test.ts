@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Capabilities } from "../../src/actions/capabilities.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
-import type { StepContext } from "../../src/actions/define.ts";
 import { copyMemberships, licenseGroupReason } from "../../src/actions/groups/copy-memberships.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
 import { copyLicenses } from "../../src/actions/licensing/copy-licenses.ts";
-import { graphCapabilities, GraphTransport, TokenSource } from "../../src/connectors/msgraph/index.ts";
+import { GraphTransport, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { PlanResult } from "../../src/domain/outcome.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -22,6 +21,7 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeClient, waitForStatus } from "../support/engine-helpers.ts";
+import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
 
 /** "Copy from" onboarding against the emulator: attributes, groups on both sides, direct licenses, no-seat policy. */
 describe("copy from a template user", () => {
@@ -30,18 +30,7 @@ describe("copy from a template user", () => {
   const tenant = acme.tenantId;
   const template = "sales.template@acmecorp.com";
 
-  const ctx = (key = "k"): StepContext<Capabilities> => ({
-    caps,
-    idempotencyKey: `run:${key}`,
-    runId: "run",
-    actionKey: key,
-    attempt: 1,
-    inDoubt: false,
-    signal: new AbortController().signal,
-    attemptStartedAt: new Date(),
-    runStartAt: new Date(Date.now() - 1000),
-    output: () => undefined,
-  });
+  const ctx = (key = "k") => stepContext(caps, key);
 
   const newcomer = (upn: string) =>
     m365.admin.createUser(tenant, { userPrincipalName: upn, displayName: upn, usageLocation: "US" });
@@ -52,14 +41,7 @@ describe("copy from a template user", () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
     m365.admin.setMailboxProvisioningDelay(0);
-    const credential = { clientId: acme.clientId, clientSecret: acme.clientSecret };
-    const tokens = new TokenSource({ authorityHost: m365.url });
-    caps = graphCapabilities(tokens, {
-      tenantId: tenant,
-      credential,
-      graphUrl: m365.url,
-      exchangeUrl: m365.url,
-    });
+    caps = acmeCapabilities(m365);
     m365.admin.createSku(tenant, { skuPartNumber: "VISIOCLIENT", seats: 3 });
     m365.admin.createGroup(tenant, { displayName: "Sales", kind: "security" });
     m365.admin.createGroup(tenant, {
@@ -93,7 +75,12 @@ describe("copy from a template user", () => {
     // The seed has no address fields: written the way an admin would, through Graph.
     const graph = new GraphTransport({
       baseUrl: m365.url,
-      token: () => tokens.token(tenant, credential, "https://graph.microsoft.com"),
+      token: () =>
+        new TokenSource({ authorityHost: m365.url }).token(
+          tenant,
+          { clientId: acme.clientId, clientSecret: acme.clientSecret },
+          "https://graph.microsoft.com",
+        ),
     });
     await graph.request("PATCH", `/users/${template}`, {
       body: { streetAddress: "1 Federal St", postalCode: "02110", state: "MA" },

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Capabilities } from "../../src/actions/capabilities.ts";
-import type { StepContext } from "../../src/actions/define.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
 import { onPremReason } from "../../src/actions/identity/disable-sign-in.ts";
@@ -12,31 +11,20 @@ import { removeMobileDevices } from "../../src/actions/mail/remove-mobile-device
 import { setForwarding } from "../../src/actions/mail/set-forwarding.ts";
 import { setOutOfOffice } from "../../src/actions/mail/set-out-of-office.ts";
 import { setSignature } from "../../src/actions/mail/set-signature.ts";
-import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import type { LifecycleError } from "../../src/domain/errors.ts";
 import {
   acme,
   startMicrosoft365Emulator,
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
+import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
 
 describe("Exchange Online actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
   let caps: Capabilities;
   const tenant = acme.tenantId;
 
-  const ctx = (): StepContext<Capabilities> => ({
-    caps,
-    idempotencyKey: "run:k",
-    runId: "run",
-    actionKey: "k",
-    attempt: 1,
-    inDoubt: false,
-    signal: new AbortController().signal,
-    attemptStartedAt: new Date(),
-    runStartAt: new Date(Date.now() - 1000),
-    output: () => undefined,
-  });
+  const ctx = () => stepContext(caps);
 
   let n = 0;
   /** A fresh mailbox user reporting to Mike Chen, so tests do not see each other's changes. */
@@ -59,12 +47,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
-    caps = graphCapabilities(new TokenSource({ authorityHost: m365.url }), {
-      tenantId: tenant,
-      credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-      graphUrl: m365.url,
-      exchangeUrl: m365.url,
-    });
+    caps = acmeCapabilities(m365);
   });
   after(() => m365.close());
 

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Capabilities, OneTimeLinks } from "../../src/actions/capabilities.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
-import type { StepContext } from "../../src/actions/define.ts";
 import { assignAutopilotUser } from "../../src/actions/devices/assign-autopilot-user.ts";
 import { retireDevices } from "../../src/actions/devices/retire.ts";
 import { wipeDevices } from "../../src/actions/devices/wipe.ts";
@@ -12,18 +11,14 @@ import { issueTemporaryAccessPass } from "../../src/actions/identity/issue-tempo
 import { removeMfaMethods } from "../../src/actions/identity/remove-mfa-methods.ts";
 import { notifySupervisor } from "../../src/actions/notify/supervisor.ts";
 import { welcomeEmail } from "../../src/actions/notify/welcome-email.ts";
-import {
-  graphCapabilities,
-  graphResource,
-  GraphTransport,
-  TokenSource,
-} from "../../src/connectors/msgraph/index.ts";
+import { graphResource, GraphTransport, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import {
   acme,
   startMicrosoft365Emulator,
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
+import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
 
 /** Keeps what it was given, so a test can prove the pass went here and nowhere else. */
 class FakeLinks implements OneTimeLinks {
@@ -45,22 +40,12 @@ describe("authentication methods, devices, mail and deletion against the Microso
   const tom = "tom.williams@acmecorp.com";
   const sender = "helpdesk@acmecorp.com";
 
-  const ctx = (
-    key: string,
-    extra: Partial<StepContext<Capabilities>> & { outputs?: Record<string, Record<string, unknown>> } = {},
-  ): StepContext<Capabilities> => ({
-    caps: { ...graph, oneTimeLinks: links },
-    idempotencyKey: `run-1:${key}`,
-    runId: "run-1",
-    actionKey: key,
-    attempt: 1,
-    inDoubt: false,
-    signal: new AbortController().signal,
-    attemptStartedAt: new Date(),
-    runStartAt: new Date("2026-12-01T08:00:00Z"),
-    output: (dep) => extra.outputs?.[dep],
-    ...extra,
-  });
+  const ctx = (key: string, extra: Parameters<typeof stepContext>[2] = {}) =>
+    stepContext({ ...graph, oneTimeLinks: links }, key, {
+      runId: "run-1",
+      runStartAt: new Date("2026-12-01T08:00:00Z"),
+      ...extra,
+    });
 
   const newUser = (local: string, extra: { onPremisesSyncEnabled?: boolean; manager?: string } = {}) =>
     m365.admin.createUser(tenant, {
@@ -72,11 +57,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
-    graph = graphCapabilities(new TokenSource({ authorityHost: m365.url }), {
-      tenantId: tenant,
-      credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-      graphUrl: m365.url,
-    });
+    graph = acmeCapabilities(m365);
   });
   after(() => m365.close());
 
@@ -184,7 +165,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
       const user = newUser("tap.nolinks");
       const p = { upn: user.userPrincipalName, lifetimeInMinutes: 60, isUsableOnce: true };
       await assert.rejects(
-        issueTemporaryAccessPass.plan(p, { ...ctx("tap-nolinks"), caps: graph }),
+        issueTemporaryAccessPass.plan(p, { ...ctx("tap-nolinks"), caps: { ...graph, oneTimeLinks: undefined } }),
         isFailure("invalid", "NotConfigured"),
       );
       assert.deepEqual(m365.admin.user(tenant, p.upn).authMethods, []);

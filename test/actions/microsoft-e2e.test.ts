@@ -81,6 +81,17 @@ describe("Microsoft 365 end to end against the emulator", () => {
 
   const onboard = async (body: Record<string, unknown>) => finished(await submitOnboarding(body));
 
+  /** Mike Chen approves the plan the run shows now (Acme's offboardings need the manager). */
+  async function approve(runId: string): Promise<void> {
+    await waitForStatus(store, runId, ["awaiting-approval"]);
+    const pending = await getRun(store, runId);
+    await signalRun(store, runId, {
+      kind: "approve",
+      actor: "mike.chen@acmecorp.com",
+      planHash: pending.planHash,
+    });
+  }
+
   const states = (run: RunDetail) => Object.fromEntries(run.actions.map((a) => [a.key, a.state]));
   const sarah = {
     firstName: "Sarah",
@@ -166,6 +177,49 @@ describe("Microsoft 365 end to end against the emulator", () => {
     assert.ok(refused > 0, "the storm did refuse calls");
   });
 
+  test("a user synced from on-prem AD gets the cloud-side steps, 'do this in AD' for the rest, and fails verification honestly", async () => {
+    m365.admin.createUser(tenant, {
+      userPrincipalName: "olga.onprem@acmecorp.com",
+      displayName: "Olga Onprem",
+      usageLocation: "US",
+      onPremisesSyncEnabled: true,
+      licenses: ["SPB"],
+      mailbox: "user",
+      manager: "mike.chen@acmecorp.com",
+    });
+    const res = await submitRequest(
+      store,
+      "offboard",
+      {
+        client: "acme",
+        user: "olga.onprem@acmecorp.com",
+        lastDay: "now",
+        requester: "hr@acmecorp.com",
+      },
+      { actor: "test", live: () => liveStateOf(caps) },
+    );
+    assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
+    await approve(res.value.runId!);
+    const run = await finished(res.value.runId!);
+    const by = Object.fromEntries(run.actions.map((a) => [a.key, a]));
+    assert.equal(by["revoke-sessions"]!.state, "succeeded", "revoking sessions works for synced users too");
+    for (const k of ["disable-sign-in", "reset-password", "hide-from-gal", "convert-to-shared"]) {
+      const o = by[k]!.outcome;
+      assert.ok(o?.kind === "skipped" && /on-premises AD/.test(o.reason), `${k}: ${JSON.stringify(o)}`);
+    }
+    assert.equal(run.status, "failed", "sign-in still works in AD: the run must not read as done");
+    const v = by["verify-no-access"]!.outcome;
+    assert.ok(
+      v?.kind === "failed" && /sign-in is still enabled \(synced/.test(v.error.message),
+      JSON.stringify(v),
+    );
+    assert.equal(
+      m365.admin.user(tenant, "olga.onprem@acmecorp.com").accountEnabled,
+      true,
+      "nothing written in the cloud that AD owns",
+    );
+  });
+
   test("offboarding Tom Williams with manager approval hands everything over and verifies no access remains", async () => {
     const res = await submitRequest(
       store,
@@ -191,12 +245,7 @@ describe("Microsoft 365 end to end against the emulator", () => {
       true,
       "nothing before approval",
     );
-    const pending = await getRun(store, runId);
-    await signalRun(store, runId, {
-      kind: "approve",
-      actor: "mike.chen@acmecorp.com",
-      planHash: pending.planHash,
-    });
+    await approve(runId);
     await waitForStatus(store, runId, [...done], 60_000);
     const run = await getRun(store, runId);
     assert.equal(

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Capabilities } from "../../src/actions/capabilities.ts";
-import { productionCatalog } from "../../src/actions/catalog.ts";
-import type { StepContext } from "../../src/actions/define.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
 import { disableSignIn } from "../../src/actions/identity/disable-sign-in.ts";
 import { resetPassword } from "../../src/actions/identity/reset-password.ts";
@@ -10,49 +8,25 @@ import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
 import { noAccessRemains } from "../../src/actions/verify/no-access-remains.ts";
-import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
-import { getRun } from "../../src/engine/read.ts";
-import { createWorker } from "../../src/engine/worker.ts";
-import { submitRequest } from "../../src/requests/submit.ts";
-import { upsertClient } from "../../src/store/clients-repo.ts";
-import { openStore } from "../../src/store/open.ts";
-import type { Store } from "../../src/store/sql.ts";
 import {
   acme,
   startMicrosoft365Emulator,
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
-import { acmeClient, waitForStatus } from "../support/engine-helpers.ts";
+import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
 
 describe("Microsoft actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
   let caps: Capabilities;
   const tenant = acme.tenantId;
 
-  const ctx = (key = "k"): StepContext<Capabilities> => ({
-    caps,
-    idempotencyKey: `run:${key}`,
-    runId: "run",
-    actionKey: key,
-    attempt: 1,
-    inDoubt: false,
-    signal: new AbortController().signal,
-    attemptStartedAt: new Date(),
-    runStartAt: new Date(Date.now() - 1000),
-    output: () => undefined,
-  });
+  const ctx = (key = "k") => stepContext(caps, key);
 
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
-    const tokens = new TokenSource({ authorityHost: m365.url });
-    caps = graphCapabilities(tokens, {
-      tenantId: tenant,
-      credential: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-      graphUrl: m365.url,
-      exchangeUrl: m365.url,
-    });
+    caps = acmeCapabilities(m365);
   });
   after(() => m365.close());
 
@@ -152,155 +126,5 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.equal(v.kind, "not-verified");
     assert.match(v.kind === "not-verified" ? v.observed : "", /still in Marketing/);
     assert.match(v.kind === "not-verified" ? v.observed : "", /sessions valid from/);
-  });
-
-  describe("an onboarding run end to end", () => {
-    let store: Store;
-    before(async () => {
-      store = await openStore({});
-      await upsertClient(store, acmeClient());
-    });
-    after(() => store.close());
-
-    test("offboarding Tom Williams locks him out, takes his groups and licenses, records them, and verifies no access remains", async () => {
-      const worker = createWorker({
-        store,
-        catalog: productionCatalog(),
-        capabilities: () => caps,
-        tuning: { idleMs: 50, pollMs: 50 },
-      });
-      await worker.start();
-      try {
-        const tomBefore = m365.admin.user(tenant, "tom.williams@acmecorp.com");
-        assert.ok(
-          tomBefore.groups.length > 0 && tomBefore.licenses.length > 0,
-          "the seed gives Tom groups and a license",
-        );
-        const actions = Object.fromEntries(
-          ["disableAccount", "removeGroups", "removeLicenses"]
-            .map((k) => [k, true])
-            .concat(
-              [
-                "removeMfa",
-                "convertToShared",
-                "hideFromAddressList",
-                "removeMobileDevices",
-                "moveToDisabledOu",
-                "deactivatePsaContact",
-                "updateDocumentation",
-                "notifySupervisor",
-              ].map((k) => [k, false]),
-            ),
-        );
-        const res = await submitRequest(
-          store,
-          "offboard",
-          {
-            client: "acme",
-            user: "tom.williams@acmecorp.com",
-            lastDay: "now",
-            requester: "tech@msp.example",
-            actions,
-          },
-          { actor: "test" },
-        );
-        assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
-        const status = await waitForStatus(
-          store,
-          res.value.runId!,
-          ["completed", "completed-with-warnings", "failed"],
-          30_000,
-        );
-        const run = await getRun(store, res.value.runId!);
-        assert.equal(
-          status,
-          "completed",
-          JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])),
-        );
-        const tom = m365.admin.user(tenant, "tom.williams@acmecorp.com");
-        assert.equal(tom.accountEnabled, false);
-        assert.deepEqual(tom.licenses, []);
-        const groups = run.actions.find((a) => a.key === "remove-groups")!;
-        const removed =
-          groups.outcome?.kind === "succeeded"
-            ? (groups.outcome.data?.removedGroups as { displayName: string }[])
-            : [];
-        assert.ok(
-          removed.some((g) => g.displayName === "Marketing"),
-          JSON.stringify(groups.outcome),
-        );
-        const lic = run.actions.find((a) => a.key === "remove-licenses")!;
-        assert.deepEqual(lic.outcome?.kind === "succeeded" ? lic.outcome.data?.removedSkus : undefined, [
-          { skuId: acme.spbSkuId, skuPartNumber: "SPB" },
-        ]);
-        assert.equal(run.actions.find((a) => a.key === "verify-no-access")!.state, "succeeded");
-      } finally {
-        await worker.stop();
-      }
-    });
-
-    test("onboarding Jane Doe runs every Microsoft step to verified, and reports the steps not built yet as warnings", async () => {
-      m365.admin.setMailboxProvisioningDelay(300);
-      const worker = createWorker({
-        store,
-        catalog: productionCatalog(),
-        capabilities: () => caps,
-        tuning: { idleMs: 50, pollMs: 50 },
-      });
-      await worker.start();
-      try {
-        const res = await submitRequest(
-          store,
-          "onboard",
-          {
-            client: "acme",
-            firstName: "Jane",
-            lastName: "Doe",
-            department: "Marketing",
-            role: "staff",
-            manager: "mike.chen@acmecorp.com",
-            start: "now",
-            requester: "tech@msp.example",
-          },
-          {
-            actor: "test",
-            live: () => ({
-              isUsernameTaken: async (upn) => (await caps.directory!.findUser(upn)) !== undefined,
-            }),
-          },
-        );
-        assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
-        const runId = res.value.runId!;
-        const status = await waitForStatus(
-          store,
-          runId,
-          ["completed", "completed-with-warnings", "failed"],
-          30_000,
-        );
-        const run = await getRun(store, runId);
-        const state = Object.fromEntries(run.actions.map((a) => [a.key, a.state]));
-        assert.equal(status, "completed-with-warnings", JSON.stringify(state));
-        for (const k of [
-          "create-user",
-          "set-manager",
-          "group:Marketing",
-          "group:All-Staff",
-          "license:SPB",
-          "mailbox-ready",
-        ])
-          assert.equal(state[k], "succeeded", k);
-        // The welcome email (optional; this client names no sender) fails on its own: a warning, not a failed run.
-        assert.equal(run.actions.find((x) => x.key === "welcome-email")!.state, "failed");
-        const jane = m365.admin.user(tenant, "jane.doe@acmecorp.com");
-        assert.equal(jane.manager, "mike.chen@acmecorp.com");
-        assert.ok(jane.licenses.some((l) => l.skuPartNumber === "SPB"));
-        assert.ok(jane.mailbox);
-        // No secret reaches the record: the generated password appears in no event.
-        const events = JSON.stringify(run.events);
-        assert.ok(jane.password && !events.includes(jane.password));
-      } finally {
-        await worker.stop();
-      }
-    });
   });
 });

@@ -1,4 +1,5 @@
 import type { Capabilities, OneTimeLinks } from "../../src/actions/capabilities.ts";
+import type { StepContext } from "../../src/actions/define.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
 import { demoClients } from "../../emulators/demo/clients.ts";
@@ -38,4 +39,29 @@ export function demoAcme(): ClientConfig {
   const parsed = parseClientConfig(demoClients.find((c) => c.id === "acme"));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
+}
+
+/** What the engine hands a step, for calling an action's plan / apply / verify directly. */
+export function stepContext(
+  caps: Capabilities,
+  key = "k",
+  extra: Partial<StepContext<Capabilities>> & {
+    runId?: string;
+    outputs?: Record<string, Record<string, unknown>>;
+  } = {},
+): StepContext<Capabilities> {
+  const { outputs, runId = "run", ...rest } = extra;
+  return {
+    caps,
+    idempotencyKey: `${runId}:${key}`,
+    runId,
+    actionKey: key,
+    attempt: 1,
+    inDoubt: false,
+    signal: new AbortController().signal,
+    attemptStartedAt: new Date(),
+    runStartAt: new Date(Date.now() - 1000),
+    output: (dep) => outputs?.[dep],
+    ...rest,
+  };
 }

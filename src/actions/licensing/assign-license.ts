@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities, Licensing, Sku } from "../capabilities.ts";
 import { defineAction } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";
@@ -11,17 +11,22 @@ export interface AssignLicenseParams {
   whenNoSeat?: NoSeatPolicy;
 }
 
+async function skuNamed(licensing: Licensing, partNumber: string): Promise<Sku> {
+  const sku = (await licensing.skus()).find((s) => s.skuPartNumber === partNumber);
+  if (!sku)
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "SkuNotFound",
+      message: `the tenant has no subscription ${partNumber}`,
+    });
+  return sku;
+}
+
 export const assignLicense = defineAction<AssignLicenseParams, Capabilities>("licensing.assign-license", {
   async plan(p, ctx) {
     const licensing = need(ctx.caps, "licensing");
     const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
-    const sku = (await licensing.skus()).find((s) => s.skuPartNumber === p.sku);
-    if (!sku)
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "SkuNotFound",
-        message: `the tenant has no subscription ${p.sku}`,
-      });
+    const sku = await skuNamed(licensing, p.sku);
     if ((await licensing.assignedSkuIds(user.id)).includes(sku.skuId))
       return { kind: "already-done", detail: `${p.sku} already assigned` };
     const noSeat = noFreeSeat(sku, p.whenNoSeat);
@@ -31,13 +36,7 @@ export const assignLicense = defineAction<AssignLicenseParams, Capabilities>("li
   async apply(p, ctx) {
     const licensing = need(ctx.caps, "licensing");
     const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
-    const sku = (await licensing.skus()).find((s) => s.skuPartNumber === p.sku);
-    if (!sku)
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "SkuNotFound",
-        message: `the tenant has no subscription ${p.sku}`,
-      });
+    const sku = await skuNamed(licensing, p.sku);
     await licensing.assign(user.id, sku.skuId);
     return { kind: "done", detail: `assigned ${p.sku}`, data: { skuId: sku.skuId } };
   },

@@ -128,8 +128,10 @@ export const noAccessRemains = defineAction<Params, Capabilities>("verify.no-acc
     const user = await resolveUser(ctx.caps.directory, p.upn);
     const names = checksFor(p.expect);
     const found = (await Promise.all(names.map((n) => checks[n]!(user, ctx, p)))).flat();
+    // Sign-in of a synced user is AD's to change: until the AD connector does, polling will not help.
+    const settled = user.onPremisesSyncEnabled && user.accountEnabled && p.expect.disableAccount === true;
     return found.length
-      ? { kind: "not-verified", observed: found.join("; ") }
+      ? { kind: "not-verified", observed: found.join("; "), settled }
       : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains` };
   },
   verifyDeadlineMs: 60_000,
