@@ -165,7 +165,10 @@ describe("authentication methods, devices, mail and deletion against the Microso
       const user = newUser("tap.nolinks");
       const p = { upn: user.userPrincipalName, lifetimeInMinutes: 60, isUsableOnce: true };
       await assert.rejects(
-        issueTemporaryAccessPass.plan(p, { ...ctx("tap-nolinks"), caps: { ...graph, oneTimeLinks: undefined } }),
+        issueTemporaryAccessPass.plan(p, {
+          ...ctx("tap-nolinks"),
+          caps: { ...graph, oneTimeLinks: undefined },
+        }),
         isFailure("invalid", "NotConfigured"),
       );
       assert.deepEqual(m365.admin.user(tenant, p.upn).authMethods, []);
