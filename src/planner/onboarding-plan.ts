@@ -32,6 +32,8 @@ export async function planOnboarding(
     office: req.office,
     employeeId: req.employeeId,
     employeeHireDate: req.startAt,
+    // What address books show: the client's own name, unless a template user says otherwise.
+    ...(req.copyFrom ? {} : { companyName: client.displayName }),
     copyFrom: req.copyFrom,
   });
   if (req.manager)

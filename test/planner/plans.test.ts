@@ -51,6 +51,7 @@ test("an onboarding creates the user first and hangs everything else off it", as
   assert.deepEqual(validatePlanGraph(plan), []);
   const byKey = new Map(plan.actions.map((a) => [a.key, a]));
   assert.equal(byKey.get("create-user")?.params.upn, "sarah.johnson@acmecorp.com");
+  assert.equal(byKey.get("create-user")?.params.companyName, "Acme");
   assert.deepEqual(byKey.get("create-user")?.deps, []);
   const afterCreate = ["set-manager", "group:Marketing", "group:All-Staff", "license:SPB", "tap"];
   for (const k of [...afterCreate, "group:MFA-Registration", "group:CA-Baseline"])
