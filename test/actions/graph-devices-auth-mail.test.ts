@@ -338,6 +338,15 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.equal(m365.admin.sentMail(tenant).length, count + 1);
     });
 
+    test("a requester that is not an address is not mailed; with nobody left the step says so", async () => {
+      const cli = { ...p, to: "cli", personalEmail: undefined };
+      const plan = await welcomeEmail.plan(cli, ctx("welcome-cli"));
+      assert.ok(plan.kind === "skip" && /not an address/.test(plan.reason), JSON.stringify(plan));
+      const c = ctx("welcome-cli-personal", { outputs: tapOutput });
+      await welcomeEmail.apply({ ...p, to: "cli" }, c);
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, ["starter@example.org"]);
+    });
+
     test("without the TAP step the email says the technician hands over the first sign-in", async () => {
       const c = ctx("welcome-notap");
       await welcomeEmail.apply({ ...p, personalEmail: undefined }, c);

@@ -1,4 +1,5 @@
 import { LifecycleError, toFailure } from "../../domain/errors.ts";
+import { isEmailAddress } from "../../domain/fields.ts";
 import type { PlanResult, VerifyResult } from "../../domain/outcome.ts";
 import type { Capabilities, OutgoingMail } from "../capabilities.ts";
 import type { StepContext } from "../define.ts";
@@ -70,11 +71,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Each address once, whatever its case. */
+/**
+ * Each address once, whatever its case. A requester is whoever submitted the form and need not be an
+ * address (a CLI user, an API client): such names are not mailed to, rather than bounced by Graph.
+ */
 export function recipients(...addresses: (string | undefined)[]): string[] {
   const seen = new Map<string, string>();
-  for (const a of addresses) if (a && !seen.has(a.toLowerCase())) seen.set(a.toLowerCase(), a);
+  for (const a of addresses)
+    if (a && isEmailAddress(a.toLowerCase()) && !seen.has(a.toLowerCase())) seen.set(a.toLowerCase(), a);
   return [...seen.values()];
+}
+
+/** Nobody with an address to tell: the step says so instead of sending to nobody. */
+export function nobodyToTell(to: string[], who: string): PlanResult | undefined {
+  return to.length ? undefined : { kind: "skip", reason: `no email address to send it to (${who})` };
 }
 
 export const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;

@@ -2,7 +2,16 @@ import type { Capabilities, DirectoryUser, OutgoingMail } from "../capabilities.
 import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";
-import { escapeHtml, planSend, recipients, senderOf, sendOnce, utc, verifySent } from "./send-once.ts";
+import {
+  escapeHtml,
+  nobodyToTell,
+  planSend,
+  recipients,
+  senderOf,
+  sendOnce,
+  utc,
+  verifySent,
+} from "./send-once.ts";
 
 interface Params {
   upn: string;
@@ -65,6 +74,11 @@ export const notifySupervisor = defineAction<Params, Capabilities>("notify.super
   async plan(p, ctx) {
     const from = senderOf(p.from);
     const a = await audience(p, ctx);
+    const none = nobodyToTell(
+      a.to,
+      `no manager on record and the requester "${p.requester}" is not an address`,
+    );
+    if (none) return none;
     const who = a.manager
       ? `the manager ${a.manager} and ${p.requester}`
       : `${p.requester} only (no manager on record)`;

@@ -1,6 +1,15 @@
 import type { Capabilities, OutgoingMail } from "../capabilities.ts";
 import { defineAction, type StepContext } from "../define.ts";
-import { escapeHtml, planSend, recipients, senderOf, sendOnce, utc, verifySent } from "./send-once.ts";
+import {
+  escapeHtml,
+  nobodyToTell,
+  planSend,
+  recipients,
+  senderOf,
+  sendOnce,
+  utc,
+  verifySent,
+} from "./send-once.ts";
 
 interface Params {
   upn: string;
@@ -42,6 +51,11 @@ function welcome(p: Params, ctx: StepContext<Capabilities>): OutgoingMail {
 export const welcomeEmail = defineAction<Params, Capabilities>("notify.welcome-email", {
   async plan(p, ctx) {
     const from = senderOf(p.from);
+    const none = nobodyToTell(
+      recipients(p.to, p.personalEmail),
+      `the requester "${p.to}" is not an address and no personal email was given`,
+    );
+    if (none) return none;
     return planSend(
       ctx,
       from,
