@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
 import { retryAfterMs } from "../msgraph/errors.ts";
+import { networkFailure, withTimeout } from "../msgraph/transport.ts";
 import { classifyExoError } from "./errors.ts";
 
 export const exchangeResource = "https://outlook.office365.com";
@@ -19,6 +20,8 @@ export interface ExoTransportOptions {
   token: () => Promise<string>;
   maxRetries?: number;
   maxInlineWaitMs?: number;
+  /** A cmdlet without an answer by then fails as transient (see GraphTransport's requestTimeoutMs). */
+  requestTimeoutMs?: number;
   onCall?: (c: ExoCall) => void;
 }
 
@@ -36,7 +39,13 @@ export class ExoTransport {
   private readonly o: Required<Omit<ExoTransportOptions, "onCall">> & Pick<ExoTransportOptions, "onCall">;
 
   constructor(opts: ExoTransportOptions) {
-    this.o = { maxRetries: 4, maxInlineWaitMs: 10_000, ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, "") };
+    this.o = {
+      maxRetries: 4,
+      maxInlineWaitMs: 10_000,
+      requestTimeoutMs: 120_000,
+      ...opts,
+      baseUrl: opts.baseUrl.replace(/\/+$/, ""),
+    };
   }
 
   async invoke<T = Record<string, unknown>>(
@@ -72,16 +81,19 @@ export class ExoTransport {
             prefer: "odata.maxpagesize=1000",
           },
           body,
+          signal: withTimeout(this.o.requestTimeoutMs, undefined),
         });
       } catch (err) {
-        throw new LifecycleError(
-          { kind: "transient", code: "NetworkError", message: `${cmdlet}: ${(err as Error).message}` },
-          { cause: err },
-        );
+        throw networkFailure(cmdlet, err, this.o.requestTimeoutMs, undefined);
       }
       const requestId = res.headers.get("request-id") ?? undefined;
       this.o.onCall?.({ cmdlet, status: res.status, requestId, ms: Date.now() - t0 });
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        throw networkFailure(cmdlet, err, this.o.requestTimeoutMs, requestId);
+      }
       let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : {};

@@ -24,6 +24,11 @@ export interface GraphTransportOptions {
   signal?: AbortSignal;
   /** Coalesce requests sent within this many ms into JSON $batch calls; 0 sends each on its own. */
   batchWindowMs?: number;
+  /**
+   * A call without an answer by then fails as transient: a hung connection must not hold a worker (whose
+   * heartbeat keeps the lease alive) forever. Graph's own slowest calls answer within 60 s.
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface RequestOptions {
@@ -75,6 +80,7 @@ export class GraphTransport {
       maxInlineWaitMs: 10_000,
       backoffBaseMs: 500,
       batchWindowMs: 0,
+      requestTimeoutMs: 90_000,
       ...opts,
       baseUrl: opts.baseUrl.replace(/\/+$/, ""),
     };
@@ -100,7 +106,12 @@ export class GraphTransport {
     for (let attempt = 0; ; attempt++) {
       const res = await this.send(method, path, options);
       const requestId = res.headers.get("request-id") ?? undefined;
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        throw networkFailure(`${method} ${path}`, err, this.opts.requestTimeoutMs, requestId);
+      }
       const body = parseBody(text, res.headers.get("content-type"));
       if (res.ok) return { status: res.status, body: body as T, requestId, headers: res.headers };
       const failure = classifyGraphError(
@@ -157,18 +168,10 @@ export class GraphTransport {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: this.opts.signal,
+        signal: withTimeout(this.opts.requestTimeoutMs, this.opts.signal),
       });
     } catch (err) {
-      throw new LifecycleError(
-        {
-          kind: "transient",
-          code: "NetworkError",
-          message: `${method} ${path}: ${(err as Error).message}`,
-          requestId: clientRequestId,
-        },
-        { cause: err },
-      );
+      throw networkFailure(`${method} ${path}`, err, this.opts.requestTimeoutMs, clientRequestId);
     }
     this.opts.onCall?.({
       method,
@@ -199,6 +202,32 @@ export class GraphTransport {
     for await (const item of this.pages<T>(path, options)) out.push(item);
     return out;
   }
+}
+
+export function withTimeout(ms: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+/** A call that got no (whole) answer: it may or may not have happened, and may work on a retry. */
+export function networkFailure(
+  call: string,
+  err: unknown,
+  timeoutMs: number,
+  requestId: string | undefined,
+): LifecycleError {
+  const timedOut = err instanceof Error && err.name === "TimeoutError";
+  return new LifecycleError(
+    {
+      kind: "transient",
+      code: timedOut ? "Timeout" : "NetworkError",
+      message: timedOut
+        ? `${call}: no answer within ${timeoutMs / 1000} s`
+        : `${call}: ${(err as Error).message}`,
+      requestId,
+    },
+    { cause: err },
+  );
 }
 
 function parseBody(text: string, contentType: string | null): unknown {

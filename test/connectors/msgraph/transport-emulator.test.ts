@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { exchangeResource, ExoTransport } from "../../../src/connectors/exchange/transport.ts";
 import { GraphError } from "../../../src/connectors/msgraph/errors.ts";
+import type { LifecycleError } from "../../../src/domain/errors.ts";
 import { TokenSource } from "../../../src/connectors/msgraph/index.ts";
 import { GraphTransport } from "../../../src/connectors/msgraph/transport.ts";
 import {
@@ -72,4 +74,51 @@ test("without a window every request is its own call", async () => {
   m365.admin.clearCalls();
   await Promise.all([1, 2, 3].map(() => t.request("GET", "/users/mike.chen@acmecorp.com?$select=id")));
   assert.equal(httpCalls().length, 3);
+});
+
+test("a call that hangs fails as a transient Timeout instead of holding its worker", async () => {
+  const t = new GraphTransport({
+    baseUrl: m365.url,
+    requestTimeoutMs: 300,
+    token: () =>
+      tokens.token(
+        acme.tenantId,
+        { clientId: acme.clientId, clientSecret: acme.clientSecret },
+        "https://graph.microsoft.com",
+      ),
+  });
+  await t.request("GET", "/users/mike.chen@acmecorp.com?$select=id"); // token first: only the call hangs
+  m365.admin.injectFault({ kind: "hang", hangMs: 5000, pathPattern: "/users/tom", count: 1 });
+  const t0 = Date.now();
+  await assert.rejects(
+    t.request("GET", "/users/tom.williams@acmecorp.com?$select=id"),
+    (e: LifecycleError) => {
+      assert.equal(e.failure.kind, "transient");
+      assert.equal(e.failure.code, "Timeout");
+      return true;
+    },
+  );
+  assert.ok(Date.now() - t0 < 2000, `gave up after ${Date.now() - t0} ms`);
+});
+
+test("an Exchange cmdlet that hangs fails as a transient Timeout too", async () => {
+  const exo = new ExoTransport({
+    baseUrl: m365.url,
+    tenant: acme.tenantId,
+    requestTimeoutMs: 300,
+    token: () =>
+      tokens.token(
+        acme.tenantId,
+        { clientId: acme.clientId, clientSecret: acme.clientSecret },
+        exchangeResource,
+      ),
+  });
+  m365.admin.injectFault({ kind: "hang", hangMs: 5000, pathPattern: "InvokeCommand", count: 1 });
+  await assert.rejects(
+    exo.invoke("Get-Mailbox", { Identity: "tom.williams@acmecorp.com" }),
+    (e: LifecycleError) => {
+      assert.equal(e.failure.code, "Timeout");
+      return true;
+    },
+  );
 });
