@@ -107,6 +107,11 @@ export function oneTimeLinks(deps: {
            expires_at = excluded.expires_at, created_at = now(), viewed_at = null`,
         [key, tokenHash(token), label, sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag, expiresAt],
       );
+      // A secret nobody fetched in time is erased, not kept: its link says "expired" from the row alone.
+      await deps.sql.query(
+        `update one_time_links set key_id = null, iv = null, ciphertext = null, tag = null
+          where expires_at < now() and ciphertext is not null`,
+      );
       return { url: `${base.replace(/\/+$/, "")}/credentials/${token}` };
     },
   };

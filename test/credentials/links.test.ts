@@ -115,6 +115,11 @@ describe("one-time links", () => {
     const res = await reveal(pathOf(url));
     assert.equal(res.statusCode, 410);
     assert.match(json<ErrorReply>(res).error.message, /expired/);
+    await links.share("run-6:tap", pass, { label: "TAP", expiresAt: new Date(Date.now() + 60_000) });
+    const [row] = await store.query<{ ciphertext: string | null }>(
+      `select ciphertext from one_time_links where key = 'run-5:tap'`,
+    );
+    assert.equal(row?.ciphertext, null, "an expired secret is erased, not kept");
   });
 
   test("an unknown token answers 404", async () => {
