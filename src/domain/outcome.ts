@@ -26,9 +26,22 @@ export type VerifyResult =
   /** `settled`: waiting will not change it (nobody is going to), so fail now instead of polling on. */
   | { kind: "not-verified"; observed: string; settled?: boolean };
 
+/** One request a connector made to a vendor on a step's behalf: which call, and the vendor's id for it. */
+export type VendorCall = {
+  api: "graph" | "exchange";
+  /** "GET /users/{upn}" for Graph (no query string: it may name people), the cmdlet for Exchange. */
+  call: string;
+  status: number;
+  requestId?: string;
+  at: string;
+};
+
+/** The vendor calls an attempt made, for the evidence and for the vendor's support. */
+type WithCalls = { calls?: VendorCall[] };
+
 /** The outcome recorded for a step. Exactly one per finished step; "waiting" is the only non-final one. */
 export type Outcome =
-  | ({ kind: "succeeded" } & Applied)
+  | ({ kind: "succeeded" } & Applied & WithCalls)
   | { kind: "already-done"; detail?: string }
   | { kind: "skipped"; reason: string }
   | {
@@ -38,6 +51,6 @@ export type Outcome =
       /** A change already made whose verification is still pending: kept so its data is not lost. */
       applied?: Applied;
     }
-  | { kind: "failed"; error: Failure };
+  | ({ kind: "failed"; error: Failure } & WithCalls);
 
 export type OutcomeKind = Outcome["kind"];

@@ -1,7 +1,8 @@
 import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
-import type { Applied, Outcome } from "../domain/outcome.ts";
+import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
+import { collectVendorCalls } from "../observability/vendor-calls.ts";
 import { approvalGateType } from "../domain/plan.ts";
 import type { Store } from "../store/sql.ts";
 import { decideApproval } from "./approval-gate.ts";
@@ -24,6 +25,26 @@ export interface StepDeps<Caps> {
  */
 export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
   if (a.type === approvalGateType) return decideApproval(deps.store, a);
+  const calls: VendorCall[] = [];
+  return withCalls(await collectVendorCalls(() => attempt(a, deps), calls), calls);
+}
+
+/**
+ * The attempt's vendor calls go with its outcome; a succeeded step's request id is its last change (the
+ * write support would be asked about), unless the action named one.
+ */
+function withCalls(t: Transition, calls: VendorCall[]): Transition {
+  if (!calls.length) return t;
+  const o = t.outcome;
+  if (o.kind === "succeeded") {
+    const write = calls.findLast((c) => !c.call.startsWith("GET ") && c.status < 300 && c.requestId);
+    return { ...t, outcome: { ...o, calls, requestId: o.requestId ?? write?.requestId } } as Transition;
+  }
+  if (o.kind === "failed") return { ...t, outcome: { ...o, calls } } as Transition;
+  return t;
+}
+
+async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
   const def = deps.catalog.get(a.type);
   if (!def) {
     return failed({

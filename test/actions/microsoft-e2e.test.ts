@@ -108,6 +108,19 @@ describe("Microsoft 365 end to end against the emulator", () => {
       JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])),
     );
     for (const a of run.actions) assert.equal(a.state, "succeeded", a.key);
+    // Every step keeps the vendor calls it made, and its change's request id for the vendor's support.
+    const create = run.actions.find((a) => a.key === "create-user")!.outcome;
+    assert.ok(create?.kind === "succeeded" && create.calls?.some((c) => c.call === "POST /users"));
+    const createCall = create.calls!.find((c) => c.call === "POST /users")!;
+    assert.ok(createCall.requestId && create.requestId === createCall.requestId);
+    const lists = run.actions.find((a) => a.key === "list:marketing@acmecorp.com")!.outcome;
+    assert.ok(
+      lists?.kind === "succeeded" && lists.calls?.some((c) => c.call === "Add-DistributionGroupMember"),
+    );
+    const succeededEvent = run.events.find(
+      (e) => e.actionKey === "create-user" && e.type === "action.succeeded",
+    );
+    assert.equal(succeededEvent?.requestId, createCall.requestId);
 
     const user = m365.admin.user(tenant, "sarah.johnson@acmecorp.com");
     assert.equal(user.manager, "mike.chen@acmecorp.com");

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
+import { recordVendorCall } from "../../observability/vendor-calls.ts";
 import { retryAfterMs } from "../msgraph/errors.ts";
 import { networkFailure, withTimeout } from "../msgraph/transport.ts";
 import { classifyExoError } from "./errors.ts";
@@ -88,6 +89,7 @@ export class ExoTransport {
       }
       const requestId = res.headers.get("request-id") ?? undefined;
       this.o.onCall?.({ cmdlet, status: res.status, requestId, ms: Date.now() - t0 });
+      recordVendorCall({ api: "exchange", call: cmdlet, status: res.status, requestId });
       let text: string;
       try {
         text = await res.text();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
+import { recordVendorCall } from "../../observability/vendor-calls.ts";
 import { BatchCoalescer } from "./coalesce.ts";
 import { classifyGraphError, GraphError, retryAfterMs } from "./errors.ts";
 
@@ -106,6 +107,12 @@ export class GraphTransport {
     for (let attempt = 0; ; attempt++) {
       const res = await this.send(method, path, options);
       const requestId = res.headers.get("request-id") ?? undefined;
+      recordVendorCall({
+        api: "graph",
+        call: `${method} ${path.split("?")[0]}`,
+        status: res.status,
+        requestId,
+      });
       let text: string;
       try {
         text = await res.text();
