@@ -2,10 +2,14 @@ import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
 import { recordVendorCall } from "../../observability/vendor-calls.ts";
 import { retryAfterMs } from "../msgraph/errors.ts";
+import { BatchCoalescer } from "../msgraph/coalesce.ts";
 import { networkFailure, withTimeout } from "../msgraph/transport.ts";
 import { classifyExoError } from "./errors.ts";
 
 export const exchangeResource = "https://outlook.office365.com";
+
+// CIPP sends ten per admin-API batch; the service's own limit is not documented.
+const maxExoBatchItems = 10;
 
 export interface ExoCall {
   cmdlet: string;
@@ -23,6 +27,8 @@ export interface ExoTransportOptions {
   maxInlineWaitMs?: number;
   /** A cmdlet without an answer by then fails as transient (see GraphTransport's requestTimeoutMs). */
   requestTimeoutMs?: number;
+  /** Cmdlets of parallel steps sent within this window share one admin-API $batch (0: never). */
+  batchWindowMs?: number;
   onCall?: (c: ExoCall) => void;
 }
 
@@ -44,10 +50,27 @@ export class ExoTransport {
       maxRetries: 4,
       maxInlineWaitMs: 10_000,
       requestTimeoutMs: 120_000,
+      batchWindowMs: 0,
       ...opts,
       baseUrl: opts.baseUrl.replace(/\/+$/, ""),
     };
+    this.coalescer =
+      this.o.batchWindowMs > 0
+        ? new BatchCoalescer(
+            this.o.batchWindowMs,
+            maxExoBatchItems,
+            (r) => this.fetchOnce(r.path, r.headers, JSON.stringify(r.body)),
+            (body) =>
+              this.fetchOnce(
+                `${this.o.baseUrl}/adminapi/beta/${encodeURIComponent(this.o.tenant)}/$batch`,
+                { prefer: "odata.maxpagesize=1000;odata.continue-on-error" },
+                JSON.stringify(body),
+              ),
+          )
+        : undefined;
   }
+
+  private readonly coalescer: BatchCoalescer | undefined;
 
   async invoke<T = Record<string, unknown>>(
     cmdlet: string,
@@ -58,8 +81,8 @@ export class ExoTransport {
       `${this.o.baseUrl}/adminapi/beta/${encodeURIComponent(this.o.tenant)}/InvokeCommand`;
     const value: T[] = [];
     const warnings: string[] = [];
-    while (url) {
-      const page: InvokeReply<T> = await this.post<InvokeReply<T>>(cmdlet, url, body);
+    for (let n = 0; url; n++) {
+      const page: InvokeReply<T> = await this.post<InvokeReply<T>>(cmdlet, url, body, n);
       value.push(...(page.value ?? []));
       warnings.push(...(page["@adminapi.warnings"] ?? []));
       url = page["@odata.nextLink"];
@@ -67,26 +90,15 @@ export class ExoTransport {
     return { value, warnings };
   }
 
-  private async post<T>(cmdlet: string, url: string, body: string): Promise<T> {
+  private async post<T>(cmdlet: string, url: string, body: string, page: number): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const t0 = Date.now();
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${await this.o.token()}`,
-            "content-type": "application/json; charset=utf-8",
-            "client-request-id": randomUUID(),
-            "x-cmdletname": cmdlet,
-            prefer: "odata.maxpagesize=1000",
-          },
-          body,
-          signal: withTimeout(this.o.requestTimeoutMs, undefined),
-        });
-      } catch (err) {
-        throw networkFailure(cmdlet, err, this.o.requestTimeoutMs, undefined);
-      }
+      const headers = { "x-cmdletname": cmdlet };
+      // Later pages follow a nextLink of their own and are fetched as given, never inside a batch.
+      const res =
+        this.coalescer && page === 0
+          ? await this.coalescer.send({ method: "POST", path: url, headers, body: JSON.parse(body) })
+          : await this.fetchOnce(url, headers, body, cmdlet);
       const requestId = res.headers.get("request-id") ?? undefined;
       this.o.onCall?.({ cmdlet, status: res.status, requestId, ms: Date.now() - t0 });
       recordVendorCall({ api: "exchange", call: cmdlet, status: res.status, requestId });
@@ -116,6 +128,31 @@ export class ExoTransport {
         throw new LifecycleError({ ...failure, message: `${cmdlet}: ${failure.message}` });
       }
       await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /** One HTTP exchange with the admin API; `call` names it in a failure. */
+  private async fetchOnce(
+    url: string,
+    extraHeaders: Record<string, string>,
+    body: string,
+    call = "InvokeCommand",
+  ): Promise<Response> {
+    try {
+      return await fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${await this.o.token()}`,
+          "content-type": "application/json; charset=utf-8",
+          "client-request-id": randomUUID(),
+          prefer: "odata.maxpagesize=1000",
+          ...extraHeaders,
+        },
+        body,
+        signal: withTimeout(this.o.requestTimeoutMs, undefined),
+      });
+    } catch (err) {
+      throw networkFailure(call, err, this.o.requestTimeoutMs, undefined);
     }
   }
 }

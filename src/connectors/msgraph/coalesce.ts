@@ -1,8 +1,6 @@
-import { maxBatchSize } from "./batch.ts";
-
 export interface OutgoingRequest {
   method: string;
-  /** Relative to /v1.0. */
+  /** As the batch item names it: relative to /v1.0 for Graph, the full InvokeCommand URL for Exchange. */
   path: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -20,7 +18,7 @@ interface BatchReply {
 
 /**
  * Requests that parallel steps send within a few milliseconds of each other travel as one JSON $batch
- * (up to 20): fewer round trips and less of the tenant's request budget, while every step keeps its own
+ * (Graph's, or the Exchange admin API's): fewer round trips and less of the tenant's request budget, while every step keeps its own
  * request, its own answer and its own retries. Each item comes back as the Response a direct call would
  * have given, so the transport's error handling (429 with Retry-After, 404 grace) applies per item.
  * A request that finds nobody to share with is sent directly, as it would be without batching.
@@ -31,6 +29,8 @@ export class BatchCoalescer {
 
   constructor(
     private readonly windowMs: number,
+    /** Graph takes 20 per batch; Exchange's admin API is sent 10, as CIPP does. */
+    private readonly maxItems: number,
     private readonly direct: (req: OutgoingRequest) => Promise<Response>,
     private readonly postBatch: (body: unknown) => Promise<Response>,
   ) {}
@@ -38,7 +38,7 @@ export class BatchCoalescer {
   send(req: OutgoingRequest): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
-      if (this.queue.length >= maxBatchSize) this.flush();
+      if (this.queue.length >= this.maxItems) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
     });
   }
@@ -46,7 +46,7 @@ export class BatchCoalescer {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const group = this.queue.splice(0, maxBatchSize);
+    const group = this.queue.splice(0, this.maxItems);
     if (this.queue.length) this.timer = setTimeout(() => this.flush(), this.windowMs);
     if (group.length === 1) {
       const only = group[0]!;

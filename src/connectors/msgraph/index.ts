@@ -19,7 +19,7 @@ export interface GraphTenant {
   graphUrl?: string;
   /** Exchange Online's admin API base URL (default https://outlook.office365.com); the emulator's in tests. */
   exchangeUrl?: string;
-  /** Requests of parallel steps sent within this window share one $batch (0: never). */
+  /** Requests of parallel steps sent within this window share one $batch, Graph's or Exchange's (0: never). */
   batchWindowMs?: number;
 }
 
@@ -51,6 +51,7 @@ export function graphCapabilities(
         baseUrl: tenant.exchangeUrl ?? exchangeResource,
         tenant: tenant.tenantId,
         token: () => tokens.token(tenant.tenantId, tenant.credential, exchangeResource),
+        batchWindowMs: tenant.batchWindowMs ?? defaultBatchWindowMs,
         onCall: onExchangeCall,
       }),
     ),

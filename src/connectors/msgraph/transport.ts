@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
 import { recordVendorCall } from "../../observability/vendor-calls.ts";
+import { maxBatchSize } from "./batch.ts";
 import { BatchCoalescer } from "./coalesce.ts";
 import { classifyGraphError, GraphError, retryAfterMs } from "./errors.ts";
 
@@ -89,6 +90,7 @@ export class GraphTransport {
       this.opts.batchWindowMs > 0
         ? new BatchCoalescer(
             this.opts.batchWindowMs,
+            maxBatchSize,
             (r) => this.exchange(r.method, r.path, r.headers, r.body),
             (body) =>
               this.exchange("POST", "/$batch", { "content-type": "application/json" }, body, "$batch"),

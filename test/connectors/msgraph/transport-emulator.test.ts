@@ -122,3 +122,30 @@ test("an Exchange cmdlet that hangs fails as a transient Timeout too", async () 
     },
   );
 });
+
+test("cmdlets sent together travel as one Exchange admin-API $batch, each with its own answer", async () => {
+  const exo = new ExoTransport({
+    baseUrl: m365.url,
+    tenant: acme.tenantId,
+    batchWindowMs: 5,
+    token: () =>
+      tokens.token(
+        acme.tenantId,
+        { clientId: acme.clientId, clientSecret: acme.clientSecret },
+        exchangeResource,
+      ),
+  });
+  await exo.invoke("Get-Mailbox", { Identity: "helpdesk@acmecorp.com" }); // token first
+  m365.admin.clearCalls();
+  const [tom, nobody, mike] = await Promise.allSettled([
+    exo.invoke<{ RecipientTypeDetails: string }>("Get-Mailbox", { Identity: "tom.williams@acmecorp.com" }),
+    exo.invoke("Get-Mailbox", { Identity: "nobody@acmecorp.com" }),
+    exo.invoke("Get-MobileDevice", { Mailbox: "tom.williams@acmecorp.com" }),
+  ]);
+  assert.equal(tom.status === "fulfilled" && tom.value.value[0]?.RecipientTypeDetails, "UserMailbox");
+  assert.ok(nobody.status === "rejected" && (nobody.reason as LifecycleError).failure.kind === "not-found");
+  assert.ok(mike.status === "fulfilled" && mike.value.value.length === 1);
+  const calls = m365.admin.calls({ tenantId: acme.tenantId, api: "exchange" }).filter((c) => !c.insideBatch);
+  assert.equal(calls.length, 1, calls.map((c) => c.url).join(", "));
+  assert.match(calls[0]!.url, /\$batch/);
+});
