@@ -201,7 +201,9 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
     caps = unbatched;
     m365.admin.clearCalls();
     const plain = expectCompleted(await onboard("Paul", "Plain"));
-    out["onboarding.graphCallsWithoutBatch"] = callCounts(m365).graph;
+    const withoutBatch = callCounts(m365);
+    out["onboarding.graphCallsWithoutBatch"] = withoutBatch.graph;
+    out["onboarding.exchangeCallsWithoutBatch"] = withoutBatch.exchange;
     out["onboarding.wallMsWithoutBatch"] = wallMs(plain);
     caps = batched;
 
@@ -219,7 +221,9 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
     caps = unbatched;
     m365.admin.clearCalls();
     expectCompleted((await offboard(tina, handOver)).run);
-    out["offboarding.graphCallsWithoutBatch"] = callCounts(m365).graph;
+    const offWithout = callCounts(m365);
+    out["offboarding.graphCallsWithoutBatch"] = offWithout.graph;
+    out["offboarding.exchangeCallsWithoutBatch"] = offWithout.exchange;
     caps = batched;
 
     for (let i = 0; i < offboardings; i++) {
