@@ -15,6 +15,16 @@ export async function managerOf(directory: IdentityDirectory, upn: string): Prom
   return { upn: ref.userPrincipalName, displayName: manager?.displayName ?? ref.userPrincipalName };
 }
 
+/** `person` as given, or — when it says "manager" — the UPN of that user's manager, if there is one. */
+export async function personOrManager(
+  directory: IdentityDirectory,
+  person: string,
+  userId: string,
+): Promise<string | undefined> {
+  if (person.trim().toLowerCase() !== MANAGER) return person.trim().toLowerCase();
+  return (await directory.getManager(userId))?.userPrincipalName.toLowerCase();
+}
+
 /**
  * A person given as an address or as "manager" (of `upn`): a step asked to hand something to the
  * manager of someone who has none fails as invalid, saying so, rather than picking someone else.
@@ -24,13 +34,12 @@ export async function resolvePerson(
   person: string,
   upn: string,
 ): Promise<string> {
-  if (person.trim().toLowerCase() !== MANAGER) return person.trim().toLowerCase();
-  const manager = await managerOf(directory, upn);
-  if (!manager)
+  const resolved = await personOrManager(directory, person, (await resolveUser(directory, upn)).id);
+  if (!resolved)
     throw new LifecycleError({
       kind: "invalid",
       code: "NoManager",
       message: `${upn} has no manager in the directory: name a person instead of "manager"`,
     });
-  return manager.upn.toLowerCase();
+  return resolved;
 }

@@ -1,6 +1,7 @@
-import { MANAGER, type OffboardingActions } from "../../domain/offboarding-actions.ts";
+import type { OffboardingActions } from "../../domain/offboarding-actions.ts";
 import type { Capabilities, DirectoryUser } from "../capabilities.ts";
 import { defineAction, type StepContext } from "../define.ts";
+import { personOrManager } from "../identity/resolve-manager.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 
 // Graph keeps signInSessionsValidFromDateTime to the second.
@@ -18,12 +19,6 @@ interface Params {
 type Check = (user: DirectoryUser, ctx: StepContext<Capabilities>, p: Params) => Promise<string[]>;
 
 const lower = (s: string | undefined) => s?.toLowerCase();
-
-async function managerOf(ctx: StepContext<Capabilities>, user: DirectoryUser, target: string) {
-  if (target !== MANAGER) return target;
-  const manager = await ctx.caps.directory?.getManager(user.id);
-  return manager?.userPrincipalName.toLowerCase();
-}
 
 /** A check that needs a connector the client does not have is a finding: unproven is not gone. */
 const unchecked = (what: string, connector: string) => [`${what} not checked (no ${connector} connector)`];
@@ -73,7 +68,7 @@ const checks: Record<string, Check> = {
     if (e.convertToShared && mailbox.type !== "shared") found.push(`mailbox is ${mailbox.type}, not shared`);
     if (e.hideFromAddressList && !mailbox.hiddenFromAddressLists) found.push("still in the address list");
     if (e.forwardTo) {
-      const want = await managerOf(ctx, user, e.forwardTo.address);
+      const want = await personOrManager(ctx.caps.directory!, e.forwardTo.address, user.id);
       if (lower(mailbox.forwardingTo) !== want)
         found.push(`forwarding to ${mailbox.forwardingTo ?? "nobody"}, not ${want ?? "(no manager)"}`);
       else if (mailbox.deliverToMailboxAndForward !== e.forwardTo.keepCopy)
@@ -85,7 +80,7 @@ const checks: Record<string, Check> = {
         found.push(`mobile devices remain: ${devices.map((d) => d.friendlyName ?? d.identity).join(", ")}`);
     }
     if (e.grantAccessTo) {
-      const grantee = await managerOf(ctx, user, e.grantAccessTo);
+      const grantee = await personOrManager(ctx.caps.directory!, e.grantAccessTo, user.id);
       const holders = await ctx.caps.exchange.fullAccessHolders(user.userPrincipalName);
       if (!grantee || !holders.includes(grantee))
         found.push(`${grantee ?? "the manager"} has no full access to the mailbox`);
