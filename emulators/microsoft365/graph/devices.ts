@@ -110,6 +110,30 @@ const autopilotReads = Object.keys(autopilotProperties);
 
 const intune = { bucket: "intune" as const, cost: 1, intune: true };
 
+/** Retire and wipe: bound actions on a managed device that start the action and answer 204. */
+function deviceActionRoute(
+  action: "retire" | "wipe",
+  parameters: string[],
+  permissions: GraphRoute["permissions"],
+): GraphRoute {
+  return {
+    ...intune,
+    method: "POST",
+    path: `/deviceManagement/managedDevices/{deviceId}/${action}`,
+    entityType: "microsoft.graph.managedDevice",
+    via: [{ type: "microsoft.graph.deviceManagement", property: "managedDevices" }],
+    action: { name: action, bindingType: "microsoft.graph.managedDevice", parameters },
+    reads: [],
+    writes: [],
+    latency: "intuneAction",
+    permissions,
+    handle(call) {
+      startAction(lookup(call, call.tenant.managedDevices), action, call.now);
+      return { status: 204 };
+    },
+  };
+}
+
 export const deviceRoutes: GraphRoute[] = [
   {
     ...intune,
@@ -166,42 +190,12 @@ export const deviceRoutes: GraphRoute[] = [
       return listResult(call, managedDevices, rows, `users('${call.params.id}')/managedDevices`);
     },
   },
-  {
-    ...intune,
-    method: "POST",
-    path: "/deviceManagement/managedDevices/{deviceId}/retire",
-    entityType: "microsoft.graph.managedDevice",
-    via: [{ type: "microsoft.graph.deviceManagement", property: "managedDevices" }],
-    action: { name: "retire", bindingType: "microsoft.graph.managedDevice", parameters: [] },
-    reads: [],
-    writes: [],
-    latency: "intuneAction",
-    permissions: perm.deviceRetire,
-    handle(call) {
-      startAction(lookup(call, call.tenant.managedDevices), "retire", call.now);
-      return { status: 204 };
-    },
-  },
-  {
-    ...intune,
-    method: "POST",
-    path: "/deviceManagement/managedDevices/{deviceId}/wipe",
-    entityType: "microsoft.graph.managedDevice",
-    via: [{ type: "microsoft.graph.deviceManagement", property: "managedDevices" }],
-    action: {
-      name: "wipe",
-      bindingType: "microsoft.graph.managedDevice",
-      parameters: ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"],
-    },
-    reads: [],
-    writes: [],
-    latency: "intuneAction",
-    permissions: perm.deviceWipe,
-    handle(call) {
-      startAction(lookup(call, call.tenant.managedDevices), "wipe", call.now);
-      return { status: 204 };
-    },
-  },
+  deviceActionRoute("retire", [], perm.deviceRetire),
+  deviceActionRoute(
+    "wipe",
+    ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"],
+    perm.deviceWipe,
+  ),
   {
     ...intune,
     method: "GET",

@@ -51,6 +51,13 @@ function assertGraphManaged(group: GroupRecord): void {
   if (isExchangeManaged(group)) throw graphErrors.mailEnabledGroup();
 }
 
+/** A user or group named as a member: a 404 naming the key when neither exists. */
+function memberObject(call: GraphCall, key: string) {
+  const found = findUser(call.tenant, key, call.now) ?? findGroup(call.tenant, key, call.now);
+  if (!found) throw graphErrors.notFound(key);
+  return found;
+}
+
 function memberViews(call: GraphCall, ids: string[]) {
   return ids.flatMap((id) => {
     const view = directoryObjectView(call.tenant, id, call.now);
@@ -145,10 +152,7 @@ export const groupRoutes: GraphRoute[] = [
     permissions: perm.memberWrite,
     handle(call) {
       const group = pathGroup(call);
-      const targetKey = refTarget(call.body);
-      const target =
-        findUser(call.tenant, targetKey, call.now) ?? findGroup(call.tenant, targetKey, call.now);
-      if (!target) throw graphErrors.notFound(targetKey);
+      const target = memberObject(call, refTarget(call.body));
       assertGraphManaged(group);
       if (addMember(call.tenant, group, target.id, call.now, timing(call)) === "already")
         throw graphErrors.alreadyMember();
@@ -168,10 +172,7 @@ export const groupRoutes: GraphRoute[] = [
     permissions: perm.memberWrite,
     handle(call) {
       const group = pathGroup(call);
-      const memberKey = call.params.memberId ?? "";
-      const member =
-        findUser(call.tenant, memberKey, call.now) ?? findGroup(call.tenant, memberKey, call.now);
-      if (!member) throw graphErrors.notFound(memberKey);
+      const member = memberObject(call, call.params.memberId ?? "");
       assertGraphManaged(group);
       if (removeMember(call.tenant, group, member.id, call.now, timing(call)) === "absent")
         throw graphErrors.notMember();

@@ -14,37 +14,31 @@ function effects(call: CmdletCall) {
   return { mailboxProvisioningDelayMs: call.ctx.settings.mailboxProvisioningDelayMs };
 }
 
-export const addDistributionGroupMember: Cmdlet = {
-  name: "Add-DistributionGroupMember",
-  latency: "exoWrite",
-  parameters: ["Identity", "Member", "BypassSecurityGroupManagerCheck"],
-  run(call) {
-    const { tenant, params, now } = call;
-    const group = requireDistributionGroup(tenant, params.required("Identity"));
-    const memberKey = params.required("Member");
-    const member = requireRecipient(tenant, memberKey, now);
-    if (addMember(tenant, group, recipientId(member), now, effects(call)) === "already") {
-      throw exoErrors.memberExists(memberKey, String(group.props.displayName));
-    }
-    return ok();
-  },
-};
+/** Add- and Remove-DistributionGroupMember: the same resolution, a different change and refusal. */
+function membershipCmdlet(name: string, change: "add" | "remove"): Cmdlet {
+  return {
+    name,
+    latency: "exoWrite",
+    parameters: ["Identity", "Member", "BypassSecurityGroupManagerCheck"],
+    run(call) {
+      const { tenant, params, now } = call;
+      const group = requireDistributionGroup(tenant, params.required("Identity"));
+      const memberKey = params.required("Member");
+      const member = requireRecipient(tenant, memberKey, now);
+      const groupName = String(group.props.displayName);
+      if (change === "add") {
+        if (addMember(tenant, group, recipientId(member), now, effects(call)) === "already")
+          throw exoErrors.memberExists(memberKey, groupName);
+      } else if (removeMember(tenant, group, recipientId(member), now, effects(call)) === "absent") {
+        throw exoErrors.memberMissing(memberKey, groupName);
+      }
+      return ok();
+    },
+  };
+}
 
-export const removeDistributionGroupMember: Cmdlet = {
-  name: "Remove-DistributionGroupMember",
-  latency: "exoWrite",
-  parameters: ["Identity", "Member", "BypassSecurityGroupManagerCheck"],
-  run(call) {
-    const { tenant, params, now } = call;
-    const group = requireDistributionGroup(tenant, params.required("Identity"));
-    const memberKey = params.required("Member");
-    const member = requireRecipient(tenant, memberKey, now);
-    if (removeMember(tenant, group, recipientId(member), now, effects(call)) === "absent") {
-      throw exoErrors.memberMissing(memberKey, String(group.props.displayName));
-    }
-    return ok();
-  },
-};
+export const addDistributionGroupMember = membershipCmdlet("Add-DistributionGroupMember", "add");
+export const removeDistributionGroupMember = membershipCmdlet("Remove-DistributionGroupMember", "remove");
 
 export const getDistributionGroupMember: Cmdlet = {
   name: "Get-DistributionGroupMember",
