@@ -1,6 +1,6 @@
 import { LifecycleError } from "../../domain/errors.ts";
 import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../capabilities.ts";
-import { defineAction } from "../define.ts";
+import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { addressesOf } from "../mail/require-mailbox.ts";
 import { need } from "../need.ts";
@@ -21,6 +21,25 @@ async function findGroup(dir: IdentityDirectory, name: string): Promise<Director
 
 /** Exchange names lists by address; a list without one (rare) by its display name. */
 export const listIdentity = (g: DirectoryGroup) => g.mail ?? g.displayName;
+
+/**
+ * Joins one group on the side that owns it: Exchange for lists and mail-enabled security groups, the
+ * directory for the rest. Joined already (an interrupted attempt, someone else) is the state we want.
+ */
+export async function joinGroup(
+  ctx: StepContext<Capabilities>,
+  group: DirectoryGroup,
+  upn: string,
+  userId: string,
+): Promise<void> {
+  try {
+    if (group.managedBy === "exchange")
+      await need(ctx.caps, "exchange").addListMember(listIdentity(group), upn);
+    else await need(ctx.caps, "directory").addMember(group.id, userId);
+  } catch (err) {
+    if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
+  }
+}
 
 /**
  * Adds a user to a group: through the directory, or through Exchange for distribution lists and
@@ -52,15 +71,11 @@ export const addGroupMember = defineAction<{ upn: string; group: string }, Capab
       const dir = need(ctx.caps, "directory");
       const [group, user] = await Promise.all([findGroup(dir, p.group), resolveUser(dir, p.upn)]);
       try {
-        if (group.managedBy === "exchange")
-          await need(ctx.caps, "exchange").addListMember(listIdentity(group), p.upn);
-        else await dir.addMember(group.id, user.id);
+        await joinGroup(ctx, group, p.upn, user.id);
       } catch (err) {
-        if (!(err instanceof LifecycleError)) throw err;
-        if (err.failure.code === "RecipientNotFound")
+        if (err instanceof LifecycleError && err.failure.code === "RecipientNotFound")
           return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
-        // Added by an earlier, interrupted attempt or by someone else: the state we want is there.
-        if (err.failure.code !== "AlreadyMember") throw err;
+        throw err;
       }
       return { kind: "done", detail: `added to ${group.displayName}`, data: { groupId: group.id } };
     },

@@ -1,9 +1,9 @@
-import { LifecycleError } from "../../domain/errors.ts";
 import type { Capabilities, DirectoryGroup } from "../capabilities.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { readTemplate } from "../identity/read-template.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";
+import { joinGroup, listIdentity } from "./add-member.ts";
 
 export interface CopyMembershipsParams {
   upn: string;
@@ -34,7 +34,6 @@ interface Sorted {
 
 type Ctx = StepContext<Capabilities>;
 
-const listOf = (g: DirectoryGroup) => g.mail ?? g.displayName;
 const names = (gs: { displayName: string }[]) => gs.map((g) => g.displayName).join(", ");
 const reasons = (skipped: Sorted["skipped"]) =>
   skipped.map((s) => `${s.displayName}: ${s.reason}`).join("; ");
@@ -79,22 +78,12 @@ async function membershipTest(
     // Lists name members by primary SMTP address, which need not be the UPN.
     const address = mailbox.primarySmtpAddress;
     return {
-      isMember: async (g) => (await exchange.listMembers(listOf(g))).includes(address),
+      isMember: async (g) => (await exchange.listMembers(listIdentity(g))).includes(address),
       canJoin: true,
     };
   }
   const ids = new Set((await need(ctx.caps, "directory").groupsOf(userId)).map((g) => g.id));
   return { isMember: async (g) => ids.has(g.id), canJoin: true };
-}
-
-async function joinGroup(p: CopyMembershipsParams, ctx: Ctx, userId: string, g: DirectoryGroup) {
-  try {
-    if (p.only === "exchange") await need(ctx.caps, "exchange").addListMember(listOf(g), p.upn);
-    else await need(ctx.caps, "directory").addMember(g.id, userId);
-  } catch (err) {
-    // Joined by an interrupted attempt whose change the read did not show yet: the state we want is there.
-    if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
-  }
 }
 
 /**
@@ -119,7 +108,7 @@ export const copyMemberships = defineAction<CopyMembershipsParams, Capabilities>
   },
   async apply(p, ctx) {
     const sorted = await sortGroups(p, ctx);
-    for (const g of sorted.join) await joinGroup(p, ctx, sorted.userId, g);
+    for (const g of sorted.join) await joinGroup(ctx, g, p.upn, sorted.userId);
     return {
       kind: "done",
       detail: `added to ${sorted.join.length} group(s): ${names(sorted.join) || "none"}`,
