@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, DirectoryGroup } from "../capabilities.ts";
+import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../capabilities.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { addressesOf } from "../mail/require-mailbox.ts";
@@ -20,20 +20,32 @@ interface Memberships {
   stay: { group: DirectoryGroup; why: string }[];
 }
 
-async function memberships(p: Params, ctx: StepContext<Capabilities>): Promise<Memberships> {
-  const dir = need(ctx.caps, "directory");
-  const user = await resolveUser(dir, p.upn);
-  const keep = new Set((p.keep ?? []).map((k) => k.trim().toLowerCase()));
+/**
+ * A user's groups split into those to leave and those that stay (kept by the client, or not changeable
+ * here). Verification counts lingering access from the same split.
+ */
+export async function groupsToLeave(
+  dir: IdentityDirectory,
+  userId: string,
+  keepList: string[] = [],
+): Promise<Omit<Memberships, "userId">> {
+  const keep = new Set(keepList.map((k) => k.trim().toLowerCase()));
   const kept = (g: DirectoryGroup) =>
     keep.has(g.displayName.toLowerCase()) || (g.mail !== undefined && keep.has(g.mail.toLowerCase()));
   const go: DirectoryGroup[] = [];
   const stay: Memberships["stay"] = [];
-  for (const g of await dir.groupsOf(user.id)) {
+  for (const g of await dir.groupsOf(userId)) {
     if (kept(g)) stay.push({ group: g, why: "kept by request" });
     else if (g.readOnlyReason) stay.push({ group: g, why: g.readOnlyReason });
     else go.push(g);
   }
-  return { userId: user.id, go, stay };
+  return { go, stay };
+}
+
+async function memberships(p: Params, ctx: StepContext<Capabilities>): Promise<Memberships> {
+  const dir = need(ctx.caps, "directory");
+  const user = await resolveUser(dir, p.upn);
+  return { userId: user.id, ...(await groupsToLeave(dir, user.id, p.keep)) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { OffboardingActions } from "../../domain/offboarding-actions.ts";
 import type { Capabilities, DirectoryUser } from "../capabilities.ts";
 import { defineAction, type StepContext } from "../define.ts";
+import { groupsToLeave } from "../groups/remove-all-memberships.ts";
 import { personOrManager } from "../identity/resolve-manager.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 
@@ -42,11 +43,8 @@ const checks: Record<string, Check> = {
     return found;
   },
   async groups(user, ctx, p) {
-    const keep = new Set((p.keep ?? []).map((k) => k.toLowerCase()));
-    const groups = (await ctx.caps.directory!.groupsOf(user.id)).filter(
-      (g) => !g.readOnlyReason && !keep.has(g.displayName.toLowerCase()) && !keep.has(lower(g.mail) ?? ""),
-    );
-    return groups.length ? [`still in ${groups.map((g) => g.displayName).join(", ")}`] : [];
+    const { go } = await groupsToLeave(ctx.caps.directory!, user.id, p.keep);
+    return go.length ? [`still in ${go.map((g) => g.displayName).join(", ")}`] : [];
   },
   async licenses(user, ctx) {
     if (!ctx.caps.licensing) return unchecked("licenses", "licensing");
