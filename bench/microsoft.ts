@@ -1,4 +1,4 @@
-import type { Capabilities, OneTimeLinks } from "../src/actions/capabilities.ts";
+import type { Capabilities, OneTimeLinks } from "../src/ports/index.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
 import { parseClientConfig } from "../src/domain/client.ts";

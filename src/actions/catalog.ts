@@ -1,4 +1,4 @@
-import type { Capabilities } from "./capabilities.ts";
+import type { Capabilities } from "../ports/index.ts";
 import { catalog, type ActionCatalog } from "./define.ts";
 import { assignAutopilotUser } from "./devices/assign-autopilot-user.ts";
 import { retireDevices } from "./devices/retire.ts";

@@ -8,7 +8,7 @@ import { credentialVersion, readCredential, type StoredCredential } from "../cre
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { Sql } from "../store/sql.ts";
-import type { Capabilities } from "./capabilities.ts";
+import type { Capabilities } from "../ports/index.ts";
 
 /** How a process finds a client's connectors. */
 export type CapabilitiesResolver = (client: ClientConfig | undefined) => Promise<Capabilities>;
@@ -27,7 +27,7 @@ const microsoftKeys = [
   "authentication",
   "devices",
   "mailSender",
-  "exchange",
+  "mailboxAdmin",
 ] as const satisfies readonly (keyof Capabilities)[];
 
 /**

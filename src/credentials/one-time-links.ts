@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { OneTimeLinks } from "../actions/capabilities.ts";
+import type { OneTimeLinks } from "../ports/index.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { Sql, Store } from "../store/sql.ts";
 import type { KeySource } from "./keys.ts";

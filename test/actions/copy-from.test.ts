@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/actions/capabilities.ts";
+import type { Capabilities } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { copyMemberships, licenseGroupReason } from "../../src/actions/groups/copy-memberships.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";

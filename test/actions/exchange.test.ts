@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/actions/capabilities.ts";
+import type { Capabilities } from "../../src/ports/index.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
 import { onPremReason } from "../../src/actions/identity/disable-sign-in.ts";
@@ -312,7 +312,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
         failsWith("GroupNotFound", "invalid"),
       );
       await assert.rejects(
-        caps.exchange!.listMembers("no-such-list@acmecorp.com"),
+        caps.mailboxAdmin!.listMembers("no-such-list@acmecorp.com"),
         (e: LifecycleError) => e.failure.kind === "not-found",
       );
     });

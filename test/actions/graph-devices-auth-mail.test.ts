@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities, OneTimeLinks } from "../../src/actions/capabilities.ts";
+import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { assignAutopilotUser } from "../../src/actions/devices/assign-autopilot-user.ts";
 import { retireDevices } from "../../src/actions/devices/retire.ts";

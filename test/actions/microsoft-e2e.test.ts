@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import type { Capabilities } from "../../src/actions/capabilities.ts";
+import type { Capabilities } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";

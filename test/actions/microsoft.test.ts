@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/actions/capabilities.ts";
+import type { Capabilities } from "../../src/ports/index.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
 import { disableSignIn } from "../../src/actions/identity/disable-sign-in.ts";
 import { resetPassword } from "../../src/actions/identity/reset-password.ts";

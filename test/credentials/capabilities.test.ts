@@ -64,7 +64,7 @@ describe("capabilitiesFor builds each client's connectors from its config and th
       notConfigured(/acme\/microsoft-app/),
     );
     await assert.rejects(
-      need(caps, "exchange").mailbox("tom.williams@acmecorp.com"),
+      need(caps, "mailboxAdmin").mailbox("tom.williams@acmecorp.com"),
       notConfigured(/credentials set/),
     );
     assert.ok(caps.oneTimeLinks);
@@ -75,7 +75,7 @@ describe("capabilitiesFor builds each client's connectors from its config and th
     const caps = await resolve(client);
     const tom = await need(caps, "directory").findUser("tom.williams@acmecorp.com");
     assert.equal(tom?.userPrincipalName, "tom.williams@acmecorp.com");
-    assert.equal(await need(caps, "exchange").mailbox("nobody@acmecorp.com"), undefined);
+    assert.equal(await need(caps, "mailboxAdmin").mailbox("nobody@acmecorp.com"), undefined);
   });
 
   test("connectors are reused until the config or the credential changes", async () => {

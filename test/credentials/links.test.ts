@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import type { OneTimeLinks } from "../../src/actions/capabilities.ts";
+import type { OneTimeLinks } from "../../src/ports/index.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { oneTimeLinks } from "../../src/credentials/one-time-links.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";

@@ -1,4 +1,4 @@
-import type { Capabilities, OneTimeLinks } from "../../src/actions/capabilities.ts";
+import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
 import type { StepContext } from "../../src/actions/define.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { AutopilotDevice, Capabilities, Devices } from "../capabilities.ts";
+import type { AutopilotDevice, Capabilities, Devices } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../capabilities.ts";
+import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { addressesOf } from "../mail/require-mailbox.ts";
@@ -34,7 +34,7 @@ export async function joinGroup(
 ): Promise<void> {
   try {
     if (group.managedBy === "exchange")
-      await need(ctx.caps, "exchange").addListMember(listIdentity(group), upn);
+      await need(ctx.caps, "mailboxAdmin").addListMember(listIdentity(group), upn);
     else await need(ctx.caps, "directory").addMember(group.id, userId);
   } catch (err) {
     if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
@@ -55,7 +55,7 @@ export const addGroupMember = defineAction<{ upn: string; group: string }, Capab
         return { kind: "skip", reason: `${group.displayName}: ${group.readOnlyReason}` };
       const user = await resolveUser(dir, p.upn);
       if (group.managedBy === "exchange") {
-        const exchange = need(ctx.caps, "exchange");
+        const exchange = need(ctx.caps, "mailboxAdmin");
         if (!(await exchange.mailbox(p.upn)))
           return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
         const known = await addressesOf(exchange, p.upn);
@@ -84,7 +84,7 @@ export const addGroupMember = defineAction<{ upn: string; group: string }, Capab
       const group = await findGroup(dir, p.group);
       if (group.managedBy === "exchange") {
         // Exchange holds list membership; the directory's view of it follows later.
-        const exchange = need(ctx.caps, "exchange");
+        const exchange = need(ctx.caps, "mailboxAdmin");
         const known = await addressesOf(exchange, p.upn);
         const members = await exchange.listMembers(listIdentity(group));
         return members.some((m) => known.has(m))

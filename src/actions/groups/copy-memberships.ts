@@ -1,4 +1,4 @@
-import type { Capabilities, DirectoryGroup } from "../capabilities.ts";
+import type { Capabilities, DirectoryGroup } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { readTemplate } from "../identity/read-template.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
@@ -72,7 +72,7 @@ async function membershipTest(
 ): Promise<{ isMember: (g: DirectoryGroup) => Promise<boolean>; canJoin: boolean }> {
   if (!groups.length) return { isMember: async () => false, canJoin: true };
   if (p.only === "exchange") {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const mailbox = await exchange.mailbox(p.upn);
     if (!mailbox) return { isMember: async () => false, canJoin: false };
     // Lists name members by primary SMTP address, which need not be the UPN.

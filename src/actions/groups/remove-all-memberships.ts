@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../capabilities.ts";
+import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { addressesOf } from "../mail/require-mailbox.ts";
@@ -59,7 +59,7 @@ async function lingering(
 ): Promise<DirectoryGroup[]> {
   const lists = go.filter((g) => g.managedBy === "exchange");
   if (!lists.length) return go;
-  const exchange = need(ctx.caps, "exchange");
+  const exchange = need(ctx.caps, "mailboxAdmin");
   const known = await addressesOf(exchange, p.upn);
   const stillListed = new Set<string>();
   for (const g of lists)
@@ -90,7 +90,7 @@ export const removeAllMemberships = defineAction<Params, Capabilities>("groups.r
     for (const g of go) {
       try {
         if (g.managedBy === "exchange")
-          await need(ctx.caps, "exchange").removeListMember(listIdentity(g), p.upn);
+          await need(ctx.caps, "mailboxAdmin").removeListMember(listIdentity(g), p.upn);
         else await dir.removeMember(g.id, m.userId);
       } catch (err) {
         // Gone already (an earlier, interrupted attempt): the state we want is there.

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, IdentityDirectory, UserTemplate } from "../capabilities.ts";
+import type { Capabilities, IdentityDirectory, UserTemplate } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { readTemplate } from "./read-template.ts";

@@ -1,4 +1,4 @@
-import type { IdentityDirectory } from "../capabilities.ts";
+import type { IdentityDirectory } from "../../ports/index.ts";
 import { resolveUser } from "./resolve-user.ts";
 
 /**

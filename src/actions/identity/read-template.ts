@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { IdentityDirectory, UserTemplate } from "../capabilities.ts";
+import type { IdentityDirectory, UserTemplate } from "../../ports/index.ts";
 
 /**
  * The "copy from" user. A missing one is a mistake in the request, not a passing state: it fails as

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { AuthMethod, Capabilities } from "../capabilities.ts";
+import type { AuthMethod, Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { resolveUser } from "./resolve-user.ts";

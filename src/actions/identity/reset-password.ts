@@ -1,4 +1,4 @@
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { unknowablePassword } from "./create-user.ts";

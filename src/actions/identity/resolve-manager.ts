@@ -1,6 +1,6 @@
 import { LifecycleError } from "../../domain/errors.ts";
 import { MANAGER } from "../../domain/offboarding-actions.ts";
-import type { IdentityDirectory } from "../capabilities.ts";
+import type { IdentityDirectory } from "../../ports/index.ts";
 import { resolveUser } from "./resolve-user.ts";
 
 export interface Manager {

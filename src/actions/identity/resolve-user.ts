@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { DirectoryUser, IdentityDirectory } from "../capabilities.ts";
+import type { DirectoryUser, IdentityDirectory } from "../../ports/index.ts";
 
 /** The user a step acts on; a missing one fails (not-found) with the UPN named. */
 export async function resolveUser(directory: IdentityDirectory, upn: string): Promise<DirectoryUser> {

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, Licensing, Sku } from "../capabilities.ts";
+import type { Capabilities, Licensing, Sku } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, Sku } from "../capabilities.ts";
+import type { Capabilities, Sku } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { readTemplate } from "../identity/read-template.ts";
 import { resolveUser } from "../identity/resolve-user.ts";

@@ -1,6 +1,6 @@
 import { LifecycleError } from "../../domain/errors.ts";
 import type { PlanResult } from "../../domain/outcome.ts";
-import type { Sku } from "../capabilities.ts";
+import type { Sku } from "../../ports/index.ts";
 
 /** The client's `microsoft.whenNoSeat`: refuse at once, or wait for someone to buy or free a seat. */
 export type NoSeatPolicy = "fail" | "wait";

@@ -1,4 +1,4 @@
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { onPremReason } from "../identity/disable-sign-in.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
@@ -15,7 +15,7 @@ export const convertToShared = defineAction<{ upn: string }, Capabilities>("mail
     const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
     // Hybrid: the mailbox type is mastered on-prem (msExchRecipientTypeDetails) and would flip back.
     if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
-    const mailbox = await requireMailbox(need(ctx.caps, "exchange"), p.upn);
+    const mailbox = await requireMailbox(need(ctx.caps, "mailboxAdmin"), p.upn);
     if (mailbox.type === "shared") return { kind: "already-done", detail: "already a shared mailbox" };
     return {
       kind: "will-change",
@@ -25,14 +25,14 @@ export const convertToShared = defineAction<{ upn: string }, Capabilities>("mail
     };
   },
   async apply(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const before = await requireMailbox(exchange, p.upn);
     // Repeating the change while a conversion is pending is harmless: Exchange answers "no change".
     await exchange.setMailboxType(p.upn, "shared");
     return { kind: "done", detail: "conversion to shared requested", data: { previousType: before.type } };
   },
   async verify(p, ctx) {
-    const mailbox = await requireMailbox(need(ctx.caps, "exchange"), p.upn);
+    const mailbox = await requireMailbox(need(ctx.caps, "mailboxAdmin"), p.upn);
     return mailbox.type === "shared"
       ? { kind: "verified", detail: "Exchange reports a shared mailbox" }
       : { kind: "not-verified", observed: `still a ${mailbox.type} mailbox (conversion in progress)` };

@@ -1,4 +1,4 @@
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { resolvePerson } from "../identity/resolve-manager.ts";
 import { need } from "../need.ts";
@@ -19,7 +19,7 @@ async function missing(
   p: Params,
   ctx: StepContext<Capabilities>,
 ): Promise<{ grantee: string; lacking: Right[] }> {
-  const exchange = need(ctx.caps, "exchange");
+  const exchange = need(ctx.caps, "mailboxAdmin");
   await requireMailbox(exchange, p.mailbox);
   const grantee = await resolvePerson(need(ctx.caps, "directory"), p.grantee, p.mailbox);
   const known = await addressesOf(exchange, grantee);
@@ -43,7 +43,7 @@ export const grantMailboxAccess = defineAction<Params, Capabilities>("mail.grant
     return { kind: "will-change", summary: `grant ${grantee} ${lacking.join(" and ")} on ${p.mailbox}` };
   },
   async apply(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const { grantee, lacking } = await missing(p, ctx);
     if (lacking.includes("FullAccess")) await exchange.grantFullAccess(p.mailbox, grantee);
     if (lacking.includes("SendAs")) await exchange.grantSendAs(p.mailbox, grantee);

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, MobileDevice } from "../capabilities.ts";
+import type { Capabilities, MobileDevice } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { requireMailbox } from "./require-mailbox.ts";
@@ -13,14 +13,14 @@ const names = (ds: MobileDevice[]) => ds.map(nameOf).join(", ");
  */
 export const removeMobileDevices = defineAction<{ upn: string }, Capabilities>("mail.remove-mobile-devices", {
   async plan(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     await requireMailbox(exchange, p.upn);
     const devices = await exchange.mobileDevices(p.upn);
     if (!devices.length) return { kind: "already-done", detail: "no mobile device syncs this mailbox" };
     return { kind: "will-change", summary: `remove ${devices.length} mobile device(s): ${names(devices)}` };
   },
   async apply(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const devices = await exchange.mobileDevices(p.upn);
     for (const d of devices) {
       try {
@@ -37,7 +37,7 @@ export const removeMobileDevices = defineAction<{ upn: string }, Capabilities>("
     };
   },
   async verify(p, ctx) {
-    const left = await need(ctx.caps, "exchange").mobileDevices(p.upn);
+    const left = await need(ctx.caps, "mailboxAdmin").mobileDevices(p.upn);
     return left.length
       ? { kind: "not-verified", observed: `still syncing: ${names(left)}` }
       : { kind: "verified" };

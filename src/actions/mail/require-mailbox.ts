@@ -1,8 +1,8 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { ExchangeOnline, MailboxState } from "../capabilities.ts";
+import type { MailboxAdmin, MailboxState } from "../../ports/index.ts";
 
 /** The mailbox a step acts on; a missing one fails (not-found) with the address named. */
-export async function requireMailbox(exchange: ExchangeOnline, upn: string): Promise<MailboxState> {
+export async function requireMailbox(exchange: MailboxAdmin, upn: string): Promise<MailboxState> {
   const mailbox = await exchange.mailbox(upn);
   if (!mailbox)
     throw new LifecycleError({
@@ -14,7 +14,7 @@ export async function requireMailbox(exchange: ExchangeOnline, upn: string): Pro
 }
 
 /** The addresses a mailbox answers to here: what list members and permission holders are matched by. */
-export async function addressesOf(exchange: ExchangeOnline, upn: string): Promise<Set<string>> {
+export async function addressesOf(exchange: MailboxAdmin, upn: string): Promise<Set<string>> {
   const mailbox = await exchange.mailbox(upn);
   return new Set([upn.toLowerCase(), ...(mailbox ? [mailbox.primarySmtpAddress] : [])]);
 }

@@ -1,5 +1,5 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, ExchangeOnline, MailboxState } from "../capabilities.ts";
+import type { Capabilities, MailboxAdmin, MailboxState } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { onPremReason } from "../identity/disable-sign-in.ts";
 import { resolvePerson } from "../identity/resolve-manager.ts";
@@ -18,7 +18,7 @@ interface Params {
 async function target(
   p: Params,
   ctx: StepContext<Capabilities>,
-  exchange: ExchangeOnline,
+  exchange: MailboxAdmin,
   own: MailboxState,
 ): Promise<string> {
   const to = await resolvePerson(need(ctx.caps, "directory"), p.address, p.upn);
@@ -45,7 +45,7 @@ export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwar
     const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
     // Hybrid: forwarding attributes are mastered on-prem and the next sync would undo a change here.
     if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const mailbox = await requireMailbox(exchange, p.upn);
     const to = await target(p, ctx, exchange, mailbox);
     if (matches(mailbox, to, p.keepCopy)) return { kind: "already-done", detail: describe(mailbox) };
@@ -57,7 +57,7 @@ export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwar
     };
   },
   async apply(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const to = await target(p, ctx, exchange, await requireMailbox(exchange, p.upn));
     await exchange.setForwarding(p.upn, { to, keepCopy: p.keepCopy });
     return {
@@ -67,7 +67,7 @@ export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwar
     };
   },
   async verify(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     const mailbox = await requireMailbox(exchange, p.upn);
     const to = await target(p, ctx, exchange, mailbox);
     return matches(mailbox, to, p.keepCopy)

@@ -1,6 +1,6 @@
 import { LifecycleError } from "../../domain/errors.ts";
 import { renderTemplate } from "../../domain/liquid-template.ts";
-import type { AutoReply, Capabilities } from "../capabilities.ts";
+import type { AutoReply, Capabilities } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { managerOf } from "../identity/resolve-manager.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
@@ -50,7 +50,7 @@ async function render(p: Params, ctx: StepContext<Capabilities>): Promise<string
 }
 
 async function mailOf(ctx: StepContext<Capabilities>, upn: string): Promise<string> {
-  return (await need(ctx.caps, "exchange").mailbox(upn))?.primarySmtpAddress ?? upn.toLowerCase();
+  return (await need(ctx.caps, "mailboxAdmin").mailbox(upn))?.primarySmtpAddress ?? upn.toLowerCase();
 }
 
 const matches = (r: AutoReply, html: string) =>
@@ -61,7 +61,7 @@ const matches = (r: AutoReply, html: string) =>
 
 export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-of-office", {
   async plan(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     await requireMailbox(exchange, p.upn);
     const html = await render(p, ctx);
     const current = await exchange.autoReply(p.upn);
@@ -75,7 +75,7 @@ export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-o
   },
   async apply(p, ctx) {
     const html = await render(p, ctx);
-    await need(ctx.caps, "exchange").setAutoReply(p.upn, {
+    await need(ctx.caps, "mailboxAdmin").setAutoReply(p.upn, {
       state: "enabled",
       internalMessage: html,
       externalMessage: html,
@@ -85,7 +85,7 @@ export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-o
   },
   async verify(p, ctx) {
     const html = await render(p, ctx);
-    const current = await need(ctx.caps, "exchange").autoReply(p.upn);
+    const current = await need(ctx.caps, "mailboxAdmin").autoReply(p.upn);
     return matches(current, html)
       ? { kind: "verified" }
       : {

@@ -1,5 +1,5 @@
 import { renderTemplate } from "../../domain/liquid-template.ts";
-import type { Capabilities } from "../capabilities.ts";
+import type { Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
 import { need } from "../need.ts";
 import { textOf } from "./html-text.ts";
@@ -41,7 +41,7 @@ function render(p: Params): Promise<string> {
 
 export const setSignature = defineAction<Params, Capabilities>("mail.set-signature", {
   async plan(p, ctx) {
-    const exchange = need(ctx.caps, "exchange");
+    const exchange = need(ctx.caps, "mailboxAdmin");
     await requireMailbox(exchange, p.upn);
     const html = await render(p);
     const current = await exchange.signature(p.upn);
@@ -50,11 +50,11 @@ export const setSignature = defineAction<Params, Capabilities>("mail.set-signatu
     return { kind: "will-change", summary: `set the email signature (${caveat})` };
   },
   async apply(p, ctx) {
-    await need(ctx.caps, "exchange").setSignature(p.upn, await render(p));
+    await need(ctx.caps, "mailboxAdmin").setSignature(p.upn, await render(p));
     return { kind: "done", detail: `signature set for ${caveat}` };
   },
   async verify(p, ctx) {
-    const current = await need(ctx.caps, "exchange").signature(p.upn);
+    const current = await need(ctx.caps, "mailboxAdmin").signature(p.upn);
     return current !== undefined && textOf(current) === textOf(await render(p))
       ? { kind: "verified" }
       : { kind: "not-verified", observed: current === undefined ? "no signature" : "a different signature" };

@@ -1,7 +1,7 @@
 import { LifecycleError, toFailure } from "../../domain/errors.ts";
 import { isEmailAddress } from "../../domain/fields.ts";
 import type { PlanResult, VerifyResult } from "../../domain/outcome.ts";
-import type { Capabilities, OutgoingMail } from "../capabilities.ts";
+import type { Capabilities, OutgoingMail } from "../../ports/index.ts";
 import type { StepContext } from "../define.ts";
 import { need } from "../need.ts";
 

@@ -1,4 +1,4 @@
-import type { Capabilities, DirectoryUser, OutgoingMail } from "../capabilities.ts";
+import type { Capabilities, DirectoryUser, OutgoingMail } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { resolveUser } from "../identity/resolve-user.ts";
 import { need } from "../need.ts";

@@ -1,4 +1,4 @@
-import type { Capabilities, OutgoingMail } from "../capabilities.ts";
+import type { Capabilities, OutgoingMail } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import {
   escapeHtml,

@@ -1,5 +1,5 @@
 import type { OffboardingActions } from "../../domain/offboarding-actions.ts";
-import type { Capabilities, DirectoryUser } from "../capabilities.ts";
+import type { Capabilities, DirectoryUser } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { groupsToLeave } from "../groups/remove-all-memberships.ts";
 import { personOrManager } from "../identity/resolve-manager.ts";
@@ -59,8 +59,8 @@ const checks: Record<string, Check> = {
   },
   async mailbox(user, ctx, p) {
     const e = p.expect;
-    if (!ctx.caps.exchange) return unchecked("mailbox", "Exchange Online");
-    const mailbox = await ctx.caps.exchange.mailbox(user.userPrincipalName);
+    if (!ctx.caps.mailboxAdmin) return unchecked("mailbox", "Exchange Online");
+    const mailbox = await ctx.caps.mailboxAdmin.mailbox(user.userPrincipalName);
     if (!mailbox) return ["mailbox not found"];
     const found: string[] = [];
     if (e.convertToShared && mailbox.type !== "shared") found.push(`mailbox is ${mailbox.type}, not shared`);
@@ -73,13 +73,13 @@ const checks: Record<string, Check> = {
         found.push(e.forwardTo.keepCopy ? "forwarding keeps no copy" : "forwarding keeps a copy");
     }
     if (e.removeMobileDevices) {
-      const devices = await ctx.caps.exchange.mobileDevices(user.userPrincipalName);
+      const devices = await ctx.caps.mailboxAdmin.mobileDevices(user.userPrincipalName);
       if (devices.length)
         found.push(`mobile devices remain: ${devices.map((d) => d.friendlyName ?? d.identity).join(", ")}`);
     }
     if (e.grantAccessTo) {
       const grantee = await personOrManager(ctx.caps.directory!, e.grantAccessTo, user.id);
-      const holders = await ctx.caps.exchange.fullAccessHolders(user.userPrincipalName);
+      const holders = await ctx.caps.mailboxAdmin.fullAccessHolders(user.userPrincipalName);
       if (!grantee || !holders.includes(grantee))
         found.push(`${grantee ?? "the manager"} has no full access to the mailbox`);
     }

@@ -1,10 +1,10 @@
 import type {
   AutoReply,
-  ExchangeOnline,
+  MailboxAdmin,
   MailboxState,
   MailboxType,
   MobileDevice,
-} from "../../actions/capabilities.ts";
+} from "../../ports/index.ts";
 import { LifecycleError } from "../../domain/errors.ts";
 import type { ExoTransport } from "./transport.ts";
 
@@ -72,7 +72,7 @@ const smtp = (address: string) => address.replace(/^smtp:/i, "").toLowerCase();
  * The Exchange Online side of a mailbox over InvokeCommand (reference §16): what Graph cannot change.
  * Identities are passed as given; Exchange resolves UPNs, SMTP addresses, aliases and names itself.
  */
-export function exchangeOnline(exo: ExoTransport): ExchangeOnline {
+export function exchangeOnline(exo: ExoTransport): MailboxAdmin {
   const one = async <T>(cmdlet: string, parameters: Record<string, unknown>): Promise<T | undefined> => {
     try {
       return (await exo.invoke<T>(cmdlet, parameters)).value[0];

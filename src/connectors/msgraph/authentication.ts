@@ -1,4 +1,4 @@
-import type { AuthMethod, Authentication } from "../../actions/capabilities.ts";
+import type { AuthMethod, Authentication } from "../../ports/index.ts";
 import { LifecycleError } from "../../domain/errors.ts";
 import { key } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";

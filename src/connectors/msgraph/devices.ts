@@ -1,4 +1,4 @@
-import type { Devices, ManagedDevice } from "../../actions/capabilities.ts";
+import type { Devices, ManagedDevice } from "../../ports/index.ts";
 import { key, literal } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 

@@ -4,7 +4,7 @@ import type {
   IdentityDirectory,
   NewUser,
   UserTemplate,
-} from "../../actions/capabilities.ts";
+} from "../../ports/index.ts";
 import { GraphError } from "./errors.ts";
 import { key, literal } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";

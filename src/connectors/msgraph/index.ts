@@ -1,4 +1,4 @@
-import type { Capabilities } from "../../actions/capabilities.ts";
+import type { Capabilities } from "../../ports/index.ts";
 import { exchangeOnline } from "../exchange/online.ts";
 import { exchangeResource, ExoTransport, type ExoCall } from "../exchange/transport.ts";
 import type { AppCredential, TokenSource } from "./auth.ts";
@@ -46,7 +46,7 @@ export function graphCapabilities(
     authentication: graphAuthentication(transport),
     devices: graphDevices(transport),
     mailSender: graphMailSender(transport),
-    exchange: exchangeOnline(
+    mailboxAdmin: exchangeOnline(
       new ExoTransport({
         baseUrl: tenant.exchangeUrl ?? exchangeResource,
         tenant: tenant.tenantId,

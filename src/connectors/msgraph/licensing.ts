@@ -1,4 +1,4 @@
-import type { Licensing } from "../../actions/capabilities.ts";
+import type { Licensing } from "../../ports/index.ts";
 import { key } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 

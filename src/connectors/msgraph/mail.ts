@@ -1,4 +1,4 @@
-import type { MailSender } from "../../actions/capabilities.ts";
+import type { MailSender } from "../../ports/index.ts";
 import { key, literal } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 

@@ -1,4 +1,4 @@
-import type { Mailboxes } from "../../actions/capabilities.ts";
+import type { Mailboxes } from "../../ports/index.ts";
 import { GraphError } from "./errors.ts";
 import { key } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";

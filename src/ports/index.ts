@@ -1,0 +1,48 @@
+import type { Authentication } from "./authentication.ts";
+import type { Devices } from "./devices.ts";
+import type { IdentityDirectory } from "./identity-directory.ts";
+import type { Licensing } from "./licensing.ts";
+import type { MailSender } from "./mail-sender.ts";
+import type { MailboxAdmin } from "./mailbox-admin.ts";
+import type { Mailboxes } from "./mailboxes.ts";
+import type { OneTimeLinks } from "./one-time-links.ts";
+
+export type * from "./authentication.ts";
+export type * from "./devices.ts";
+export type * from "./identity-directory.ts";
+export type * from "./licensing.ts";
+export type * from "./mail-sender.ts";
+export type * from "./mailbox-admin.ts";
+export type * from "./mailboxes.ts";
+export type * from "./one-time-links.ts";
+
+/**
+ * Every capability an action may ask of a client's systems, by port name. Connectors provide some of them;
+ * composition decides which connector instance serves which port for a client (and for a step).
+ */
+export interface Ports {
+  directory: IdentityDirectory;
+  licensing: Licensing;
+  mailboxes: Mailboxes;
+  authentication: Authentication;
+  devices: Devices;
+  mailSender: MailSender;
+  mailboxAdmin: MailboxAdmin;
+  oneTimeLinks: OneTimeLinks;
+}
+
+export type PortName = keyof Ports;
+
+export const portNames = [
+  "directory",
+  "licensing",
+  "mailboxes",
+  "authentication",
+  "devices",
+  "mailSender",
+  "mailboxAdmin",
+  "oneTimeLinks",
+] as const satisfies readonly PortName[];
+
+/** The ports a client (or a step) has: an action names what it needs and fails clearly without. */
+export type Capabilities = Partial<Ports>;
