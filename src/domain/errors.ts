@@ -16,15 +16,29 @@ export type ErrorKind = (typeof errorKinds)[number];
 /** Only these kinds are worth another attempt: the others fail the same way every time. */
 export const retryableKinds: ReadonlySet<ErrorKind> = new Set(["transient", "throttled"]);
 
+/** What the vendor said, exactly as sent: kept apart from our own code so nothing overwrites it. */
+export interface VendorDetail {
+  /** The connector instance (its API) that answered, e.g. "graph"; also the rate bucket a 429 throttles. */
+  api: string;
+  status?: number;
+  /** The vendor's error code as sent (e.g. "Request_ResourceNotFound"). */
+  code?: string;
+  /** The vendor's request id, so support can find the call on their side. */
+  requestId?: string;
+  /** The error body, truncated, with secrets redacted. */
+  body?: string;
+}
+
 export interface Failure {
   kind: ErrorKind;
   message: string;
-  /** The vendor's error code as sent (e.g. "Request_ResourceNotFound"). */
+  /** Our catalogued code (domain/failure-codes.ts); actions branch on it. */
   code?: string;
   /** The vendor's request id, so support can find the call on their side. */
   requestId?: string;
   /** Earliest moment a retry is allowed, from a Retry-After header. */
   retryAfterMs?: number;
+  vendor?: VendorDetail;
 }
 
 /** Thrown by connectors and actions; the engine turns it into a failed outcome without losing the kind. */
