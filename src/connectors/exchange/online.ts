@@ -1,10 +1,4 @@
-import type {
-  AutoReply,
-  MailboxAdmin,
-  MailboxState,
-  MailboxType,
-  MobileDevice,
-} from "../../ports/index.ts";
+import type { AutoReply, MailboxAdmin, MailboxState, MailboxType, MobileDevice } from "../../ports/index.ts";
 import { LifecycleError } from "../../domain/errors.ts";
 import type { ExoTransport } from "./transport.ts";
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { clientConfigSchema, type ClientConfig } from "../../domain/client.ts";
+import { clientConfigSchema, credentialRef, type ClientConfig } from "../../domain/client.ts";
+import { connectorSection } from "../../composition/systems.ts";
+import { connectors } from "../../connectors/registry.ts";
 import { getClient, listClients } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
@@ -14,19 +16,28 @@ const clientConfig = clientConfigSchema.describe("The client's configuration, de
 
 const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
 
-// Credential values are ids in the credential store, never secrets; but a row written around the config
-// validation could hold anything, so only values that still pass as references are ever sent.
-function referencesOnly(credentials: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [system, ref] of Object.entries(credentials)) {
-    if (typeof ref === "string" && clientConfigSchema.shape.credentials.safeParse({ [system]: ref }).success)
-      out[system] = ref;
-  }
-  return out;
+// A system's credential is an id in the credential store, never a secret; but a row written around the
+// config validation could hold anything, so only what its connector's schema knows is ever sent.
+function publicSystems(config: ClientConfig): ClientConfig["systems"] {
+  return Object.fromEntries(
+    Object.entries(config.systems).map(([name, system]) => {
+      const { connector, credential, limits } = system;
+      const known = connectors.find((c) => c.id === connector)?.config.safeParse(connectorSection(system));
+      return [
+        name,
+        {
+          connector,
+          ...(known?.success ? (known.data as object) : {}),
+          ...(credentialRef.safeParse(credential).success ? { credential } : {}),
+          ...(limits ? { limits } : {}),
+        },
+      ];
+    }),
+  );
 }
 
 function publicConfig(config: ClientConfig): ClientConfig {
-  return { ...config, credentials: referencesOnly(config.credentials ?? {}) };
+  return { ...config, systems: publicSystems(config) };
 }
 
 export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
@@ -45,7 +56,7 @@ export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }
         displayName: c.displayName,
         domains: c.domains,
         timeZone: c.timeZone,
-        systems: c.systems,
+        systems: publicSystems(c),
       })),
   );
 
