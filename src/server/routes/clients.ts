@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { clientConfigSchema, credentialRef, type ClientConfig } from "../../domain/client.ts";
-import { connectorSection } from "../../composition/systems.ts";
-import { connectors } from "../../connectors/registry.ts";
+import { clientConfigSchema } from "../../domain/client.ts";
+import { publicConfig, publicSystems } from "../../composition/index.ts";
 import { getClient, listClients } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
@@ -15,30 +14,6 @@ const clientList = z
 const clientConfig = clientConfigSchema.describe("The client's configuration, defaults filled in.");
 
 const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
-
-// A system's credential is an id in the credential store, never a secret; but a row written around the
-// config validation could hold anything, so only what its connector's schema knows is ever sent.
-function publicSystems(config: ClientConfig): ClientConfig["systems"] {
-  return Object.fromEntries(
-    Object.entries(config.systems).map(([name, system]) => {
-      const { connector, credential, limits } = system;
-      const known = connectors.find((c) => c.id === connector)?.config.safeParse(connectorSection(system));
-      return [
-        name,
-        {
-          connector,
-          ...(known?.success ? (known.data as object) : {}),
-          ...(credentialRef.safeParse(credential).success ? { credential } : {}),
-          ...(limits ? { limits } : {}),
-        },
-      ];
-    }),
-  );
-}
-
-function publicConfig(config: ClientConfig): ClientConfig {
-  return { ...config, systems: publicSystems(config) };
-}
 
 export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
   app.get(
