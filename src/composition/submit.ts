@@ -8,6 +8,7 @@ import { planHash, planRequest, type LiveState } from "../planner/index.ts";
 import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
+import type { Connector } from "../connectors/module.ts";
 import { limitsOf, planSystemsOf } from "./systems.ts";
 
 export interface Submission {
@@ -25,6 +26,8 @@ export interface SubmitOptions {
   dryRun?: boolean;
   now?: Date;
   live?: (client: ClientConfig) => LiveState | Promise<LiveState>;
+  /** The connectors the client's systems may name (tests add their own). */
+  registry?: readonly Connector[];
 }
 
 /**
@@ -50,7 +53,7 @@ export async function submitRequest(
     request,
     client,
     (await opts.live?.(client)) ?? {},
-    planSystemsOf(client),
+    planSystemsOf(client, opts.registry),
   );
   if (!planned.ok) return planned;
   const plan = planned.value;
@@ -79,7 +82,7 @@ export async function submitRequest(
                   client.approval.expiresAfterHours * 3600_000,
               ),
             },
-      limits: limitsOf(client),
+      limits: limitsOf(client, opts.registry),
       audit: { actor: opts.actor, action: `${kind}.submit`, subject },
     });
     return ok({
