@@ -8,6 +8,7 @@ import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import { liveStateOf } from "../actions/live-state.ts";
 import type { LiveState } from "../planner/live-state.ts";
+import { sqlStepQueue } from "../engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
@@ -59,7 +60,7 @@ export function startWorker(
   opts: { slots?: number; capabilities: CapabilitiesResolver },
 ): Worker {
   return createWorker<Capabilities>({
-    store,
+    queue: sqlStepQueue(store),
     catalog: productionCatalog(),
     capabilities: async (clientId) => opts.capabilities(await getClient(store, clientId)),
     slots: opts.slots,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -121,7 +122,7 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   );
   // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
   const worker = createWorker({
-    store,
+    queue: sqlStepQueue(store),
     catalog: testCatalog,
     capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }),
     onError: () => undefined,
