@@ -7,8 +7,7 @@ import { createWorker } from "../../src/engine/worker.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
-import { testCatalog } from "../support/test-actions.ts";
+import { refusingCatalog, runActionTypes, seedClient, waitForStatus } from "../support/engine-helpers.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
@@ -120,11 +119,11 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
     (await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode,
     200,
   );
-  // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
+  // Every onboarding step fails at once, so the run fails.
   const worker = createWorker({
     queue: sqlStepQueue(store),
-    catalog: testCatalog,
-    capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }),
+    catalog: refusingCatalog(await runActionTypes(store, runId)),
+    capabilities: () => ({}),
     onError: () => undefined,
   });
   await worker.start();
