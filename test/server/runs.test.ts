@@ -92,6 +92,14 @@ test("approving a run that needs no approval answers 409", async () => {
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
 });
 
+test("approving a gate step the run does not have answers 404", async () => {
+  const { runId } = await submit();
+  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", gate: "no-such-step" });
+  assert.equal(res.statusCode, 404, res.body);
+  assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
+  assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
+});
+
 test("rejecting a run awaiting approval answers 200 with the rejection recorded", async () => {
   const { runId } = await submit();
   const res = await command(runId, "reject", { actor: "mike.chen@acme.example.com", note: "not this one" });
