@@ -9,7 +9,7 @@ import { type ClaimedAction, type EngineTuning, defaultTuning } from "./types.ts
 export interface WorkerOptions<Caps> {
   /** Where steps come from and where their ends are written: the store's rows, or a remote queue. */
   queue: StepQueue;
-  /** Also what it claims: a step whose action is not here is left for a worker that has it. */
+  /** The actions it runs, and so the only types it claims: other steps wait for a worker that has them. */
   catalog: ActionCatalog<Caps>;
   /** The queues it serves: a site agent its site's, the workers beside the database the default one. */
   queues?: readonly string[];
