@@ -62,6 +62,8 @@ export function startWorker(
   return createWorker<Capabilities>({
     queue: sqlStepQueue(store),
     catalog: productionCatalog(),
+    // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
+    unknownActions: "fail",
     capabilities: async (clientId) => opts.capabilities(await getClient(store, clientId)),
     slots: opts.slots,
   });

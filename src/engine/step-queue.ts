@@ -3,8 +3,13 @@ import type { ClaimedAction, EngineTuning, Lease, Transition } from "./types.ts"
 /** Which steps a worker may take: only the queues it serves and the action types it can run. */
 export interface ClaimFilter {
   queues: readonly string[];
-  types: readonly string[];
+  /** "any": the worker takes every type, and fails those it lacks (see WorkerOptions.unknownActions). */
+  types: readonly string[] | "any";
 }
+
+/** The filter's types as the claim queries take them: null for any type. */
+export const typesParam = (filter: ClaimFilter): readonly string[] | null =>
+  filter.types === "any" ? null : filter.types;
 
 /** The shared limits bucket a 429 holds back: the client tenant and the API that answered. */
 export interface RateBucket {

@@ -13,6 +13,12 @@ export interface WorkerOptions<Caps> {
   catalog: ActionCatalog<Caps>;
   /** The queues it serves: a site agent its site's, the workers beside the database the default one. */
   queues?: readonly string[];
+  /**
+   * A step whose action is not in the catalogue: "wait" (the default) leaves it for a worker that has it;
+   * "fail" takes it and fails it as UNKNOWN_ACTION. Only a worker holding the whole product's catalogue
+   * should fail them: for it, no other worker could run the step, and a run must not wait for nobody.
+   */
+  unknownActions?: "wait" | "fail";
   /** Capabilities for a claimed step's client (connectors bound to that client's tenant and credentials). */
   capabilities: (clientId: string) => Caps | Promise<Caps>;
   /** Steps this worker runs at once. */
@@ -39,7 +45,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   // Gates need no catalogue entry (they only read signals), so every worker can decide those in its queues.
   const filter: ClaimFilter = {
     queues: opts.queues ?? [defaultQueue],
-    types: [...opts.catalog.keys(), gateType],
+    types: opts.unknownActions === "fail" ? "any" : [...opts.catalog.keys(), gateType],
   };
   const inFlight = new Set<Promise<void>>();
   const report = opts.onError ?? ((err: unknown) => console.error(`[worker ${id}]`, err));

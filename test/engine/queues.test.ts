@@ -86,8 +86,14 @@ function queueSuite(sut: StoreUnderTest, skip: string | false) {
         startAt: new Date(),
         plan,
       });
-    const start = async (id: string, types: string[], queues?: string[]) => {
+    const start = async (
+      id: string,
+      types: string[],
+      queues?: string[],
+      unknownActions?: "wait" | "fail",
+    ) => {
       const w = createWorker<unknown>({
+        unknownActions,
         queue: sqlStepQueue(store),
         catalog: catalog<unknown>(
           ...types.map((t) => (t === throttledElsewhere.type ? throttledElsewhere : memoryAction(t))),
@@ -197,6 +203,25 @@ function queueSuite(sut: StoreUnderTest, skip: string | false) {
           [runId],
         );
         assert.equal(row?.queue, site);
+      } finally {
+        await stopAll();
+      }
+    });
+
+    test("a worker holding the whole catalogue fails a step nobody can run, visibly, instead of waiting for nobody", async () => {
+      try {
+        const t = tenant();
+        const plan = {
+          actions: [step("a", "test.cloud", t), step("psa", "test.not-built-yet", t, { required: false })],
+        };
+        const { runId } = await run(plan);
+        await start("product", ["test.cloud"], undefined, "fail");
+        assert.equal(
+          await waitForStatus(store, runId, ["completed", "completed-with-warnings", "failed"]),
+          "completed-with-warnings",
+        );
+        const psa = (await getRun(store, runId)).actions.find((a) => a.key === "psa");
+        assert.equal(psa?.outcome?.kind === "failed" && psa.outcome.error.code, "UNKNOWN_ACTION");
       } finally {
         await stopAll();
       }

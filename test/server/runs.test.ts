@@ -7,7 +7,8 @@ import { createWorker } from "../../src/engine/worker.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import { refusingCatalog, runActionTypes, seedClient, waitForStatus } from "../support/engine-helpers.ts";
+import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
+import { testCatalog } from "../support/test-actions.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
@@ -127,11 +128,12 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
     (await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode,
     200,
   );
-  // Every onboarding step fails at once, so the run fails.
+  // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
   const worker = createWorker({
     queue: sqlStepQueue(store),
-    catalog: refusingCatalog(await runActionTypes(store, runId)),
-    capabilities: () => ({}),
+    catalog: testCatalog,
+    unknownActions: "fail",
+    capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }),
     onError: () => undefined,
   });
   await worker.start();

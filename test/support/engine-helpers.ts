@@ -1,6 +1,3 @@
-import { catalog, defineAction } from "../../src/actions/define.ts";
-import { LifecycleError } from "../../src/domain/errors.ts";
-import { gateType } from "../../src/domain/plan.ts";
 import { deriveRunStatus, type RunStatus } from "../../src/domain/run-status.ts";
 import { getRun } from "../../src/engine/read.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -65,28 +62,4 @@ export function acmeClient(): ClientConfig {
     groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
     systems: { identity: "entra", mail: "exchange-online" },
   });
-}
-
-/**
- * A catalogue with the given action types whose every step fails at once (invalid, so not retried): a
- * worker claims only the types it has, so a run made to fail needs its own types here.
- */
-export function refusingCatalog(types: Iterable<string>) {
-  const refuse = async (): Promise<never> => {
-    throw new LifecycleError({ kind: "invalid", message: "refused by the test catalogue" });
-  };
-  return catalog<unknown>(
-    ...[...types].map((t) =>
-      defineAction<never, unknown>(t, { plan: refuse, apply: refuse, verify: refuse }),
-    ),
-  );
-}
-
-/** The action types a stored run's steps name, gates left out. */
-export async function runActionTypes(store: Store, runId: string): Promise<string[]> {
-  const rows = await store.query<{ type: string }>(
-    `select distinct type from actions where run_id = $1 and type <> $2`,
-    [runId, gateType],
-  );
-  return rows.map((r) => r.type);
 }

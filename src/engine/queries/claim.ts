@@ -2,7 +2,7 @@ import type { Store } from "../../store/sql.ts";
 import { txWithRetry } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 import { refreshRunStatus } from "./run-status.ts";
-import type { ClaimFilter } from "../step-queue.ts";
+import { type ClaimFilter, typesParam } from "../step-queue.ts";
 import type { ClaimedAction } from "../types.ts";
 
 // Ready or due rows, and rows whose lease ran out mid-attempt (their worker died or stalled), of the queues
@@ -12,7 +12,7 @@ const candidatesSql = `
   select a.id, a.tenant, a.api, a.run_id
     from actions a
     join tenant_limits l on l.tenant = a.tenant and l.api = a.api
-   where a.queue = any($2::text[]) and a.type = any($3::text[])
+   where a.queue = any($2::text[]) and ($3::text[] is null or a.type = any($3::text[]))
      and ((a.state in ('ready', 'waiting', 'retry') and a.run_at <= now())
           or (a.state = 'running' and a.lease_until < now()))
      and (l.throttled_until is null or l.throttled_until <= now())
@@ -89,7 +89,11 @@ export async function claimActions(
 ): Promise<ClaimedAction[]> {
   const claimed = await txWithRetry(store, async (sql) => {
     // Twice the free slots: some candidates fall to tenant limits, the rest should still fill the slots.
-    const candidates = await sql.query<Candidate>(candidatesSql, [max * 2, filter.queues, filter.types]);
+    const candidates = await sql.query<Candidate>(candidatesSql, [
+      max * 2,
+      filter.queues,
+      typesParam(filter),
+    ]);
     const claimed: ClaimedAction[] = [];
     const full = new Set<string>();
     for (const c of candidates) {
