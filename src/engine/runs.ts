@@ -21,6 +21,9 @@ import { gateParamsOf } from "./gate.ts";
 import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
 import { readyDependents } from "./queries/dependents.ts";
 import { refreshRunStatus } from "./queries/run-status.ts";
+import { defaultLimit } from "./types.ts";
+
+export { defaultLimit };
 
 export interface NewRun {
   clientId: string;
@@ -39,10 +42,6 @@ export interface NewRun {
   /** Written to the audit log in the same transaction as the run. */
   audit?: { actor: string; action: string; subject: string };
 }
-
-import { defaultLimit } from "./types.ts";
-
-export { defaultLimit };
 
 /** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
 export async function createRun(
