@@ -1,11 +1,8 @@
-import { productionCatalog, type Capabilities } from "../actions/index.ts";
-import { liveStateOf, portsFor, type PortsResolver } from "../composition/index.ts";
+import { liveStateOf, portsFor, productWorker, type PortsResolver } from "../composition/index.ts";
 import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { LiveState } from "../planner/live-state.ts";
-import { sqlStepQueue } from "../engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../engine/worker.ts";
-import { getClient } from "../store/clients-repo.ts";
+import type { Worker } from "../engine/worker.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
 import type { Store } from "../store/sql.ts";
 import type { LifecycleApi } from "./api.ts";
@@ -47,14 +44,7 @@ export function capabilitiesFromEnv(env: NodeJS.ProcessEnv, store: Store, keys: 
 }
 
 export function startWorker(store: Store, opts: { slots?: number; capabilities: PortsResolver }): Worker {
-  return createWorker<Capabilities>({
-    queue: sqlStepQueue(store),
-    catalog: productionCatalog(),
-    // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
-    unknownActions: "fail",
-    capabilities: async (clientId) => opts.capabilities(await getClient(store, clientId)),
-    slots: opts.slots,
-  });
+  return productWorker(store, { slots: opts.slots, ports: opts.capabilities });
 }
 
 /** The planner's live questions, answered by the client's directory when it has one. */

@@ -5,3 +5,4 @@ export { liveStateOf } from "./live-state.ts";
 export { publicConfig, publicSystems } from "./public-config.ts";
 export { clientSystems, limitsOf, planSystemsOf } from "./systems.ts";
 export { submitRequest, type Submission, type SubmitOptions } from "./submit.ts";
+export { productWorker } from "./worker.ts";

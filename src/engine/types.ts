@@ -15,6 +15,8 @@ export interface ClaimedAction {
   tenant: string;
   api: string;
   queue: string;
+  /** Ports this step has served by another of the client's systems than the default (from the plan). */
+  bind: Record<string, string> | null;
   phase: "plan" | "apply" | "verify";
   attempts: number;
   maxAttempts: number;

@@ -19,8 +19,11 @@ export interface WorkerOptions<Caps> {
    * should fail them: for it, no other worker could run the step, and a run must not wait for nobody.
    */
   unknownActions?: "wait" | "fail";
-  /** Capabilities for a claimed step's client (connectors bound to that client's tenant and credentials). */
-  capabilities: (clientId: string) => Caps | Promise<Caps>;
+  /**
+   * Capabilities for a claimed step: its client's connectors, each port served by the system the plan
+   * bound it to (or the client's default).
+   */
+  capabilities: (step: Pick<ClaimedAction, "clientId" | "bind">) => Caps | Promise<Caps>;
   /** Steps this worker runs at once. */
   slots?: number;
   tuning?: Partial<EngineTuning>;
@@ -77,7 +80,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
       Math.max(50, Math.floor(tuning.leaseMs / 3)),
     );
     try {
-      const caps = await opts.capabilities(a.clientId);
+      const caps = await opts.capabilities(a);
       const t = await executeStep(a, {
         queue,
         catalog: opts.catalog,
@@ -86,8 +89,9 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
         signal: abort.signal,
       });
       if (t.kind === "retry" && t.outcome.error.kind === "throttled") {
-        // The API that answered 429, which may not be the one the planner labelled the step with.
-        const api = t.outcome.error.vendor?.api ?? a.api;
+        // The system that answered 429 (composition names it on the failure), which may not be the one the
+        // planner labelled the step with; a connector used directly names only its vendor API.
+        const api = t.outcome.error.system ?? t.outcome.error.vendor?.api ?? a.api;
         await queue.throttle({ tenant: a.tenant, api }, t.retryAfterMs ?? tuning.backoffBaseMs);
       }
       await queue.checkpoint(a, t, tuning);

@@ -83,6 +83,8 @@ export const actions = pgTable(
     api: text("api").notNull(),
     /** Which workers may claim it: "default", or a client site's queue served by that site's agent. */
     queue: text("queue").notNull().default("default"),
+    /** Ports the plan routed to another of the client's systems than the default (port → system). */
+    bind: jsonb("bind").$type<Record<string, string>>(),
     priority: integer("priority").notNull().default(0),
     /** pending | ready | running | waiting | retry | succeeded | already-done | skipped | failed | blocked | cancelled */
     state: text("state").notNull(),

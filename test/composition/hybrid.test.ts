@@ -15,6 +15,7 @@ import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun } from "../../src/engine/read.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -89,7 +90,7 @@ before(async () => {
   await upsertClient(store, client);
   resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
   worker = createWorker({
-    store,
+    queue: sqlStepQueue(store),
     catalog: productionCatalog(),
     capabilities: async (step) => resolve(await getClient(store, step.clientId), step.bind ?? undefined),
     tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },

@@ -7,7 +7,7 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 
 const migration = readFileSync(
-  new URL("../../src/store/migrations/0003_client_systems.sql", import.meta.url),
+  new URL("../../src/store/migrations/0004_client_systems.sql", import.meta.url),
   "utf8",
 );
 

@@ -100,7 +100,9 @@ const work = defineAction<never, unknown>("test.work", {
 async function upgradeHonoursOldRows(store: Store): Promise<void> {
   await migrateUpTo(store, "0001_credentials");
   const runs = await seedOldRows(store);
-  assert.deepEqual(await migrate(store), { applied: ["0002_queues_gates"] });
+  assert.deepEqual(await migrate(store), {
+    applied: ["0002_queues_gates", "0003_step_bindings", "0004_client_systems"],
+  });
 
   const [gate] = await store.query<{ type: string; api: string; params: unknown }>(
     `select type, api, params from actions where run_id = $1 and key = 'approval'`,

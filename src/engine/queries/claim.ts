@@ -50,7 +50,7 @@ const takeSql = `
     from prev, runs r
    where a.id = prev.id and r.id = a.run_id
   returning a.id, a.run_id as "runId", r.client_id as "clientId", a.key, a.type, a.title, a.params, a.deps,
-            a.required, a.tenant, a.api, a.queue, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
+            a.required, a.tenant, a.api, a.queue, a.bind, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
             prev.state as "previousState", a.deadline_at as "deadlineAt", now() as "claimedAt",
             r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
             a.outcome->'applied' as applied,

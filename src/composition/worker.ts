@@ -1,0 +1,22 @@
+import { productionCatalog } from "../actions/catalog.ts";
+import { sqlStepQueue } from "../engine/sql-step-queue.ts";
+import { createWorker, type Worker } from "../engine/worker.ts";
+import type { Capabilities } from "../ports/index.ts";
+import { getClient } from "../store/clients-repo.ts";
+import type { Store } from "../store/sql.ts";
+import type { PortsResolver } from "./client-ports.ts";
+
+/**
+ * A worker beside the database with the whole product catalogue: each claimed step gets its client's
+ * ports, every one served by the system the plan bound it to.
+ */
+export function productWorker(store: Store, opts: { slots?: number; ports: PortsResolver }): Worker {
+  return createWorker<Capabilities>({
+    queue: sqlStepQueue(store),
+    catalog: productionCatalog(),
+    // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
+    unknownActions: "fail",
+    capabilities: async (step) => opts.ports(await getClient(store, step.clientId), step.bind ?? undefined),
+    slots: opts.slots,
+  });
+}
