@@ -1,3 +1,4 @@
+import { OAuthError } from "../kit/oauth2.ts";
 import type { Json, JsonObject } from "./json.ts";
 
 /**
@@ -212,14 +213,14 @@ export function intuneError(
 }
 
 /** An identity platform (login.microsoftonline.com) error: `error` is the OAuth code, `aadsts` the number. */
-export class AadError extends Error {
+export class AadError extends OAuthError {
   constructor(
-    readonly status: number,
-    readonly error: string,
+    status: number,
+    error: string,
     readonly aadsts: number,
     readonly text: string,
   ) {
-    super(`AADSTS${aadsts}: ${text}`);
+    super(status, error, `AADSTS${aadsts}: ${text}`);
   }
 }
 

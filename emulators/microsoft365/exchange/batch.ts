@@ -1,8 +1,9 @@
+import { batchItemHeader, header, requestInfo } from "../../kit/pipeline.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuthInfo } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
 import { GraphError, graphErrors } from "../errors.ts";
-import { batchItemHeader, graphContentType, header, infoOf, sendGraphError } from "../http.ts";
+import { graphContentType, sendGraphError } from "../http.ts";
 import { getCaseless, isObject, type Json } from "../json.ts";
 
 /**
@@ -73,7 +74,7 @@ export function registerExchangeBatch(
   authorize: (req: FastifyRequest, tenant: string) => AuthInfo,
 ): void {
   app.post<{ Params: { tenant: string } }>("/adminapi/beta/:tenant/$batch", async (req, reply) => {
-    const info = infoOf(ctx, req);
+    const info = requestInfo(ctx, req);
     try {
       const auth = authorize(req, req.params.tenant);
       info.tenantId = auth.tenant.id;

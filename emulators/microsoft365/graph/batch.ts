@@ -1,8 +1,9 @@
+import { batchItemHeader, header, requestInfo } from "../../kit/pipeline.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
 import { GraphError } from "../errors.ts";
-import { batchItemHeader, header, infoOf, sendGraphError, sendJson } from "../http.ts";
+import { sendGraphError, sendJson } from "../http.ts";
 import { getCaseless, isObject, type Json, type JsonObject } from "../json.ts";
 
 /**
@@ -207,7 +208,7 @@ function shuffle<T>(values: T[], random: () => number): T[] {
 
 export function registerBatch(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post("/v1.0/$batch", async (req, reply): Promise<FastifyReply> => {
-    const info = infoOf(ctx, req);
+    const info = requestInfo(ctx, req);
     try {
       const auth = authenticate(ctx, header(req, "authorization"), "graph");
       info.tenantId = auth.tenant.id;
