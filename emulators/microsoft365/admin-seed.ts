@@ -51,6 +51,7 @@ export function buildAppRegistration(input: z.output<typeof appSeed>): AppRegist
     certificateThumbprints: input.certificateThumbprints ?? [],
     consented: input.consented,
     graphRoles: input.roles ?? [...defaultGraphRoles],
+    directoryRoles: [...(input.directoryRoles ?? [])],
     exchangeRoles: input.exchangeRoles ?? [...defaultExchangeRoles],
   };
 }

@@ -131,6 +131,15 @@ export const graphErrors = {
       "BadRequest",
       `Parsing OData Select and Expand failed: Could not find a property named '${property}' on type '${type}'.`,
     ),
+  expandStructural: (property: string, type: string) =>
+    new GraphError(
+      400,
+      "BadRequest",
+      `Parsing OData Select and Expand failed: Property '${property}' on type '${type}' is not a navigation property or complex property. Only navigation properties can be expanded.`,
+    ),
+  // Graph's text for an expansion it cannot parse; here it also answers expansions Graph would serve,
+  // because the emulator implements none (README, "What is not modelled").
+  expandUnsupported: () => new GraphError(400, "BadRequest", "Parsing Select and Expand failed."),
   filterProperty: (property: string, type: string) =>
     new GraphError(
       400,

@@ -5,6 +5,7 @@ import { authenticate, authorize, type AuthInfo } from "./auth.ts";
 import type { EmulatorContext } from "./context.ts";
 import { settleMailboxes } from "./directory/mailboxes.ts";
 import { GraphError, graphErrors, intuneError } from "./errors.ts";
+import { expandGuard } from "./graph/expand.ts";
 import type { GraphCall, GraphRoute } from "./graph/route.ts";
 import { sendGraphError, sendJson } from "./http.ts";
 import { pickLatency } from "../kit/latency.ts";
@@ -80,8 +81,9 @@ export function registerGraphRoutes(
   ctx: EmulatorContext,
   table: RouteTable<GraphRoute>,
 ): void {
+  const refuseExpand = expandGuard(table.routes);
   table.register((method, url, route) =>
-    app.route({ method, url, handler: (req, reply) => runGraph(ctx, route, req, reply) }),
+    app.route({ method, url, handler: (req, reply) => runGraph(ctx, route, req, reply, refuseExpand) }),
   );
 }
 
@@ -90,6 +92,7 @@ async function runGraph(
   route: GraphRoute,
   req: FastifyRequest,
   reply: FastifyReply,
+  refuseExpand: (route: GraphRoute, expand: string) => void,
 ): Promise<FastifyReply> {
   const info = requestInfo(ctx, req);
   try {
@@ -109,6 +112,7 @@ async function runGraph(
         : graphErrors.forbidden(),
     );
     const query = queryOf(req);
+    if (query.$expand !== undefined) refuseExpand(route, query.$expand);
     const params = req.params as Record<string, string>;
     const mailbox = route.bucket === "outlook" ? params.id?.toLowerCase() : undefined;
     const cost = route.bucket === "identity" ? identityCost(route, query) : 1;

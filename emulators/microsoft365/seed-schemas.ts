@@ -20,6 +20,8 @@ export const appSeed = z.object({
   /** Graph application permissions; the default grants every one a lifecycle tool uses. */
   roles: z.array(z.string()).optional(),
   exchangeRoles: z.array(z.string()).optional(),
+  /** Entra roles of the app's service principal; a password reset by app-only token needs one (reference §9). */
+  directoryRoles: z.array(z.string()).optional(),
 });
 
 export const tenantSeed = z.object({
