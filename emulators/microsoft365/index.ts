@@ -71,7 +71,6 @@ export async function startMicrosoft365Emulator(
 
 export { AdminError, Microsoft365Admin, seedAcme };
 export { acme, type AcmeSeed } from "./seed-acme.ts";
-export { devTls, devTlsCertPath } from "./tls.ts";
 export type { GroupInfo, MailboxInfo, TenantInfo, UserInfo } from "./admin-views.ts";
 export type { CallRecord, CallQuery } from "./context.ts";
 export type { FaultRule, FaultSeed } from "../kit/faults.ts";
