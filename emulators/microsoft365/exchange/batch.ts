@@ -1,4 +1,5 @@
-import { batchItemHeader, header, requestInfo } from "../../kit/pipeline.ts";
+import { requestInfo } from "../../kit/pipeline.ts";
+import { replayInProcess } from "../../kit/replay.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuthInfo } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
@@ -43,29 +44,16 @@ async function runItem(
   const itemHeaders = isObject(sent)
     ? Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, String(v)]))
     : {};
-  const response = await app.inject({
+  const response = await replayInProcess(app, ctx, req, {
     method: "POST",
     url: path,
-    headers: {
-      ...itemHeaders,
-      "content-type": "application/json",
-      authorization: header(req, "authorization") ?? "",
-      host: req.host,
-      "x-forwarded-proto": req.protocol,
-      [batchItemHeader]: ctx.batchNonce,
-    },
+    headers: { ...itemHeaders, "content-type": "application/json" },
     payload: JSON.stringify(getCaseless(item, "body") ?? {}),
   });
-  const type = String(response.headers["content-type"] ?? "");
-  const body: Json = !response.body
-    ? null
-    : type.includes("json")
-      ? (JSON.parse(response.body) as Json)
-      : response.body;
-  const headers: Record<string, string> = { "Content-Type": type };
+  const headers: Record<string, string> = { "Content-Type": response.contentType };
   const retryAfter = response.headers["retry-after"];
-  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
-  return { id, status: response.statusCode, headers, body };
+  if (retryAfter !== undefined) headers["Retry-After"] = retryAfter;
+  return { id, status: response.status, headers, body: response.body as Json };
 }
 
 export function registerExchangeBatch(
