@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import { credentialKinds, parseClient } from "../../src/composition/index.ts";
@@ -6,9 +7,18 @@ import type { Store } from "../../src/store/sql.ts";
 import { acme, startMicrosoft365Emulator, type Microsoft365Emulator } from "../microsoft365/index.ts";
 import type { ProfileName } from "../microsoft365/latency.ts";
 
-/** The demo's Microsoft 365: the emulator in-process with the Acme tenant. */
-export function demoMicrosoft365(profile: ProfileName): Promise<Microsoft365Emulator> {
-  return startMicrosoft365Emulator({ profile, seed: "acme" });
+/** Where the demo's Microsoft 365 keeps its tenant, under the data folder beside the embedded store. */
+export function demoMicrosoft365StateFile(dataDir: string): string {
+  return join(dataDir, "emulators", "microsoft365.json");
+}
+
+/**
+ * The demo's Microsoft 365: the emulator in-process with the Acme tenant. Its state lives under the
+ * data folder, so a demo killed mid-run comes back to the users and groups it had made (seeded only
+ * the first time), and the resumed run finds them.
+ */
+export function demoMicrosoft365(profile: ProfileName, dataDir: string): Promise<Microsoft365Emulator> {
+  return startMicrosoft365Emulator({ profile, seed: "acme", stateFile: demoMicrosoft365StateFile(dataDir) });
 }
 
 /**

@@ -8,7 +8,11 @@ import { connectAcme, demoMicrosoft365 } from "./microsoft.ts";
 
 const env = process.env;
 // Realistic latency by default, so the timeline looks like production; LIFECYCLE_DEMO_PROFILE=fast for speed.
-const emulator = await demoMicrosoft365(env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic");
+// The same data folder as the embedded store (LIFECYCLE_DATA_DIR, default ./data) keeps the emulator's state.
+const emulator = await demoMicrosoft365(
+  env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic",
+  env.LIFECYCLE_DATA_DIR || "./data",
+);
 const { url, stop } = await startLifecycle(
   {
     env,

@@ -1,11 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AdminError, type Microsoft365Admin } from "./admin.ts";
-import type { CallQuery } from "./calls.ts";
-import { isObject } from "./json.ts";
+import { adminBody, type AdminRoute } from "../kit/admin.ts";
+import type { Microsoft365Admin } from "./admin.ts";
 import { seedAcme } from "./seed-acme.ts";
 import type {
   AutopilotDeviceSeed,
-  FaultSeed,
   GroupSeed,
   MailboxSeed,
   ManagedDeviceSeed,
@@ -18,63 +15,14 @@ import type {
 } from "./seed-schemas.ts";
 
 /**
- * /_admin: the in-process admin over HTTP, no authentication, JSON in and out. Bodies are
- * validated by the admin's own schemas (the casts below only name the shape the admin checks);
- * errors answer { error: { code, message } }.
+ * This emulator's own /_admin routes, beside the kit's (faults, clock, calls, settings, reset). Bodies
+ * are validated by the admin's own schemas (the casts below only name the shape the admin checks).
  */
 
-type Handler = (req: FastifyRequest, params: Record<string, string>) => unknown;
-
-function body(req: FastifyRequest): Record<string, unknown> {
-  return isObject(req.body) ? req.body : {};
-}
-
-export function registerAdminRoutes(app: FastifyInstance, admin: Microsoft365Admin): void {
-  const routeList: { method: string; url: string; what: string }[] = [];
-  const route = (
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    url: string,
-    what: string,
-    handler: Handler,
-    status = 200,
-  ): void => {
-    if (!routeList.some((r) => r.method === method && r.url === url)) routeList.push({ method, url, what });
-    app.route({
-      method,
-      url,
-      handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        try {
-          const result = await handler(req, req.params as Record<string, string>);
-          if (result === undefined) return reply.code(204).send();
-          return reply
-            .code(status)
-            .header("content-type", "application/json; charset=utf-8")
-            .send(JSON.stringify(result));
-        } catch (error) {
-          if (!(error instanceof AdminError)) throw error;
-          return reply
-            .code(error.status)
-            .header("content-type", "application/json; charset=utf-8")
-            .send(
-              JSON.stringify({
-                error: { code: error.status === 404 ? "NotFound" : "BadRequest", message: error.message },
-              }),
-            );
-        }
-      },
-    });
-  };
+export function registerVendorAdminRoutes(route: AdminRoute, admin: Microsoft365Admin): void {
   const t = "/_admin/tenants/:tenant";
+  const body = adminBody;
 
-  route("GET", "/_admin", "this list", () => ({ routes: routeList }));
-  route("POST", "/_admin/reset", "forget every tenant, fault, storm and call", () => admin.reset());
-  route("GET", "/_admin/settings", "profile, latencies and delays", () => admin.settings());
-  route("PUT", "/_admin/settings", "change profile, latencies, replication lag, delays", (req) =>
-    admin.configure(body(req)),
-  );
-  route("POST", "/_admin/clock/advance", "{ ms }: move emulator time forward", (req) => ({
-    now: admin.advanceClock(Number(body(req).ms)),
-  }));
   route("POST", "/_admin/seed/acme", "seed the Acme demo tenant", () => seedAcme(admin));
   route(
     "POST",
@@ -195,24 +143,4 @@ export function registerAdminRoutes(app: FastifyInstance, admin: Microsoft365Adm
   route("DELETE", `${t}/throttling/storm`, "end a storm", (_req, p) =>
     admin.stopThrottleStorm(p.tenant ?? ""),
   );
-
-  route("GET", "/_admin/faults", "pending faults", () => admin.faults());
-  route("POST", "/_admin/faults", "inject a fault", (req) => admin.injectFault(body(req) as FaultSeed), 201);
-  route("DELETE", "/_admin/faults", "clear faults", () => admin.clearFaults());
-  route("DELETE", "/_admin/faults/:id", "remove one fault", (_req, p) => {
-    if (!admin.removeFault(p.id ?? "")) throw new AdminError(404, `no fault ${p.id}`);
-  });
-
-  route("GET", "/_admin/calls", "call log (?tenant=&api=&limit=)", (req) => admin.calls(callQuery(req)));
-  route("GET", "/_admin/calls/counts", "calls per endpoint", () => admin.callCounts());
-  route("DELETE", "/_admin/calls", "clear the call log", () => admin.clearCalls());
-}
-
-function callQuery(req: FastifyRequest): CallQuery {
-  const q = isObject(req.query) ? req.query : {};
-  const out: CallQuery = {};
-  if (typeof q.tenant === "string") out.tenantId = q.tenant;
-  if (q.api === "graph" || q.api === "exchange" || q.api === "token" || q.api === "other") out.api = q.api;
-  if (typeof q.limit === "string" && /^\d+$/.test(q.limit)) out.limit = Number(q.limit);
-  return out;
 }

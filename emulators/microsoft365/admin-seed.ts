@@ -1,3 +1,4 @@
+import { AdminError } from "../kit/admin.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { defaultExchangeRoles, defaultGraphRoles } from "./auth.ts";
@@ -37,14 +38,7 @@ import { findUser, upnOf } from "./state.ts";
  * ready mailboxes, so a test starts from a settled tenant and adds lag only where it means to.
  */
 
-export class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { AdminError };
 
 export function buildAppRegistration(input: z.output<typeof appSeed>): AppRegistration {
   const secrets = [...(input.clientSecrets ?? []), ...(input.clientSecret ? [input.clientSecret] : [])];
@@ -57,6 +51,7 @@ export function buildAppRegistration(input: z.output<typeof appSeed>): AppRegist
     certificateThumbprints: input.certificateThumbprints ?? [],
     consented: input.consented,
     graphRoles: input.roles ?? [...defaultGraphRoles],
+    directoryRoles: [...(input.directoryRoles ?? [])],
     exchangeRoles: input.exchangeRoles ?? [...defaultExchangeRoles],
   };
 }

@@ -18,6 +18,7 @@ export interface TenantInfo {
     displayName: string;
     consented: boolean;
     roles: string[];
+    directoryRoles: string[];
   }[];
   counts: { users: number; groups: number; mailboxes: number; skus: number; sentMail: number };
 }
@@ -90,6 +91,7 @@ export function tenantInfo(tenant: Tenant): TenantInfo {
       displayName: a.displayName,
       consented: a.consented,
       roles: [...a.graphRoles, ...a.exchangeRoles],
+      directoryRoles: [...a.directoryRoles],
     })),
     counts: {
       users: tenant.users.size,

@@ -24,20 +24,19 @@ import {
   type TenantInfo,
   type UserInfo,
 } from "./admin-views.ts";
-import type { CallQuery, CallRecord } from "./calls.ts";
-import type { EmulatorContext } from "./context.ts";
+import { KitAdmin, parseInput } from "../kit/admin.ts";
+import type { Api, CallExtra, EmulatorContext } from "./context.ts";
 import { skuView } from "./directory/licensing.ts";
 import { addMember, removeMember } from "./directory/members.ts";
-import type { FaultRule } from "./faults.ts";
 import type { JsonObject } from "./json.ts";
 import type { LatencyClass, ProfileName } from "./latency.ts";
 import type { SentMessage, Tenant } from "./model.ts";
 import { settle } from "./pipeline.ts";
+import { faultStatuses } from "./renderers.ts";
 import {
   appSeed,
   autopilotDeviceSeed,
   budgetInput,
-  faultInput,
   groupSeed,
   mailboxSeed,
   managedDeviceSeed,
@@ -51,7 +50,6 @@ import {
   type AppSeed,
   type AutopilotDeviceSeed,
   type BudgetInput,
-  type FaultSeed,
   type GroupSeed,
   type MailboxSeed,
   type ManagedDeviceSeed,
@@ -72,19 +70,19 @@ import type { ThrottleBudget } from "./throttling.ts";
  * validated with the same zod schemas either way; a bad one throws AdminError (status 400/404).
  */
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`)
-      .join("; ");
-    throw new AdminError(400, detail);
-  }
-  return result.data;
-}
+const parse = parseInput;
 
-export class Microsoft365Admin {
-  constructor(private readonly ctx: EmulatorContext) {}
+export class Microsoft365Admin extends KitAdmin<Api, CallExtra, Settings> {
+  constructor(private readonly ctx: EmulatorContext) {
+    super(ctx, {
+      faultStatuses,
+      tenantId: (ref) => {
+        const tenant = ctx.store.find(ref);
+        if (!tenant) throw new AdminError(404, `no tenant answers to '${ref}'`);
+        return tenant.id;
+      },
+    });
+  }
 
   private tenantOf(ref: string): Tenant {
     const tenant = this.ctx.store.find(ref);
@@ -337,63 +335,13 @@ export class Microsoft365Admin {
     this.ctx.throttler.stopStorm(this.tenantOf(tenantRef).id);
   }
 
-  injectFault(input: FaultSeed): FaultRule {
-    const seed = parse(faultInput, input);
-    const tenantId = seed.tenant ? this.tenantOf(seed.tenant).id : undefined;
-    if (seed.pathPattern !== undefined) {
-      try {
-        new RegExp(seed.pathPattern);
-      } catch (error) {
-        throw new AdminError(
-          400,
-          `pathPattern is not a regular expression: ${error instanceof Error ? error.message : ""}`,
-        );
-      }
-    }
-    return this.ctx.faults.add(seed, tenantId);
-  }
-
-  faults(): FaultRule[] {
-    return this.ctx.faults.list();
-  }
-
-  removeFault(id: string): boolean {
-    return this.ctx.faults.remove(id);
-  }
-
-  clearFaults(): void {
-    this.ctx.faults.clear();
-  }
-
-  /** Moves emulator time forward: lag, provisioning, conversions, token expiry and refill all see it. */
-  advanceClock(ms: number): string {
-    this.ctx.clock.advance(parse(z.number().min(0), ms));
-    return new Date(this.now()).toISOString();
-  }
-
-  // Inspection
-
-  calls(query: CallQuery = {}): CallRecord[] {
-    return this.ctx.calls.list(query);
-  }
-
-  callCounts(): Record<string, number> {
-    return this.ctx.calls.countsByEndpoint();
-  }
-
-  clearCalls(): void {
-    this.ctx.calls.clear();
-  }
-
   /** Back to an empty emulator on the same port and profile: no tenants, faults, storms or calls. */
   reset(): void {
     const profile = this.ctx.settings.profile;
+    this.resetKit();
     this.ctx.store.clear();
     this.ctx.throttler.reset();
-    this.ctx.faults.clear();
-    this.ctx.calls.clear();
     this.ctx.refreshTokens.clear();
-    this.ctx.clock.reset();
     Object.assign(this.ctx.settings, defaultSettings(profile));
   }
 }

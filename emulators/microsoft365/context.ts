@@ -1,11 +1,25 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { CallLog } from "./calls.ts";
-import { Clock } from "./clock.ts";
-import { Faults } from "./faults.ts";
+import { CallLog, type CallQuery as KitCallQuery, type CallRecord as KitCallRecord } from "../kit/calls.ts";
+import { Clock } from "../kit/clock.ts";
+import { Faults } from "../kit/faults.ts";
+import type { KitState, RequestInfo as KitRequestInfo } from "../kit/pipeline.ts";
 import type { ProfileName } from "./latency.ts";
 import { defaultSettings, type Settings } from "./settings.ts";
 import { Store } from "./state.ts";
 import { Throttler } from "./throttling.ts";
+
+/** The APIs this emulator serves on its one port. */
+export const apiNames = ["graph", "exchange", "token"] as const;
+export type Api = (typeof apiNames)[number];
+
+/** What the Microsoft emulator records beside the kit's fields: the Exchange cmdlet that ran. */
+export interface CallExtra {
+  cmdlet: string | undefined;
+}
+
+export type RequestInfo = KitRequestInfo<Api, CallExtra>;
+export type CallRecord = KitCallRecord<Api> & CallExtra;
+export type CallQuery = KitCallQuery<Api>;
 
 /** A partner user's refresh token (SAM), redeemable in any tenant that consented to the app. */
 export interface RefreshGrant {
@@ -16,33 +30,13 @@ export interface RefreshGrant {
 }
 
 /** Everything one emulator instance owns. Passed to every module; nothing lives at module level. */
-export interface EmulatorContext {
+export interface EmulatorContext extends KitState<Api, CallExtra> {
   store: Store;
   settings: Settings;
-  clock: Clock;
   throttler: Throttler;
-  faults: Faults;
-  calls: CallLog;
   signingKey: Buffer;
   refreshTokens: Map<string, RefreshGrant>;
-  /** Marks $batch items replayed in-process, so they skip connection-level faults. */
-  batchNonce: string;
   exoInFlight: Map<string, number>;
-  random: () => number;
-  requests: WeakMap<object, RequestInfo>;
-}
-
-/** What the pipeline learns about a request as it goes, for headers, errors and the call log. */
-export interface RequestInfo {
-  requestId: string;
-  clientRequestId: string;
-  startedAt: number;
-  api: "graph" | "exchange" | "token" | "admin" | "other";
-  tenantId: string | undefined;
-  appId: string | undefined;
-  cmdlet: string | undefined;
-  insideBatch: boolean;
-  fault: string | undefined;
 }
 
 export function createContext(profile: ProfileName): EmulatorContext {
@@ -52,7 +46,10 @@ export function createContext(profile: ProfileName): EmulatorContext {
     clock: new Clock(),
     throttler: new Throttler(),
     faults: new Faults(),
-    calls: new CallLog(),
+    // One InvokeCommand URL carries every cmdlet: Exchange calls count by cmdlet.
+    calls: new CallLog<CallRecord>((r) =>
+      r.cmdlet ? `InvokeCommand ${r.cmdlet}` : `${r.method} ${r.route}`,
+    ),
     signingKey: randomBytes(32),
     refreshTokens: new Map(),
     batchNonce: randomUUID(),

@@ -1,3 +1,4 @@
+import { OAuthError } from "../kit/oauth2.ts";
 import type { Json, JsonObject } from "./json.ts";
 
 /**
@@ -130,6 +131,15 @@ export const graphErrors = {
       "BadRequest",
       `Parsing OData Select and Expand failed: Could not find a property named '${property}' on type '${type}'.`,
     ),
+  expandStructural: (property: string, type: string) =>
+    new GraphError(
+      400,
+      "BadRequest",
+      `Parsing OData Select and Expand failed: Property '${property}' on type '${type}' is not a navigation property or complex property. Only navigation properties can be expanded.`,
+    ),
+  // Graph's text for an expansion it cannot parse; here it also answers expansions Graph would serve,
+  // because the emulator implements none (README, "What is not modelled").
+  expandUnsupported: () => new GraphError(400, "BadRequest", "Parsing Select and Expand failed."),
   filterProperty: (property: string, type: string) =>
     new GraphError(
       400,
@@ -212,14 +222,14 @@ export function intuneError(
 }
 
 /** An identity platform (login.microsoftonline.com) error: `error` is the OAuth code, `aadsts` the number. */
-export class AadError extends Error {
+export class AadError extends OAuthError {
   constructor(
-    readonly status: number,
-    readonly error: string,
+    status: number,
+    error: string,
     readonly aadsts: number,
     readonly text: string,
   ) {
-    super(`AADSTS${aadsts}: ${text}`);
+    super(status, error, `AADSTS${aadsts}: ${text}`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { fastSpec, uniformTable, type LatencyTable } from "../kit/latency.ts";
+
 /**
  * How long each kind of call takes. `fast` is for unit tests (0–2 ms); `realistic` is calibrated so
  * that the onboarding steps of the product page, run strictly one after another with the calls listed
@@ -21,18 +23,11 @@ export const latencyClasses = [
 ] as const;
 export type LatencyClass = (typeof latencyClasses)[number];
 
-export interface LatencySpec {
-  meanMs: number;
-  /** Uniform spread around the mean as a fraction of it: 0.2 gives mean ± 20 %. */
-  jitter: number;
-}
+export const profileNames = ["fast", "realistic"] as const;
+export type ProfileName = (typeof profileNames)[number];
 
-export type ProfileName = "fast" | "realistic";
-
-const fastSpec: LatencySpec = { meanMs: 1, jitter: 1 };
-
-export const latencyProfiles: Record<ProfileName, Record<LatencyClass, LatencySpec>> = {
-  fast: Object.fromEntries(latencyClasses.map((c) => [c, fastSpec])) as Record<LatencyClass, LatencySpec>,
+export const latencyProfiles: Record<ProfileName, LatencyTable<LatencyClass>> = {
+  fast: uniformTable(latencyClasses, fastSpec),
   realistic: {
     token: { meanMs: 250, jitter: 0.2 },
     directoryRead: { meanMs: 300, jitter: 0.2 },
@@ -62,11 +57,6 @@ export const profileDelays: Record<
     deviceActionDelayMs: 60_000,
   },
 };
-
-export function pickLatency(spec: LatencySpec, random: () => number = Math.random): number {
-  const spread = spec.meanMs * spec.jitter;
-  return Math.max(0, spec.meanMs - spread + random() * 2 * spread);
-}
 
 export interface CalibrationStep {
   step: string;

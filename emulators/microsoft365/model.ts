@@ -16,6 +16,8 @@ export interface AppRegistration {
   consented: boolean;
   graphRoles: string[];
   exchangeRoles: string[];
+  /** Entra roles assigned to the app's service principal, e.g. "User Administrator". */
+  directoryRoles: string[];
 }
 
 export interface DirectLicense {
@@ -63,6 +65,8 @@ export interface UserRecord {
   /** assignLicense reads usageLocation from a replica too: a fresh PATCH counts only from here. */
   usageLocationEffectiveAt: number;
   authMethods: AuthMethod[];
+  /** What other replicas still answer after a recent update, until `until` (replication lag). */
+  replica?: { props: Record<string, Json>; until: number } | undefined;
 }
 
 export type GroupKind = "security" | "microsoft365" | "mailEnabledSecurity" | "distribution" | "dynamic";
@@ -73,6 +77,8 @@ export interface GroupRecord {
   props: Record<string, Json>;
   /** Object ids of users and groups; ignored for dynamic groups, whose members follow the rule. */
   members: Set<string>;
+  /** The members other replicas still answer after a recent change, until `until` (replication lag). */
+  replica?: { members: Set<string>; until: number } | undefined;
 }
 
 export type MailboxType = "UserMailbox" | "SharedMailbox" | "RoomMailbox" | "EquipmentMailbox";

@@ -1,19 +1,24 @@
+import { header, originOf, queryOf, requestInfo } from "../kit/pipeline.ts";
+import { sleep } from "../kit/clock.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate, authorize, type AuthInfo } from "./auth.ts";
-import { sleep } from "./clock.ts";
 import type { EmulatorContext } from "./context.ts";
 import { settleMailboxes } from "./directory/mailboxes.ts";
 import { GraphError, graphErrors, intuneError } from "./errors.ts";
+import { expandGuard } from "./graph/expand.ts";
 import type { GraphCall, GraphRoute } from "./graph/route.ts";
-import { header, infoOf, originOf, queryOf, sendGraphError, sendJson } from "./http.ts";
-import { pickLatency, type LatencyClass } from "./latency.ts";
+import { sendGraphError, sendJson } from "./http.ts";
+import { pickLatency } from "../kit/latency.ts";
+import type { LatencyClass } from "./latency.ts";
 import type { Tenant } from "./model.ts";
 import { tenantSize } from "./state.ts";
-import { formatRetryAfter, type BucketKind } from "./throttling.ts";
+import { formatRetryAfter } from "../kit/buckets.ts";
+import type { RouteTable } from "../kit/routes.ts";
+import type { BucketKind } from "./throttling.ts";
 
 /**
  * What happens to every Graph request, in the service's order: authenticate, authorise, throttle,
- * take the endpoint's time, then act. Faults and bookkeeping are hooks in app.ts.
+ * take the endpoint's time, then act. Faults and bookkeeping are the kit's (kit/pipeline.ts).
  */
 
 export function latencyOf(ctx: EmulatorContext, cls: LatencyClass): number {
@@ -74,12 +79,12 @@ export function throttle(
 export function registerGraphRoutes(
   app: FastifyInstance,
   ctx: EmulatorContext,
-  routes: readonly GraphRoute[],
+  table: RouteTable<GraphRoute>,
 ): void {
-  for (const route of routes) {
-    const url = `/v1.0${route.path.replace(/\{(\w+)\}/g, ":$1")}`;
-    app.route({ method: route.method, url, handler: (req, reply) => runGraph(ctx, route, req, reply) });
-  }
+  const refuseExpand = expandGuard(table.routes);
+  table.register((method, url, route) =>
+    app.route({ method, url, handler: (req, reply) => runGraph(ctx, route, req, reply, refuseExpand) }),
+  );
 }
 
 async function runGraph(
@@ -87,8 +92,9 @@ async function runGraph(
   route: GraphRoute,
   req: FastifyRequest,
   reply: FastifyReply,
+  refuseExpand: (route: GraphRoute, expand: string) => void,
 ): Promise<FastifyReply> {
-  const info = infoOf(ctx, req);
+  const info = requestInfo(ctx, req);
   try {
     const auth = authenticate(ctx, header(req, "authorization"), "graph");
     info.tenantId = auth.tenant.id;
@@ -106,6 +112,7 @@ async function runGraph(
         : graphErrors.forbidden(),
     );
     const query = queryOf(req);
+    if (query.$expand !== undefined) refuseExpand(route, query.$expand);
     const params = req.params as Record<string, string>;
     const mailbox = route.bucket === "outlook" ? params.id?.toLowerCase() : undefined;
     const cost = route.bucket === "identity" ? identityCost(route, query) : 1;

@@ -33,7 +33,16 @@ export function seedAcme(admin: Microsoft365Admin): AcmeSeed {
     id: acme.tenantId,
     displayName: "Acme Corp",
     domains: [acme.domain, "acmecorp.onmicrosoft.com"],
-    apps: [{ clientId: acme.clientId, clientSecret: acme.clientSecret, displayName: "Lifecycle (Acme)" }],
+    apps: [
+      {
+        clientId: acme.clientId,
+        clientSecret: acme.clientSecret,
+        displayName: "Lifecycle (Acme)",
+        // Resetting passwords with an app-only token needs an Entra role on the app, not only
+        // User.ReadWrite.All (reference §9); an MSP assigns it when it onboards the client.
+        directoryRoles: ["User Administrator"],
+      },
+    ],
   });
   const t = tenant.id;
   admin.createSku(t, { skuPartNumber: "SPB", skuId: acme.spbSkuId, seats: 25 });

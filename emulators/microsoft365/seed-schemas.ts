@@ -20,6 +20,8 @@ export const appSeed = z.object({
   /** Graph application permissions; the default grants every one a lifecycle tool uses. */
   roles: z.array(z.string()).optional(),
   exchangeRoles: z.array(z.string()).optional(),
+  /** Entra roles of the app's service principal; a password reset by app-only token needs one (reference §9). */
+  directoryRoles: z.array(z.string()).optional(),
 });
 
 export const tenantSeed = z.object({
@@ -190,24 +192,6 @@ export const stormInput = z.object({
   retryAfterSeconds: positive.optional(),
 });
 
-const faultCommon = {
-  count: z.number().int().min(1).default(1),
-  pathPattern: z.string().optional(),
-  method: z.string().optional(),
-  tenant: z.string().optional(),
-};
-
-export const faultInput = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("status"),
-    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
-    retryAfterSeconds: z.number().min(0).optional(),
-    ...faultCommon,
-  }),
-  z.object({ kind: z.literal("reset"), ...faultCommon }),
-  z.object({ kind: z.literal("hang"), hangMs: positive.optional(), ...faultCommon }),
-]);
-
 export const refreshTokenInput = z.object({
   clientId: guid,
   userPrincipalName: z.string().min(3),
@@ -227,5 +211,4 @@ export type AuthMethodSeed = z.input<typeof authMethodSeed>;
 export type SettingsInput = z.input<typeof settingsInput>;
 export type BudgetInput = z.input<typeof budgetInput>;
 export type StormInput = z.input<typeof stormInput>;
-export type FaultSeed = z.input<typeof faultInput>;
 export type RefreshTokenInput = z.input<typeof refreshTokenInput>;

@@ -1,16 +1,16 @@
+import { copyTable, type LatencyTable } from "../kit/latency.ts";
 import {
   latencyClasses,
   latencyProfiles,
   profileDelays,
   type LatencyClass,
-  type LatencySpec,
   type ProfileName,
 } from "./latency.ts";
 
 /** Emulator-wide switches. Throttling budgets and faults have their own modules. */
 export interface Settings {
   profile: ProfileName;
-  latency: Record<LatencyClass, LatencySpec>;
+  latency: LatencyTable<LatencyClass>;
   /** A new directory object is invisible to reads (GET, PATCH, $ref, filters) for this long. */
   replicationLagMs: number;
   /** Extra delay before advanced queries (ConsistencyLevel: eventual) index a new object. */
@@ -29,7 +29,7 @@ export interface Settings {
 export function defaultSettings(profile: ProfileName): Settings {
   return {
     profile,
-    latency: copyLatency(latencyProfiles[profile]),
+    latency: copyTable(latencyClasses, latencyProfiles[profile]),
     replicationLagMs: 0,
     advancedQueryLagMs: 0,
     ...profileDelays[profile],
@@ -41,13 +41,6 @@ export function defaultSettings(profile: ProfileName): Settings {
 /** Switching profile replaces the latencies and the profile's delays; other switches stay. */
 export function applyProfile(settings: Settings, profile: ProfileName): void {
   settings.profile = profile;
-  settings.latency = copyLatency(latencyProfiles[profile]);
+  settings.latency = copyTable(latencyClasses, latencyProfiles[profile]);
   Object.assign(settings, profileDelays[profile]);
-}
-
-function copyLatency(table: Record<LatencyClass, LatencySpec>): Record<LatencyClass, LatencySpec> {
-  return Object.fromEntries(latencyClasses.map((c) => [c, { ...table[c] }])) as Record<
-    LatencyClass,
-    LatencySpec
-  >;
 }

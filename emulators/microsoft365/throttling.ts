@@ -1,3 +1,5 @@
+import { TokenBuckets, type Bucket, type Spend } from "../kit/buckets.ts";
+
 /**
  * Token buckets per tenant and app, with the service's published budgets (reference §0.4) as
  * defaults. Identity (users, groups, licences) spends resource units by route cost and, for writes,
@@ -31,13 +33,6 @@ export const defaultBudget: ThrottleBudget = {
 
 const sizeUnits = { S: 3_500, M: 5_000, L: 8_000 } as const;
 
-interface Bucket {
-  capacity: number;
-  tokens: number;
-  perMs: number;
-  updatedAt: number;
-}
-
 export interface ThrottleRequest {
   kind: BucketKind;
   tenantId: string;
@@ -54,11 +49,12 @@ export type ThrottleOutcome =
   | { ok: true; headers: Record<string, string> }
   | { ok: false; retryAfterMs: number; headers: Record<string, string> };
 
+type Information = "ResourceUnitLimitExceeded" | "WriteLimitExceeded" | "RequestLimitExceeded";
+
+/** Graph's and Exchange's budgets over the kit's buckets, scoped by tenant, with the service's headers. */
 export class Throttler {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new TokenBuckets();
   private readonly budgets = new Map<string, ThrottleBudget>();
-  private readonly storms = new Map<string, { until: number; retryAfterMs: number | undefined }>();
-  private readonly drainedAt = new Map<string, number>();
 
   budgetFor(tenantId: string): ThrottleBudget {
     return this.budgets.get(tenantId) ?? defaultBudget;
@@ -73,152 +69,112 @@ export class Throttler {
       exchange: { ...current.exchange, ...input.exchange },
     };
     this.budgets.set(tenantId, next);
-    this.dropBuckets(tenantId);
-    this.drainedAt.delete(tenantId);
+    this.buckets.forget(tenantId);
     return next;
   }
 
   /** Empties every bucket of the tenant; they refill at their normal rate from now. */
   exhaust(tenantId: string, now: number): void {
-    this.drainedAt.set(tenantId, now);
-    for (const [key, bucket] of this.buckets) {
-      if (key.split("|")[1] === tenantId) {
-        bucket.tokens = 0;
-        bucket.updatedAt = now;
-      }
-    }
+    this.buckets.exhaust(tenantId, now);
   }
 
   startStorm(tenantId: string, until: number, retryAfterMs?: number): void {
-    this.storms.set(tenantId, { until, retryAfterMs });
+    this.buckets.startStorm(tenantId, until, retryAfterMs);
   }
 
   stopStorm(tenantId: string): void {
-    this.storms.delete(tenantId);
+    this.buckets.stopStorm(tenantId);
   }
 
   reset(): void {
-    this.buckets.clear();
+    this.buckets.reset();
     this.budgets.clear();
-    this.storms.clear();
-    this.drainedAt.clear();
   }
 
   check(req: ThrottleRequest): ThrottleOutcome {
-    const storm = this.storms.get(req.tenantId);
-    if (storm && storm.until > req.now) {
-      const wait = storm.retryAfterMs ?? storm.until - req.now;
-      return {
-        ok: false,
-        retryAfterMs: wait,
-        headers: this.refusalHeaders(req, "ResourceUnitLimitExceeded"),
-      };
-    }
+    const outcome = this.buckets.spend(req.tenantId, req.now, this.spends(req), "ResourceUnitLimitExceeded");
+    if (!outcome.ok)
+      return { ok: false, retryAfterMs: outcome.retryAfterMs, headers: refusalHeaders(req, outcome.reason) };
+    return { ok: true, headers: successHeaders(req, outcome.buckets[0]) };
+  }
+
+  private spends(req: ThrottleRequest): Spend<Information>[] {
     const budget = this.budgetFor(req.tenantId);
-    const spend: { bucket: Bucket; cost: number; information: string }[] = [];
-    const base = `${req.kind}|${req.tenantId}|${req.appId}`;
+    const base = `${req.kind}|${req.appId}`;
     if (req.kind === "identity") {
       const units =
         budget.identity.resourceUnits === "auto" ? sizeUnits[req.tenantSize] : budget.identity.resourceUnits;
-      spend.push({
-        bucket: this.bucket(`${base}|ru`, units, budget.identity.windowMs, req),
+      const ru: Spend<Information> = {
+        key: `${base}|ru`,
+        capacity: units,
+        windowMs: budget.identity.windowMs,
         cost: req.cost,
-        information: "ResourceUnitLimitExceeded",
-      });
-      if (req.write) {
-        const writes = this.bucket(`${base}|w`, budget.identity.writes, budget.identity.writeWindowMs, req);
-        spend.push({ bucket: writes, cost: 1, information: "WriteLimitExceeded" });
-      }
-    } else if (req.kind === "outlook") {
-      const key = `${base}|${req.mailboxId ?? "-"}`;
-      spend.push({
-        bucket: this.bucket(key, budget.outlook.requests, budget.outlook.windowMs, req),
-        cost: 1,
-        information: "RequestLimitExceeded",
-      });
-    } else if (req.kind === "intune") {
-      spend.push({
-        bucket: this.bucket(`${base}|r`, budget.intune.requests, budget.intune.windowMs, req),
-        cost: 1,
-        information: "RequestLimitExceeded",
-      });
-      if (req.write) {
-        spend.push({
-          bucket: this.bucket(`${base}|w`, budget.intune.writes, budget.intune.windowMs, req),
-          cost: 1,
-          information: "WriteLimitExceeded",
-        });
-      }
-    } else {
-      spend.push({
-        bucket: this.bucket(base, budget.exchange.requests, budget.exchange.windowMs, req),
-        cost: 1,
-        information: "RequestLimitExceeded",
-      });
-    }
-    for (const s of spend) refill(s.bucket, req.now);
-    const short = spend.find((s) => s.bucket.tokens < s.cost);
-    if (short) {
-      const wait = (short.cost - short.bucket.tokens) / short.bucket.perMs;
-      return { ok: false, retryAfterMs: wait, headers: this.refusalHeaders(req, short.information) };
-    }
-    for (const s of spend) s.bucket.tokens -= s.cost;
-    return { ok: true, headers: this.successHeaders(req, spend[0]?.bucket) };
-  }
-
-  private bucket(key: string, capacity: number, windowMs: number, req: ThrottleRequest): Bucket {
-    let bucket = this.buckets.get(key);
-    if (!bucket || bucket.capacity !== capacity) {
-      const perMs = capacity / windowMs;
-      const drained = this.drainedAt.get(req.tenantId);
-      const tokens = drained === undefined ? capacity : Math.min(capacity, (req.now - drained) * perMs);
-      bucket = { capacity, tokens, perMs, updatedAt: req.now };
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
-  }
-
-  private dropBuckets(tenantId: string): void {
-    for (const key of [...this.buckets.keys()]) if (key.split("|")[1] === tenantId) this.buckets.delete(key);
-  }
-
-  private successHeaders(req: ThrottleRequest, bucket: Bucket | undefined): Record<string, string> {
-    if (!bucket) return {};
-    if (req.kind === "exchange") {
-      const resetMs = req.now + (bucket.capacity - bucket.tokens) / bucket.perMs;
-      return {
-        "Rate-Limit-Limit": String(bucket.capacity),
-        "Rate-Limit-Remaining": String(Math.floor(bucket.tokens)),
-        "Rate-Limit-Reset": new Date(resetMs).toISOString(),
+        reason: "ResourceUnitLimitExceeded",
       };
+      if (!req.write) return [ru];
+      const w = budget.identity;
+      return [
+        ru,
+        {
+          key: `${base}|w`,
+          capacity: w.writes,
+          windowMs: w.writeWindowMs,
+          cost: 1,
+          reason: "WriteLimitExceeded",
+        },
+      ];
     }
-    const headers: Record<string, string> = {};
-    if (req.kind === "identity") headers["x-ms-resource-unit"] = String(req.cost);
-    const used = 1 - bucket.tokens / bucket.capacity;
-    if (used > 0.8) headers["x-ms-throttle-limit-percentage"] = used.toFixed(1);
-    return headers;
-  }
-
-  private refusalHeaders(req: ThrottleRequest, information: string): Record<string, string> {
-    if (req.kind === "exchange") return {};
-    const scope =
-      req.kind === "identity"
-        ? `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`
-        : req.kind === "outlook"
-          ? `Application_Mailbox/${req.appId}/${req.mailboxId ?? ""}`
-          : `Tenant_Application/Intune/${req.appId}/${req.tenantId}`;
-    return { "x-ms-throttle-scope": scope, "x-ms-throttle-information": information };
+    if (req.kind === "outlook") {
+      const o = budget.outlook;
+      const key = `${base}|${req.mailboxId ?? "-"}`;
+      return [{ key, capacity: o.requests, windowMs: o.windowMs, cost: 1, reason: "RequestLimitExceeded" }];
+    }
+    if (req.kind === "intune") {
+      const i = budget.intune;
+      const reads: Spend<Information> = {
+        key: `${base}|r`,
+        capacity: i.requests,
+        windowMs: i.windowMs,
+        cost: 1,
+        reason: "RequestLimitExceeded",
+      };
+      if (!req.write) return [reads];
+      return [
+        reads,
+        { key: `${base}|w`, capacity: i.writes, windowMs: i.windowMs, cost: 1, reason: "WriteLimitExceeded" },
+      ];
+    }
+    const e = budget.exchange;
+    return [
+      { key: base, capacity: e.requests, windowMs: e.windowMs, cost: 1, reason: "RequestLimitExceeded" },
+    ];
   }
 }
 
-function refill(bucket: Bucket, now: number): void {
-  const elapsed = Math.max(0, now - bucket.updatedAt);
-  bucket.tokens = Math.min(bucket.capacity, bucket.tokens + elapsed * bucket.perMs);
-  bucket.updatedAt = now;
+function successHeaders(req: ThrottleRequest, bucket: Bucket | undefined): Record<string, string> {
+  if (!bucket) return {};
+  if (req.kind === "exchange") {
+    const resetMs = req.now + (bucket.capacity - bucket.tokens) / bucket.perMs;
+    return {
+      "Rate-Limit-Limit": String(bucket.capacity),
+      "Rate-Limit-Remaining": String(Math.floor(bucket.tokens)),
+      "Rate-Limit-Reset": new Date(resetMs).toISOString(),
+    };
+  }
+  const headers: Record<string, string> = {};
+  if (req.kind === "identity") headers["x-ms-resource-unit"] = String(req.cost);
+  const used = 1 - bucket.tokens / bucket.capacity;
+  if (used > 0.8) headers["x-ms-throttle-limit-percentage"] = used.toFixed(1);
+  return headers;
 }
 
-/** Seconds, fractional when needed ("2.128"), never zero: a zero tells a client to retry at once. */
-export function formatRetryAfter(ms: number): string {
-  const seconds = Math.max(0.001, Math.ceil(ms) / 1000);
-  return Number.isInteger(seconds) ? String(seconds) : String(Number(seconds.toFixed(3)));
+function refusalHeaders(req: ThrottleRequest, information: string): Record<string, string> {
+  if (req.kind === "exchange") return {};
+  const scope =
+    req.kind === "identity"
+      ? `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`
+      : req.kind === "outlook"
+        ? `Application_Mailbox/${req.appId}/${req.mailboxId ?? ""}`
+        : `Tenant_Application/Intune/${req.appId}/${req.tenantId}`;
+  return { "x-ms-throttle-scope": scope, "x-ms-throttle-information": information };
 }

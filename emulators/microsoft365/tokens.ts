@@ -1,15 +1,14 @@
+import { header, originOf, requestInfo } from "../kit/pipeline.ts";
+import { registerTokenEndpoint, type TokenForm } from "../kit/oauth2.ts";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resourceAudiences, resourceIdentifiers, type Resource } from "./auth.ts";
 import type { EmulatorContext } from "./context.ts";
 import { AadError, aadErrors } from "./errors.ts";
-import { header, infoOf, originOf } from "./http.ts";
-import { isObject } from "./json.ts";
 import { decodeJwt, signJwt } from "./jwt.ts";
 import { latencyOf } from "./pipeline.ts";
 import type { AppRegistration, Tenant } from "./model.ts";
 import { isGuid } from "./state.ts";
-import { sleep } from "./clock.ts";
 
 /**
  * The identity platform's v2.0 token endpoint and the discovery documents MSAL reads before it
@@ -21,17 +20,22 @@ const jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const reservedTenants = new Set(["common", "organizations", "consumers"]);
 
 export function registerTokenRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post<{ Params: { tenant: string } }>("/:tenant/oauth2/v2.0/token", async (req, reply) => {
-    await sleep(latencyOf(ctx, "token"));
-    try {
-      const tenant = resolveTenant(ctx, req.params.tenant);
-      infoOf(ctx, req).tenantId = tenant.id;
-      const body = await issue(ctx, tenant, req);
-      return tokenReply(reply, req, 200).send(JSON.stringify(body));
-    } catch (error) {
-      if (!(error instanceof AadError)) throw error;
-      return sendAadError(ctx, req, reply, error);
-    }
+  registerTokenEndpoint<Tenant, AadError>(app, {
+    url: "/:tenant/oauth2/v2.0/token",
+    delayMs: () => latencyOf(ctx, "token"),
+    scope(req) {
+      const tenant = resolveTenant(ctx, (req.params as { tenant: string }).tenant);
+      requestInfo(ctx, req).tenantId = tenant.id;
+      return tenant;
+    },
+    grants: {
+      client_credentials: (form, tenant) => issue(ctx, tenant, form, "client_credentials"),
+      refresh_token: (form, tenant) => issue(ctx, tenant, form, "refresh_token"),
+    },
+    errors: { missingParameter: aadErrors.missingParameter, unsupportedGrant: aadErrors.unsupportedGrant },
+    isError: (error): error is AadError => error instanceof AadError,
+    render: (reply, req, error) => sendAadError(ctx, req, reply, error),
+    send: (reply, req, body) => tokenReply(reply, req, 200).send(JSON.stringify(body)),
   });
 
   app.get<{ Params: { tenant: string } }>(
@@ -139,31 +143,13 @@ function openIdConfiguration(origin: string, tid: string): Record<string, unknow
   };
 }
 
-/** The form fields, as strings; the endpoint takes application/x-www-form-urlencoded only. */
-function formOf(req: FastifyRequest): Record<string, string> {
-  if (!isObject(req.body)) return {};
-  return Object.fromEntries(
-    Object.entries(req.body).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-}
-
-async function issue(
+function issue(
   ctx: EmulatorContext,
   tenant: Tenant,
-  req: FastifyRequest,
-): Promise<Record<string, unknown>> {
-  const form = { ...formOf(req) };
-  const basic = /^Basic\s+(.+)$/i.exec(header(req, "authorization") ?? "")?.[1];
-  if (basic) {
-    const [id, secret] = Buffer.from(basic, "base64").toString("utf8").split(":");
-    form.client_id ??= decodeURIComponent(id ?? "");
-    form.client_secret ??= decodeURIComponent(secret ?? "");
-  }
-  const grant = form.grant_type;
-  if (!grant) throw aadErrors.missingParameter("grant_type");
-  if (grant !== "client_credentials" && grant !== "refresh_token") throw aadErrors.unsupportedGrant(grant);
-  const clientId = form.client_id;
-  if (!clientId) throw aadErrors.missingParameter("client_id");
+  form: TokenForm,
+  grant: "client_credentials" | "refresh_token",
+): Record<string, unknown> {
+  const clientId = form.client_id ?? "";
   const resource = resourceOf(tenant, form.scope, grant === "client_credentials");
   const app = tenant.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
   if (!app) throw aadErrors.appNotFound(clientId, tenant.displayName);

@@ -6,14 +6,18 @@ import { reconcileGroupLicenses, type LicenseEffects } from "./licensing.ts";
  * happened instead of throwing, because each API words "already a member" its own way.
  */
 
+/** `replicationLagMs` keeps the members before the change readable elsewhere for that long. */
+export type MemberEffects = LicenseEffects & { replicationLagMs?: number };
+
 export function addMember(
   tenant: Tenant,
   group: GroupRecord,
   memberId: string,
   now: number,
-  effects: LicenseEffects,
+  effects: MemberEffects,
 ): "added" | "already" {
   if (group.members.has(memberId)) return "already";
+  keepReplica(group, now, effects.replicationLagMs ?? 0);
   group.members.add(memberId);
   afterChange(tenant, memberId, now, effects);
   return "added";
@@ -24,9 +28,11 @@ export function removeMember(
   group: GroupRecord,
   memberId: string,
   now: number,
-  effects: LicenseEffects,
+  effects: MemberEffects,
 ): "removed" | "absent" {
-  if (!group.members.delete(memberId)) return "absent";
+  if (!group.members.has(memberId)) return "absent";
+  keepReplica(group, now, effects.replicationLagMs ?? 0);
+  group.members.delete(memberId);
   afterChange(tenant, memberId, now, effects);
   return "removed";
 }
@@ -35,4 +41,14 @@ export function removeMember(
 function afterChange(tenant: Tenant, memberId: string, now: number, effects: LicenseEffects): void {
   const user = tenant.users.get(memberId);
   if (user) reconcileGroupLicenses(tenant, user, now, effects);
+}
+
+/**
+ * Replicas catch up on the whole group at once: the members as they were before the first change of
+ * a burst stay readable until the lag after the last change has passed.
+ */
+function keepReplica(group: GroupRecord, now: number, lagMs: number): void {
+  if (lagMs <= 0) return;
+  const stale = group.replica && group.replica.until > now ? group.replica.members : new Set(group.members);
+  group.replica = { members: stale, until: now + lagMs };
 }

@@ -25,7 +25,9 @@ export function membersOf(tenant: Tenant, group: GroupRecord, now?: number): str
     const users = now === undefined ? [...tenant.users.values()] : visibleUsers(tenant, now);
     return users.filter((u) => evaluateRule(rule, u)).map((u) => u.id);
   }
-  return [...group.members].filter((id) => isVisible(tenant, id, now));
+  const members =
+    now !== undefined && group.replica && group.replica.until > now ? group.replica.members : group.members;
+  return [...members].filter((id) => isVisible(tenant, id, now));
 }
 
 function isVisible(tenant: Tenant, id: string, now: number | undefined): boolean {

@@ -86,7 +86,15 @@ export function updateUser(
     );
   }
   if (typeof values.userPrincipalName === "string") checkUpn(tenant, values.userPrincipalName, user.id);
+  keepReplica(user, now, timing.replicationLagMs);
   applyValues(user, values, now, timing);
+}
+
+/** As for group members: the properties before the first update of a burst, until the lag has passed. */
+function keepReplica(user: UserRecord, now: number, lagMs: number): void {
+  if (lagMs <= 0) return;
+  const stale = user.replica && user.replica.until > now ? user.replica.props : structuredClone(user.props);
+  user.replica = { props: stale, until: now + lagMs };
 }
 
 export function deleteUser(tenant: Tenant, user: UserRecord, now: number, timing: DirectoryTiming): void {
@@ -194,9 +202,10 @@ function applyPassword(user: UserRecord, value: Json, now: number): void {
 
 /** Every property Graph could return for the user, computed ones included. */
 export function userView(tenant: Tenant, user: UserRecord, now: number): Record<string, Json> {
+  const props = user.replica && user.replica.until > now ? user.replica.props : user.props;
   return {
-    ...user.props,
-    userPrincipalName: upnOf(user),
+    ...props,
+    userPrincipalName: String(props.userPrincipalName ?? upnOf(user)),
     assignedLicenses: assignedLicensesView(user),
     assignedPlans: assignedPlansView(tenant, user),
     provisionedPlans: provisionedPlansView(tenant, user, now),

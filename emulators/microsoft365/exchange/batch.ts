@@ -1,8 +1,10 @@
+import { requestInfo } from "../../kit/pipeline.ts";
+import { replayInProcess } from "../../kit/replay.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuthInfo } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
 import { GraphError, graphErrors } from "../errors.ts";
-import { batchItemHeader, graphContentType, header, infoOf, sendGraphError } from "../http.ts";
+import { graphContentType, sendGraphError } from "../http.ts";
 import { getCaseless, isObject, type Json } from "../json.ts";
 
 /**
@@ -42,29 +44,16 @@ async function runItem(
   const itemHeaders = isObject(sent)
     ? Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, String(v)]))
     : {};
-  const response = await app.inject({
+  const response = await replayInProcess(app, ctx, req, {
     method: "POST",
     url: path,
-    headers: {
-      ...itemHeaders,
-      "content-type": "application/json",
-      authorization: header(req, "authorization") ?? "",
-      host: req.host,
-      "x-forwarded-proto": req.protocol,
-      [batchItemHeader]: ctx.batchNonce,
-    },
+    headers: { ...itemHeaders, "content-type": "application/json" },
     payload: JSON.stringify(getCaseless(item, "body") ?? {}),
   });
-  const type = String(response.headers["content-type"] ?? "");
-  const body: Json = !response.body
-    ? null
-    : type.includes("json")
-      ? (JSON.parse(response.body) as Json)
-      : response.body;
-  const headers: Record<string, string> = { "Content-Type": type };
+  const headers: Record<string, string> = { "Content-Type": response.contentType };
   const retryAfter = response.headers["retry-after"];
-  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
-  return { id, status: response.statusCode, headers, body };
+  if (retryAfter !== undefined) headers["Retry-After"] = retryAfter;
+  return { id, status: response.status, headers, body: response.body as Json };
 }
 
 export function registerExchangeBatch(
@@ -73,7 +62,7 @@ export function registerExchangeBatch(
   authorize: (req: FastifyRequest, tenant: string) => AuthInfo,
 ): void {
   app.post<{ Params: { tenant: string } }>("/adminapi/beta/:tenant/$batch", async (req, reply) => {
-    const info = infoOf(ctx, req);
+    const info = requestInfo(ctx, req);
     try {
       const auth = authorize(req, req.params.tenant);
       info.tenantId = auth.tenant.id;

@@ -1,9 +1,10 @@
+import { header, originOf, queryOf, requestInfo } from "../../kit/pipeline.ts";
+import { sleep } from "../../kit/clock.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate, authorize, type AuthInfo } from "../auth.ts";
-import { sleep } from "../clock.ts";
 import type { EmulatorContext, RequestInfo } from "../context.ts";
 import { ExoError, exoErrors, GraphError } from "../errors.ts";
-import { graphContentType, header, infoOf, originOf, queryOf, sendGraphError } from "../http.ts";
+import { graphContentType, sendGraphError } from "../http.ts";
 import { getCaseless, isObject, type JsonObject } from "../json.ts";
 import { latencyOf, settle, throttle } from "../pipeline.ts";
 import type { Cmdlet } from "./cmdlet.ts";
@@ -99,7 +100,7 @@ async function invoke(
   info.tenantId = auth.tenant.id;
   info.appId = auth.appId;
   const { cmdlet, params } = parseInput(req.body);
-  info.cmdlet = cmdlet.name;
+  info.extra.cmdlet = cmdlet.name;
   const limitHeaders = throttle(ctx, auth, "exchange", 1, !cmdlet.name.startsWith("Get-"));
   await sleep(latencyOf(ctx, cmdlet.latency));
   settle(ctx, auth.tenant);
@@ -136,7 +137,7 @@ async function invoke(
 
 export function registerExchange(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post<{ Params: { tenant: string } }>("/adminapi/beta/:tenant/InvokeCommand", async (req, reply) => {
-    const info = infoOf(ctx, req);
+    const info = requestInfo(ctx, req);
     const tenantKey = ctx.store.find(req.params.tenant)?.id ?? req.params.tenant;
     const limit = ctx.settings.exoMaxConcurrency;
     const inFlight = ctx.exoInFlight.get(tenantKey) ?? 0;

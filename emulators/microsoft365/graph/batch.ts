@@ -1,8 +1,10 @@
+import { header, requestInfo } from "../../kit/pipeline.ts";
+import { replayInProcess } from "../../kit/replay.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
 import { GraphError } from "../errors.ts";
-import { batchItemHeader, header, infoOf, sendGraphError, sendJson } from "../http.ts";
+import { sendGraphError, sendJson } from "../http.ts";
 import { getCaseless, isObject, type Json, type JsonObject } from "../json.ts";
 
 /**
@@ -141,28 +143,19 @@ async function runItem(
       : typeof item.body === "string"
         ? item.body
         : JSON.stringify(item.body);
-  const response = await app.inject({
-    method: item.method as "GET",
+  const response = await replayInProcess(app, ctx, req, {
+    method: item.method,
     url: `/v1.0${path}`,
-    headers: {
-      ...item.headers,
-      authorization: header(req, "authorization") ?? "",
-      host: req.host,
-      "x-forwarded-proto": req.protocol,
-      [batchItemHeader]: ctx.batchNonce,
-    },
-    ...(payload !== undefined ? { payload } : {}),
+    headers: item.headers,
+    payload,
   });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
-    const canonical = keptHeaders[name.toLowerCase()];
-    if (canonical && value !== undefined) headers[canonical] = String(value);
+    const canonical = keptHeaders[name];
+    if (canonical && value !== undefined) headers[canonical] = value;
   }
-  const out: ItemResponse = { id: item.id, status: response.statusCode, headers };
-  if (response.body) {
-    const type = String(response.headers["content-type"] ?? "");
-    out.body = type.includes("json") ? (JSON.parse(response.body) as Json) : response.body;
-  }
+  const out: ItemResponse = { id: item.id, status: response.status, headers };
+  if (response.body !== null) out.body = response.body as Json;
   return out;
 }
 
@@ -207,7 +200,7 @@ function shuffle<T>(values: T[], random: () => number): T[] {
 
 export function registerBatch(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post("/v1.0/$batch", async (req, reply): Promise<FastifyReply> => {
-    const info = infoOf(ctx, req);
+    const info = requestInfo(ctx, req);
     try {
       const auth = authenticate(ctx, header(req, "authorization"), "graph");
       info.tenantId = auth.tenant.id;

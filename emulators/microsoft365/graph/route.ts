@@ -1,3 +1,4 @@
+import type { TableRoute } from "../../kit/routes.ts";
 import type { AuthInfo } from "../auth.ts";
 import type { EmulatorContext } from "../context.ts";
 import type { Json } from "../json.ts";
@@ -9,8 +10,6 @@ import type { BucketKind } from "../throttling.ts";
  * A Graph route as data: what it is (for surface.ts and the contract test), what it costs and how
  * slow it is (for the pipeline), and a handler that knows nothing of Fastify.
  */
-
-export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 export interface GraphCall {
   ctx: EmulatorContext;
@@ -36,8 +35,7 @@ export interface GraphResult {
   headers?: Record<string, string>;
 }
 
-export interface GraphRoute {
-  method: HttpMethod;
+export interface GraphRoute extends TableRoute {
   /** Graph's own path under /v1.0, parameters in braces: "/users/{id}/assignLicense". */
   path: string;
   /** The CSDL type of what the route returns or writes, e.g. "microsoft.graph.user". */

@@ -2,6 +2,7 @@ import { isoSeconds } from "../clock.ts";
 import { userProperties } from "../directory/properties.ts";
 import { createUser, deleteUser, updateUser, userView, type DirectoryTiming } from "../directory/users.ts";
 import { graphErrors } from "../errors.ts";
+import { getCaseless, isObject } from "../json.ts";
 import type { Tenant, UserRecord } from "../model.ts";
 import type { CollectionSpec } from "../odata/query.ts";
 import { findUser, visibleUsers } from "../state.ts";
@@ -37,6 +38,29 @@ export function pathUser(call: GraphCall, param = "id"): UserRecord {
 
 function listViews(tenant: Tenant, now: number, lagMs: number) {
   return visibleUsers(tenant, now - lagMs).map((u) => userView(tenant, u, now));
+}
+
+/** Roles that may set another user's password (the admin-only tiers need the privileged one). */
+const passwordResetRoles = [
+  "User Administrator",
+  "Helpdesk Administrator",
+  "Password Administrator",
+  "Privileged Authentication Administrator",
+  "Global Administrator",
+];
+
+function resetsPassword(body: unknown): boolean {
+  return isObject(body) && getCaseless(body, "passwordProfile") !== undefined;
+}
+
+/**
+ * An app-only token needs User.ReadWrite.All and an Entra role on the app's service principal to set
+ * a password; delegated (GDAP) callers carry their admin's roles (reference §9).
+ */
+function mayResetPasswords(call: GraphCall): boolean {
+  if (call.auth.delegated) return true;
+  const app = call.tenant.apps.find((a) => a.clientId.toLowerCase() === call.auth.appId.toLowerCase());
+  return app?.directoryRoles.some((role) => passwordResetRoles.includes(role)) ?? false;
 }
 
 const writable = Object.keys(userProperties).filter((k) => userProperties[k]?.write !== "never");
@@ -115,7 +139,9 @@ export const userRoutes: GraphRoute[] = [
     cost: 1,
     permissions: perm.userWrite,
     handle(call) {
-      updateUser(call.tenant, pathUser(call), call.body, call.now, timing(call));
+      const user = pathUser(call);
+      if (resetsPassword(call.body) && !mayResetPasswords(call)) throw graphErrors.forbidden();
+      updateUser(call.tenant, user, call.body, call.now, timing(call));
       return { status: 204 };
     },
   },

@@ -69,15 +69,18 @@ export function planList(
   const eventual = consistencyLevel?.toLowerCase() === "eventual";
   const countAsked = query.$count?.toLowerCase() === "true";
   const token = query.$skiptoken ? decodeSkipToken(query.$skiptoken) : undefined;
-  const advanced = token?.advanced ?? (spec.directory ? eventual && countAsked : false);
+  const advanced = spec.directory ? eventual && countAsked : false;
   const lenient = !spec.directory || advanced;
+  // Headers do not travel in @odata.nextLink (reference §0.2): a page of an advanced query asked for
+  // without them is an ordinary query again, and meets the ordinary query's refusals below.
+  const staleAdvancedPage = token?.advanced === true && !advanced;
 
   const filter = query.$filter ? parseFilter(query.$filter) : undefined;
   if (filter) checkFilter(spec, filter, lenient);
 
   let search: ListPlan["search"];
   if (query.$search !== undefined) {
-    if (spec.directory && !eventual && !token) throw graphErrors.searchNeedsHeader();
+    if (spec.directory && !eventual) throw graphErrors.searchNeedsHeader();
     search = parseSearch(spec, query.$search);
   }
 
@@ -104,6 +107,8 @@ export function planList(
     if (!/^\d+$/.test(query.$top) || top < 1 || top > spec.maxTop) throw graphErrors.pageSize(query.$top);
   }
 
+  // Unconfirmed text: nothing above refused, but the token belongs to the advanced index.
+  if (staleAdvancedPage) throw graphErrors.badRequest("Invalid paging token.");
   return {
     filter,
     search,
@@ -138,8 +143,27 @@ function parseSearch(spec: CollectionSpec, raw: string): { property: string; ter
   return clauses.map((m) => {
     const property = selectable(spec.props, m[1] ?? "");
     if (!property) throw graphErrors.filterProperty(m[1] ?? "", spec.filterTypeName);
-    return { property, term: (m[2] ?? "").toLowerCase() };
+    return { property, term: normalizeSearch(m[2] ?? "") };
   });
+}
+
+/**
+ * Search compares letters of any script (Zoë, Müller, José) without regard to case or to composed
+ * versus decomposed accents, and an apostrophe inside a name (O'Brien, O’Brien) is part of the word;
+ * its parts are words too, so "brien" finds O'Brien.
+ */
+function normalizeSearch(text: string): string {
+  return text
+    .normalize("NFC")
+    .toLocaleLowerCase("en-US")
+    .replace(/\u2019/g, "'");
+}
+
+function searchWords(value: string): string[] {
+  const words = normalizeSearch(value)
+    .split(/[^\p{L}\p{N}']+/u)
+    .filter(Boolean);
+  return [...words, ...words.filter((w) => w.includes("'")).flatMap((w) => w.split("'"))];
 }
 
 export interface ListResult {
@@ -158,10 +182,7 @@ export function runList(spec: CollectionSpec, views: Record<string, Json>[], pla
     const search = plan.search;
     rows = rows.filter((row) =>
       search.some(({ property, term }) =>
-        String(row[property] ?? "")
-          .toLowerCase()
-          .split(/[^a-z0-9]+/)
-          .some((word) => word.startsWith(term)),
+        searchWords(String(row[property] ?? "")).some((w) => w.startsWith(term)),
       ),
     );
   }

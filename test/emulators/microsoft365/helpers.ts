@@ -27,13 +27,27 @@ export async function startEmulator(opts: Microsoft365EmulatorOptions = {}): Pro
   return startMicrosoft365Emulator({ profile: "fast", ...opts });
 }
 
-export function createTenant(admin: Microsoft365Admin, extra: { consented?: boolean } = {}): TestTenant {
+/**
+ * Test tenants' apps hold the User Administrator role, as the Acme seed's does, so password resets work
+ * unless a test takes the role away (`directoryRoles: []`).
+ */
+export function createTenant(
+  admin: Microsoft365Admin,
+  extra: { consented?: boolean; directoryRoles?: string[] } = {},
+): TestTenant {
   const domain = `t${randomUUID().slice(0, 8)}.example.com`;
   const clientSecret = `secret-${randomUUID()}`;
   const info = admin.createTenant({
     displayName: `Tenant ${domain}`,
     domains: [domain],
-    apps: [{ clientSecret, displayName: "Lifecycle tests", consented: extra.consented ?? true }],
+    apps: [
+      {
+        clientSecret,
+        displayName: "Lifecycle tests",
+        consented: extra.consented ?? true,
+        directoryRoles: extra.directoryRoles ?? ["User Administrator"],
+      },
+    ],
   });
   const app = info.apps[0];
   if (!app) throw new Error("tenant created without an app");

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
@@ -9,7 +12,8 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from "@azure/msal-node";
-import { acme, devTlsCertPath, type Microsoft365Emulator } from "../../../emulators/microsoft365/index.ts";
+import { selfSignedTls } from "../../../emulators/kit/tls.ts";
+import { acme, type Microsoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { seedAcme } from "../../../emulators/microsoft365/seed-acme.ts";
 import { startEmulator } from "./helpers.ts";
 
@@ -134,10 +138,21 @@ describe("@azure/msal-node against the emulator", () => {
 
   it("acquires a token with MSAL's own network stack over HTTPS when the test certificate is trusted", async () => {
     const script = fileURLToPath(new URL("./fixtures/msal-over-tls.ts", import.meta.url));
+    // A certificate made for this run: Node reads NODE_EXTRA_CA_CERTS only at start-up, so the child
+    // must know it before the emulator it starts serves it.
+    const dir = mkdtempSync(join(tmpdir(), "lifecycle-msal-tls-"));
+    const tls = selfSignedTls();
+    writeFileSync(join(dir, "key.pem"), tls.key);
+    writeFileSync(join(dir, "cert.pem"), tls.cert);
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: devTlsCertPath },
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"),
+        EMULATOR_TLS_KEY: join(dir, "key.pem"),
+        EMULATOR_TLS_CERT: join(dir, "cert.pem"),
+      },
       timeout: 30_000,
-    });
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
     const outcome = JSON.parse(stdout) as { tokenType: string; graphStatus: number; calls: string[] };
     assert.equal(outcome.tokenType, "Bearer");
     assert.equal(outcome.graphStatus, 200);

@@ -9,9 +9,10 @@ import { exchangeSurface, surface as graphSurface } from "../../../emulators/mic
  * every type, property, navigation and bound action the emulator claims exists in v1.0.
  */
 
-const csdlPath = fileURLToPath(
-  new URL("../../../../shared/specs/msgraph/v1.0-metadata.xml", import.meta.url),
-);
+// The same override the contract test honours, for checkouts where shared/ is not two levels up.
+const csdlPath =
+  process.env.LIFECYCLE_GRAPH_CSDL ??
+  fileURLToPath(new URL("../../../../shared/specs/msgraph/v1.0-metadata.xml", import.meta.url));
 const xml = readFileSync(csdlPath, "utf8");
 const schema = xml.slice(xml.indexOf('<Schema Namespace="microsoft.graph" '), xml.indexOf("</Schema>"));
 

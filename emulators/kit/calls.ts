@@ -1,43 +1,48 @@
-/** Every non-admin request the emulator answered, for tests and the demo to count and inspect. */
+/** Every non-admin request an emulator answered, for tests and the demo to count and inspect. */
 
-export interface CallRecord {
+export interface CallRecord<Api extends string = string> {
   at: string;
   method: string;
   /** The route as registered (e.g. "/v1.0/users/:id/assignLicense"), or the raw path if none matched. */
   route: string;
   url: string;
-  api: "graph" | "exchange" | "token" | "other";
+  api: Api | "other";
   tenantId: string | undefined;
   appId: string | undefined;
   status: number;
   durationMs: number;
   requestId: string;
-  /** For Exchange calls, the cmdlet that ran. */
-  cmdlet: string | undefined;
   insideBatch: boolean;
   fault: string | undefined;
 }
 
-export interface CallQuery {
+export interface CallQuery<Api extends string = string> {
   tenantId?: string;
-  api?: CallRecord["api"];
+  api?: Api | "other";
   limit?: number;
 }
 
-export class CallLog {
-  private records: CallRecord[] = [];
+export class CallLog<R extends CallRecord = CallRecord> {
+  private records: R[] = [];
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly keep = 10_000) {}
+  /**
+   * `keyOf` names the endpoint a record counts against; a vendor whose one URL carries many operations
+   * (Exchange's InvokeCommand) counts by operation instead.
+   */
+  constructor(
+    private readonly keyOf: (record: R) => string = (r) => `${r.method} ${r.route}`,
+    private readonly keep = 10_000,
+  ) {}
 
-  add(record: CallRecord): void {
+  add(record: R): void {
     this.records.push(record);
     if (this.records.length > this.keep) this.records.splice(0, this.records.length - this.keep);
-    const key = endpointKey(record);
+    const key = this.keyOf(record);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
-  list(query: CallQuery = {}): CallRecord[] {
+  list(query: CallQuery = {}): R[] {
     const matching = this.records.filter(
       (r) =>
         (query.tenantId === undefined || r.tenantId === query.tenantId) &&
@@ -46,7 +51,7 @@ export class CallLog {
     return query.limit === undefined ? matching : matching.slice(-query.limit);
   }
 
-  /** Counts per endpoint ("POST /v1.0/users", "InvokeCommand Set-Mailbox") since the last reset. */
+  /** Counts per endpoint since the last reset, sorted by key. */
   countsByEndpoint(): Record<string, number> {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
@@ -55,8 +60,4 @@ export class CallLog {
     this.records = [];
     this.counts.clear();
   }
-}
-
-function endpointKey(record: CallRecord): string {
-  return record.cmdlet ? `InvokeCommand ${record.cmdlet}` : `${record.method} ${record.route}`;
 }
