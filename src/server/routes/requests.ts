@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { formDocument, requestForms } from "../../requests/index.ts";
 import { submitRequest, type SubmitOptions } from "../../requests/submit.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { formSchemas } from "../forms.ts";
 import { plan, runStatus } from "../schemas.ts";
+import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const submitQuery = z.strictObject({
@@ -31,6 +32,13 @@ export interface RequestDeps {
   now: () => Date;
   live?: SubmitOptions["live"];
 }
+
+// Plain JSON Schema, so the route validator lets the body through to the form's own validator, which
+// needs the client the body names.
+const formSchemas = {
+  onboard: jsonSchemaOf(formDocument(requestForms.onboard), "input"),
+  offboard: jsonSchemaOf(formDocument(requestForms.offboard), "input"),
+};
 
 export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now, live }) => {
   for (const kind of ["onboard", "offboard"] as const) {
