@@ -7,12 +7,13 @@ export {
 } from "./forms/onboarding.ts";
 export {
   offboardingForm,
+  offboardingActionFields,
   validateOffboarding,
   toOffboardingInput,
   type OffboardingRequest,
 } from "./forms/offboarding.ts";
 export { parseStartTime, PAST_TOLERANCE_MS, type StartTime } from "./start-time.ts";
-export { defineForm, type Form } from "./kit/define-form.ts";
+export { defineForm, type Form, type FormOutline } from "./kit/define-form.ts";
 export { describeForm, type FormDescription, type FieldDescription } from "./kit/console.ts";
 export { formDocument } from "./kit/openapi.ts";
 export { cliFlags, bodyFromFlags } from "./kit/cli-flags.ts";

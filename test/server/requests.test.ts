@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { requestForms } from "../../src/requests/index.ts";
+import type { Fields } from "../../src/requests/kit/field.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -137,7 +139,45 @@ test("an offboarding dry run answers 200 with a plan and stores nothing", async 
   assert.deepEqual(await countRows(store), before);
 });
 
-/** The documented forms are written by hand; every field they name must be one requests/ accepts. */
+type FormSchema = {
+  title?: string;
+  properties?: Record<string, FormSchema>;
+  required?: string[];
+  anyOf?: FormSchema[];
+};
+
+async function documentedForm(kind: "onboard" | "offboard"): Promise<FormSchema | undefined> {
+  const doc = (await openapi(app)) as unknown as {
+    paths: Record<
+      string,
+      { post: { requestBody: { content: { "application/json": { schema: FormSchema } } } } }
+    >;
+  };
+  return doc.paths[`/api/requests/${kind}`]?.post.requestBody.content["application/json"].schema;
+}
+
+function expectDocumented(schema: FormSchema | undefined, fields: Fields, where: string): void {
+  assert.ok(schema?.properties, `${where}: no properties`);
+  assert.deepEqual(Object.keys(schema.properties), Object.keys(fields), `${where}: fields`);
+  assert.deepEqual(
+    schema.required ?? [],
+    Object.keys(fields).filter((k) => fields[k]?.required),
+    `${where}: required fields`,
+  );
+  for (const [key, field] of Object.entries(fields)) {
+    const property: FormSchema | undefined = schema.properties[key];
+    assert.equal(property?.title, field.label, `${where}.${key}: title`);
+    if (field.fields) expectDocumented(property, field.fields, `${where}.${key}`);
+  }
+}
+
+for (const kind of ["onboard", "offboard"] as const) {
+  test(`every field of the ${kind} form definition is in the document, titled and required as defined`, async () => {
+    expectDocumented(await documentedForm(kind), requestForms[kind].fields, kind);
+  });
+}
+
+/** Every field the document names must be one the validator accepts. */
 for (const kind of ["onboard", "offboard"] as const) {
   test(`every field the document names for ${kind} forms is one the validator knows`, async () => {
     const doc = (await openapi(app)) as unknown as {

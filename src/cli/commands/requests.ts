@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { terminalRunStatuses, type RunStatus } from "../../domain/run-status.ts";
-import { bodyFromFlags, cliFlags, requestForms } from "../../requests/index.ts";
+import { bodyFromFlags, cliFlags, requestForms, type FormOutline } from "../../requests/index.ts";
 import { CliError, exitCodes, type LifecycleApi } from "../api.ts";
 import { renderEvent, renderPlan, renderRun, runJson } from "../render.ts";
 import type { CliContext } from "./context.ts";
@@ -15,8 +15,12 @@ function withRunOptions(cmd: Command): Command {
 }
 
 /** A request command: its flags are the form's, and what they parse to is the form's body. */
-function formCommand(ctx: CliContext, kind: keyof typeof requestForms, description: string): Command {
-  const form = requestForms[kind];
+export function formCommand(
+  ctx: CliContext,
+  kind: keyof typeof requestForms,
+  form: FormOutline,
+  description: string,
+): Command {
   const cmd = new Command(kind).description(description);
   const attributes = new Map<string, string>();
   for (const flag of cliFlags(form)) {
@@ -35,13 +39,19 @@ function formCommand(ctx: CliContext, kind: keyof typeof requestForms, descripti
 }
 
 export function onboardCommand(ctx: CliContext): Command {
-  return formCommand(ctx, "onboard", "onboard a new hire: one request, every step planned and run");
+  return formCommand(
+    ctx,
+    "onboard",
+    requestForms.onboard,
+    "onboard a new hire: one request, every step planned and run",
+  );
 }
 
 export function offboardCommand(ctx: CliContext): Command {
   return formCommand(
     ctx,
     "offboard",
+    requestForms.offboard,
     "offboard a leaver: lock out at once, hand over, remove access, verify none remains",
   );
 }

@@ -55,7 +55,7 @@ const grantee = ({ client }: FormContext) => {
 
 // Typed by the domain's action keys, so an action without a field here (or a field without an action)
 // does not compile.
-const actionFields = {
+export const offboardingActionFields = {
   disableAccount: checkbox({
     label: "Disable the account",
     help: "Revoke sessions, reset the password, block sign-in.",
@@ -132,7 +132,7 @@ export const offboardingForm = defineForm({
     actions: group({
       label: "Actions",
       help: "Each action overrides the client's default; leave one out to keep the default.",
-      fields: actionFields,
+      fields: offboardingActionFields,
       defaults: (client) => client.offboardingDefaults,
     }),
     requiresApproval: checkbox({
@@ -154,7 +154,7 @@ export const offboardingForm = defineForm({
   },
   build(v, { client }) {
     const actions = overDefaults<OffboardingActions>(
-      actionFields,
+      offboardingActionFields,
       v.actions ?? {},
       client.offboardingDefaults,
       "actions",

@@ -178,11 +178,9 @@ export const onboardingForm = defineForm({
     deviceSerial: text({
       label: "Device serial number",
       help: "For Autopilot / RMM.",
-      value: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-          error: "must be a serial number: letters, digits . _ -",
-        }),
+      value: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error: "must be a serial number: letters, digits . _ -",
+      }),
       cli: { value: "<serial>" },
     }),
     personalEmail: email({
