@@ -230,7 +230,9 @@ test("the console's onboarding form carries the client's choices, zone and custo
     [f.start?.kind, f.start?.timeZone, f.start?.allowsNow, f.start?.required],
     ["date-time", "Europe/Berlin", true, true],
   );
-  assert.deepEqual(f.customFields?.fields, [{ key: "costCentre", label: "Cost centre", required: true }]);
+  assert.deepEqual(f.customFields?.clientFields, [
+    { key: "costCentre", label: "Cost centre", required: true },
+  ]);
   assert.equal(f.client?.default, "acme");
 });
 

@@ -222,3 +222,32 @@ for (const kind of ["onboard", "offboard"] as const) {
     );
   });
 }
+
+test("the console reads each form for a client, with that client's choices and defaults", async () => {
+  const doc = await openapi(app);
+  const on = await app.inject({ method: "GET", url: "/api/requests/onboard/form?client=acme" });
+  assert.equal(on.statusCode, 200, on.body);
+  assertMatchesDocument(doc, "GET", "/api/requests/onboard/form", on);
+  const onboarding = json<{ client: string; fields: { key: string; choices?: string[] }[] }>(on);
+  assert.equal(onboarding.client, "acme");
+  assert.deepEqual(
+    onboarding.fields.map((f) => f.key),
+    Object.keys(requestForms.onboard.fields),
+  );
+  assert.ok(onboarding.fields.find((f) => f.key === "domain")?.choices?.includes("acme.example.com"));
+
+  const off = await app.inject({ method: "GET", url: "/api/requests/offboard/form?client=acme" });
+  assert.equal(off.statusCode, 200, off.body);
+  assertMatchesDocument(doc, "GET", "/api/requests/offboard/form", off);
+  const actions = json<{ fields: { key: string; fields?: { key: string; default?: unknown }[] }[] }>(
+    off,
+  ).fields.find((f) => f.key === "actions")?.fields;
+  assert.equal(actions?.find((a) => a.key === "disableAccount")?.default, true);
+
+  const unknown = await app.inject({ method: "GET", url: "/api/requests/offboard/form?client=initech" });
+  assert.equal(unknown.statusCode, 404);
+  assertMatchesDocument(doc, "GET", "/api/requests/offboard/form", unknown);
+  const missing = await app.inject({ method: "GET", url: "/api/requests/offboard/form" });
+  assert.equal(missing.statusCode, 400);
+  assert.deepEqual(fieldsOf(missing), ["client"]);
+});

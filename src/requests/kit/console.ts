@@ -9,7 +9,7 @@ export interface FieldDescription {
   label: string;
   help?: string;
   required: boolean;
-  choices?: readonly string[];
+  choices?: string[];
   /** Only the choices are accepted. */
   closed?: boolean;
   /** `false` switches the field off; the text says what else it takes. */
@@ -17,7 +17,7 @@ export interface FieldDescription {
   /** The value the form starts with for this client (for an offboarding action, the client's default). */
   default?: unknown;
   /** Sub-fields of a group this one rules out when on. */
-  excludes?: readonly string[];
+  excludes?: string[];
   fields?: FieldDescription[];
   [extra: string]: unknown;
 }
@@ -56,12 +56,12 @@ function describeFields(
     };
     if (f.help) described.help = f.help;
     const choices = f.choices?.(client);
-    if (choices) described.choices = choices;
+    if (choices) described.choices = [...choices];
     if (f.closed) described.closed = true;
     if (f.orOff) described.orOff = f.orOff;
     const initial = key in defaults ? defaults[key] : f.default?.(client);
     if (initial !== undefined) described.default = initial;
-    if (f.excludes) described.excludes = f.excludes.fields;
+    if (f.excludes) described.excludes = [...f.excludes.fields];
     if (f.fields) described.fields = describeFields(f.fields, client, f.defaults?.(client) ?? {});
     return described;
   });

@@ -349,7 +349,7 @@ export function customFields(opts: Common<false>) {
           .filter((f) => f.required && value?.[f.key] === undefined)
           .map((f) => ({ field: f.key, message: `is required (${f.label})` })),
       extras: (client) => ({
-        fields: client.customFields.map((f) => ({ key: f.key, label: f.label, required: f.required })),
+        clientFields: client.customFields.map((f) => ({ key: f.key, label: f.label, required: f.required })),
       }),
     },
   );
