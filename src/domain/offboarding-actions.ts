@@ -1,27 +1,6 @@
 import { z } from "zod";
 import { isEmailAddress, multiLine } from "./fields.ts";
 
-/** The offboarding checkboxes, in the order the form shows them. */
-export const offboardingActionKeys = [
-  "disableAccount",
-  "removeMfa",
-  "convertToShared",
-  "forwardTo",
-  "outOfOffice",
-  "grantAccessTo",
-  "hideFromAddressList",
-  "removeMobileDevices",
-  "wipeDevices",
-  "removeGroups",
-  "removeLicenses",
-  "moveToDisabledOu",
-  "deactivatePsaContact",
-  "updateDocumentation",
-  "notifySupervisor",
-  "deleteUser",
-] as const;
-export type OffboardingActionKey = (typeof offboardingActionKeys)[number];
-
 export const wipeModes = ["none", "retire", "wipe"] as const;
 export type WipeMode = (typeof wipeModes)[number];
 
@@ -47,8 +26,9 @@ export type ForwardTo = z.output<typeof forwardToSchema>;
 export const outOfOfficeMessage = multiLine(4000);
 
 /**
- * Every action resolved: booleans and modes always present; the three mailbox options absent when off.
- * As a client's `offboardingDefaults`, missing keys take the defaults below.
+ * What an offboarding can do, each action's value and its built-in default: every action resolved,
+ * booleans and modes always present, the three mailbox options absent when off. As a client's
+ * `offboardingDefaults`, missing keys take the defaults below.
  */
 export const offboardingActionsSchema = z.strictObject({
   disableAccount: z.boolean().default(true),
@@ -69,6 +49,10 @@ export const offboardingActionsSchema = z.strictObject({
   deleteUser: z.boolean().default(false),
 });
 export type OffboardingActions = z.output<typeof offboardingActionsSchema>;
+export type OffboardingActionKey = keyof OffboardingActions;
+
+/** Every offboarding action; the offboarding form (requests/forms) gives each its field. */
+export const offboardingActionKeys = Object.keys(offboardingActionsSchema.shape) as OffboardingActionKey[];
 
 /** The options that need the mailbox to survive, so deleting the user rules them out. */
 export const mailboxOptions = ["convertToShared", "forwardTo", "outOfOffice", "grantAccessTo"] as const;

@@ -3,30 +3,6 @@ import type { ClientConfig } from "../domain/client.ts";
 import { emailAddress, isEmailAddress, singleLine } from "../domain/fields.ts";
 import { isValidUsername } from "../domain/username.ts";
 
-/**
- * Trims every string and drops empty strings and nulls, in objects and lists alike, so that a blank form
- * field, a JSON null and a missing key all mean "not given" before any rule looks at them.
- */
-export function cleanInput(input: unknown): unknown {
-  if (typeof input === "string") return input.trim();
-  if (Array.isArray(input)) return input.map(cleanInput).filter(isGiven);
-  if (isPlainObject(input)) {
-    const entries = Object.entries(input).map(([k, v]) => [k, cleanInput(v)] as const);
-    return Object.fromEntries(entries.filter(([, v]) => isGiven(v)));
-  }
-  return input;
-}
-
-function isGiven(v: unknown): boolean {
-  return v !== "" && v !== null && v !== undefined;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 /** A person's name: one line, with at least one letter in any script. */
 export const personName = singleLine(64).refine((s) => /\p{L}/u.test(s), { error: "must contain a letter" });
 

@@ -1,16 +1,30 @@
 export {
+  onboardingForm,
   validateOnboarding,
   toOnboardingInput,
   type OnboardingRequest,
   type ApprovalPolicy,
-} from "./onboarding.ts";
-export { validateOffboarding, toOffboardingInput, type OffboardingRequest } from "./offboarding.ts";
+} from "./forms/onboarding.ts";
+export {
+  offboardingForm,
+  offboardingActionFields,
+  validateOffboarding,
+  toOffboardingInput,
+  type OffboardingRequest,
+} from "./forms/offboarding.ts";
 export { parseStartTime, PAST_TOLERANCE_MS, type StartTime } from "./start-time.ts";
+export { defineForm, type Form, type FormOutline } from "./kit/define-form.ts";
+export { describeForm, type FormDescription, type FieldDescription } from "./kit/console.ts";
+export { formDocument } from "./kit/openapi.ts";
+export { cliFlags, bodyFromFlags } from "./kit/cli-flags.ts";
 
-import type { OnboardingRequest } from "./onboarding.ts";
-import type { OffboardingRequest } from "./offboarding.ts";
+import { onboardingForm, type OnboardingRequest } from "./forms/onboarding.ts";
+import { offboardingForm, type OffboardingRequest } from "./forms/offboarding.ts";
 
 export type Request = OnboardingRequest | OffboardingRequest;
+
+/** The form of each request kind, for what derives from them all (the API, the CLI, the console). */
+export const requestForms = { onboard: onboardingForm, offboard: offboardingForm } as const;
 
 /**
  * The client id a body names, read before validation so the caller can load that client's config (the

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { CliError } from "../../src/cli/api.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
+import { requestForms } from "../../src/requests/index.ts";
+import { kebab, type Fields } from "../../src/requests/kit/field.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { runCli } from "../../src/cli/program.ts";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
@@ -32,6 +35,19 @@ const planTypes = [
   "notify.supervisor",
   "verify.no-access-remains",
 ];
+
+/** One flag (and a value) per field, through groups, so a field without a flag is noticed. */
+function oneFlagPerField(fields: Fields): string[] {
+  return Object.entries(fields).flatMap(([key, field]) => {
+    if (field.fields) return oneFlagPerField(field.fields);
+    const [flag] = field.cli(field.flag ?? kebab(key)).flags;
+    assert.ok(flag, `${key} has no flag`);
+    if (field.kind === "date-time") return ["--now"];
+    if (field.kind === "custom-fields") return [`--${flag.name}`, "key=value"];
+    if (!flag.value) return [`--${flag.name}`];
+    return [`--${flag.name}`, flag.choices?.[0] ?? "x"];
+  });
+}
 
 /** The product page's new hire, as CLI flags. */
 const sarahJohnson = [
@@ -261,6 +277,35 @@ describe("the lifecycle CLI", () => {
     const again = await cli("approve", runId);
     assert.equal(again.code, 4);
   });
+
+  for (const kind of ["onboard", "offboard"] as const) {
+    test(`every field of the ${kind} form has a flag that reaches the submitted body`, async () => {
+      let body: Record<string, unknown> | undefined;
+      const ctx: CliContext = {
+        env: {},
+        actor: "tech@msp.example",
+        out: () => undefined,
+        err: () => undefined,
+        setExitCode: () => undefined,
+        connect: async () => ({
+          ...directApi(store),
+          submit: async (_kind, submitted) => {
+            body = submitted;
+            throw new CliError("captured", 1);
+          },
+          close: async () => undefined,
+        }),
+      };
+      const form = requestForms[kind];
+      assert.equal(await runCli([kind, ...oneFlagPerField(form.fields)], ctx), 1);
+      assert.ok(body, "nothing was submitted");
+      assert.deepEqual(Object.keys(body).sort(), Object.keys(form.fields).sort());
+      for (const [key, field] of Object.entries(form.fields)) {
+        if (field.fields)
+          assert.deepEqual(Object.keys(body[key] as object).sort(), Object.keys(field.fields).sort(), key);
+      }
+    });
+  }
 
   test("runs list, show, cancel and retry answer with exit codes by kind", async () => {
     const r = await cli(

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { requestForms } from "../../src/requests/index.ts";
+import type { Fields } from "../../src/requests/kit/field.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -137,7 +139,45 @@ test("an offboarding dry run answers 200 with a plan and stores nothing", async 
   assert.deepEqual(await countRows(store), before);
 });
 
-/** The documented forms are written by hand; every field they name must be one requests/ accepts. */
+type FormSchema = {
+  title?: string;
+  properties?: Record<string, FormSchema>;
+  required?: string[];
+  anyOf?: FormSchema[];
+};
+
+async function documentedForm(kind: "onboard" | "offboard"): Promise<FormSchema | undefined> {
+  const doc = (await openapi(app)) as unknown as {
+    paths: Record<
+      string,
+      { post: { requestBody: { content: { "application/json": { schema: FormSchema } } } } }
+    >;
+  };
+  return doc.paths[`/api/requests/${kind}`]?.post.requestBody.content["application/json"].schema;
+}
+
+function expectDocumented(schema: FormSchema | undefined, fields: Fields, where: string): void {
+  assert.ok(schema?.properties, `${where}: no properties`);
+  assert.deepEqual(Object.keys(schema.properties), Object.keys(fields), `${where}: fields`);
+  assert.deepEqual(
+    schema.required ?? [],
+    Object.keys(fields).filter((k) => fields[k]?.required),
+    `${where}: required fields`,
+  );
+  for (const [key, field] of Object.entries(fields)) {
+    const property: FormSchema | undefined = schema.properties[key];
+    assert.equal(property?.title, field.label, `${where}.${key}: title`);
+    if (field.fields) expectDocumented(property, field.fields, `${where}.${key}`);
+  }
+}
+
+for (const kind of ["onboard", "offboard"] as const) {
+  test(`every field of the ${kind} form definition is in the document, titled and required as defined`, async () => {
+    expectDocumented(await documentedForm(kind), requestForms[kind].fields, kind);
+  });
+}
+
+/** Every field the document names must be one the validator accepts. */
 for (const kind of ["onboard", "offboard"] as const) {
   test(`every field the document names for ${kind} forms is one the validator knows`, async () => {
     const doc = (await openapi(app)) as unknown as {
@@ -182,3 +222,32 @@ for (const kind of ["onboard", "offboard"] as const) {
     );
   });
 }
+
+test("the console reads each form for a client, with that client's choices and defaults", async () => {
+  const doc = await openapi(app);
+  const on = await app.inject({ method: "GET", url: "/api/requests/onboard/form?client=acme" });
+  assert.equal(on.statusCode, 200, on.body);
+  assertMatchesDocument(doc, "GET", "/api/requests/onboard/form", on);
+  const onboarding = json<{ client: string; fields: { key: string; choices?: string[] }[] }>(on);
+  assert.equal(onboarding.client, "acme");
+  assert.deepEqual(
+    onboarding.fields.map((f) => f.key),
+    Object.keys(requestForms.onboard.fields),
+  );
+  assert.ok(onboarding.fields.find((f) => f.key === "domain")?.choices?.includes("acme.example.com"));
+
+  const off = await app.inject({ method: "GET", url: "/api/requests/offboard/form?client=acme" });
+  assert.equal(off.statusCode, 200, off.body);
+  assertMatchesDocument(doc, "GET", "/api/requests/offboard/form", off);
+  const actions = json<{ fields: { key: string; fields?: { key: string; default?: unknown }[] }[] }>(
+    off,
+  ).fields.find((f) => f.key === "actions")?.fields;
+  assert.equal(actions?.find((a) => a.key === "disableAccount")?.default, true);
+
+  const unknown = await app.inject({ method: "GET", url: "/api/requests/offboard/form?client=initech" });
+  assert.equal(unknown.statusCode, 404);
+  assertMatchesDocument(doc, "GET", "/api/requests/offboard/form", unknown);
+  const missing = await app.inject({ method: "GET", url: "/api/requests/offboard/form" });
+  assert.equal(missing.statusCode, 400);
+  assert.deepEqual(fieldsOf(missing), ["client"]);
+});

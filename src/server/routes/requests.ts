@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { submitRequest, type SubmitOptions } from "../../composition/submit.ts";
+import { describeForm, formDocument, requestForms } from "../../requests/index.ts";
+import { fieldKinds } from "../../requests/kit/field.ts";
+import { getClient } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { formSchemas } from "../forms.ts";
 import { plan, runStatus } from "../schemas.ts";
+import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const submitQuery = z.strictObject({
@@ -26,14 +29,73 @@ const dryRun = z
   .object({ dryRun: z.literal(true), planHash: z.string(), plan, request: validated })
   .describe("The plan that would run; nothing was stored.");
 
+// Loose, because a kind adds its own properties (a date-time its zone, custom fields the client's list).
+const fieldDescription = z.looseObject({
+  key: z.string(),
+  kind: z.enum(fieldKinds),
+  label: z.string(),
+  help: z.string().optional(),
+  required: z.boolean(),
+  choices: z
+    .array(z.string())
+    .optional()
+    .describe("For this client; with `closed`, the only values accepted."),
+  closed: z.boolean().optional(),
+  orOff: z
+    .string()
+    .optional()
+    .describe("Present when false switches the field off; says what else it takes."),
+  default: z.unknown().optional().describe("For an offboarding action, the client's default."),
+  excludes: z.array(z.string()).optional().describe("Fields of the same group this one rules out when on."),
+});
+
+const formDescription = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    client: z.string(),
+    fields: z.array(fieldDescription.extend({ fields: z.array(fieldDescription).optional() })),
+  })
+  .describe("The form as a console renders it for this client: labels, help, choices and defaults.");
+
+const formQuery = z.strictObject({ client: z.string().min(1).max(100).describe("The client's id.") });
+
 export interface RequestDeps {
   store: Store;
   now: () => Date;
   live?: SubmitOptions["live"];
 }
 
+// Plain JSON Schema, so the route validator lets the body through to the form's own validator, which
+// needs the client the body names.
+const formSchemas = {
+  onboard: jsonSchemaOf(formDocument(requestForms.onboard), "input"),
+  offboard: jsonSchemaOf(formDocument(requestForms.offboard), "input"),
+};
+
 export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now, live }) => {
   for (const kind of ["onboard", "offboard"] as const) {
+    app.get(
+      `/requests/${kind}/form`,
+      {
+        schema: {
+          summary: kind === "onboard" ? "The onboarding form" : "The offboarding form",
+          tags: ["requests"],
+          querystring: formQuery,
+          response: {
+            200: formDescription,
+            ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND"),
+          },
+        },
+      },
+      async (request) => {
+        const client = await getClient(store, request.query.client);
+        if (!client) throw new ApiError("LC_ERR_NOT_FOUND", `no client "${request.query.client}"`);
+        return describeForm(requestForms[kind], client);
+      },
+    );
+
     app.post(
       `/requests/${kind}`,
       {
