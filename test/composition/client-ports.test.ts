@@ -96,7 +96,9 @@ describe("portsFor builds each client's systems by their connectors, from its co
     assert.notEqual(rotated.directory, first.directory);
     await assert.rejects(
       need(rotated, "directory").findUser("tom.williams@acmecorp.com"),
-      (err: unknown) => err instanceof LifecycleError && err.failure.kind === "permission",
+      // The failure names the system that answered: the rate bucket a 429 from it would throttle.
+      (err: unknown) =>
+        err instanceof LifecycleError && err.failure.kind === "permission" && err.failure.system === "entra",
     );
     await storeCredential(acme.clientSecret);
     const { endpoints: _moved, ...entra } = client.systems.entra!;
