@@ -17,7 +17,7 @@ import {
   type Microsoft365Emulator,
 } from "../emulators/microsoft365/index.ts";
 import { offboardingActionKeys } from "../src/domain/offboarding-actions.ts";
-import { liveStateOf } from "../src/actions/live-state.ts";
+import { liveStateOf } from "../src/actions/support/live-state.ts";
 import { percentile } from "./support/noop.ts";
 
 // The demo's Acme, with API limits that let its parallel plan run (the defaults are conservative).

@@ -6,7 +6,7 @@ import {
 } from "../actions/index.ts";
 import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
-import { liveStateOf } from "../actions/live-state.ts";
+import { liveStateOf } from "../actions/support/live-state.ts";
 import type { LiveState } from "../planner/live-state.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";

@@ -7,7 +7,7 @@ import { acme, startMicrosoft365Emulator } from "../../emulators/microsoft365/in
 import { latencyClasses } from "../../emulators/microsoft365/latency.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
 import { acmeCapabilities, demoAcme } from "../support/microsoft.ts";
-import { liveStateOf } from "../../src/actions/live-state.ts";
+import { liveStateOf } from "../../src/actions/support/live-state.ts";
 import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { capabilitiesFor, type CapabilitiesResolver } from "../../src/actions/index.ts";
-import { need } from "../../src/actions/need.ts";
+import { need } from "../../src/actions/support/need.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { removeCredential, setCredential } from "../../src/credentials/repo.ts";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";

@@ -1,5 +1,5 @@
-import type { LiveState } from "../planner/live-state.ts";
-import type { Capabilities } from "../ports/index.ts";
+import type { LiveState } from "../../planner/live-state.ts";
+import type { Capabilities } from "../../ports/index.ts";
 
 /** The planner's live questions, answered by a client's directory; none without one. */
 export function liveStateOf(caps: Capabilities): LiveState {
