@@ -128,4 +128,65 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.match(v.kind === "not-verified" ? v.observed : "", /still in Marketing/);
     assert.match(v.kind === "not-verified" ? v.observed : "", /sessions valid from/);
   });
+
+  test("verification re-reads the planned steps, each by its own check, and names a port it lacks as not checked", async () => {
+    const upn = "una.planned@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: upn,
+      displayName: "Una Planned",
+      usageLocation: "US",
+      accountEnabled: false,
+      licenses: ["SPB"],
+    });
+    m365.admin.addGroupMember(tenant, "Marketing", upn);
+    const later = { ...ctx(), runStartAt: new Date(Date.now() + 5_000) };
+    // `expect` asks for more; the planned steps are what is re-read.
+    const p = {
+      upn,
+      expect: { removeGroups: true, disableAccount: true, removeLicenses: true },
+      planned: [
+        { key: "remove-groups", type: "groups.remove-all-memberships", params: { upn, keep: ["Marketing"] } },
+        { key: "remove-licenses", type: "licensing.remove-all-licenses", params: { upn } },
+        { key: "psa-contact", type: "psa.deactivate-contact", params: { upn } },
+      ],
+    };
+    const v = await noAccessRemains.verify(p, later);
+    assert.deepEqual(v, { kind: "not-verified", observed: "still holds licenses", settled: false });
+    const unlicensed = await noAccessRemains.verify(p, {
+      ...later,
+      ports: { ...later.ports, licensing: undefined },
+    });
+    assert.deepEqual(unlicensed, {
+      kind: "not-verified",
+      observed: "licenses not checked (no licensing connector)",
+      settled: false,
+    });
+    assert.deepEqual(await noAccessRemains.plan(p, later), {
+      kind: "will-change",
+      summary: `re-read ${upn}: groups, licenses`,
+    });
+  });
+
+  test("verification of a run planned before the steps were listed re-reads what `expect` asked", async () => {
+    const upn = "vic.stored@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: upn,
+      displayName: "Vic Stored",
+      usageLocation: "US",
+      accountEnabled: true,
+    });
+    const v = await noAccessRemains.verify({ upn, expect: { disableAccount: true, removeMfa: true } }, ctx());
+    assert.equal(v.kind, "not-verified");
+    const observed = v.kind === "not-verified" ? v.observed : "";
+    assert.match(observed, /^sign-in is still enabled/);
+    assert.doesNotMatch(observed, /MFA methods remain/);
+    const bad = noAccessRemains.verify(
+      { upn, expect: {}, planned: [{ key: "x", type: "mail.set-forwarding", params: { upn } }] },
+      ctx(),
+    );
+    await assert.rejects(
+      bad,
+      (e: LifecycleError) => e.failure.code === "INVALID_PARAMS" && /step "x"/.test(e.message),
+    );
+  });
 });
