@@ -1,14 +1,18 @@
-import { catalog, defineAction } from "../../src/actions/define.ts";
+import { z } from "zod";
+import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 
 /** A step that talks to nothing: what remains of its time is the engine's own overhead. */
-export const noop = defineAction<Record<string, never>, Record<string, never>>("bench.noop", {
+export const noop = defineActionOver<Record<string, never>>()({
+  type: "bench.noop",
+  params: z.strictObject({}),
+  ports: [],
   plan: async () => ({ kind: "will-change", summary: "nothing" }),
   apply: async () => ({ kind: "done" }),
   verify: async () => ({ kind: "verified" }),
 });
 
-export const noopCatalog = catalog<Record<string, never>>(noop as never);
+export const noopCatalog = catalog<Record<string, never>>(noop);
 
 /** n no-op steps, each after the one before (chained) or all at once. */
 export function noopPlan(n: number, tenant: string, chained: boolean): Plan {

@@ -1,5 +1,5 @@
 import type { Capabilities } from "../ports/index.ts";
-import { catalog, type ActionCatalog } from "./define.ts";
+import { catalog, type Action, type ActionCatalog } from "./define.ts";
 import { assignAutopilotUser } from "./devices/assign-autopilot-user.ts";
 import { retireDevices } from "./devices/retire.ts";
 import { wipeDevices } from "./devices/wipe.ts";
@@ -27,38 +27,53 @@ import { setSignature } from "./mail/set-signature.ts";
 import { waitForMailbox } from "./mail/wait-for-mailbox.ts";
 import { notifySupervisor } from "./notify/supervisor.ts";
 import { welcomeEmail } from "./notify/welcome-email.ts";
-import { noAccessRemains } from "./verify/no-access-remains.ts";
+import { noAccessRemainsOver } from "./verify/no-access-remains.ts";
 
-/** Every action the product can run. A planned type missing here fails its step as UNKNOWN_ACTION. */
+/** Every step but the final verification, which re-reads what these leave behind. */
+const steps: readonly Action<Capabilities>[] = [
+  createUser,
+  setManager,
+  addGroupMember,
+  assignLicense,
+  copyMemberships,
+  copyLicenses,
+  waitForMailbox,
+  setSignature,
+  grantMailboxAccess,
+  hideFromAddressList,
+  setForwarding,
+  setOutOfOffice,
+  removeMobileDevices,
+  convertToShared,
+  revokeSessions,
+  disableSignIn,
+  resetPassword,
+  removeAllMemberships,
+  removeAllLicenses,
+  removeMfaMethods,
+  issueTemporaryAccessPass,
+  assignAutopilotUser,
+  retireDevices,
+  wipeDevices,
+  deleteUser,
+  welcomeEmail,
+  notifySupervisor,
+];
+
+/** The offboarding's final verification, over the residual-access checks of the steps above. */
+export const noAccessRemains = noAccessRemainsOver(catalog(...steps));
+
+/**
+ * Every action the product can run, each with its type, params schema and ports: what composition checks
+ * a client's connectors against, and what a worker is given. A planned type missing here fails its step
+ * as UNKNOWN_ACTION.
+ */
+export const actions: readonly Action<Capabilities>[] = [...steps, noAccessRemains];
+
+/** The actions by type. */
+export const actionCatalog: ActionCatalog<Capabilities> = catalog(...actions);
+
+/** The catalogue, for callers that ask for it by function. */
 export function productionCatalog(): ActionCatalog<Capabilities> {
-  return catalog<Capabilities>(
-    createUser as never,
-    setManager as never,
-    addGroupMember as never,
-    assignLicense as never,
-    copyMemberships as never,
-    copyLicenses as never,
-    waitForMailbox as never,
-    setSignature as never,
-    grantMailboxAccess as never,
-    hideFromAddressList as never,
-    setForwarding as never,
-    setOutOfOffice as never,
-    removeMobileDevices as never,
-    convertToShared as never,
-    revokeSessions as never,
-    disableSignIn as never,
-    resetPassword as never,
-    removeAllMemberships as never,
-    removeAllLicenses as never,
-    noAccessRemains as never,
-    removeMfaMethods as never,
-    issueTemporaryAccessPass as never,
-    assignAutopilotUser as never,
-    retireDevices as never,
-    wipeDevices as never,
-    deleteUser as never,
-    welcomeEmail as never,
-    notifySupervisor as never,
-  );
+  return actionCatalog;
 }

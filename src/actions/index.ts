@@ -1,2 +1,3 @@
 export type { Capabilities } from "../ports/index.ts";
-export { productionCatalog } from "./catalog.ts";
+export { actionCatalog, actions, productionCatalog } from "./catalog.ts";
+export type { Action, ActionCatalog } from "./define.ts";

@@ -1,4 +1,4 @@
-import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/define.ts";
+import type { ActionCatalog, BoundStep, StepInfo } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
 import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
@@ -52,10 +52,16 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
       message: `no action "${a.type}" in this worker's catalogue`,
     });
   }
+  // The params are parsed and the ports checked before `plan`: a bad field or a missing connector fails
+  // the step naming it, and the action gets exactly the types it declared.
   const ctx = stepContext(a, deps);
+  const bound = def.bind(a.params, deps.caps, ctx);
+  if (!bound.ok) return failed(bound.failure);
+  const step = bound.step;
+  const verifyDeadlineMs = def.verifyDeadlineMs;
   try {
-    if (a.phase === "verify") return await verifyStep(def, a, ctx, a.applied ?? undefined);
-    const plan = await def.plan(a.params as never, ctx);
+    if (a.phase === "verify") return await verifyStep(step, verifyDeadlineMs, a, a.applied ?? undefined);
+    const plan = await step.plan();
     switch (plan.kind) {
       case "already-done":
         return final({
@@ -72,7 +78,7 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
         break;
     }
     await deps.queue.markApplying(a, plan.summary);
-    const applied = await def.apply(a.params as never, ctx);
+    const applied = await step.apply();
     if (applied.kind === "wait") {
       return waitOrTimeout(
         a,
@@ -83,7 +89,7 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
       );
     }
     const { kind: _done, ...change } = applied;
-    return await verifyStep(def, a, ctx, { ...change, appliedAt: new Date().toISOString() });
+    return await verifyStep(step, verifyDeadlineMs, a, { ...change, appliedAt: new Date().toISOString() });
   } catch (err) {
     const f = toFailure(err);
     if (retryableKinds.has(f.kind) && a.attempts < a.maxAttempts) {
@@ -98,13 +104,13 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
   }
 }
 
-async function verifyStep<Caps>(
-  def: ActionDefinition<never, Caps>,
+async function verifyStep(
+  step: BoundStep,
+  verifyDeadlineMs: number | undefined,
   a: ClaimedAction,
-  ctx: StepContext<Caps>,
   applied: Applied | undefined,
 ): Promise<Transition> {
-  const v = await def.verify(a.params as never, ctx);
+  const v = await step.verify();
   if (v.kind === "verified") {
     return final({
       kind: "succeeded",
@@ -116,7 +122,7 @@ async function verifyStep<Caps>(
   }
   if (v.settled)
     return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `re-read found: ${v.observed}` });
-  const deadline = def.verifyDeadlineMs ?? defaultVerifyDeadlineMs;
+  const deadline = verifyDeadlineMs ?? defaultVerifyDeadlineMs;
   const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
   if (t.kind === "wait" && applied) return { ...t, outcome: { ...t.outcome, applied } };
   if (t.kind === "final") {
@@ -163,9 +169,8 @@ function failed(error: Failure): Transition {
   return { kind: "final", state: "failed", outcome: { kind: "failed", error } };
 }
 
-function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepContext<Caps> {
+function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepInfo {
   return {
-    caps: deps.caps,
     idempotencyKey: `${a.runId}:${a.key}`,
     runId: a.runId,
     actionKey: a.key,

@@ -162,14 +162,17 @@ export async function planOffboarding(
       false,
     );
   if (a.deleteUser) b.add("delete-user", "identity.delete-user", "Delete user", id, user, b.keys());
-  if (!a.deleteUser)
+  if (!a.deleteUser) {
+    // Each planned step answers for what it may have left behind: the verification re-reads exactly those.
+    const planned = b.plan().actions.map(({ key, type, params }) => ({ key, type, params }));
     b.add(
       "verify-no-access",
       "verify.no-access-remains",
       "Verify no access remains",
       id,
-      { ...user, expect: a, keep: kept },
+      { ...user, expect: a, keep: kept, planned },
       b.keys(),
     );
+  }
   return ok(b.plan());
 }

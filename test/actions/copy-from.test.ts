@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/ports/index.ts";
+import type { Ports } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { copyMemberships, licenseGroupReason } from "../../src/actions/groups/copy-memberships.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
@@ -23,11 +23,12 @@ import {
 } from "../../emulators/microsoft365/index.ts";
 import { acmeClient, waitForStatus } from "../support/engine-helpers.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
+import { allPorts } from "./ports.ts";
 
 /** "Copy from" onboarding against the emulator: attributes, groups on both sides, direct licenses, no-seat policy. */
 describe("copy from a template user", () => {
   let m365: Microsoft365Emulator;
-  let caps: Capabilities;
+  let caps: Ports;
   const tenant = acme.tenantId;
   const template = "sales.template@acmecorp.com";
 
@@ -42,7 +43,7 @@ describe("copy from a template user", () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
     m365.admin.setMailboxProvisioningDelay(0);
-    caps = acmeCapabilities(m365);
+    caps = allPorts(acmeCapabilities(m365));
     m365.admin.createSku(tenant, { skuPartNumber: "VISIOCLIENT", seats: 3 });
     m365.admin.createGroup(tenant, { displayName: "Sales", kind: "security" });
     m365.admin.createGroup(tenant, {
@@ -258,7 +259,7 @@ describe("copy from a template user", () => {
       });
       await assert.rejects(
         copyMemberships.plan({ ...directory, from: "ghost@acmecorp.com" }, ctx()),
-        rejectsWith("CopyFromNotFound", /copy-from user ghost@acmecorp.com not found/),
+        rejectsWith("COPY_FROM_NOT_FOUND", /copy-from user ghost@acmecorp.com not found/),
       );
     });
   });
@@ -294,7 +295,7 @@ describe("copy from a template user", () => {
       });
       await assert.rejects(
         copyLicenses.plan({ ...p, from: "ghost@acmecorp.com" }, ctx()),
-        rejectsWith("CopyFromNotFound"),
+        rejectsWith("COPY_FROM_NOT_FOUND"),
       );
     });
 
@@ -308,7 +309,7 @@ describe("copy from a template user", () => {
           copyLicenses.plan({ ...p, upn: other }, ctx()),
           (e: LifecycleError) =>
             e.failure.kind === "conflict" &&
-            e.failure.code === "NoFreeSeats" &&
+            e.failure.code === "NO_FREE_SEATS" &&
             /VISIOCLIENT/.test(e.message),
         );
         const wait: PlanResult = await copyLicenses.plan({ ...p, upn: other, whenNoSeat: "wait" }, ctx());
@@ -332,11 +333,11 @@ describe("copy from a template user", () => {
       try {
         await assert.rejects(
           assignLicense.plan({ upn: other, sku: "SPB" }, ctx()),
-          rejectsWith("NoFreeSeats", /SPB/),
+          rejectsWith("NO_FREE_SEATS", /SPB/),
         );
         await assert.rejects(
           assignLicense.plan({ upn: other, sku: "SPB", whenNoSeat: "fail" }, ctx()),
-          rejectsWith("NoFreeSeats", /SPB/),
+          rejectsWith("NO_FREE_SEATS", /SPB/),
         );
         const wait = await assignLicense.plan({ upn: other, sku: "SPB", whenNoSeat: "wait" }, ctx());
         assert.equal(wait.kind, "wait");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/ports/index.ts";
+import type { Ports } from "../../src/ports/index.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
 import { onPremReason } from "../../src/actions/identity/disable-sign-in.ts";
@@ -18,10 +18,11 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
+import { allPorts } from "./ports.ts";
 
 describe("Exchange Online actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
-  let caps: Capabilities;
+  let caps: Ports;
   const tenant = acme.tenantId;
 
   const ctx = () => stepContext(caps);
@@ -47,7 +48,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
-    caps = acmeCapabilities(m365);
+    caps = allPorts(acmeCapabilities(m365));
   });
   after(() => m365.close());
 
@@ -65,7 +66,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     for (const action of [hideFromAddressList, convertToShared, removeMobileDevices])
       await assert.rejects(
         action.plan(p, ctx()),
-        (e: LifecycleError) => failsWith("MailboxNotFound", "not-found")(e) && e.message.includes(p.upn),
+        (e: LifecycleError) => failsWith("MAILBOX_NOT_FOUND", "not-found")(e) && e.message.includes(p.upn),
       );
   });
 
@@ -134,11 +135,11 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     const upn = person({ manager: undefined });
     await assert.rejects(
       setForwarding.plan({ upn, address: "manager", keepCopy: true }, ctx()),
-      (e: LifecycleError) => failsWith("NoManager", "invalid")(e) && /no manager/.test(e.message),
+      (e: LifecycleError) => failsWith("NO_MANAGER", "invalid")(e) && /no manager/.test(e.message),
     );
     await assert.rejects(
       setForwarding.plan({ upn, address: upn, keepCopy: true }, ctx()),
-      failsWith("ForwardToSelf", "invalid"),
+      failsWith("FORWARD_TO_SELF", "invalid"),
     );
   });
 
@@ -172,7 +173,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     );
     await assert.rejects(
       setOutOfOffice.plan({ upn, message: "Ask {{ manager.displayName }}" }, ctx()),
-      failsWith("NoManager", "invalid"),
+      failsWith("NO_MANAGER", "invalid"),
     );
     assert.equal(mailbox(upn).autoReply.state, "Disabled");
   });
@@ -227,7 +228,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     assert.deepEqual(mb.sendAs, []);
     await assert.rejects(
       grantMailboxAccess.plan({ mailbox: "nobody@acmecorp.com", grantee: "manager" }, ctx()),
-      failsWith("MailboxNotFound", "not-found"),
+      failsWith("MAILBOX_NOT_FOUND", "not-found"),
     );
   });
 
@@ -309,7 +310,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     test("add-member fails on a list nobody has heard of", async () => {
       await assert.rejects(
         addGroupMember.plan({ upn: person(), group: "no-such-list@acmecorp.com" }, ctx()),
-        failsWith("GroupNotFound", "invalid"),
+        failsWith("GROUP_NOT_FOUND", "invalid"),
       );
       await assert.rejects(
         caps.mailboxAdmin!.listMembers("no-such-list@acmecorp.com"),

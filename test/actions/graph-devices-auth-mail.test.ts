@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
+import type { Capabilities, OneTimeLinks, Ports } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { assignAutopilotUser } from "../../src/actions/devices/assign-autopilot-user.ts";
 import { retireDevices } from "../../src/actions/devices/retire.ts";
@@ -19,6 +19,7 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
+import { allPorts } from "./ports.ts";
 
 /** Keeps what it was given, so a test can prove the pass went here and nowhere else. */
 class FakeLinks implements OneTimeLinks {
@@ -40,8 +41,8 @@ describe("authentication methods, devices, mail and deletion against the Microso
   const tom = "tom.williams@acmecorp.com";
   const sender = "helpdesk@acmecorp.com";
 
-  const ctx = (key: string, extra: Parameters<typeof stepContext>[2] = {}) =>
-    stepContext({ ...graph, oneTimeLinks: links }, key, {
+  const ctx = (key: string, extra: Parameters<typeof stepContext<Ports>>[2] = {}) =>
+    stepContext(allPorts({ ...graph, oneTimeLinks: links }), key, {
       runId: "run-1",
       runStartAt: new Date("2026-12-01T08:00:00Z"),
       ...extra,
@@ -112,7 +113,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
     test("fails not-found for a user who is not there", async () => {
       await assert.rejects(
         removeMfaMethods.plan({ upn: "nobody@acmecorp.com" }, ctx("mfa-x")),
-        isFailure("not-found", "UserNotFound"),
+        isFailure("not-found", "USER_NOT_FOUND"),
       );
     });
   });
@@ -161,16 +162,19 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.equal([...links.shared.keys()].filter((k) => k === "run-1:tap-rerun").length, 1);
     });
 
-    test("without a one-time link service it fails in plan, before any pass exists", async () => {
+    test("without a one-time link service it fails before plan, before any pass exists", async () => {
       const user = newUser("tap.nolinks");
       const p = { upn: user.userPrincipalName, lifetimeInMinutes: 60, isUsableOnce: true };
-      await assert.rejects(
-        issueTemporaryAccessPass.plan(p, {
-          ...ctx("tap-nolinks"),
-          caps: { ...graph, oneTimeLinks: undefined },
-        }),
-        isFailure("invalid", "NotConfigured"),
+      const bound = issueTemporaryAccessPass.bind(
+        p,
+        { ...graph, oneTimeLinks: undefined },
+        ctx("tap-nolinks"),
       );
+      assert.ok(!bound.ok);
+      assert.equal(bound.failure.kind, "invalid");
+      assert.equal(bound.failure.code, "NOT_CONFIGURED");
+      assert.equal(bound.missingPort, "oneTimeLinks");
+      assert.match(bound.failure.message, /tap-nolinks.*oneTimeLinks/);
       assert.deepEqual(m365.admin.user(tenant, p.upn).authMethods, []);
     });
 
@@ -201,7 +205,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
       await assert.rejects(
         assignAutopilotUser.plan({ upn: other.userPrincipalName, serial: "acme-pc-0042" }, ctx("ap2")),
         (e: unknown) =>
-          isFailure("conflict", "AutopilotDeviceAssigned")(e) &&
+          isFailure("conflict", "AUTOPILOT_DEVICE_ASSIGNED")(e) &&
           (e as Error).message.includes(user.userPrincipalName),
       );
     });
@@ -210,7 +214,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
       await assert.rejects(
         assignAutopilotUser.plan({ upn: tom, serial: "NO-SUCH-SERIAL" }, ctx("ap3")),
         (e: unknown) =>
-          isFailure("invalid", "AutopilotDeviceNotFound")(e) &&
+          isFailure("invalid", "AUTOPILOT_DEVICE_NOT_FOUND")(e) &&
           (e as Error).message.includes("NO-SUCH-SERIAL"),
       );
     });
@@ -218,7 +222,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
     test("a serial that only contains the one asked for is not a match", async () => {
       await assert.rejects(
         assignAutopilotUser.plan({ upn: tom, serial: "PC-0042" }, ctx("ap4")),
-        isFailure("invalid", "AutopilotDeviceNotFound"),
+        isFailure("invalid", "AUTOPILOT_DEVICE_NOT_FOUND"),
       );
     });
   });
@@ -360,7 +364,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
       await assert.rejects(
         welcomeEmail.plan({ ...p, from: undefined }, ctx("welcome-nosender")),
         (e: unknown) =>
-          isFailure("invalid", "NoSender")(e) && /microsoft\.sendMailFrom/.test((e as Error).message),
+          isFailure("invalid", "NO_SENDER")(e) && /microsoft\.sendMailFrom/.test((e as Error).message),
       );
     });
   });

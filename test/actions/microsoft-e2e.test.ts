@@ -174,7 +174,7 @@ describe("Microsoft 365 end to end against the emulator", () => {
     assert.equal(run.status, "failed", JSON.stringify(states(run)));
     const step = run.actions.find((a) => a.key === "license:SPB")!;
     assert.ok(step.outcome?.kind === "failed");
-    assert.equal(step.outcome.error.code, "NoFreeSeats");
+    assert.equal(step.outcome.error.code, "NO_FREE_SEATS");
     assert.match(step.outcome.error.message, /SPB/);
     assert.ok(m365.admin.user(tenant, "nora.seat@acmecorp.com").licenses.length === 0);
   });

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities } from "../../src/ports/index.ts";
+import type { Ports } from "../../src/ports/index.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
 import { disableSignIn } from "../../src/actions/identity/disable-sign-in.ts";
 import { resetPassword } from "../../src/actions/identity/reset-password.ts";
 import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
-import { noAccessRemains } from "../../src/actions/verify/no-access-remains.ts";
+import { noAccessRemains } from "../../src/actions/catalog.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import {
   acme,
@@ -15,10 +15,11 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
+import { allPorts } from "./ports.ts";
 
 describe("Microsoft actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
-  let caps: Capabilities;
+  let caps: Ports;
   const tenant = acme.tenantId;
 
   const ctx = (key = "k") => stepContext(caps, key);
@@ -26,7 +27,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     m365.admin.setReplicationLag(0);
-    caps = acmeCapabilities(m365);
+    caps = allPorts(acmeCapabilities(m365));
   });
   after(() => m365.close());
 
@@ -53,7 +54,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
   test("create-user refuses a UPN that belongs to someone else", async () => {
     await assert.rejects(
       createUser.plan({ ...sarah, upn: "tom.williams@acmecorp.com", displayName: "Tom W. Impostor" }, ctx()),
-      (e: LifecycleError) => e.failure.kind === "conflict" && e.failure.code === "UpnTaken",
+      (e: LifecycleError) => e.failure.kind === "conflict" && e.failure.code === "UPN_TAKEN",
     );
   });
 
@@ -74,7 +75,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.equal(plan.kind, "wait");
     await assert.rejects(
       addGroupMember.plan({ upn: sarah.upn, group: "No Such Group" }, ctx()),
-      (e: LifecycleError) => e.failure.code === "GroupNotFound",
+      (e: LifecycleError) => e.failure.code === "GROUP_NOT_FOUND",
     );
   });
 
@@ -84,7 +85,7 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     m365.admin.setSeats(tenant, "SPB", Number(used.consumedUnits));
     await assert.rejects(
       assignLicense.plan(p, ctx()),
-      (e: LifecycleError) => e.failure.code === "NoFreeSeats" && /SPB/.test(e.message),
+      (e: LifecycleError) => e.failure.code === "NO_FREE_SEATS" && /SPB/.test(e.message),
     );
     m365.admin.setSeats(tenant, "SPB", 25);
     assert.equal((await assignLicense.plan(p, ctx())).kind, "will-change");
@@ -126,5 +127,66 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.equal(v.kind, "not-verified");
     assert.match(v.kind === "not-verified" ? v.observed : "", /still in Marketing/);
     assert.match(v.kind === "not-verified" ? v.observed : "", /sessions valid from/);
+  });
+
+  test("verification re-reads the planned steps, each by its own check, and names a port it lacks as not checked", async () => {
+    const upn = "una.planned@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: upn,
+      displayName: "Una Planned",
+      usageLocation: "US",
+      accountEnabled: false,
+      licenses: ["SPB"],
+    });
+    m365.admin.addGroupMember(tenant, "Marketing", upn);
+    const later = { ...ctx(), runStartAt: new Date(Date.now() + 5_000) };
+    // `expect` asks for more; the planned steps are what is re-read.
+    const p = {
+      upn,
+      expect: { removeGroups: true, disableAccount: true, removeLicenses: true },
+      planned: [
+        { key: "remove-groups", type: "groups.remove-all-memberships", params: { upn, keep: ["Marketing"] } },
+        { key: "remove-licenses", type: "licensing.remove-all-licenses", params: { upn } },
+        { key: "psa-contact", type: "psa.deactivate-contact", params: { upn } },
+      ],
+    };
+    const v = await noAccessRemains.verify(p, later);
+    assert.deepEqual(v, { kind: "not-verified", observed: "still holds licenses", settled: false });
+    const unlicensed = await noAccessRemains.verify(p, {
+      ...later,
+      ports: { ...later.ports, licensing: undefined },
+    });
+    assert.deepEqual(unlicensed, {
+      kind: "not-verified",
+      observed: "licenses not checked (no licensing connector)",
+      settled: false,
+    });
+    assert.deepEqual(await noAccessRemains.plan(p, later), {
+      kind: "will-change",
+      summary: `re-read ${upn}: groups, licenses`,
+    });
+  });
+
+  test("verification of a run planned before the steps were listed re-reads what `expect` asked", async () => {
+    const upn = "vic.stored@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: upn,
+      displayName: "Vic Stored",
+      usageLocation: "US",
+      accountEnabled: true,
+    });
+    const v = await noAccessRemains.verify({ upn, expect: { disableAccount: true, removeMfa: true } }, ctx());
+    assert.equal(v.kind, "not-verified");
+    const observed = v.kind === "not-verified" ? v.observed : "";
+    assert.match(observed, /^sign-in is still enabled/);
+    assert.doesNotMatch(observed, /MFA methods remain/);
+    const bad = noAccessRemains.verify(
+      { upn, expect: {}, planned: [{ key: "x", type: "mail.set-forwarding", params: { upn } }] },
+      ctx(),
+    );
+    await assert.rejects(
+      bad,
+      (e: LifecycleError) => e.failure.code === "INVALID_PARAMS" && /step "x"/.test(e.message),
+    );
   });
 });

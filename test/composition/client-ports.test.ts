@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { parseClient, portsFor, type PortsResolver } from "../../src/composition/index.ts";
 import { credentialKinds } from "../../src/composition/credential-kinds.ts";
-import { need } from "../../src/actions/need.ts";
+import { need } from "../../src/actions/support/need.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { removeCredential, setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { catalog, defineAction } from "../../src/actions/define.ts";
+import { z } from "zod";
+import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import type { LifecycleError } from "../../src/domain/errors.ts";
 import { gateStep, type Plan, type PlannedAction } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -16,9 +17,16 @@ import {
   type StoreUnderTest,
 } from "../support/stores.ts";
 
+/** These steps speak to no system: their workers are handed no ports. */
+type NoPorts = Record<never, never>;
+const defineTestAction = defineActionOver<NoPorts>();
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const applied = new Set<string>();
-const work = defineAction<never, unknown>("test.work", {
+const work = defineTestAction({
+  type: "test.work",
+  params: z.looseObject({}),
+  ports: [],
   plan: async (_p, ctx) =>
     applied.has(ctx.idempotencyKey) ? { kind: "already-done" } : { kind: "will-change", summary: "work" },
   apply: async (_p, ctx) => {
@@ -71,9 +79,9 @@ function gateSuite(sut: StoreUnderTest, skip: string | false) {
     before(async () => {
       ({ store, cleanup } = await sut.open());
       await seedClient(store);
-      worker = createWorker<unknown>({
+      worker = createWorker<NoPorts>({
         queue: sqlStepQueue(store),
-        catalog: catalog<unknown>(work),
+        catalog: catalog<NoPorts>(work),
         capabilities: () => ({}),
         tuning: { leaseMs: 2_000, pollMs: 30, idleMs: 50 },
       });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { catalog, defineAction } from "../../src/actions/define.ts";
+import { z } from "zod";
+import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -16,6 +17,10 @@ import {
   type StoreUnderTest,
 } from "../support/stores.ts";
 
+/** These steps speak to no system: their workers are handed no ports. */
+type NoPorts = Record<never, never>;
+const defineTestAction = defineActionOver<NoPorts>();
+
 const fast = { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 50 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,7 +29,10 @@ const applied = new Map<string, number>();
 
 /** A step that changes only this process's memory, as a real action would: read, change, re-read. */
 const memoryAction = (type: string) =>
-  defineAction<never, unknown>(type, {
+  defineTestAction({
+    type: type,
+    params: z.looseObject({}),
+    ports: [],
     plan: async (_p, ctx) =>
       applied.has(ctx.idempotencyKey)
         ? { kind: "already-done" }
@@ -39,7 +47,10 @@ const memoryAction = (type: string) =>
 
 const throttledOnce = new Set<string>();
 /** Answers 429 once from "graph" although the planner labelled the step with another API. */
-const throttledElsewhere = defineAction<never, unknown>("test.throttled-elsewhere", {
+const throttledElsewhere = defineTestAction({
+  type: "test.throttled-elsewhere",
+  params: z.looseObject({}),
+  ports: [],
   plan: async (_p, ctx) => ({ kind: "will-change", summary: `apply ${ctx.idempotencyKey}` }),
   apply: async (_p, ctx) => {
     if (!throttledOnce.has(ctx.idempotencyKey)) {
@@ -92,10 +103,10 @@ function queueSuite(sut: StoreUnderTest, skip: string | false) {
       queues?: string[],
       unknownActions?: "wait" | "fail",
     ) => {
-      const w = createWorker<unknown>({
+      const w = createWorker<NoPorts>({
         unknownActions,
         queue: sqlStepQueue(store),
-        catalog: catalog<unknown>(
+        catalog: catalog<NoPorts>(
           ...types.map((t) => (t === throttledElsewhere.type ? throttledElsewhere : memoryAction(t))),
         ),
         capabilities: () => ({}),

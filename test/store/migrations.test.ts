@@ -3,7 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { catalog, defineAction } from "../../src/actions/define.ts";
+import { z } from "zod";
+import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
@@ -13,6 +14,10 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
 import { freshPostgresDatabase, postgresSkipReason } from "../support/stores.ts";
+
+/** These steps speak to no system: their workers are handed no ports. */
+type NoPorts = Record<never, never>;
+const defineTestAction = defineActionOver<NoPorts>();
 
 const folder = fileURLToPath(new URL("../../src/store/migrations/", import.meta.url));
 
@@ -87,7 +92,10 @@ async function seedOldRows(store: Store) {
 }
 
 const applied = new Set<string>();
-const work = defineAction<never, unknown>("test.work", {
+const work = defineTestAction({
+  type: "test.work",
+  params: z.looseObject({}),
+  ports: [],
   plan: async (_p, ctx) =>
     applied.has(ctx.idempotencyKey) ? { kind: "already-done" } : { kind: "will-change", summary: "work" },
   apply: async (_p, ctx) => {
@@ -120,9 +128,9 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
   const queues = await store.query<{ queue: string }>(`select distinct queue from actions`);
   assert.deepEqual(queues, [{ queue: "default" }]);
 
-  const worker = createWorker<unknown>({
+  const worker = createWorker<NoPorts>({
     queue: sqlStepQueue(store),
-    catalog: catalog<unknown>(work),
+    catalog: catalog<NoPorts>(work),
     capabilities: () => ({}),
     tuning: { leaseMs: 2_000, pollMs: 30, idleMs: 50 },
   });

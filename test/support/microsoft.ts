@@ -43,17 +43,17 @@ export function demoAcme(): ClientConfig {
 }
 
 /** What the engine hands a step, for calling an action's plan / apply / verify directly. */
-export function stepContext(
-  caps: Capabilities,
+export function stepContext<P>(
+  ports: P,
   key = "k",
-  extra: Partial<StepContext<Capabilities>> & {
+  extra: Partial<StepContext<P>> & {
     runId?: string;
     outputs?: Record<string, Record<string, unknown>>;
   } = {},
-): StepContext<Capabilities> {
+): StepContext<P> {
   const { outputs, runId = "run", ...rest } = extra;
   return {
-    caps,
+    ports,
     idempotencyKey: `${runId}:${key}`,
     runId,
     actionKey: key,

@@ -1,4 +1,5 @@
-import { catalog, defineAction, type ActionDefinition } from "../../src/actions/define.ts";
+import { z } from "zod";
+import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 
@@ -7,13 +8,16 @@ export interface TestCaps {
   serviceUrl: string;
 }
 
-interface EffectParams {
-  tenant?: string;
+// Loose: the effect also stands in for real actions, whose params it is handed as the planner made them.
+const effectParams = z.looseObject({
+  tenant: z.string().optional(),
   /** Make `plan` report a wait this many times before proceeding (a condition that needs time). */
-  waitPolls?: number;
+  waitPolls: z.int().optional(),
   /** Make `verify` see nothing this many times after the apply (eventual consistency). */
-  verifyPolls?: number;
-}
+  verifyPolls: z.int().optional(),
+});
+
+const defineTestAction = defineActionOver<TestCaps>();
 
 const pollsSeen = new Map<string, number>();
 
@@ -23,59 +27,61 @@ async function exists(url: string, key: string): Promise<boolean> {
 }
 
 /** One side effect on the counting service, written as a real action is: read, change, re-read. */
-const effectImpl: Omit<ActionDefinition<EffectParams, TestCaps>, "type"> = {
-  async plan(p, ctx) {
-    if (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey)) return { kind: "already-done" };
-    if (p.waitPolls) {
-      const seen = (pollsSeen.get(ctx.idempotencyKey) ?? 0) + 1;
-      pollsSeen.set(ctx.idempotencyKey, seen);
-      if (seen <= p.waitPolls)
-        return { kind: "wait", for: "test condition", retryInMs: 30, deadlineMs: 10_000 };
-    }
-    return { kind: "will-change", summary: `apply ${ctx.idempotencyKey}` };
-  },
-  async apply(p, ctx) {
-    const res = await fetch(`${ctx.caps.serviceUrl}/effects`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ key: ctx.idempotencyKey, tenant: p.tenant ?? "default" }),
-      signal: ctx.signal,
-    });
-    if (res.status === 429) {
-      const retryAfterMs = Number(res.headers.get("retry-after")) * 1000;
-      throw new LifecycleError({ kind: "throttled", message: "429 from test service", retryAfterMs });
-    }
-    if (res.status >= 500)
-      throw new LifecycleError({ kind: "transient", message: `${res.status} from test service` });
-    if (res.status >= 400)
-      throw new LifecycleError({
-        kind: "invalid",
-        message: `${res.status} from test service`,
-        code: "Rejected",
+const effectAction = (type: string) =>
+  defineTestAction({
+    type,
+    params: effectParams,
+    ports: ["serviceUrl"],
+    async plan(p, ctx) {
+      if (await exists(ctx.ports.serviceUrl, ctx.idempotencyKey)) return { kind: "already-done" };
+      if (p.waitPolls) {
+        const seen = (pollsSeen.get(ctx.idempotencyKey) ?? 0) + 1;
+        pollsSeen.set(ctx.idempotencyKey, seen);
+        if (seen <= p.waitPolls)
+          return { kind: "wait", for: "test condition", retryInMs: 30, deadlineMs: 10_000 };
+      }
+      return { kind: "will-change", summary: `apply ${ctx.idempotencyKey}` };
+    },
+    async apply(p, ctx) {
+      const res = await fetch(`${ctx.ports.serviceUrl}/effects`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ key: ctx.idempotencyKey, tenant: p.tenant ?? "default" }),
+        signal: ctx.signal,
       });
-    return { kind: "done", detail: "applied", data: { appliedAs: ctx.idempotencyKey } };
-  },
-  async verify(p, ctx) {
-    if (p.verifyPolls) {
-      const seen = (pollsSeen.get(`verify:${ctx.idempotencyKey}`) ?? 0) + 1;
-      pollsSeen.set(`verify:${ctx.idempotencyKey}`, seen);
-      if (seen <= p.verifyPolls) return { kind: "not-verified", observed: "not replicated yet" };
-    }
-    return (await exists(ctx.caps.serviceUrl, ctx.idempotencyKey))
-      ? { kind: "verified" }
-      : { kind: "not-verified", observed: "effect missing" };
-  },
-};
+      if (res.status === 429) {
+        const retryAfterMs = Number(res.headers.get("retry-after")) * 1000;
+        throw new LifecycleError({ kind: "throttled", message: "429 from test service", retryAfterMs });
+      }
+      if (res.status >= 500)
+        throw new LifecycleError({ kind: "transient", message: `${res.status} from test service` });
+      if (res.status >= 400)
+        throw new LifecycleError({
+          kind: "invalid",
+          message: `${res.status} from test service`,
+          code: "Rejected",
+        });
+      return { kind: "done", detail: "applied", data: { appliedAs: ctx.idempotencyKey } };
+    },
+    async verify(p, ctx) {
+      if (p.verifyPolls) {
+        const seen = (pollsSeen.get(`verify:${ctx.idempotencyKey}`) ?? 0) + 1;
+        pollsSeen.set(`verify:${ctx.idempotencyKey}`, seen);
+        if (seen <= p.verifyPolls) return { kind: "not-verified", observed: "not replicated yet" };
+      }
+      return (await exists(ctx.ports.serviceUrl, ctx.idempotencyKey))
+        ? { kind: "verified" }
+        : { kind: "not-verified", observed: "effect missing" };
+    },
+  });
 
-export const effect = defineAction<EffectParams, TestCaps>("test.effect", effectImpl);
+export const effect = effectAction("test.effect");
 
-export const testCatalog = catalog<TestCaps>(effect as never);
+export const testCatalog = catalog<TestCaps>(effect);
 
 /** Stands in for every action type a plan names, so planner output runs end to end in engine-level tests. */
 export function effectCatalog(types: Iterable<string>) {
-  return catalog<TestCaps>(
-    ...[...types].map((t) => defineAction<EffectParams, TestCaps>(t, effectImpl) as never),
-  );
+  return catalog<TestCaps>(...[...types].map(effectAction));
 }
 
 /** A random DAG of `n` effect steps: each step depends on up to two earlier ones. */

@@ -1,17 +1,20 @@
-import type { Capabilities, DirectoryGroup } from "../../ports/index.ts";
+import { z } from "zod";
+import type { DirectoryGroup, IdentityDirectory, MailboxAdmin } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
-import { readTemplate } from "../identity/read-template.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
+import { requirePort } from "../support/fail.ts";
+import { upn } from "../support/params.ts";
+import { readTemplate } from "../support/read-template.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 import { joinGroup, listIdentity } from "./add-member.ts";
 
-export interface CopyMembershipsParams {
-  upn: string;
+const params = z.strictObject({
+  upn,
   /** The template user whose groups are copied. */
-  from: string;
+  from: upn,
   /** One side per step: Graph changes "directory" groups; lists and mail-enabled security groups are Exchange's. */
-  only: DirectoryGroup["managedBy"];
-}
+  only: z.enum(["directory", "exchange"]) satisfies z.ZodType<DirectoryGroup["managedBy"]>,
+});
+export type CopyMembershipsParams = z.output<typeof params>;
 
 export const licenseGroupReason =
   "assigns licenses: licenses come from the role or the template's direct licenses, after the seat check";
@@ -32,7 +35,7 @@ interface Sorted {
   canJoin: boolean;
 }
 
-type Ctx = StepContext<Capabilities>;
+type Ctx = StepContext<{ directory: IdentityDirectory; mailboxAdmin?: MailboxAdmin }>;
 
 const names = (gs: { displayName: string }[]) => gs.map((g) => g.displayName).join(", ");
 const reasons = (skipped: Sorted["skipped"]) =>
@@ -43,7 +46,7 @@ const reasons = (skipped: Sorted["skipped"]) =>
  * each. Read afresh on every call, so a resumed attempt joins only what is still missing.
  */
 async function sortGroups(p: CopyMembershipsParams, ctx: Ctx): Promise<Sorted> {
-  const dir = need(ctx.caps, "directory");
+  const dir = ctx.ports.directory;
   const template = await readTemplate(dir, p.from);
   const user = await resolveUser(dir, p.upn);
   const mine = template.groups.filter((g) => g.managedBy === p.only);
@@ -72,7 +75,7 @@ async function membershipTest(
 ): Promise<{ isMember: (g: DirectoryGroup) => Promise<boolean>; canJoin: boolean }> {
   if (!groups.length) return { isMember: async () => false, canJoin: true };
   if (p.only === "exchange") {
-    const exchange = need(ctx.caps, "mailboxAdmin");
+    const exchange = requirePort(ctx.ports, "mailboxAdmin");
     const mailbox = await exchange.mailbox(p.upn);
     if (!mailbox) return { isMember: async () => false, canJoin: false };
     // Lists name members by primary SMTP address, which need not be the UPN.
@@ -82,7 +85,7 @@ async function membershipTest(
       canJoin: true,
     };
   }
-  const ids = new Set((await need(ctx.caps, "directory").groupsOf(userId)).map((g) => g.id));
+  const ids = new Set((await ctx.ports.directory.groupsOf(userId)).map((g) => g.id));
   return { isMember: async (g) => ids.has(g.id), canJoin: true };
 }
 
@@ -90,7 +93,11 @@ async function membershipTest(
  * "Copy from": the new user joins the template's groups on one side. Groups nobody may change here
  * (dynamic, synced) and license-assigning groups are left out, each with its reason in the step's data.
  */
-export const copyMemberships = defineAction<CopyMembershipsParams, Capabilities>("groups.copy-memberships", {
+export const copyMemberships = defineAction({
+  type: "groups.copy-memberships",
+  params,
+  ports: ["directory"],
+  optionalPorts: ["mailboxAdmin"],
   async plan(p, ctx) {
     const sorted = await sortGroups(p, ctx);
     const leftOut = sorted.skipped.filter((s) => s.reason !== alreadyMemberReason);

@@ -1,16 +1,20 @@
+import { z } from "zod";
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, DirectoryGroup, IdentityDirectory } from "../../ports/index.ts";
+import type { DirectoryGroup, IdentityDirectory, MailboxAdmin } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { addressesOf } from "../mail/require-mailbox.ts";
-import { need } from "../need.ts";
+import { requirePort } from "../support/fail.ts";
+import { upn } from "../support/params.ts";
+import { addressesOf } from "../support/require-mailbox.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 import { listIdentity } from "./add-member.ts";
 
-interface Params {
-  upn: string;
+const params = z.strictObject({
+  upn,
   /** Groups the leaver may stay in (names or mail addresses): neither removed nor counted as lingering. */
-  keep?: string[];
-}
+  keep: z.array(z.string()).optional(),
+});
+type Params = z.output<typeof params>;
+type Ctx = StepContext<{ directory: IdentityDirectory; mailboxAdmin?: MailboxAdmin }>;
 
 const names = (gs: DirectoryGroup[]) => gs.map((g) => g.displayName).join(", ");
 
@@ -42,8 +46,8 @@ export async function groupsToLeave(
   return { go, stay };
 }
 
-async function memberships(p: Params, ctx: StepContext<Capabilities>): Promise<Memberships> {
-  const dir = need(ctx.caps, "directory");
+async function memberships(p: Params, ctx: Ctx): Promise<Memberships> {
+  const dir = ctx.ports.directory;
   const user = await resolveUser(dir, p.upn);
   return { userId: user.id, ...(await groupsToLeave(dir, user.id, p.keep)) };
 }
@@ -52,14 +56,10 @@ async function memberships(p: Params, ctx: StepContext<Capabilities>): Promise<M
  * The directory shows list membership later than Exchange changes it: a list the directory still
  * shows counts only if Exchange, which owns it, still has the leaver in it.
  */
-async function lingering(
-  p: Params,
-  ctx: StepContext<Capabilities>,
-  { go }: Memberships,
-): Promise<DirectoryGroup[]> {
+async function lingering(p: Params, ctx: Ctx, { go }: Memberships): Promise<DirectoryGroup[]> {
   const lists = go.filter((g) => g.managedBy === "exchange");
   if (!lists.length) return go;
-  const exchange = need(ctx.caps, "mailboxAdmin");
+  const exchange = requirePort(ctx.ports, "mailboxAdmin");
   const known = await addressesOf(exchange, p.upn);
   const stillListed = new Set<string>();
   for (const g of lists)
@@ -72,7 +72,11 @@ async function lingering(
  * directory, distribution lists and mail-enabled security groups through Exchange. The list of what
  * was removed is the step's data (evidence, and what a rollback would re-add); what stays is said by name.
  */
-export const removeAllMemberships = defineAction<Params, Capabilities>("groups.remove-all-memberships", {
+export const removeAllMemberships = defineAction({
+  type: "groups.remove-all-memberships",
+  params,
+  ports: ["directory"],
+  optionalPorts: ["mailboxAdmin"],
   async plan(p, ctx) {
     const m = await memberships(p, ctx);
     const go = await lingering(p, ctx, m);
@@ -84,13 +88,13 @@ export const removeAllMemberships = defineAction<Params, Capabilities>("groups.r
     return { kind: "will-change", summary: `remove from ${names(go)}${kept}` };
   },
   async apply(p, ctx) {
-    const dir = need(ctx.caps, "directory");
+    const dir = ctx.ports.directory;
     const m = await memberships(p, ctx);
     const go = await lingering(p, ctx, m);
     for (const g of go) {
       try {
         if (g.managedBy === "exchange")
-          await need(ctx.caps, "mailboxAdmin").removeListMember(listIdentity(g), p.upn);
+          await requirePort(ctx.ports, "mailboxAdmin").removeListMember(listIdentity(g), p.upn);
         else await dir.removeMember(g.id, m.userId);
       } catch (err) {
         // Gone already (an earlier, interrupted attempt): the state we want is there.
@@ -108,5 +112,14 @@ export const removeAllMemberships = defineAction<Params, Capabilities>("groups.r
   async verify(p, ctx) {
     const left = await lingering(p, ctx, await memberships(p, ctx));
     return left.length ? { kind: "not-verified", observed: `still in ${names(left)}` } : { kind: "verified" };
+  },
+  // The directory's own view, without asking Exchange: as the verification has always counted them.
+  residualAccess: {
+    what: "groups",
+    async check(p, ctx) {
+      const user = await resolveUser(ctx.ports.directory, p.upn);
+      const { go } = await groupsToLeave(ctx.ports.directory, user.id, p.keep);
+      return go.length ? [{ found: `still in ${go.map((g) => g.displayName).join(", ")}` }] : [];
+    },
   },
 });

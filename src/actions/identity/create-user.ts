@@ -1,26 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, IdentityDirectory, UserTemplate } from "../../ports/index.ts";
+import { z } from "zod";
+import type { LifecycleError } from "../../domain/errors.ts";
+import type { IdentityDirectory, UserTemplate } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
-import { need } from "../need.ts";
-import { readTemplate } from "./read-template.ts";
+import { actionError } from "../support/fail.ts";
+import { text, upn } from "../support/params.ts";
+import { readTemplate } from "../support/read-template.ts";
 
-export interface CreateUserParams {
-  upn: string;
-  firstName: string;
-  lastName: string;
-  displayName: string;
+const params = z.strictObject({
+  upn,
+  firstName: text,
+  lastName: text,
+  displayName: text,
   /** Optional only with copyFrom: the template's then applies. */
-  usageLocation?: string;
-  department?: string;
-  jobTitle?: string;
-  office?: string;
-  employeeId?: string;
-  employeeHireDate?: string;
-  companyName?: string;
+  usageLocation: z.string().optional(),
+  department: z.string().optional(),
+  jobTitle: z.string().optional(),
+  office: z.string().optional(),
+  employeeId: z.string().optional(),
+  employeeHireDate: z.string().optional(),
+  companyName: z.string().optional(),
   /** A user whose attributes fill in what the form left out (the form wins). */
-  copyFrom?: string;
-}
+  copyFrom: upn.optional(),
+});
+export type CreateUserParams = z.output<typeof params>;
 
 type CopiedAttributes = UserTemplate["attributes"];
 
@@ -47,16 +50,18 @@ export function unknowablePassword(): string {
 }
 
 function noUsageLocation(p: CreateUserParams): LifecycleError {
-  return new LifecycleError({
-    kind: "invalid",
-    code: "NoUsageLocation",
-    message: `no usage location for ${p.upn}: the request gives none${p.copyFrom ? ` and neither does ${p.copyFrom}` : ""}`,
-  });
+  return actionError(
+    "NO_USAGE_LOCATION",
+    `no usage location for ${p.upn}: the request gives none${p.copyFrom ? ` and neither does ${p.copyFrom}` : ""}`,
+  );
 }
 
-export const createUser = defineAction<CreateUserParams, Capabilities>("identity.create-user", {
+export const createUser = defineAction({
+  type: "identity.create-user",
+  params,
+  ports: ["directory"],
   async plan(p, ctx) {
-    const dir = need(ctx.caps, "directory");
+    const dir = ctx.ports.directory;
     const existing = await dir.findUser(p.upn);
     if (!existing) {
       const attributes = await attributesOf(p, dir);
@@ -70,14 +75,13 @@ export const createUser = defineAction<CreateUserParams, Capabilities>("identity
     // The planner picked a free name; one that exists now is ours only if it is the person we create.
     if (existing.displayName === p.displayName)
       return { kind: "already-done", detail: `${p.upn} exists (${existing.id})` };
-    throw new LifecycleError({
-      kind: "conflict",
-      code: "UpnTaken",
-      message: `${p.upn} now belongs to "${existing.displayName}"; plan the onboarding again to pick another name`,
-    });
+    throw actionError(
+      "UPN_TAKEN",
+      `${p.upn} now belongs to "${existing.displayName}"; plan the onboarding again to pick another name`,
+    );
   },
   async apply(p, ctx) {
-    const dir = need(ctx.caps, "directory");
+    const dir = ctx.ports.directory;
     const { usageLocation, ...attributes } = await attributesOf(p, dir);
     if (!usageLocation) throw noUsageLocation(p);
     const user = await dir.createUser({
@@ -95,7 +99,7 @@ export const createUser = defineAction<CreateUserParams, Capabilities>("identity
     return { kind: "done", detail: `created ${p.upn}`, data: { userId: user.id } };
   },
   async verify(p, ctx) {
-    const dir = need(ctx.caps, "directory");
+    const dir = ctx.ports.directory;
     const user = await dir.findUser(p.upn);
     if (!user) return { kind: "not-verified", observed: "user not found yet" };
     if (p.copyFrom) {

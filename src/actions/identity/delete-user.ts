@@ -1,20 +1,23 @@
+import { z } from "zod";
 import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
-import { need } from "../need.ts";
+import { upn } from "../support/params.ts";
 import { onPremReason } from "./disable-sign-in.ts";
 
 /** Deletes the account; Entra keeps it restorable among deleted users for 30 days. */
-export const deleteUser = defineAction<{ upn: string }, Capabilities>("identity.delete-user", {
+export const deleteUser = defineAction({
+  type: "identity.delete-user",
+  params: z.strictObject({ upn }),
+  ports: ["directory"],
   async plan(p, ctx) {
-    const user = await need(ctx.caps, "directory").findUser(p.upn);
+    const user = await ctx.ports.directory.findUser(p.upn);
     if (!user) return { kind: "already-done", detail: `${p.upn} is not in the directory (already deleted)` };
     // A cloud delete of a synced user is undone by the next sync: it has to go in AD.
     if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
     return { kind: "will-change", summary: `delete ${p.upn} (restorable for 30 days)` };
   },
   async apply(p, ctx) {
-    const dir = need(ctx.caps, "directory");
+    const dir = ctx.ports.directory;
     const user = await dir.findUser(p.upn);
     try {
       // Gone already means an earlier, interrupted attempt deleted it.
@@ -25,7 +28,7 @@ export const deleteUser = defineAction<{ upn: string }, Capabilities>("identity.
     return { kind: "done", detail: `${p.upn} deleted`, ...(user ? { data: { userId: user.id } } : {}) };
   },
   async verify(p, ctx) {
-    return (await need(ctx.caps, "directory").findUser(p.upn))
+    return (await ctx.ports.directory.findUser(p.upn))
       ? { kind: "not-verified", observed: `${p.upn} still in the directory` }
       : { kind: "verified" };
   },

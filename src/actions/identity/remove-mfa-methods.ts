@@ -1,8 +1,9 @@
 import { LifecycleError } from "../../domain/errors.ts";
-import type { AuthMethod, Capabilities } from "../../ports/index.ts";
+import { z } from "zod";
+import type { AuthMethod } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
-import { need } from "../need.ts";
-import { resolveUser } from "./resolve-user.ts";
+import { upn } from "../support/params.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 
 // The password is a method too, but it cannot be deleted; resetting it is another step's job.
 const removable = (m: AuthMethod) => m.type !== "passwordAuthenticationMethod";
@@ -13,17 +14,20 @@ const types = (ms: AuthMethod[]) => ms.map((m) => m.type).join(", ");
  * in and any return starts from a fresh MFA registration. Methods live in the cloud even for users
  * synced from on-premises AD, so those are done here too.
  */
-export const removeMfaMethods = defineAction<{ upn: string }, Capabilities>("identity.remove-mfa-methods", {
+export const removeMfaMethods = defineAction({
+  type: "identity.remove-mfa-methods",
+  params: z.strictObject({ upn }),
+  ports: ["directory", "authentication"],
   async plan(p, ctx) {
-    const auth = need(ctx.caps, "authentication");
-    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
+    const auth = ctx.ports.authentication;
+    const user = await resolveUser(ctx.ports.directory, p.upn);
     const go = (await auth.methods(user.id)).filter(removable);
     if (!go.length) return { kind: "already-done", detail: "no method left but the password" };
     return { kind: "will-change", summary: `remove ${go.length} method(s): ${types(go)}` };
   },
   async apply(p, ctx) {
-    const auth = need(ctx.caps, "authentication");
-    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
+    const auth = ctx.ports.authentication;
+    const user = await resolveUser(ctx.ports.directory, p.upn);
     const go = (await auth.methods(user.id)).filter(removable);
     for (const m of go) {
       try {
@@ -45,11 +49,19 @@ export const removeMfaMethods = defineAction<{ upn: string }, Capabilities>("ide
     };
   },
   async verify(p, ctx) {
-    const auth = need(ctx.caps, "authentication");
-    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
+    const auth = ctx.ports.authentication;
+    const user = await resolveUser(ctx.ports.directory, p.upn);
     const left = (await auth.methods(user.id)).filter(removable);
     return left.length
       ? { kind: "not-verified", observed: `still registered: ${types(left)}` }
       : { kind: "verified" };
+  },
+  residualAccess: {
+    what: "MFA methods",
+    async check(p, ctx) {
+      const user = await resolveUser(ctx.ports.directory, p.upn);
+      const left = (await ctx.ports.authentication.methods(user.id)).filter(removable);
+      return left.length ? [{ found: `MFA methods remain: ${left.map((m) => m.type).join(", ")}` }] : [];
+    },
   },
 });

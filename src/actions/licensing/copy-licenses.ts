@@ -1,17 +1,19 @@
-import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, Sku } from "../../ports/index.ts";
+import { z } from "zod";
+import type { Ports, Sku } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
-import { readTemplate } from "../identity/read-template.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
-import { noFreeSeat, type NoSeatPolicy } from "./seats.ts";
+import { actionError } from "../support/fail.ts";
+import { upn } from "../support/params.ts";
+import { readTemplate } from "../support/read-template.ts";
+import { resolveUser } from "../support/resolve-user.ts";
+import { noFreeSeat, noSeatPolicy } from "../support/seats.ts";
 
-export interface CopyLicensesParams {
-  upn: string;
+const params = z.strictObject({
+  upn,
   /** The template user whose direct licenses are copied; group-based ones follow the group copy. */
-  from: string;
-  whenNoSeat?: NoSeatPolicy;
-}
+  from: upn,
+  whenNoSeat: noSeatPolicy.optional(),
+});
+export type CopyLicensesParams = z.output<typeof params>;
 
 interface Missing {
   userId: string;
@@ -23,27 +25,29 @@ interface Missing {
 
 const parts = (skus: Sku[]) => skus.map((s) => s.skuPartNumber).join(", ");
 
-async function missingSkus(p: CopyLicensesParams, ctx: StepContext<Capabilities>): Promise<Missing> {
-  const dir = need(ctx.caps, "directory");
-  const licensing = need(ctx.caps, "licensing");
+async function missingSkus(
+  p: CopyLicensesParams,
+  ctx: StepContext<Pick<Ports, "directory" | "licensing">>,
+): Promise<Missing> {
+  const dir = ctx.ports.directory;
+  const licensing = ctx.ports.licensing;
   const template = await readTemplate(dir, p.from);
   const user = await resolveUser(dir, p.upn);
   const [skus, held] = await Promise.all([licensing.skus(), licensing.assignedSkuIds(user.id)]);
   const wanted = template.directSkuIds.map((skuId) => {
     const sku = skus.find((s) => s.skuId === skuId);
     if (!sku)
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "SkuNotFound",
-        message: `${p.from} holds ${skuId}, which is no subscription of this tenant`,
-      });
+      throw actionError("SKU_NOT_FOUND", `${p.from} holds ${skuId}, which is no subscription of this tenant`);
     return sku;
   });
   return { userId: user.id, wanted, missing: wanted.filter((s) => !held.includes(s.skuId)) };
 }
 
 /** "Copy from": the template's directly assigned licenses, each only once a seat is known to be free. */
-export const copyLicenses = defineAction<CopyLicensesParams, Capabilities>("licensing.copy-licenses", {
+export const copyLicenses = defineAction({
+  type: "licensing.copy-licenses",
+  params,
+  ports: ["directory", "licensing"],
   async plan(p, ctx) {
     const { wanted, missing } = await missingSkus(p, ctx);
     if (!wanted.length) return { kind: "skip", reason: `${p.from} holds no directly assigned license` };
@@ -55,7 +59,7 @@ export const copyLicenses = defineAction<CopyLicensesParams, Capabilities>("lice
     return { kind: "will-change", summary: `assign ${parts(missing)}` };
   },
   async apply(p, ctx) {
-    const licensing = need(ctx.caps, "licensing");
+    const licensing = ctx.ports.licensing;
     // Re-read: a resumed attempt assigns only what the interrupted one did not (assigning is idempotent too).
     const { userId, missing } = await missingSkus(p, ctx);
     for (const sku of missing) await licensing.assign(userId, sku.skuId);

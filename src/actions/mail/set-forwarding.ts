@@ -1,34 +1,32 @@
-import { LifecycleError } from "../../domain/errors.ts";
-import type { Capabilities, MailboxAdmin, MailboxState } from "../../ports/index.ts";
-import { defineAction, type StepContext } from "../define.ts";
+import { z } from "zod";
+import type { IdentityDirectory, MailboxAdmin, MailboxState } from "../../ports/index.ts";
+import { defineAction } from "../define.ts";
 import { onPremReason } from "../identity/disable-sign-in.ts";
-import { resolvePerson } from "../identity/resolve-manager.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
-import { requireMailbox } from "./require-mailbox.ts";
+import { actionError } from "../support/fail.ts";
+import { addressOrManager, upn } from "../support/params.ts";
+import { requireMailbox } from "../support/require-mailbox.ts";
+import { personOrManager, resolvePerson } from "../support/resolve-manager.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 
-interface Params {
-  upn: string;
+const params = z.strictObject({
+  upn,
   /** An address, or "manager": the leaver's manager. */
-  address: string;
-  keepCopy: boolean;
-}
+  address: addressOrManager,
+  keepCopy: z.boolean(),
+});
+type Params = z.output<typeof params>;
 
 /** The forwarding target as Exchange will read it back: an internal mailbox by its primary address. */
 async function target(
   p: Params,
-  ctx: StepContext<Capabilities>,
+  directory: IdentityDirectory,
   exchange: MailboxAdmin,
   own: MailboxState,
 ): Promise<string> {
-  const to = await resolvePerson(need(ctx.caps, "directory"), p.address, p.upn);
+  const to = await resolvePerson(directory, p.address, p.upn);
   const address = (await exchange.mailbox(to))?.primarySmtpAddress ?? to;
   if (address === own.primarySmtpAddress || to === p.upn.toLowerCase())
-    throw new LifecycleError({
-      kind: "invalid",
-      code: "ForwardToSelf",
-      message: `${p.upn} cannot forward to itself`,
-    });
+    throw actionError("FORWARD_TO_SELF", `${p.upn} cannot forward to itself`);
   return address;
 }
 
@@ -40,14 +38,17 @@ const describe = (m: MailboxState) =>
     ? `forwarding to ${m.forwardingTo}${m.deliverToMailboxAndForward ? ", keeping a copy" : ""}`
     : "no forwarding";
 
-export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwarding", {
+export const setForwarding = defineAction({
+  type: "mail.set-forwarding",
+  params,
+  ports: ["directory", "mailboxAdmin"],
   async plan(p, ctx) {
-    const user = await resolveUser(need(ctx.caps, "directory"), p.upn);
+    const user = await resolveUser(ctx.ports.directory, p.upn);
     // Hybrid: forwarding attributes are mastered on-prem and the next sync would undo a change here.
     if (user.onPremisesSyncEnabled) return { kind: "skip", reason: onPremReason };
-    const exchange = need(ctx.caps, "mailboxAdmin");
+    const exchange = ctx.ports.mailboxAdmin;
     const mailbox = await requireMailbox(exchange, p.upn);
-    const to = await target(p, ctx, exchange, mailbox);
+    const to = await target(p, ctx.ports.directory, exchange, mailbox);
     if (matches(mailbox, to, p.keepCopy)) return { kind: "already-done", detail: describe(mailbox) };
     return {
       kind: "will-change",
@@ -57,8 +58,8 @@ export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwar
     };
   },
   async apply(p, ctx) {
-    const exchange = need(ctx.caps, "mailboxAdmin");
-    const to = await target(p, ctx, exchange, await requireMailbox(exchange, p.upn));
+    const exchange = ctx.ports.mailboxAdmin;
+    const to = await target(p, ctx.ports.directory, exchange, await requireMailbox(exchange, p.upn));
     await exchange.setForwarding(p.upn, { to, keepCopy: p.keepCopy });
     return {
       kind: "done",
@@ -67,11 +68,28 @@ export const setForwarding = defineAction<Params, Capabilities>("mail.set-forwar
     };
   },
   async verify(p, ctx) {
-    const exchange = need(ctx.caps, "mailboxAdmin");
+    const exchange = ctx.ports.mailboxAdmin;
     const mailbox = await requireMailbox(exchange, p.upn);
-    const to = await target(p, ctx, exchange, mailbox);
+    const to = await target(p, ctx.ports.directory, exchange, mailbox);
     return matches(mailbox, to, p.keepCopy)
       ? { kind: "verified" }
       : { kind: "not-verified", observed: describe(mailbox) };
+  },
+  // Compared as the directory names the target, as the offboarding verification always has.
+  residualAccess: {
+    what: "mailbox",
+    async check(p, ctx) {
+      const mailbox = await ctx.ports.mailboxAdmin.mailbox(p.upn);
+      if (!mailbox) return [{ found: "mailbox not found" }];
+      const user = await resolveUser(ctx.ports.directory, p.upn);
+      const want = await personOrManager(ctx.ports.directory, p.address, user.id);
+      if (mailbox.forwardingTo?.toLowerCase() !== want)
+        return [
+          { found: `forwarding to ${mailbox.forwardingTo ?? "nobody"}, not ${want ?? "(no manager)"}` },
+        ];
+      if (mailbox.deliverToMailboxAndForward !== p.keepCopy)
+        return [{ found: p.keepCopy ? "forwarding keeps no copy" : "forwarding keeps a copy" }];
+      return [];
+    },
   },
 });

@@ -1,26 +1,32 @@
-import { LifecycleError } from "../../domain/errors.ts";
+import { z } from "zod";
 import { renderTemplate } from "../../domain/liquid-template.ts";
-import type { AutoReply, Capabilities } from "../../ports/index.ts";
+import type { AutoReply, Ports } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
-import { managerOf } from "../identity/resolve-manager.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
-import { htmlOf, textOf } from "./html-text.ts";
-import { requireMailbox } from "./require-mailbox.ts";
+import { actionError } from "../support/fail.ts";
+import { htmlOf, textOf } from "../support/html-text.ts";
+import { text, upn } from "../support/params.ts";
+import { requireMailbox } from "../support/require-mailbox.ts";
+import { managerOf } from "../support/resolve-manager.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 
-interface Params {
-  upn: string;
+const params = z.strictObject({
+  upn,
   /** Plain text with Liquid: {{ user.displayName }}, {{ manager.displayName }}, {{ manager.mail }}. */
-  message: string;
-}
+  message: text,
+});
+type Params = z.output<typeof params>;
+type Ctx = StepContext<Pick<Ports, "directory" | "mailboxAdmin">>;
+
+// Stands in for a manager the leaver does not have, to tell "names the manager" from any other mistake.
+const someManager = { displayName: "", mail: "" };
 
 /**
  * The message is typed as plain text in the form, so it is rendered without escaping and then turned
  * into the HTML Exchange expects as a whole. A leaver without a manager cannot be given a message that
  * names one: that fails as invalid before anything changes.
  */
-async function render(p: Params, ctx: StepContext<Capabilities>): Promise<string> {
-  const dir = need(ctx.caps, "directory");
+async function render(p: Params, ctx: Ctx): Promise<string> {
+  const dir = ctx.ports.directory;
   const user = await resolveUser(dir, p.upn);
   const manager = await managerOf(dir, p.upn);
   const scope = {
@@ -34,23 +40,30 @@ async function render(p: Params, ctx: StepContext<Capabilities>): Promise<string
       ? { manager: { displayName: manager.displayName, mail: await mailOf(ctx, manager.upn) } }
       : {}),
   };
+  const renderWith = (s: Record<string, unknown>) =>
+    renderTemplate(p.message, s, { what: "out-of-office message", escapeHtml: false });
   try {
-    return htmlOf(
-      await renderTemplate(p.message, scope, { what: "out-of-office message", escapeHtml: false }),
-    );
+    return htmlOf(await renderWith(scope));
   } catch (err) {
-    if (!manager && err instanceof LifecycleError && /\{\{ manager\b/.test(err.message))
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "NoManager",
-        message: `the out-of-office message names the manager, but ${p.upn} has no manager in the directory`,
-      });
+    // Rendering with a manager succeeds only if the manager was all that was missing.
+    if (
+      !manager &&
+      (await renderWith({ ...scope, manager: someManager }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw actionError(
+        "NO_MANAGER",
+        `the out-of-office message names the manager, but ${p.upn} has no manager in the directory`,
+        "invalid",
+      );
     throw err;
   }
 }
 
-async function mailOf(ctx: StepContext<Capabilities>, upn: string): Promise<string> {
-  return (await need(ctx.caps, "mailboxAdmin").mailbox(upn))?.primarySmtpAddress ?? upn.toLowerCase();
+async function mailOf(ctx: Ctx, upn: string): Promise<string> {
+  return (await ctx.ports.mailboxAdmin.mailbox(upn))?.primarySmtpAddress ?? upn.toLowerCase();
 }
 
 const matches = (r: AutoReply, html: string) =>
@@ -59,9 +72,12 @@ const matches = (r: AutoReply, html: string) =>
   textOf(r.internalMessage ?? "") === textOf(html) &&
   textOf(r.externalMessage ?? "") === textOf(html);
 
-export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-of-office", {
+export const setOutOfOffice = defineAction({
+  type: "mail.set-out-of-office",
+  params,
+  ports: ["directory", "mailboxAdmin"],
   async plan(p, ctx) {
-    const exchange = need(ctx.caps, "mailboxAdmin");
+    const exchange = ctx.ports.mailboxAdmin;
     await requireMailbox(exchange, p.upn);
     const html = await render(p, ctx);
     const current = await exchange.autoReply(p.upn);
@@ -75,7 +91,7 @@ export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-o
   },
   async apply(p, ctx) {
     const html = await render(p, ctx);
-    await need(ctx.caps, "mailboxAdmin").setAutoReply(p.upn, {
+    await ctx.ports.mailboxAdmin.setAutoReply(p.upn, {
       state: "enabled",
       internalMessage: html,
       externalMessage: html,
@@ -85,7 +101,7 @@ export const setOutOfOffice = defineAction<Params, Capabilities>("mail.set-out-o
   },
   async verify(p, ctx) {
     const html = await render(p, ctx);
-    const current = await need(ctx.caps, "mailboxAdmin").autoReply(p.upn);
+    const current = await ctx.ports.mailboxAdmin.autoReply(p.upn);
     return matches(current, html)
       ? { kind: "verified" }
       : {

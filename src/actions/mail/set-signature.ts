@@ -1,24 +1,25 @@
+import { z } from "zod";
 import { renderTemplate } from "../../domain/liquid-template.ts";
-import type { Capabilities } from "../../ports/index.ts";
 import { defineAction } from "../define.ts";
-import { need } from "../need.ts";
-import { textOf } from "./html-text.ts";
-import { requireMailbox } from "./require-mailbox.ts";
+import { textOf } from "../support/html-text.ts";
+import { text, upn } from "../support/params.ts";
+import { requireMailbox } from "../support/require-mailbox.ts";
 
-interface Params {
-  upn: string;
-  template: string;
-  variables: Record<string, string>;
-  user: {
-    displayName: string;
-    firstName: string;
-    lastName: string;
-    jobTitle?: string;
-    department?: string;
-    email: string;
-    office?: string;
-  };
-}
+const params = z.strictObject({
+  upn,
+  template: text,
+  variables: z.record(z.string(), z.string()),
+  user: z.strictObject({
+    displayName: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    jobTitle: z.string().optional(),
+    department: z.string().optional(),
+    email: z.string(),
+    office: z.string().optional(),
+  }),
+});
+type Params = z.output<typeof params>;
 
 // Set-MailboxMessageConfiguration writes the Outlook on the web signature. With roaming signatures
 // (the default in Exchange Online) Outlook desktop may ignore it (reference §16): best effort, said so.
@@ -39,9 +40,12 @@ function render(p: Params): Promise<string> {
   );
 }
 
-export const setSignature = defineAction<Params, Capabilities>("mail.set-signature", {
+export const setSignature = defineAction({
+  type: "mail.set-signature",
+  params,
+  ports: ["mailboxAdmin"],
   async plan(p, ctx) {
-    const exchange = need(ctx.caps, "mailboxAdmin");
+    const exchange = ctx.ports.mailboxAdmin;
     await requireMailbox(exchange, p.upn);
     const html = await render(p);
     const current = await exchange.signature(p.upn);
@@ -50,11 +54,11 @@ export const setSignature = defineAction<Params, Capabilities>("mail.set-signatu
     return { kind: "will-change", summary: `set the email signature (${caveat})` };
   },
   async apply(p, ctx) {
-    await need(ctx.caps, "mailboxAdmin").setSignature(p.upn, await render(p));
+    await ctx.ports.mailboxAdmin.setSignature(p.upn, await render(p));
     return { kind: "done", detail: `signature set for ${caveat}` };
   },
   async verify(p, ctx) {
-    const current = await need(ctx.caps, "mailboxAdmin").signature(p.upn);
+    const current = await ctx.ports.mailboxAdmin.signature(p.upn);
     return current !== undefined && textOf(current) === textOf(await render(p))
       ? { kind: "verified" }
       : { kind: "not-verified", observed: current === undefined ? "no signature" : "a different signature" };

@@ -1,21 +1,24 @@
-import type { Capabilities } from "../../ports/index.ts";
+import { z } from "zod";
 import { defineAction } from "../define.ts";
-import { need } from "../need.ts";
+import { upn } from "../support/params.ts";
 
 /**
  * Exchange creates the mailbox some time after the license lands (tens of seconds to hours). Mail steps
  * depend on this one; it polls without holding a worker and changes nothing itself.
  */
-export const waitForMailbox = defineAction<{ upn: string }, Capabilities>("mail.wait-for-mailbox", {
+export const waitForMailbox = defineAction({
+  type: "mail.wait-for-mailbox",
+  params: z.strictObject({ upn }),
+  ports: ["mailboxes"],
   async plan(p, ctx) {
-    if (await need(ctx.caps, "mailboxes").isProvisioned(p.upn))
+    if (await ctx.ports.mailboxes.isProvisioned(p.upn))
       return { kind: "will-change", summary: "mailbox is there; record it" };
     return { kind: "wait", for: `the mailbox of ${p.upn}`, retryInMs: 5_000, deadlineMs: 6 * 3600_000 };
   },
   // Nothing to change: the step's result is the observation that the mailbox answers.
   apply: async (p) => ({ kind: "done", detail: `mailbox of ${p.upn} is provisioned` }),
   async verify(p, ctx) {
-    return (await need(ctx.caps, "mailboxes").isProvisioned(p.upn))
+    return (await ctx.ports.mailboxes.isProvisioned(p.upn))
       ? { kind: "verified" }
       : { kind: "not-verified", observed: "mailbox not answering" };
   },

@@ -1,7 +1,8 @@
-import type { Capabilities, DirectoryUser, OutgoingMail } from "../../ports/index.ts";
-import { defineAction, type StepContext } from "../define.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
-import { need } from "../need.ts";
+import { z } from "zod";
+import type { DirectoryUser, OutgoingMail, Ports } from "../../ports/index.ts";
+import { defineAction, type StepContext, type StepInfo } from "../define.ts";
+import { text, upn } from "../support/params.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 import {
   escapeHtml,
   nobodyToTell,
@@ -11,16 +12,18 @@ import {
   sendOnce,
   utc,
   verifySent,
-} from "./send-once.ts";
+} from "../support/send-once.ts";
 
-interface Params {
-  upn: string;
-  from?: string;
-  requester: string;
-}
+const params = z.strictObject({
+  upn,
+  from: upn.optional(),
+  /** Whoever asked: an address is told too, a name (a CLI user, an API client) is not mailed. */
+  requester: text,
+});
+type Params = z.output<typeof params>;
 
-async function audience(p: Params, ctx: StepContext<Capabilities>) {
-  const dir = need(ctx.caps, "directory");
+async function audience(p: Params, ctx: StepContext<Pick<Ports, "directory">>) {
+  const dir = ctx.ports.directory;
   const user = await resolveUser(dir, p.upn);
   const manager = await dir.getManager(user.id);
   return {
@@ -31,7 +34,7 @@ async function audience(p: Params, ctx: StepContext<Capabilities>) {
 }
 
 /** What the directory shows now, not what the plan hoped: a manager is told facts. */
-function facts(user: DirectoryUser, ctx: StepContext<Capabilities>): string[] {
+function facts(user: DirectoryUser, ctx: StepInfo): string[] {
   const revokedAt = user.signInSessionsValidFromDateTime
     ? new Date(user.signInSessionsValidFromDateTime)
     : undefined;
@@ -46,11 +49,7 @@ function facts(user: DirectoryUser, ctx: StepContext<Capabilities>): string[] {
   ];
 }
 
-function notice(
-  p: Params,
-  ctx: StepContext<Capabilities>,
-  a: Awaited<ReturnType<typeof audience>>,
-): OutgoingMail {
+function notice(p: Params, ctx: StepInfo, a: Awaited<ReturnType<typeof audience>>): OutgoingMail {
   const name = escapeHtml(a.user.displayName);
   const list = facts(a.user, ctx)
     .map((f) => `<li>${escapeHtml(f)}</li>`)
@@ -70,7 +69,10 @@ function notice(
 }
 
 /** Tells the leaver's manager (and the requester) that access is gone; without a manager, the requester. */
-export const notifySupervisor = defineAction<Params, Capabilities>("notify.supervisor", {
+export const notifySupervisor = defineAction({
+  type: "notify.supervisor",
+  params,
+  ports: ["directory", "mailSender"],
   async plan(p, ctx) {
     const from = senderOf(p.from);
     const a = await audience(p, ctx);

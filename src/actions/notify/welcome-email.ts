@@ -1,5 +1,7 @@
-import type { Capabilities, OutgoingMail } from "../../ports/index.ts";
-import { defineAction, type StepContext } from "../define.ts";
+import { z } from "zod";
+import type { OutgoingMail } from "../../ports/index.ts";
+import { defineAction, type StepInfo } from "../define.ts";
+import { text, upn } from "../support/params.ts";
 import {
   escapeHtml,
   nobodyToTell,
@@ -9,19 +11,20 @@ import {
   sendOnce,
   utc,
   verifySent,
-} from "./send-once.ts";
+} from "../support/send-once.ts";
 
-interface Params {
-  upn: string;
-  displayName: string;
-  from?: string;
-  /** The requester (HR, the manager): who arranges the first day. */
-  to: string;
-  personalEmail?: string;
-}
+const params = z.strictObject({
+  upn,
+  displayName: text,
+  from: upn.optional(),
+  /** The requester (HR, the manager): who arranges the first day; a name without an address is not mailed. */
+  to: text,
+  personalEmail: upn.optional(),
+});
+type Params = z.output<typeof params>;
 
 /** The one-time link the TAP step made, if it ran: a link to the pass, never the pass. */
-function tapLink(ctx: StepContext<Capabilities>): { url: string; expiresAt?: string } | undefined {
+function tapLink(ctx: StepInfo): { url: string; expiresAt?: string } | undefined {
   const tap = ctx.output("tap");
   if (typeof tap?.linkUrl !== "string") return undefined;
   return { url: tap.linkUrl, ...(typeof tap.expiresAt === "string" ? { expiresAt: tap.expiresAt } : {}) };
@@ -29,7 +32,7 @@ function tapLink(ctx: StepContext<Capabilities>): { url: string; expiresAt?: str
 
 const subjectOf = (p: Params) => `Welcome aboard: ${p.displayName}'s account is ready`;
 
-function welcome(p: Params, ctx: StepContext<Capabilities>): OutgoingMail {
+function welcome(p: Params, ctx: StepInfo): OutgoingMail {
   const link = tapLink(ctx);
   const firstSignIn = link
     ? `<p>For the first sign-in, open this one-time link: <a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a>. ` +
@@ -48,7 +51,10 @@ function welcome(p: Params, ctx: StepContext<Capabilities>): OutgoingMail {
 }
 
 /** Tells the requester (and the new starter's private address, if given) how to sign in on day one. */
-export const welcomeEmail = defineAction<Params, Capabilities>("notify.welcome-email", {
+export const welcomeEmail = defineAction({
+  type: "notify.welcome-email",
+  params,
+  ports: ["mailSender"],
   async plan(p, ctx) {
     const from = senderOf(p.from);
     const none = nobodyToTell(

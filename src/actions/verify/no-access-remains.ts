@@ -1,131 +1,147 @@
-import type { OffboardingActions } from "../../domain/offboarding-actions.ts";
-import type { Capabilities, DirectoryUser } from "../../ports/index.ts";
-import { defineAction, type StepContext } from "../define.ts";
-import { groupsToLeave } from "../groups/remove-all-memberships.ts";
-import { personOrManager } from "../identity/resolve-manager.ts";
-import { resolveUser } from "../identity/resolve-user.ts";
+import { z } from "zod";
+import { LifecycleError } from "../../domain/errors.ts";
+import { wipeModes } from "../../domain/offboarding-actions.ts";
+import type { Capabilities } from "../../ports/index.ts";
+import { defineAction, type ActionCatalog, type Finding, type StepContext } from "../define.ts";
+import { upn } from "../support/params.ts";
+import { resolveUser } from "../support/resolve-user.ts";
 
-// Graph keeps signInSessionsValidFromDateTime to the second.
-const secondMs = 1000;
+/** A step of the run whose residual access the verification re-reads, as the plan has it. */
+const plannedStep = z.strictObject({
+  key: z.string().min(1),
+  type: z.string().min(1),
+  params: z.record(z.string(), z.unknown()),
+});
+type PlannedStep = z.output<typeof plannedStep>;
 
-type Expect = Partial<OffboardingActions>;
-interface Params {
-  upn: string;
-  expect: Expect;
+// The offboarding's choices as the request made them; other keys (later checkboxes) are not looked at.
+const expect = z.object({
+  disableAccount: z.boolean().optional(),
+  removeMfa: z.boolean().optional(),
+  convertToShared: z.boolean().optional(),
+  forwardTo: z.object({ address: z.string(), keepCopy: z.boolean() }).optional(),
+  grantAccessTo: z.string().optional(),
+  hideFromAddressList: z.boolean().optional(),
+  removeMobileDevices: z.boolean().optional(),
+  wipeDevices: z.enum(wipeModes).optional(),
+  removeGroups: z.boolean().optional(),
+  removeLicenses: z.boolean().optional(),
+});
+
+const params = z.strictObject({
+  upn,
+  expect,
   /** Groups the client lets a leaver stay in. */
-  keep?: string[];
-}
+  keep: z.array(z.string()).optional(),
+  /**
+   * The run's steps to re-read, each by its own residual-access check. Runs planned before the planner
+   * passed them have none: their steps are the ones `expect` asked for, under the planner's keys.
+   */
+  planned: z.array(plannedStep).optional(),
+});
+type Params = z.output<typeof params>;
 
-/** One re-read: what it found wrong, or why it could not look. */
-type Check = (user: DirectoryUser, ctx: StepContext<Capabilities>, p: Params) => Promise<string[]>;
-
-const lower = (s: string | undefined) => s?.toLowerCase();
-
-/** A check that needs a connector the client does not have is a finding: unproven is not gone. */
-const unchecked = (what: string, connector: string) => [`${what} not checked (no ${connector} connector)`];
-
-const checks: Record<string, Check> = {
-  async signIn(user, ctx) {
-    const found: string[] = [];
-    if (user.accountEnabled)
-      found.push(
-        user.onPremisesSyncEnabled
-          ? "sign-in is still enabled (synced from on-premises AD: disable it there)"
-          : "sign-in is still enabled",
-      );
-    const from = user.signInSessionsValidFromDateTime
-      ? Date.parse(user.signInSessionsValidFromDateTime)
-      : NaN;
-    if (!(from >= ctx.runStartAt.getTime() - secondMs))
-      found.push(
-        `sessions valid from ${user.signInSessionsValidFromDateTime ?? "(unknown)"}, before the run started`,
-      );
-    return found;
-  },
-  async groups(user, ctx, p) {
-    const { go } = await groupsToLeave(ctx.caps.directory!, user.id, p.keep);
-    return go.length ? [`still in ${go.map((g) => g.displayName).join(", ")}`] : [];
-  },
-  async licenses(user, ctx) {
-    if (!ctx.caps.licensing) return unchecked("licenses", "licensing");
-    return (await ctx.caps.licensing.assignedSkuIds(user.id)).length ? ["still holds licenses"] : [];
-  },
-  async mfa(user, ctx) {
-    if (!ctx.caps.authentication) return unchecked("MFA methods", "authentication");
-    const left = (await ctx.caps.authentication.methods(user.id)).filter(
-      (m) => m.type !== "passwordAuthenticationMethod",
-    );
-    return left.length ? [`MFA methods remain: ${left.map((m) => m.type).join(", ")}`] : [];
-  },
-  async mailbox(user, ctx, p) {
-    const e = p.expect;
-    if (!ctx.caps.mailboxAdmin) return unchecked("mailbox", "Exchange Online");
-    const mailbox = await ctx.caps.mailboxAdmin.mailbox(user.userPrincipalName);
-    if (!mailbox) return ["mailbox not found"];
-    const found: string[] = [];
-    if (e.convertToShared && mailbox.type !== "shared") found.push(`mailbox is ${mailbox.type}, not shared`);
-    if (e.hideFromAddressList && !mailbox.hiddenFromAddressLists) found.push("still in the address list");
-    if (e.forwardTo) {
-      const want = await personOrManager(ctx.caps.directory!, e.forwardTo.address, user.id);
-      if (lower(mailbox.forwardingTo) !== want)
-        found.push(`forwarding to ${mailbox.forwardingTo ?? "nobody"}, not ${want ?? "(no manager)"}`);
-      else if (mailbox.deliverToMailboxAndForward !== e.forwardTo.keepCopy)
-        found.push(e.forwardTo.keepCopy ? "forwarding keeps no copy" : "forwarding keeps a copy");
-    }
-    if (e.removeMobileDevices) {
-      const devices = await ctx.caps.mailboxAdmin.mobileDevices(user.userPrincipalName);
-      if (devices.length)
-        found.push(`mobile devices remain: ${devices.map((d) => d.friendlyName ?? d.identity).join(", ")}`);
-    }
-    if (e.grantAccessTo) {
-      const grantee = await personOrManager(ctx.caps.directory!, e.grantAccessTo, user.id);
-      const holders = await ctx.caps.mailboxAdmin.fullAccessHolders(user.userPrincipalName);
-      if (!grantee || !holders.includes(grantee))
-        found.push(`${grantee ?? "the manager"} has no full access to the mailbox`);
-    }
-    return found;
-  },
-  async devices(user, ctx, p) {
-    if (!ctx.caps.devices) return unchecked("devices", "Intune");
-    const mode = p.expect.wipeDevices;
-    const left = (await ctx.caps.devices.managedDevicesOf(user.id)).filter((d) => !d.pendingAction);
-    return left.length ? [`${mode} not issued for ${left.map((d) => d.deviceName).join(", ")}`] : [];
-  },
-};
-
-function checksFor(e: Expect): string[] {
+/** What a run planned before `planned` existed holds, step for step, in the order it was re-read then. */
+function askedFor(p: Params): PlannedStep[] {
+  const e = p.expect;
+  const user = { upn: p.upn };
+  const step = (key: string, type: string, params: Record<string, unknown> = user): PlannedStep => ({
+    key,
+    type,
+    params,
+  });
   return [
-    e.disableAccount && "signIn",
-    e.removeGroups && "groups",
-    e.removeLicenses && "licenses",
-    e.removeMfa && "mfa",
-    (e.convertToShared || e.hideFromAddressList || e.forwardTo || e.removeMobileDevices || e.grantAccessTo) &&
-      "mailbox",
-    e.wipeDevices && e.wipeDevices !== "none" && "devices",
-  ].filter((x): x is string => typeof x === "string");
+    ...(e.disableAccount
+      ? [
+          step("disable-sign-in", "identity.disable-sign-in"),
+          step("revoke-sessions", "identity.revoke-sessions"),
+        ]
+      : []),
+    ...(e.removeGroups
+      ? [
+          step("remove-groups", "groups.remove-all-memberships", {
+            ...user,
+            ...(p.keep ? { keep: p.keep } : {}),
+          }),
+        ]
+      : []),
+    ...(e.removeLicenses ? [step("remove-licenses", "licensing.remove-all-licenses")] : []),
+    ...(e.removeMfa ? [step("remove-mfa", "identity.remove-mfa-methods")] : []),
+    ...(e.convertToShared ? [step("convert-to-shared", "mail.convert-to-shared")] : []),
+    ...(e.hideFromAddressList ? [step("hide-from-gal", "mail.hide-from-address-list")] : []),
+    ...(e.forwardTo ? [step("forwarding", "mail.set-forwarding", { ...user, ...e.forwardTo })] : []),
+    ...(e.removeMobileDevices ? [step("remove-mobile-devices", "mail.remove-mobile-devices")] : []),
+    ...(e.grantAccessTo
+      ? [
+          step("grant-access", "mail.grant-mailbox-access", {
+            mailbox: p.upn,
+            grantee: e.grantAccessTo,
+            sendAs: true,
+          }),
+        ]
+      : []),
+    ...(e.wipeDevices && e.wipeDevices !== "none" ? [step("devices", `devices.${e.wipeDevices}`)] : []),
+  ];
 }
+
+const unique = <T>(xs: T[]) => [...new Set(xs)];
 
 /**
- * The offboarding's last word: an independent re-read of everything that was asked, in every system at
- * once. Anything lingering — or anything that could not be looked at — fails the run.
+ * The offboarding's last word: an independent re-read, in every system at once, of what each planned
+ * step took away. Each step says how to look (its residual-access check), so a new connector's action
+ * brings its own check; anything lingering — or that could not be looked at — fails the run.
  */
-export const noAccessRemains = defineAction<Params, Capabilities>("verify.no-access-remains", {
-  plan: async (p) => ({
-    kind: "will-change",
-    summary: `re-read ${p.upn}: ${checksFor(p.expect).join(", ") || "nothing asked"}`,
-  }),
-  // Nothing to change: the step is its verification.
-  apply: async () => ({ kind: "done", detail: "no access remains" }),
-  async verify(p, ctx) {
-    if (!ctx.caps.directory) return { kind: "not-verified", observed: "no directory connector to re-read" };
-    const user = await resolveUser(ctx.caps.directory, p.upn);
-    const names = checksFor(p.expect);
-    const found = (await Promise.all(names.map((n) => checks[n]!(user, ctx, p)))).flat();
-    // Sign-in of a synced user is AD's to change: until the AD connector does, polling will not help.
-    const settled = user.onPremisesSyncEnabled && user.accountEnabled && p.expect.disableAccount === true;
-    return found.length
-      ? { kind: "not-verified", observed: found.join("; "), settled }
-      : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains` };
-  },
-  verifyDeadlineMs: 60_000,
-});
+export function noAccessRemainsOver(steps: ActionCatalog<Capabilities>) {
+  const checked = (p: Params) =>
+    (p.planned ?? askedFor(p)).flatMap((s) => {
+      const action = steps.get(s.type);
+      return action?.residualAccessOf ? [{ step: s, action, what: action.residualAccessOf }] : [];
+    });
+
+  /** A check that needs a port the client does not have is a finding: unproven is not gone. */
+  async function findings(p: Params, ctx: StepContext<Capabilities>): Promise<Finding[]> {
+    const each = checked(p).map(async ({ step, action, what }): Promise<Finding[]> => {
+      const bound = action.bind(step.params, ctx.ports, { ...ctx, actionKey: step.key });
+      if (bound.ok) return bound.step.residualAccess ? bound.step.residualAccess() : [];
+      if (bound.missingPort !== undefined)
+        return [{ found: `${what} not checked (no ${String(bound.missingPort)} connector)` }];
+      throw new LifecycleError(bound.failure);
+    });
+    return (await Promise.all(each)).flat();
+  }
+
+  return defineAction({
+    type: "verify.no-access-remains",
+    params,
+    ports: ["directory"],
+    // Each planned step's check uses what that step uses; the client may lack some of them.
+    optionalPorts: [
+      "licensing",
+      "mailboxes",
+      "authentication",
+      "devices",
+      "mailSender",
+      "mailboxAdmin",
+      "oneTimeLinks",
+    ],
+    plan: async (p) => ({
+      kind: "will-change",
+      summary: `re-read ${p.upn}: ${unique(checked(p).map((c) => c.what)).join(", ") || "nothing asked"}`,
+    }),
+    // Nothing to change: the step is its verification.
+    apply: async () => ({ kind: "done", detail: "no access remains" }),
+    async verify(p, ctx) {
+      // A leaver the directory no longer knows fails the step: nothing else can be re-read by their id.
+      await resolveUser(ctx.ports.directory, p.upn);
+      const found = await findings(p, ctx);
+      // The same thing seen by two steps' checks (the mailbox missing) is said once.
+      const said = unique(found.map((f) => f.found));
+      const settled = found.some((f) => f.settled === true);
+      const names = unique(checked(p).map((c) => c.what));
+      return said.length
+        ? { kind: "not-verified", observed: said.join("; "), settled }
+        : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains` };
+    },
+    verifyDeadlineMs: 60_000,
+  });
+}

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { IdentityDirectory } from "../../ports/index.ts";
+import { upn } from "./params.ts";
 import { resolveUser } from "./resolve-user.ts";
 
 /**
@@ -6,11 +8,12 @@ import { resolveUser } from "./resolve-user.ts";
  * the first call is the write itself: seconds matter between "approved" and "locked out". Without them
  * (a plan made while the directory was unreachable) the user is read first.
  */
-export interface LockoutParams {
-  upn: string;
-  userId?: string;
-  synced?: boolean;
-}
+export const lockoutParams = z.strictObject({
+  upn,
+  userId: z.string().min(1).optional(),
+  synced: z.boolean().optional(),
+});
+export type LockoutParams = z.output<typeof lockoutParams>;
 
 export async function lockoutTarget(
   dir: IdentityDirectory,

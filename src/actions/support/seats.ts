@@ -1,16 +1,18 @@
-import { LifecycleError } from "../../domain/errors.ts";
+import { z } from "zod";
 import type { PlanResult } from "../../domain/outcome.ts";
 import type { Sku } from "../../ports/index.ts";
+import { actionError } from "./fail.ts";
 
 /** The client's `microsoft.whenNoSeat`: refuse at once, or wait for someone to buy or free a seat. */
-export type NoSeatPolicy = "fail" | "wait";
+export const noSeatPolicy = z.enum(["fail", "wait"]);
+export type NoSeatPolicy = z.output<typeof noSeatPolicy>;
 
 const seatRetryMs = 15 * 60_000;
 const seatDeadlineMs = 24 * 60 * 60_000;
 
 /**
  * Undefined while a seat is free. Otherwise the policy's answer: a wait the plan returns, or a
- * NoFreeSeats conflict naming the subscription. Checked in `plan`, so nothing has changed yet.
+ * NO_FREE_SEATS conflict naming the subscription. Checked in `plan`, so nothing has changed yet.
  */
 export function noFreeSeat(
   sku: Sku,
@@ -25,9 +27,9 @@ export function noFreeSeat(
       retryInMs: seatRetryMs,
       deadlineMs: seatDeadlineMs,
     };
-  throw new LifecycleError({
-    kind: "conflict",
-    code: "NoFreeSeats",
-    message: `no free ${sku.skuPartNumber} seats (${usage}); buy one or free one, then retry`,
-  });
+  throw actionError(
+    "NO_FREE_SEATS",
+    `no free ${sku.skuPartNumber} seats (${usage}); buy one or free one, then retry`,
+    "conflict",
+  );
 }

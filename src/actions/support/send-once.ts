@@ -1,20 +1,17 @@
-import { LifecycleError, toFailure } from "../../domain/errors.ts";
+import { toFailure } from "../../domain/errors.ts";
 import { isEmailAddress } from "../../domain/fields.ts";
 import type { PlanResult, VerifyResult } from "../../domain/outcome.ts";
-import type { Capabilities, OutgoingMail } from "../../ports/index.ts";
+import type { MailSender, OutgoingMail } from "../../ports/index.ts";
 import type { StepContext } from "../define.ts";
-import { need } from "../need.ts";
+import { actionError } from "./fail.ts";
+
+type Ctx = StepContext<{ mailSender: MailSender }>;
 
 // sendMail answers 202 before the copy lands in Sent Items; this is how long an interrupted send gets.
 const sentItemsLagMs = 60_000;
 
 export function senderOf(from: string | undefined): string {
-  if (!from)
-    throw new LifecycleError({
-      kind: "invalid",
-      code: "NoSender",
-      message: "no sender mailbox configured (microsoft.sendMailFrom)",
-    });
+  if (!from) throw actionError("NO_SENDER", "no sender mailbox configured (microsoft.sendMailFrom)");
   return from;
 }
 
@@ -24,12 +21,8 @@ export function senderOf(from: string | undefined): string {
  * it: one wait gives Exchange time to file the copy, and the attempt after that (no longer in doubt)
  * sends only if the copy is still missing.
  */
-export async function planSend(
-  ctx: StepContext<Capabilities>,
-  from: string,
-  summary: string,
-): Promise<PlanResult> {
-  const sent = await need(ctx.caps, "mailSender").findSent(from, ctx.idempotencyKey);
+export async function planSend(ctx: Ctx, from: string, summary: string): Promise<PlanResult> {
+  const sent = await ctx.ports.mailSender.findSent(from, ctx.idempotencyKey);
   if (sent)
     return {
       kind: "already-done",
@@ -49,12 +42,12 @@ export async function planSend(
  * connection) — waits for Sent Items before the plan looks again, so a retry never sends twice.
  */
 export async function sendOnce(
-  ctx: StepContext<Capabilities>,
+  ctx: Ctx,
   from: string,
   mail: OutgoingMail,
 ): Promise<{ kind: "wait"; for: string; retryInMs: number } | undefined> {
   try {
-    await need(ctx.caps, "mailSender").send(from, mail);
+    await ctx.ports.mailSender.send(from, mail);
     return undefined;
   } catch (err) {
     if (toFailure(err).kind !== "transient") throw err;
@@ -62,8 +55,8 @@ export async function sendOnce(
   }
 }
 
-export async function verifySent(ctx: StepContext<Capabilities>, from: string): Promise<VerifyResult> {
-  const sent = await need(ctx.caps, "mailSender").findSent(from, ctx.idempotencyKey);
+export async function verifySent(ctx: Ctx, from: string): Promise<VerifyResult> {
+  const sent = await ctx.ports.mailSender.findSent(from, ctx.idempotencyKey);
   return sent ? { kind: "verified" } : { kind: "not-verified", observed: `not in ${from}'s Sent Items yet` };
 }
 

@@ -1,15 +1,10 @@
-import { LifecycleError } from "../../domain/errors.ts";
 import type { MailboxAdmin, MailboxState } from "../../ports/index.ts";
+import { actionError } from "./fail.ts";
 
 /** The mailbox a step acts on; a missing one fails (not-found) with the address named. */
 export async function requireMailbox(exchange: MailboxAdmin, upn: string): Promise<MailboxState> {
   const mailbox = await exchange.mailbox(upn);
-  if (!mailbox)
-    throw new LifecycleError({
-      kind: "not-found",
-      code: "MailboxNotFound",
-      message: `${upn} has no mailbox in Exchange Online`,
-    });
+  if (!mailbox) throw actionError("MAILBOX_NOT_FOUND", `${upn} has no mailbox in Exchange Online`);
   return mailbox;
 }
 

@@ -1,6 +1,6 @@
-import { LifecycleError } from "../../domain/errors.ts";
 import { MANAGER } from "../../domain/offboarding-actions.ts";
 import type { IdentityDirectory } from "../../ports/index.ts";
+import { actionError } from "./fail.ts";
 import { resolveUser } from "./resolve-user.ts";
 
 export interface Manager {
@@ -36,10 +36,10 @@ export async function resolvePerson(
 ): Promise<string> {
   const resolved = await personOrManager(directory, person, (await resolveUser(directory, upn)).id);
   if (!resolved)
-    throw new LifecycleError({
-      kind: "invalid",
-      code: "NoManager",
-      message: `${upn} has no manager in the directory: name a person instead of "manager"`,
-    });
+    throw actionError(
+      "NO_MANAGER",
+      `${upn} has no manager in the directory: name a person instead of "manager"`,
+      "invalid",
+    );
   return resolved;
 }

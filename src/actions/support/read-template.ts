@@ -1,5 +1,5 @@
-import { LifecycleError } from "../../domain/errors.ts";
 import type { IdentityDirectory, UserTemplate } from "../../ports/index.ts";
+import { actionError } from "./fail.ts";
 
 /**
  * The "copy from" user. A missing one is a mistake in the request, not a passing state: it fails as
@@ -7,11 +7,6 @@ import type { IdentityDirectory, UserTemplate } from "../../ports/index.ts";
  */
 export async function readTemplate(directory: IdentityDirectory, from: string): Promise<UserTemplate> {
   const template = await directory.readTemplate(from);
-  if (!template)
-    throw new LifecycleError({
-      kind: "invalid",
-      code: "CopyFromNotFound",
-      message: `copy-from user ${from} not found`,
-    });
+  if (!template) throw actionError("COPY_FROM_NOT_FOUND", `copy-from user ${from} not found`, "invalid");
   return template;
 }

@@ -1,5 +1,5 @@
-import { LifecycleError } from "../domain/errors.ts";
-import type { Capabilities } from "../ports/index.ts";
+import { LifecycleError } from "../../domain/errors.ts";
+import type { Capabilities } from "../../ports/index.ts";
 
 /** The capability an action needs, or a clear configuration failure naming what is missing. */
 export function need<K extends keyof Capabilities>(caps: Capabilities, key: K): NonNullable<Capabilities[K]> {
