@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { AppCredential } from "../connectors/msgraph/auth.ts";
+import type { AppCredential } from "../connectors/microsoft-identity/token-source.ts";
 import { graphCapabilities, TokenSource } from "../connectors/msgraph/index.ts";
 import { parseCredential } from "../credentials/kinds.ts";
 import type { KeySource } from "../credentials/keys.ts";

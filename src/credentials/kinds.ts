@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppCredential } from "../connectors/msgraph/auth.ts";
+import type { AppCredential } from "../connectors/microsoft-identity/token-source.ts";
 import { parseWith, type Result } from "../domain/result.ts";
 
 // An Entra app registration's credential: a client secret or a certificate, exactly one.

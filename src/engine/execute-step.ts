@@ -2,7 +2,7 @@ import type { ActionCatalog, ActionDefinition, StepContext } from "../actions/de
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
 import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
-import { collectVendorCalls } from "../observability/vendor-calls.ts";
+import { runInStepScope } from "../observability/step-scope.ts";
 import { approvalGateType } from "../domain/plan.ts";
 import type { Store } from "../store/sql.ts";
 import { decideApproval } from "./approval-gate.ts";
@@ -26,7 +26,7 @@ export interface StepDeps<Caps> {
 export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
   if (a.type === approvalGateType) return decideApproval(deps.store, a);
   const calls: VendorCall[] = [];
-  return withCalls(await collectVendorCalls(() => attempt(a, deps), calls), calls);
+  return withCalls(await runInStepScope({ calls, signal: deps.signal }, () => attempt(a, deps)), calls);
 }
 
 /**

@@ -37,7 +37,7 @@ export async function joinGroup(
       await need(ctx.caps, "mailboxAdmin").addListMember(listIdentity(group), upn);
     else await need(ctx.caps, "directory").addMember(group.id, userId);
   } catch (err) {
-    if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
+    if (!(err instanceof LifecycleError && err.failure.code === "ALREADY_MEMBER")) throw err;
   }
 }
 
@@ -73,7 +73,7 @@ export const addGroupMember = defineAction<{ upn: string; group: string }, Capab
       try {
         await joinGroup(ctx, group, p.upn, user.id);
       } catch (err) {
-        if (err instanceof LifecycleError && err.failure.code === "RecipientNotFound")
+        if (err instanceof LifecycleError && err.failure.code === "RECIPIENT_NOT_FOUND")
           return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
         throw err;
       }

@@ -79,7 +79,9 @@ test("a cmdlet error becomes a typed failure from the exception Exchange names",
     exo().invoke("Set-Mailbox", { Identity: "x@y", Type: "Shared" }),
     (e: LifecycleError) =>
       e.failure.kind === "not-found" &&
-      e.failure.code === "ObjectNotFound" &&
+      e.failure.code === "OBJECT_NOT_FOUND" &&
+      e.failure.vendor?.code === "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException" &&
+      e.failure.vendor.status === 404 &&
       /couldn't be found/.test(e.message),
   );
 });
@@ -110,7 +112,8 @@ test("'already a member' is a conflict the action can read as done", () => {
       ],
     },
   };
-  const f = classifyExoError(400, body, "", "r", undefined);
+  const f = classifyExoError(400, body, "");
   assert.equal(f.kind, "conflict");
-  assert.equal(f.code, "AlreadyMember");
+  assert.equal(f.code, "ALREADY_MEMBER");
+  assert.equal(f.vendorCode, "Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException");
 });

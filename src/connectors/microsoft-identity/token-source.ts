@@ -1,5 +1,6 @@
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from "@azure/msal-node";
 import { LifecycleError } from "../../domain/errors.ts";
+import { VendorError } from "../http/index.ts";
 
 export const publicAuthorityHost = "https://login.microsoftonline.com";
 
@@ -36,7 +37,8 @@ function retargetingNetwork(from: string, to: string): INetworkModule {
 
 /**
  * App-only tokens per customer tenant and resource, cached by MSAL until shortly before they expire.
- * One instance per process, passed to the connectors that need it.
+ * One instance per process, passed to the connectors that need it: Graph and Exchange Online both sign
+ * in through Entra ID, so this lives apart from either.
  */
 export class TokenSource {
   private readonly apps = new Map<string, ConfidentialClientApplication>();
@@ -64,6 +66,7 @@ export class TokenSource {
       if (!credential.clientSecret === !credential.certificate) {
         throw new LifecycleError({
           kind: "invalid",
+          code: "NOT_CONFIGURED",
           message: `tenant ${tenantId}: give a client secret or a certificate, exactly one`,
         });
       }
@@ -84,18 +87,24 @@ export class TokenSource {
   }
 }
 
+/** The API label of Entra ID's token endpoint in failures. */
+export const identityApi = "microsoft-identity";
+
 /**
  * Token errors are configuration problems (wrong secret, missing consent, unknown tenant): retrying
- * cannot fix them, so they fail as "permission" with the AADSTS code and the tenant named.
+ * cannot fix them, so they fail as "permission" with the AADSTS code kept as the vendor's and the tenant
+ * named. An unreachable endpoint is the exception: that may pass.
  */
 function tokenFailure(tenantId: string, err: unknown): LifecycleError {
   const text = err instanceof Error ? err.message : String(err);
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
   const network = /fetch failed|ECONNREFUSED|ETIMEDOUT|network/i.test(text) && !aadsts;
-  return new LifecycleError(
+  return new VendorError(
     {
+      api: identityApi,
       kind: network ? "transient" : "permission",
-      code: aadsts ?? (network ? "TokenEndpointUnreachable" : "TokenRequestFailed"),
+      code: network ? "NETWORK_ERROR" : "AUTH_FAILED",
+      ...(aadsts ? { vendorCode: aadsts } : {}),
       message: `tenant ${tenantId}: could not get a token: ${text.split("\n")[0]}`,
     },
     { cause: err },

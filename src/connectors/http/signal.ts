@@ -1,0 +1,47 @@
+/** The request's own deadline, joined with the step's signal when it has one. */
+export function withTimeout(ms: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+const reasonOf = (signal: AbortSignal) =>
+  signal.reason instanceof Error ? signal.reason : new Error("aborted", { cause: signal.reason });
+
+/** A wait between attempts that ends early, with the signal's reason, when the step gives up. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(reasonOf(signal));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(reasonOf(signal!));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Waits for work that others share (a batch, a token request) without ending it: an aborted step stops
+ * waiting, the work goes on for the rest.
+ */
+export function abandonable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(reasonOf(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reasonOf(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
