@@ -23,18 +23,21 @@ function redactValue(value: unknown, depth = 0): unknown {
 
 /** Secrets in free text: header lines, form bodies, JSON the vendor sent as a string, bare JWTs. */
 export function redactText(text: string): string {
-  return text
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${redacted}`)
-    .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, redacted)
-    .replace(
-      /("(?:access_?token|refresh_?token|id_?token|token|client_?secret|secret|password|new_?password|passwd|api_?key|x-api-key|authorization|private_?key)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
-      `$1"${redacted}"`,
-    )
-    .replace(
-      /\b(access_token|refresh_token|id_token|client_secret|password|api_key|apikey)=[^&\s"]*/gi,
-      `$1=${redacted}`,
-    )
-    .replace(/^(\s*(?:proxy-)?authorization\s*:\s*).+$/gim, `$1${redacted}`);
+  return (
+    text
+      .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${redacted}`)
+      .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, redacted)
+      .replace(
+        /("(?:access_?token|refresh_?token|id_?token|token|client_?secret|secret|password|new_?password|passwd|api_?key|x-api-key|authorization|private_?key)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+        `$1"${redacted}"`,
+      )
+      .replace(
+        /\b(access_token|refresh_token|id_token|client_secret|password|api_key|apikey)=[^&\s"]*/gi,
+        `$1=${redacted}`,
+      )
+      // A header line with a scheme the patterns above do not know: its credential is the next word or two.
+      .replace(/^(\s*(?:proxy-)?authorization\s*:\s*)(?:[A-Za-z]+\s+)?[^\s,;&]+/gim, `$1${redacted}`)
+  );
 }
 
 /**

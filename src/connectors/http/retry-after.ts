@@ -6,6 +6,8 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
   const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // Date.parse reads "-5" as a year: an HTTP date always names its day or month in letters.
+  if (!/[A-Za-z]/.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
