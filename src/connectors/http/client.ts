@@ -110,6 +110,10 @@ const defaultRequestIdHeaders = ["request-id", "x-request-id", "x-ms-request-id"
  * one), a long Retry-After handed to the engine, `once` for calls not safe to repeat, not-found grace after
  * creates, optional coalescing into batches, each call recorded for the step, and every failure a
  * VendorError from the vendor's own table.
+ *
+ * A call that got no answer (a dropped connection, a timeout) is never resent here, `once` or not: it may
+ * have happened, and resending a create would meet its own object as a conflict. It fails transient, and
+ * the engine's retry plans the step again first, which finds what the lost call did.
  */
 export class HttpClient {
   private readonly o: Required<

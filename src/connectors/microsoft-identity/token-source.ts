@@ -4,6 +4,8 @@ import { VendorError } from "../http/index.ts";
 
 export const publicAuthorityHost = "https://login.microsoftonline.com";
 
+const tokenTimeoutMs = 30_000;
+
 export interface AppCredential {
   clientId: string;
   /** A client secret, or a certificate: exactly one. */
@@ -23,7 +25,8 @@ export interface TokenSourceOptions {
 function retargetingNetwork(from: string, to: string): INetworkModule {
   const send = async <T>(url: string, init: RequestInit): Promise<NetworkResponse<T>> => {
     const target = url.startsWith(from) ? `${to}${url.slice(from.length)}` : url;
-    const res = await fetch(target, init);
+    // A token endpoint that never answers must not hold a worker (its heartbeat keeps the lease alive).
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(tokenTimeoutMs) });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
     return { headers, body: (await res.json()) as T, status: res.status };
@@ -98,12 +101,14 @@ export const identityApi = "microsoft-identity";
 function tokenFailure(tenantId: string, err: unknown): LifecycleError {
   const text = err instanceof Error ? err.message : String(err);
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
-  const network = /fetch failed|ECONNREFUSED|ETIMEDOUT|network/i.test(text) && !aadsts;
+  const timedOut = /due to timeout|TimeoutError/i.test(text) && !aadsts;
+  const network =
+    timedOut || (/fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network/i.test(text) && !aadsts);
   return new VendorError(
     {
       api: identityApi,
       kind: network ? "transient" : "permission",
-      code: network ? "NETWORK_ERROR" : "AUTH_FAILED",
+      code: timedOut ? "TIMEOUT" : network ? "NETWORK_ERROR" : "AUTH_FAILED",
       ...(aadsts ? { vendorCode: aadsts } : {}),
       message: `tenant ${tenantId}: could not get a token: ${text.split("\n")[0]}`,
     },
