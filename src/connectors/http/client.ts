@@ -153,10 +153,6 @@ export class HttpClient {
         : undefined;
   }
 
-  get api(): string {
-    return this.o.api;
-  }
-
   async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const started = Date.now();
     const signal = req.detached ? undefined : stepSignal();
@@ -192,6 +188,11 @@ export class HttpClient {
           });
         return { status: res.status, body: body.value as T, requestId, headers: res.headers };
       }
+      if (res.status === 401 && this.o.reauthenticate && !reauthenticated) {
+        reauthenticated = true;
+        this.o.reauthenticate();
+        continue;
+      }
       const wait = retryAfterMs(res.headers.get("retry-after"));
       const answer: VendorAnswer = {
         call: req.call,
@@ -203,11 +204,6 @@ export class HttpClient {
       };
       const classified = this.o.classify(answer);
       const error = this.failure(answer, classified, wait);
-      if (res.status === 401 && this.o.reauthenticate && !reauthenticated) {
-        reauthenticated = true;
-        this.o.reauthenticate();
-        continue;
-      }
       const lagging =
         classified.kind === "not-found" &&
         req.notFoundGraceMs !== undefined &&
@@ -242,7 +238,7 @@ export class HttpClient {
     });
   }
 
-  requestIdOf(headers: Headers): string | undefined {
+  private requestIdOf(headers: Headers): string | undefined {
     for (const h of this.o.requestIdHeaders) {
       const v = headers.get(h);
       if (v) return v;

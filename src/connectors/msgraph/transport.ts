@@ -1,4 +1,3 @@
-import type { VendorError } from "../http/index.ts";
 import {
   collect,
   followLinks,
@@ -55,9 +54,6 @@ export interface RequestOptions {
 }
 
 export type GraphResponse<T> = HttpResponse<T>;
-
-/** Thrown for every failed Graph call: the shared VendorError, with api "graph". */
-export type GraphError = VendorError;
 
 const absolute = (path: string) => /^https?:\/\//.test(path);
 
