@@ -112,17 +112,20 @@ export class BatchCoalescer {
     signal?: AbortSignal,
   ): Promise<Response> {
     const queued = new Promise<Response>((resolve, reject) => {
-      const q: Queued = { item, direct, resolve, reject };
-      this.queue.push(q);
       // A step that gives up before its batch leaves is taken out of it: nothing was sent for it.
-      signal?.addEventListener(
-        "abort",
-        () => {
-          const i = this.queue.indexOf(q);
-          if (i >= 0) this.queue.splice(i, 1);
-        },
-        { once: true },
-      );
+      const leave = () => {
+        const i = this.queue.indexOf(q);
+        if (i >= 0) this.queue.splice(i, 1);
+      };
+      const settle =
+        <A>(f: (a: A) => void) =>
+        (a: A) => {
+          signal?.removeEventListener("abort", leave);
+          f(a);
+        };
+      const q: Queued = { item, direct, resolve: settle(resolve), reject: settle(reject) };
+      this.queue.push(q);
+      signal?.addEventListener("abort", leave, { once: true });
       if (this.queue.length >= this.o.envelope.maxItems) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.o.windowMs);
     });

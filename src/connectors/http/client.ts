@@ -168,12 +168,8 @@ export class HttpClient {
       }
       const requestId = this.requestIdOf(res.headers);
       recordVendorCall({ api: this.o.api, call: req.call, status: res.status, requestId });
-      let text: string;
-      try {
-        text = await res.text();
-      } catch (err) {
-        throw networkFailure(this.o.api, req.call, err, this.o.requestTimeoutMs, requestId, signal);
-      }
+      // Already read by `exchange` (or the batch), so this cannot fail on the network any more.
+      const text = await res.text();
       const body = parseBody(text, res.headers.get("content-type"));
       if (res.ok) {
         if (body.unreadable)
@@ -276,7 +272,8 @@ export class HttpClient {
       ...req.headers,
     };
     const t0 = Date.now();
-    let res: Response;
+    const deadline = withTimeout(this.o.requestTimeoutMs, signal);
+    let res: Response | undefined;
     try {
       res = await fetch(req.url, {
         method: req.method,
@@ -287,7 +284,21 @@ export class HttpClient {
             : req.body === undefined
               ? undefined
               : JSON.stringify(req.body),
-        signal: withTimeout(this.o.requestTimeoutMs, signal),
+        signal: deadline.signal,
+      });
+      // Read here, under the same deadline: a peer may send its headers and then stall.
+      const text = await res.text();
+      this.o.onExchange?.({
+        method: req.method,
+        call: req.call,
+        status: res.status,
+        requestId: this.requestIdOf(res.headers),
+        ms: Date.now() - t0,
+      });
+      return new Response(nullBodyStatuses.has(res.status) ? null : text, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
       });
     } catch (err) {
       throw networkFailure(
@@ -295,20 +306,17 @@ export class HttpClient {
         req.call || `${req.method} ${req.url}`,
         err,
         this.o.requestTimeoutMs,
-        clientRequestId,
+        (res && this.requestIdOf(res.headers)) ?? clientRequestId,
         signal,
       );
+    } finally {
+      deadline.release();
     }
-    this.o.onExchange?.({
-      method: req.method,
-      call: req.call,
-      status: res.status,
-      requestId: this.requestIdOf(res.headers),
-      ms: Date.now() - t0,
-    });
-    return res;
   }
 }
+
+// Statuses whose Response may not carry a body, even an empty one.
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 
 function parseBody(text: string, contentType: string | null): { value: unknown; unreadable?: string } {
   if (!text) return { value: undefined };

@@ -1,7 +1,27 @@
-/** The request's own deadline, joined with the step's signal when it has one. */
-export function withTimeout(ms: number, signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+/**
+ * The request's own deadline, joined with the step's signal when it has one. `release` must be called
+ * when the exchange is over: the step's signal outlives many requests, and a listener left on it per
+ * request would pile up for as long as the step runs.
+ */
+export function withTimeout(
+  ms: number,
+  signal: AbortSignal | undefined,
+): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")),
+    ms,
+  );
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 const reasonOf = (signal: AbortSignal) =>
