@@ -1,6 +1,66 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// shared/DESIGN.md's dependency direction: server/cli/agent → composition → requests/planner/engine →
+// actions → ports; connectors → ports; everything may use domain/ and store/. Each folder lists what it
+// must never import; nothing in src/ imports emulators/ or test/.
+const upper = ["composition", "server", "cli", "agent"];
+const forbidden = {
+  domain: [
+    "ports",
+    "workflows",
+    "requests",
+    "planner",
+    "engine",
+    "actions",
+    "connectors",
+    "credentials",
+    "store",
+    "observability",
+    ...upper,
+  ],
+  ports: [
+    "workflows",
+    "requests",
+    "planner",
+    "engine",
+    "actions",
+    "connectors",
+    "credentials",
+    "store",
+    "observability",
+    ...upper,
+  ],
+  actions: ["connectors", "engine", "planner", "requests", "workflows", ...upper],
+  connectors: ["actions", "engine", "planner", "requests", "workflows", "credentials", "store", ...upper],
+  planner: ["connectors", "engine", ...upper],
+  requests: ["connectors", "engine", "planner", ...upper],
+  workflows: ["connectors", "engine", ...upper],
+  engine: ["connectors", ...upper],
+  store: ["actions", "connectors", "engine", "planner", "requests", "workflows", "credentials", ...upper],
+  credentials: ["actions", "connectors", "engine", "planner", "requests", "workflows", ...upper],
+  server: ["connectors", "cli", "agent"],
+  cli: ["connectors", "agent"],
+};
+const never = ["**/emulators/**", "**/test/**"];
+const direction = Object.entries(forbidden).map(([folder, targets]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          { group: never, message: "src/ never imports the emulators or the tests." },
+          {
+            group: targets.map((t) => `**/${t}/**`),
+            message: `src/${folder} must not import this layer (shared/DESIGN.md: dependencies point one way).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "dist/", "src/store/migrations/", ".tmp/"] },
   js.configs.recommended,
@@ -15,9 +75,8 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: ["**/emulators/**", "**/test/**"] }],
-    },
+    rules: { "no-restricted-imports": ["error", { patterns: never }] },
   },
+  ...direction,
   { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
 );

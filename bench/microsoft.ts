@@ -1,12 +1,12 @@
 import type { Capabilities, OneTimeLinks } from "../src/ports/index.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
-import { parseClientConfig } from "../src/domain/client.ts";
+import { parseClient } from "../src/composition/index.ts";
 import { terminalRunStatuses } from "../src/domain/run-status.ts";
 import { getRun, type RunDetail } from "../src/engine/read.ts";
 import { signalRun } from "../src/engine/runs.ts";
 import { createWorker } from "../src/engine/worker.ts";
-import { submitRequest } from "../src/requests/submit.ts";
+import { submitRequest } from "../src/composition/submit.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
 import { openStore } from "../src/store/open.ts";
 import type { Store } from "../src/store/sql.ts";
@@ -17,18 +17,17 @@ import {
   type Microsoft365Emulator,
 } from "../emulators/microsoft365/index.ts";
 import { offboardingActionKeys } from "../src/domain/offboarding-actions.ts";
-import { liveStateOf } from "../src/actions/live-state.ts";
+import { liveStateOf } from "../src/composition/live-state.ts";
 import { percentile } from "./support/noop.ts";
 
 // The demo's Acme, with API limits that let its parallel plan run (the defaults are conservative).
 const acmeConfig = () => {
-  const parsed = parseClientConfig({
-    ...demoClients.find((c) => c.id === "acme"),
-    limits: {
-      graph: { concurrency: 8, ratePerSecond: 100 },
-      exchange: { concurrency: 8, ratePerSecond: 100 },
-    },
-  });
+  const demo = demoClients.find((c) => c.id === "acme");
+  const fast = { concurrency: 8, ratePerSecond: 100 };
+  const systems = Object.fromEntries(
+    Object.entries(demo?.systems ?? {}).map(([name, s]) => [name, { ...s, limits: fast }]),
+  );
+  const parsed = parseClient({ ...demo, systems });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 };

@@ -24,18 +24,22 @@ export const demoClients: ClientConfigInput[] = [
       Sales: ["All-Staff", "M365-Business-Premium"],
     },
     approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 72 },
-    systems: { identity: "entra", mail: "exchange-online" },
-    credentials: { microsoft: "acme/microsoft-app" },
-    microsoft: {
-      tenantId: acme.tenantId,
+    // One app registration serves both Microsoft APIs of the tenant.
+    systems: {
+      entra: { connector: "msgraph", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
+      exchange: { connector: "exchange-online", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
+    },
+    identity: {
       mfaRegistrationGroup: "MFA-Registration",
       conditionalAccessGroups: ["CA-Staff-Baseline"],
       temporaryAccessPass: { lifetimeInMinutes: 480, isUsableOnce: true },
+      groupsKeptAtOffboarding: [],
+    },
+    mail: {
       sendMailFrom: "helpdesk@acmecorp.com",
       signatureTemplate:
         "<p><b>{{ user.displayName }}</b><br>{{ user.jobTitle | default: user.department }}<br>" +
         "Acme Corp · {{ companyPhone }}<br><i>{{ signatureTagline }}</i></p>",
-      groupsKeptAtOffboarding: [],
     },
     variables: { companyPhone: "+1 555 0100", signatureTagline: "Acme Corp: we make everything" },
   },
@@ -50,7 +54,7 @@ export const demoClients: ClientConfigInput[] = [
     licensesByRole: { staff: ["O365_BUSINESS_PREMIUM"] },
     groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
     approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
-    systems: { identity: "entra", mail: "exchange-online", psa: "autotask", docs: "itglue" },
+    // Not connected to any emulated system yet: its steps fail NOT_CONFIGURED, naming the missing system.
   },
   {
     id: "initech",
@@ -59,6 +63,6 @@ export const demoClients: ClientConfigInput[] = [
     timeZone: "America/Chicago",
     usageLocation: "US",
     usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
-    systems: { identity: "ad", psa: "connectwise", rmm: "datto-rmm" },
+    // On-prem AD, ConnectWise and Datto RMM once their connectors exist; nothing connected yet.
   },
 ];

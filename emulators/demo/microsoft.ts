@@ -1,6 +1,6 @@
 import type { KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
-import { parseClientConfig } from "../../src/domain/client.ts";
+import { credentialKinds, parseClient } from "../../src/composition/index.ts";
 import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { acme, startMicrosoft365Emulator, type Microsoft365Emulator } from "../microsoft365/index.ts";
@@ -22,18 +22,27 @@ export async function connectAcme(
   emulator: Microsoft365Emulator,
 ): Promise<void> {
   const client = await getClient(store, "acme");
-  if (!client?.microsoft) return;
-  const ref = client.credentials.microsoft;
-  if (!ref) throw new Error("the demo's Acme config names no credentials.microsoft reference");
-  const stored = await setCredential(store, keys, {
-    ref,
-    kind: "microsoft-app",
-    value: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-    actor: "demo",
-  });
-  if (!stored.ok) throw new Error(`the demo's Acme credential is invalid: ${JSON.stringify(stored.errors)}`);
-  const endpoints = { authority: emulator.url, graph: emulator.url, exchange: emulator.url };
-  const parsed = parseClientConfig({ ...client, microsoft: { ...client.microsoft, endpoints } });
+  if (!client) return;
+  const endpointsOf: Record<string, Record<string, string>> = {
+    msgraph: { authority: emulator.url, graph: emulator.url },
+    "exchange-online": { authority: emulator.url, exchange: emulator.url },
+  };
+  const systems = { ...client.systems };
+  for (const [name, system] of Object.entries(systems)) {
+    const endpoints = endpointsOf[system.connector];
+    if (!endpoints) continue;
+    if (!system.credential) throw new Error(`the demo's Acme system ${name} names no credential`);
+    const stored = await setCredential(store, keys, credentialKinds, {
+      ref: system.credential,
+      kind: "microsoft-app",
+      value: { clientId: acme.clientId, clientSecret: acme.clientSecret },
+      actor: "demo",
+    });
+    if (!stored.ok)
+      throw new Error(`the demo's Acme credential is invalid: ${JSON.stringify(stored.errors)}`);
+    systems[name] = { ...system, endpoints };
+  }
+  const parsed = parseClient({ ...client, systems });
   if (!parsed.ok) throw new Error(`the demo's Acme config is invalid: ${JSON.stringify(parsed.errors)}`);
   await upsertClient(store, parsed.value);
 }

@@ -1,5 +1,5 @@
 // `npm start`: Lifecycle on its embedded store with a demo MSP, so a newcomer sees it work in a minute.
-import { parseClientConfig } from "../../src/domain/client.ts";
+import { parseClient } from "../../src/composition/index.ts";
 import { startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
 import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
@@ -24,7 +24,7 @@ const { url, stop } = await startLifecycle(
     async seed(store, keys) {
       if (!(await listClients(store)).length) {
         for (const input of demoClients) {
-          const parsed = parseClientConfig(input);
+          const parsed = parseClient(input);
           if (!parsed.ok)
             throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
           await upsertClient(store, parsed.value);

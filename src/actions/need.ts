@@ -7,7 +7,7 @@ export function need<K extends keyof Capabilities>(caps: Capabilities, key: K): 
   if (!cap)
     throw new LifecycleError({
       kind: "invalid",
-      code: "NotConfigured",
+      code: "NOT_CONFIGURED",
       message: `this client has no ${key} connector configured`,
     });
   return cap as NonNullable<Capabilities[K]>;

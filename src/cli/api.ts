@@ -3,7 +3,7 @@ import type { ClientConfig } from "../domain/client.ts";
 import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { RunDetail, RunRow } from "../engine/read.ts";
-import type { Submission } from "../requests/submit.ts";
+import type { Submission } from "../composition/submit.ts";
 
 /** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
 export interface LifecycleApi {

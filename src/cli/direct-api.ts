@@ -4,7 +4,8 @@ import { LifecycleError, type ErrorKind } from "../domain/errors.ts";
 import { followRun } from "../engine/follow.ts";
 import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
-import { submitRequest } from "../requests/submit.ts";
+import { credentialKinds } from "../composition/credential-kinds.ts";
+import { submitRequest } from "../composition/submit.ts";
 import { getClient, listClients } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
@@ -71,7 +72,7 @@ export function directApi(
       return getRun(store, id);
     },
     async setCredential(ref, kind, value, actor) {
-      const res = await mapped(setCredential(store, keys, { ref, kind, value, actor }));
+      const res = await mapped(setCredential(store, keys, credentialKinds, { ref, kind, value, actor }));
       if (!res.ok)
         throw new CliError(
           `credential ${ref} is not valid; nothing was stored`,

@@ -37,8 +37,16 @@ export function outcomeText(o: Outcome | null): string {
 
 export function renderClients(clients: ClientConfig[]): string {
   return table([
-    ["ID", "NAME", "DOMAINS", "TIME ZONE", "IDENTITY"],
-    ...clients.map((c) => [c.id, c.displayName, c.domains.join(","), c.timeZone, c.systems.identity]),
+    ["ID", "NAME", "DOMAINS", "TIME ZONE", "SYSTEMS"],
+    ...clients.map((c) => [
+      c.id,
+      c.displayName,
+      c.domains.join(","),
+      c.timeZone,
+      Object.entries(c.systems)
+        .map(([name, s]) => (name === s.connector ? name : `${name} (${s.connector})`))
+        .join(", ") || "none",
+    ]),
   ]);
 }
 

@@ -1,12 +1,7 @@
-import {
-  capabilitiesFor,
-  productionCatalog,
-  type Capabilities,
-  type CapabilitiesResolver,
-} from "../actions/index.ts";
+import { productionCatalog, type Capabilities } from "../actions/index.ts";
+import { liveStateOf, portsFor, type PortsResolver } from "../composition/index.ts";
 import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
-import { liveStateOf } from "../actions/live-state.ts";
 import type { LiveState } from "../planner/live-state.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";
@@ -38,7 +33,7 @@ export async function openConfiguredStore(env: NodeJS.ProcessEnv): Promise<Opene
   }
 }
 
-export type { CapabilitiesResolver } from "../actions/index.ts";
+export type { PortsResolver } from "../composition/index.ts";
 
 /** The master keys for this process's store: LIFECYCLE_MASTER_KEY, or the embedded store's key file. */
 export function keysFor(env: NodeJS.ProcessEnv, opened: { embedded: boolean; dataDir?: string }): KeySource {
@@ -46,18 +41,11 @@ export function keysFor(env: NodeJS.ProcessEnv, opened: { embedded: boolean; dat
 }
 
 /** The product's resolver for a process without a server of its own: links need LIFECYCLE_PUBLIC_URL. */
-export function capabilitiesFromEnv(
-  env: NodeJS.ProcessEnv,
-  store: Store,
-  keys: KeySource,
-): CapabilitiesResolver {
-  return capabilitiesFor({ sql: store, keys, publicUrl: () => env.LIFECYCLE_PUBLIC_URL || undefined });
+export function capabilitiesFromEnv(env: NodeJS.ProcessEnv, store: Store, keys: KeySource): PortsResolver {
+  return portsFor({ sql: store, keys, publicUrl: () => env.LIFECYCLE_PUBLIC_URL || undefined });
 }
 
-export function startWorker(
-  store: Store,
-  opts: { slots?: number; capabilities: CapabilitiesResolver },
-): Worker {
+export function startWorker(store: Store, opts: { slots?: number; capabilities: PortsResolver }): Worker {
   return createWorker<Capabilities>({
     store,
     catalog: productionCatalog(),
@@ -67,7 +55,7 @@ export function startWorker(
 }
 
 /** The planner's live questions, answered by the client's directory when it has one. */
-export function liveStateFrom(resolve: CapabilitiesResolver): (client: ClientConfig) => Promise<LiveState> {
+export function liveStateFrom(resolve: PortsResolver): (client: ClientConfig) => Promise<LiveState> {
   return async (client) => liveStateOf(await resolve(client));
 }
 

@@ -23,7 +23,7 @@ function decodeKey(text: string, where: string): Buffer {
   if (key.length !== keyLength)
     throw new LifecycleError({
       kind: "invalid",
-      code: "MasterKeyInvalid",
+      code: "MASTER_KEY_INVALID",
       message: `${where} must be ${keyLength} random bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${key.length} bytes`,
     });
   return key;
@@ -72,7 +72,7 @@ export function masterKeys(
     } else {
       throw new LifecycleError({
         kind: "invalid",
-        code: "MasterKeyMissing",
+        code: "MASTER_KEY_MISSING",
         message:
           "LIFECYCLE_MASTER_KEY is not set: with PostgreSQL every Lifecycle process must be given the same " +
           "master key (32 random bytes in base64, e.g. `openssl rand -base64 32`)",

@@ -93,7 +93,7 @@ export function oneTimeLinks(deps: {
       if (!base)
         throw new LifecycleError({
           kind: "invalid",
-          code: "NotConfigured",
+          code: "NOT_CONFIGURED",
           message:
             "set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so one-time links point there",
         });

@@ -1,29 +1,28 @@
-import { clientConfigSchema } from "../domain/client.ts";
-import { LifecycleError } from "../domain/errors.ts";
-import { fail, failAll, ok, type Result } from "../domain/result.ts";
+import { credentialRef as credentialRefSchema } from "../domain/client.ts";
+import { fail, failAll, ok, parseWith, type Result } from "../domain/result.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { Sql, Store } from "../store/sql.ts";
-import { credentialKindNames, isCredentialKind, parseCredential, type CredentialKind } from "./kinds.ts";
+import type { CredentialKinds } from "./kinds.ts";
 import type { KeySource } from "./keys.ts";
 import { open, seal, type Sealed } from "./seal.ts";
 
 /** What may be shown about a credential: never its value. */
 export interface CredentialInfo {
   ref: string;
-  kind: CredentialKind;
+  kind: string;
   updatedAt: Date;
 }
 
 export interface StoredCredential {
   ref: string;
-  kind: CredentialKind;
+  kind: string;
   /** Raised on every write: connectors built from an older version are rebuilt. */
   version: number;
   value: unknown;
 }
 
 // The same rule as a client config's `credentials` values, so every stored ref can be referred to.
-const credentialRef = clientConfigSchema.shape.credentials.unwrap().valueType;
+const credentialRef = credentialRefSchema;
 
 const context = (ref: string, kind: string) => `credential\u0000${ref}\u0000${kind}`;
 
@@ -31,13 +30,16 @@ const context = (ref: string, kind: string) => `credential\u0000${ref}\u0000${ki
 export async function setCredential(
   store: Store,
   keys: KeySource,
+  kinds: CredentialKinds,
   input: { ref: string; kind: string; value: unknown; actor: string },
 ): Promise<Result<CredentialInfo>> {
   const { ref, kind, actor } = input;
   if (!credentialRef.safeParse(ref).success)
     return fail("ref", "must be a reference such as acme/microsoft-app: letters, digits and . _ : / -");
-  if (!isCredentialKind(kind)) return fail("kind", `must be one of ${credentialKindNames.join(", ")}`);
-  const parsed = parseCredential(kind, input.value);
+  const schema = kinds.get(kind);
+  if (!schema) return fail("kind", `must be one of ${[...kinds.keys()].join(", ")}`);
+  // Field errors name where a value is wrong; their wording never repeats the input, which is a secret.
+  const parsed = parseWith(schema, input.value, "value");
   if (!parsed.ok) return failAll(parsed.errors);
   const sealed = seal(keys(), JSON.stringify(parsed.value), context(ref, kind));
   const [row] = await store.tx(async (sql) => {
@@ -55,7 +57,7 @@ export async function setCredential(
 }
 
 export async function listCredentials(sql: Sql): Promise<CredentialInfo[]> {
-  const rows = await sql.query<{ ref: string; kind: CredentialKind; updated_at: Date }>(
+  const rows = await sql.query<{ ref: string; kind: string; updated_at: Date }>(
     "select ref, kind, updated_at from credentials order by ref",
   );
   return rows.map((r) => ({ ref: r.ref, kind: r.kind, updatedAt: new Date(r.updated_at) }));
@@ -79,12 +81,6 @@ export async function readCredential(
     { kind: string; version: string | number; key_id: string } & Omit<Sealed, "keyId">
   >("select kind, version, key_id, iv, ciphertext, tag from credentials where ref = $1", [ref]);
   if (!row) return undefined;
-  if (!isCredentialKind(row.kind))
-    throw new LifecycleError({
-      kind: "invalid",
-      code: "CredentialKindUnknown",
-      message: `credential ${ref} is of kind "${row.kind}", which this version of Lifecycle does not know`,
-    });
   const text = open(
     keys(),
     { keyId: row.key_id, iv: row.iv, ciphertext: row.ciphertext, tag: row.tag },

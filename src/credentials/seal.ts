@@ -32,7 +32,7 @@ export function open(ring: Keyring, sealed: Sealed, context: string): string {
   if (!key)
     throw new LifecycleError({
       kind: "invalid",
-      code: "MasterKeyUnknown",
+      code: "MASTER_KEY_UNKNOWN",
       message: `${context}: sealed with master key ${sealed.keyId}, which this process was not given (see LIFECYCLE_PREVIOUS_MASTER_KEYS)`,
     });
   try {
@@ -47,7 +47,7 @@ export function open(ring: Keyring, sealed: Sealed, context: string): string {
     throw new LifecycleError(
       {
         kind: "invalid",
-        code: "SecretTampered",
+        code: "SECRET_TAMPERED",
         message: `${context}: the stored secret does not authenticate (changed, or moved from another reference)`,
       },
       { cause: err },

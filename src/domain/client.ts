@@ -1,6 +1,6 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { domainName, emailAddress, isDomainName, singleLine, skuPartNumber } from "./fields.ts";
+import { domainName, emailAddress, singleLine, skuPartNumber } from "./fields.ts";
 import { enabledMailboxOptions, offboardingActionsSchema } from "./offboarding-actions.ts";
 import { parseWith, type Result } from "./result.ts";
 import { parseUsernamePattern } from "./username-pattern.ts";
@@ -43,17 +43,9 @@ const usernameFormat = z.strictObject({
 
 const approvalPolicy = z.enum(["none", "manager", "technician"]);
 
-const systems = z.strictObject({
-  identity: z.enum(["entra", "ad"]).default("entra"),
-  mail: z.enum(["exchange-online", "smtp"]).optional(),
-  psa: z.enum(["halopsa", "connectwise", "autotask"]).optional(),
-  rmm: z.enum(["ninjaone", "datto-rmm"]).optional(),
-  docs: z.enum(["itglue", "hudu"]).optional(),
-});
-
 // A reference into the credential store: short and without the characters secrets are made of, so a
 // pasted client secret ("abc8Q~…", base64 with "=" or "+") is refused rather than stored in the config.
-const credentialRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, {
+export const credentialRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, {
   error: "must be a credential reference id (the secret itself belongs in the credential store)",
 });
 
@@ -70,23 +62,23 @@ const customField = z.strictObject({
   required: z.boolean().default(false),
 });
 
-const httpsOrLocalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+/** A name the client gives one of its systems ("entra", "onprem-ad", "halo"): what plans and limits say. */
+const systemName = slug("system name").max(40);
 
 /**
- * How Lifecycle reaches the client's Microsoft 365 tenant, and the tenant-specific choices of the
- * Microsoft steps. Endpoints default to the public cloud; a national cloud or the emulator sets them.
+ * One system of the client: which connector speaks to it, the credential it uses and its rate limits.
+ * The rest of the section is the connector's own configuration, validated by that connector's schema when
+ * the client is saved (composition knows the connectors; the domain names none).
  */
-const microsoft = z.strictObject({
-  tenantId: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine((s) => /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(s) || isDomainName(s), {
-      error: "must be the tenant id (a GUID) or its initial domain",
-    }),
-  endpoints: z
-    .strictObject({ authority: httpsOrLocalUrl, graph: httpsOrLocalUrl, exchange: httpsOrLocalUrl })
-    .optional(),
+const systemConfig = z.looseObject({
+  connector: slug("connector id").max(40),
+  credential: credentialRef.optional(),
+  limits: apiLimit.optional(),
+});
+export type SystemConfig = z.output<typeof systemConfig>;
+
+/** The identity steps' choices: groups every new user joins, the first sign-in, and what a leaver keeps. */
+const identityChoices = z.strictObject({
   // Groups every new user joins so MFA registration and the conditional-access policies scoped by group
   // apply from the first sign-in (policies target groups; Lifecycle never edits a policy).
   mfaRegistrationGroup: singleLine(256).optional(),
@@ -98,7 +90,12 @@ const microsoft = z.strictObject({
       isUsableOnce: z.boolean().default(true),
     })
     .prefault({}),
-  /** The mailbox welcome emails and supervisor notices are sent from (Graph sendMail). */
+  /** Groups a leaver may stay in (e.g. "Former employees"); verification does not count them. */
+  groupsKeptAtOffboarding: z.array(singleLine(256)).max(50).default([]),
+});
+
+const mailChoices = z.strictObject({
+  /** The mailbox welcome emails and supervisor notices are sent from. */
   sendMailFrom: emailAddress.optional(),
   /** Liquid template of the email signature; variables: `user` and the client's `variables` by name. */
   signatureTemplate: z
@@ -111,12 +108,12 @@ const microsoft = z.strictObject({
       if (problem) ctx.addIssue({ code: "custom", message: `is not a valid Liquid template: ${problem}` });
     })
     .optional(),
+});
+
+const licensingChoices = z.strictObject({
   /** No free seat of a SKU: fail at once, naming the SKU, or wait (up to a day) for one. */
   whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
-  /** Groups a leaver may stay in (e.g. "Former employees"); verification does not count them. */
-  groupsKeptAtOffboarding: z.array(singleLine(256)).max(50).default([]),
 });
-export type MicrosoftConfig = z.output<typeof microsoft>;
 
 export const clientConfigSchema = z
   .strictObject({
@@ -141,9 +138,18 @@ export const clientConfigSchema = z
         expiresAfterHours: z.int().min(1).max(720).default(72),
       })
       .prefault({}),
-    systems: systems.prefault({}),
-    credentials: z.record(slug("system name"), credentialRef).default({}),
-    microsoft: microsoft.optional(),
+    /** The client's systems by the name the client gives them; each names its connector. */
+    systems: z.record(systemName, systemConfig).default({}),
+    /**
+     * Which system serves a port when more than one could (a hybrid client: AD for identity, Entra for
+     * licences and mail). Ports with a single provider need no entry.
+     */
+    serve: z
+      .record(z.string().regex(/^[a-z][A-Za-z]{1,39}$/, { error: "must be a port name" }), systemName)
+      .default({}),
+    identity: identityChoices.prefault({}),
+    mail: mailChoices.prefault({}),
+    licensing: licensingChoices.prefault({}),
     variables: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),
@@ -151,7 +157,6 @@ export const clientConfigSchema = z
       )
       .default({}),
     offboardingDefaults: offboardingActionsSchema.prefault({}),
-    limits: z.record(slug("API name"), apiLimit).default({}),
     customFields: z.array(customField).max(50).default([]),
   })
   .superRefine((config, ctx) => {
@@ -161,6 +166,14 @@ export const clientConfigSchema = z
     ] as const) {
       const dup = values.find((v, i) => values.indexOf(v) !== i);
       if (dup !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `lists "${dup}" twice` });
+    }
+    for (const [port, system] of Object.entries(config.serve)) {
+      if (!Object.hasOwn(config.systems, system))
+        ctx.addIssue({
+          code: "custom",
+          path: ["serve", port],
+          message: `names "${system}", which is not one of the client's systems`,
+        });
     }
     const defaults = config.offboardingDefaults;
     if (defaults.deleteUser) {

@@ -39,6 +39,8 @@ export interface Failure {
   /** Earliest moment a retry is allowed, from a Retry-After header. */
   retryAfterMs?: number;
   vendor?: VendorDetail;
+  /** The client's system (connector instance) that answered: the rate bucket a throttled failure slows. */
+  system?: string;
 }
 
 /** Thrown by connectors and actions; the engine turns it into a failed outcome without losing the kind. */

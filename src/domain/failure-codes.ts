@@ -32,6 +32,7 @@ export const failureCodes = {
     kind: "fatal",
     meaning: "a sealed credential does not open: altered or copied under another name",
   },
+  CLIENT_CONFIG_INVALID: { kind: "invalid", meaning: "the client's stored config does not parse any more" },
   CREDENTIAL_KIND_UNKNOWN: { kind: "invalid", meaning: "a stored credential has a kind no connector knows" },
   // What the client's systems hold (or lack).
   USER_NOT_FOUND: { kind: "not-found", meaning: "the person is not in the directory" },

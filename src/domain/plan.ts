@@ -12,6 +12,11 @@ export interface PlannedAction {
   /** The client tenant and vendor API the step talks to: the keys of the shared limits. */
   tenant: string;
   api: string;
+  /**
+   * Ports this step has served by another of the client's systems than the default (port → system name).
+   * Part of the plan, so an approval covers where each step goes.
+   */
+  bind?: Record<string, string>;
   /** Higher runs first when several are ready (lock-out before clean-up). */
   priority?: number;
   maxAttempts?: number;

@@ -3,7 +3,7 @@ import type { Plan } from "../domain/plan.ts";
 import { fail, ok, type Result } from "../domain/result.ts";
 import type { OffboardingRequest } from "../requests/index.ts";
 import type { LiveState } from "./live-state.ts";
-import { identityApi, PlanBuilder } from "./plan-builder.ts";
+import { PlanBuilder, type PlanSystems } from "./plan-builder.ts";
 
 const lockout = 100;
 
@@ -16,17 +16,18 @@ export async function planOffboarding(
   req: OffboardingRequest,
   client: ClientConfig,
   live: LiveState,
+  systems?: PlanSystems,
 ): Promise<Result<Plan>> {
-  const b = new PlanBuilder(client);
-  const id = identityApi(client);
+  const b = new PlanBuilder(client, systems);
+  const id = "directory" as const;
   const user = { upn: req.user };
   const found = live.findUser ? await live.findUser(req.user) : undefined;
   if (live.findUser && !found) return fail("user", `${req.user} is not in the client's directory`);
   // What the planner read lets the lock-out steps go straight to their writes when approval is given.
   const target = found ? { ...user, userId: found.id, synced: found.onPremisesSyncEnabled } : user;
-  const ms = client.microsoft;
+  const kept = client.identity.groupsKeptAtOffboarding;
   const a = req.actions;
-  const mail = client.systems.mail === "exchange-online";
+  const mail = b.serves("mailboxAdmin");
   const first: string[] = [];
   if (a.disableAccount) {
     first.push(
@@ -49,7 +50,8 @@ export async function planOffboarding(
     );
   }
   const after = first;
-  if (a.removeMfa) b.add("remove-mfa", "identity.remove-mfa-methods", "Remove MFA methods", id, user, after);
+  if (a.removeMfa)
+    b.add("remove-mfa", "identity.remove-mfa-methods", "Remove MFA methods", "authentication", user, after);
   const mailboxSteps: string[] = [];
   if (mail) {
     if (a.hideFromAddressList)
@@ -58,7 +60,7 @@ export async function planOffboarding(
           "hide-from-gal",
           "mail.hide-from-address-list",
           "Hide from address list",
-          "exchange",
+          "mailboxAdmin",
           user,
           after,
         ),
@@ -69,7 +71,7 @@ export async function planOffboarding(
           "forwarding",
           "mail.set-forwarding",
           `Forward to ${a.forwardTo.address}`,
-          "exchange",
+          "mailboxAdmin",
           { ...user, ...a.forwardTo },
           after,
         ),
@@ -80,7 +82,7 @@ export async function planOffboarding(
           "out-of-office",
           "mail.set-out-of-office",
           "Out-of-office reply",
-          "exchange",
+          "mailboxAdmin",
           { ...user, message: a.outOfOffice },
           after,
         ),
@@ -91,7 +93,7 @@ export async function planOffboarding(
           "remove-mobile-devices",
           "mail.remove-mobile-devices",
           "Remove mobile devices",
-          "exchange",
+          "mailboxAdmin",
           user,
           after,
         ),
@@ -102,7 +104,7 @@ export async function planOffboarding(
           "grant-access",
           "mail.grant-mailbox-access",
           `Mailbox access for ${a.grantAccessTo}`,
-          "exchange",
+          "mailboxAdmin",
           { mailbox: req.user, grantee: a.grantAccessTo, sendAs: true },
           after,
         ),
@@ -113,7 +115,7 @@ export async function planOffboarding(
           "convert-to-shared",
           "mail.convert-to-shared",
           "Convert mailbox to shared",
-          "exchange",
+          "mailboxAdmin",
           user,
           after,
         ),
@@ -124,7 +126,7 @@ export async function planOffboarding(
       "devices",
       `devices.${a.wipeDevices}`,
       `${a.wipeDevices === "wipe" ? "Wipe" : "Retire"} devices`,
-      id,
+      "devices",
       user,
       after,
     );
@@ -135,7 +137,7 @@ export async function planOffboarding(
           "groups.remove-all-memberships",
           "Remove from all groups",
           id,
-          { ...user, keep: ms?.groupsKeptAtOffboarding ?? [] },
+          { ...user, keep: kept },
           after,
         ),
       ]
@@ -145,31 +147,17 @@ export async function planOffboarding(
       "remove-licenses",
       "licensing.remove-all-licenses",
       "Remove licenses (recorded for billing)",
-      id,
+      "licensing",
       user,
       [...after, ...mailboxSteps, ...groups],
     );
-  if (a.moveToDisabledOu && client.systems.identity === "ad")
-    b.add("disabled-ou", "identity.move-to-disabled-ou", "Move to disabled OU", "ad", user, after);
-  if (a.deactivatePsaContact && client.systems.psa)
-    b.add(
-      "psa-contact",
-      "psa.deactivate-contact",
-      "Deactivate PSA contact",
-      client.systems.psa,
-      user,
-      after,
-      false,
-    );
-  if (a.updateDocumentation && client.systems.docs)
-    b.add("docs", "docs.update-record", "Update documentation", client.systems.docs, user, after, false);
   if (a.notifySupervisor)
     b.add(
       "notify-supervisor",
       "notify.supervisor",
       "Notify supervisor",
-      "mail",
-      { ...user, from: ms?.sendMailFrom, requester: req.requester },
+      "mailSender",
+      { ...user, from: client.mail.sendMailFrom, requester: req.requester },
       after,
       false,
     );
@@ -180,7 +168,7 @@ export async function planOffboarding(
       "verify.no-access-remains",
       "Verify no access remains",
       id,
-      { ...user, expect: a, keep: ms?.groupsKeptAtOffboarding ?? [] },
+      { ...user, expect: a, keep: kept },
       b.keys(),
     );
   return ok(b.plan());

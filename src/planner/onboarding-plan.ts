@@ -4,7 +4,7 @@ import { fail, ok, type Result } from "../domain/result.ts";
 import { pickUsername } from "../domain/username.ts";
 import type { OnboardingRequest } from "../requests/index.ts";
 import type { LiveState } from "./live-state.ts";
-import { identityApi, PlanBuilder } from "./plan-builder.ts";
+import { PlanBuilder, type PlanSystems } from "./plan-builder.ts";
 
 /**
  * The onboarding as a DAG: the identity first, then everything that needs it in parallel; mail steps
@@ -14,14 +14,14 @@ export async function planOnboarding(
   req: OnboardingRequest,
   client: ClientConfig,
   live: LiveState,
+  systems?: PlanSystems,
 ): Promise<Result<Plan>> {
   const upn = await chooseUpn(req, client, live);
   if (!upn.ok) return upn;
-  const b = new PlanBuilder(client);
-  const identity = identityApi(client);
+  const b = new PlanBuilder(client, systems);
   const user = { upn: upn.value };
 
-  const create = b.add("create-user", "identity.create-user", `Create ${upn.value}`, identity, {
+  const create = b.add("create-user", "identity.create-user", `Create ${upn.value}`, "directory", {
     ...user,
     firstName: req.firstName,
     lastName: req.lastName,
@@ -41,17 +41,17 @@ export async function planOnboarding(
       "set-manager",
       "identity.set-manager",
       `Set manager ${req.manager}`,
-      identity,
+      "directory",
       { ...user, manager: req.manager },
       [create],
     );
 
-  const ms = client.microsoft;
+  const { identity, mail } = client;
   const groups = new Set([
     ...(req.department ? (client.groupsByDepartment[req.department] ?? []) : []),
     ...req.extraGroups,
-    ...(ms?.mfaRegistrationGroup ? [ms.mfaRegistrationGroup] : []),
-    ...(ms?.conditionalAccessGroups ?? []),
+    ...(identity.mfaRegistrationGroup ? [identity.mfaRegistrationGroup] : []),
+    ...identity.conditionalAccessGroups,
   ]);
   // A group named by its address is a distribution list: Exchange knows the new user only once the
   // mailbox exists, so those joins wait for it; groups named by name are joined right after the create.
@@ -59,16 +59,18 @@ export async function planOnboarding(
   const groupSteps = [...groups]
     .filter((g) => !isList(g))
     .map((group) =>
-      b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, identity, { ...user, group }, [create]),
+      b.add(`group:${group}`, "groups.add-member", `Add to ${group}`, "directory", { ...user, group }, [
+        create,
+      ]),
     );
-  const whenNoSeat = ms?.whenNoSeat ?? "fail";
+  const whenNoSeat = client.licensing.whenNoSeat;
   const skus = new Set([...(req.role ? (client.licensesByRole[req.role] ?? []) : []), ...req.extraLicenses]);
   const licenses = [...skus].map((sku) =>
     b.add(
       `license:${sku}`,
       "licensing.assign-license",
       `Assign ${sku}`,
-      identity,
+      "licensing",
       { ...user, sku, whenNoSeat },
       [create],
     ),
@@ -79,7 +81,7 @@ export async function planOnboarding(
         "copy-groups",
         "groups.copy-memberships",
         `Copy groups from ${req.copyFrom}`,
-        identity,
+        "directory",
         { ...user, from: req.copyFrom, only: "directory" },
         [create],
       ),
@@ -89,32 +91,32 @@ export async function planOnboarding(
         "copy-licenses",
         "licensing.copy-licenses",
         `Copy licenses from ${req.copyFrom}`,
-        identity,
+        "licensing",
         { ...user, from: req.copyFrom, whenNoSeat },
         [create],
       ),
     );
   }
 
-  if (client.systems.mail === "exchange-online") {
+  if (b.serves("mailboxAdmin")) {
     const mailbox = b.add(
       "mailbox-ready",
       "mail.wait-for-mailbox",
       "Mailbox provisioned",
-      "exchange",
+      "mailboxes",
       user,
       // A license may also come through a group (group-based licensing): the wait starts after both.
       [create, ...licenses, ...groupSteps],
     );
-    if (ms?.signatureTemplate)
+    if (mail.signatureTemplate)
       b.add(
         "signature",
         "mail.set-signature",
         "Email signature",
-        "exchange",
+        "mailboxAdmin",
         {
           ...user,
-          template: ms.signatureTemplate,
+          template: mail.signatureTemplate,
           variables: client.variables,
           user: {
             displayName: req.displayName,
@@ -130,7 +132,7 @@ export async function planOnboarding(
         false,
       );
     for (const list of [...groups].filter(isList))
-      b.add(`list:${list}`, "groups.add-member", `Add to ${list}`, "exchange", { ...user, group: list }, [
+      b.add(`list:${list}`, "groups.add-member", `Add to ${list}`, "mailboxAdmin", { ...user, group: list }, [
         mailbox,
       ]);
     if (req.copyFrom)
@@ -138,7 +140,7 @@ export async function planOnboarding(
         "copy-lists",
         "groups.copy-memberships",
         `Copy distribution lists from ${req.copyFrom}`,
-        "exchange",
+        "mailboxAdmin",
         { ...user, from: req.copyFrom, only: "exchange" },
         [mailbox],
       );
@@ -147,22 +149,22 @@ export async function planOnboarding(
         `shared:${shared}`,
         "mail.grant-mailbox-access",
         `Access to ${shared}`,
-        "exchange",
+        "mailboxAdmin",
         { mailbox: shared, grantee: upn.value, sendAs: true },
         [mailbox],
       );
   }
-  if (ms?.temporaryAccessPass.enabled && client.systems.identity === "entra")
+  if (identity.temporaryAccessPass.enabled && b.serves("authentication"))
     b.add(
       "tap",
       "identity.issue-temporary-access-pass",
       "Temporary Access Pass for first sign-in",
-      identity,
+      "authentication",
       {
         ...user,
         startAt: req.startAt,
-        lifetimeInMinutes: ms.temporaryAccessPass.lifetimeInMinutes,
-        isUsableOnce: ms.temporaryAccessPass.isUsableOnce,
+        lifetimeInMinutes: identity.temporaryAccessPass.lifetimeInMinutes,
+        isUsableOnce: identity.temporaryAccessPass.isUsableOnce,
       },
       [create],
     );
@@ -171,33 +173,19 @@ export async function planOnboarding(
       "autopilot",
       "devices.assign-autopilot-user",
       `Assign device ${req.deviceSerial}`,
-      identity,
+      "devices",
       { ...user, serial: req.deviceSerial },
       [create],
-    );
-  if (client.systems.psa)
-    b.add("psa-contact", "psa.create-contact", "PSA contact", client.systems.psa, user, [create], false);
-  if (client.systems.rmm)
-    b.add("rmm-user", "rmm.create-user", "RMM user entry", client.systems.rmm, user, [create], false);
-  if (client.systems.docs)
-    b.add(
-      "docs-record",
-      "docs.create-record",
-      "Documentation record",
-      client.systems.docs,
-      user,
-      [create],
-      false,
     );
   b.add(
     "welcome-email",
     "notify.welcome-email",
     "Welcome email",
-    "mail",
+    "mailSender",
     {
       ...user,
       displayName: req.displayName,
-      from: ms?.sendMailFrom,
+      from: mail.sendMailFrom,
       to: req.requester,
       personalEmail: req.personalEmail,
     },

@@ -3,7 +3,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
-import type { SubmitOptions } from "../requests/submit.ts";
+import type { SubmitOptions } from "../composition/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
@@ -34,7 +34,7 @@ export interface ServerOptions {
 const noKeys: KeySource = () => {
   throw new LifecycleError({
     kind: "invalid",
-    code: "MasterKeyMissing",
+    code: "MASTER_KEY_MISSING",
     message: "this server was started without a master key, so it cannot store or show secrets",
   });
 };

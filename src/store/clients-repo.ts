@@ -1,4 +1,5 @@
-import type { ClientConfig } from "../domain/client.ts";
+import { parseClientConfig, type ClientConfig } from "../domain/client.ts";
+import { LifecycleError } from "../domain/errors.ts";
 import type { Sql } from "./sql.ts";
 
 export async function upsertClient(sql: Sql, config: ClientConfig): Promise<void> {
@@ -9,12 +10,29 @@ export async function upsertClient(sql: Sql, config: ClientConfig): Promise<void
   );
 }
 
+/**
+ * A stored config is parsed again on every read, so a default added since it was saved reaches it, and a
+ * rule added since is enforced instead of trusted. One that no longer parses is an error naming the
+ * client and the field, never a half-read config.
+ */
+function reparse(stored: unknown): ClientConfig {
+  const parsed = parseClientConfig(stored);
+  if (parsed.ok) return parsed.value;
+  const id = (stored as { id?: unknown } | null)?.id;
+  const first = parsed.errors[0];
+  throw new LifecycleError({
+    kind: "invalid",
+    code: "CLIENT_CONFIG_INVALID",
+    message: `the stored config of client ${String(id)} is not valid any more: ${first ? `${first.field} ${first.message}` : "unknown error"}; import it again`,
+  });
+}
+
 export async function getClient(sql: Sql, id: string): Promise<ClientConfig | undefined> {
-  const [row] = await sql.query<{ config: ClientConfig }>(`select config from clients where id = $1`, [id]);
-  return row?.config;
+  const [row] = await sql.query<{ config: unknown }>(`select config from clients where id = $1`, [id]);
+  return row && reparse(row.config);
 }
 
 export async function listClients(sql: Sql): Promise<ClientConfig[]> {
-  const rows = await sql.query<{ config: ClientConfig }>(`select config from clients order by id`);
-  return rows.map((r) => r.config);
+  const rows = await sql.query<{ config: unknown }>(`select config from clients order by id`);
+  return rows.map((r) => reparse(r.config));
 }

@@ -11,7 +11,7 @@ import { LifecycleError } from "../../src/domain/errors.ts";
 import type { PlanResult } from "../../src/domain/outcome.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { createWorker } from "../../src/engine/worker.ts";
-import { submitRequest } from "../../src/requests/submit.ts";
+import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";

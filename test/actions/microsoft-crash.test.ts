@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { getRun } from "../../src/engine/read.ts";
-import { submitRequest } from "../../src/requests/submit.ts";
+import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { acme, startMicrosoft365Emulator } from "../../emulators/microsoft365/index.ts";
 import { latencyClasses } from "../../emulators/microsoft365/latency.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
 import { acmeCapabilities, demoAcme } from "../support/microsoft.ts";
-import { liveStateOf } from "../../src/actions/live-state.ts";
+import { liveStateOf } from "../../src/composition/live-state.ts";
 import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
 
 const cleanups: (() => Promise<void>)[] = [];

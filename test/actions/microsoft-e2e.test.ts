@@ -6,7 +6,7 @@ import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
-import { submitRequest } from "../../src/requests/submit.ts";
+import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -17,7 +17,7 @@ import {
 } from "../../emulators/microsoft365/index.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
 import { acmeCapabilities, demoAcme, memoryLinks } from "../support/microsoft.ts";
-import { liveStateOf } from "../../src/actions/live-state.ts";
+import { liveStateOf } from "../../src/composition/live-state.ts";
 
 const tenant = acme.tenantId;
 const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;

@@ -47,7 +47,7 @@ test("a row moved to another reference, or altered, fails to open", () => {
   const sealed = seal(ring, "s3cret", "credential\u0000acme/microsoft-app");
   assert.equal(
     code(() => open(ring, sealed, "credential\u0000globex/microsoft-app")),
-    "SecretTampered",
+    "SECRET_TAMPERED",
   );
   const flipped = Buffer.from(sealed.ciphertext, "base64");
   flipped[0] = (flipped[0] ?? 0) ^ 1;
@@ -55,7 +55,7 @@ test("a row moved to another reference, or altered, fails to open", () => {
     code(() =>
       open(ring, { ...sealed, ciphertext: flipped.toString("base64") }, "credential\u0000acme/microsoft-app"),
     ),
-    "SecretTampered",
+    "SECRET_TAMPERED",
   );
 });
 
@@ -63,7 +63,7 @@ test("a different master key cannot open a secret, and says which key it needs",
   const sealed = seal(keyring(randomBytes(32)), "s3cret", "ref");
   assert.equal(
     code(() => open(keyring(randomBytes(32)), sealed, "ref")),
-    "MasterKeyUnknown",
+    "MASTER_KEY_UNKNOWN",
   );
 });
 
@@ -86,7 +86,7 @@ test("LIFECYCLE_MASTER_KEY is used when set, and must be 32 bytes", () => {
     { LIFECYCLE_MASTER_KEY: randomBytes(16).toString("base64") },
     { embedded: true, dataDir: "x" },
   );
-  assert.equal(code(short), "MasterKeyInvalid");
+  assert.equal(code(short), "MASTER_KEY_INVALID");
 });
 
 test("the embedded store creates a key file readable by its owner only, and reuses it", () => {
@@ -101,6 +101,6 @@ test("the embedded store creates a key file readable by its owner only, and reus
 
 test("PostgreSQL without LIFECYCLE_MASTER_KEY fails clearly instead of inventing a key", () => {
   const keys = masterKeys({}, { embedded: false, dataDir: "./data" });
-  assert.equal(code(keys), "MasterKeyMissing");
+  assert.equal(code(keys), "MASTER_KEY_MISSING");
   assert.throws(keys, /LIFECYCLE_MASTER_KEY is not set/);
 });

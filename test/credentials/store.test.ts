@@ -1,3 +1,4 @@
+import { credentialKinds } from "../../src/composition/credential-kinds.ts";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -31,7 +32,7 @@ function credentialSuite(sut: StoreUnderTest, skip: string | false) {
     after(async () => cleanup());
 
     const set = (ref: string, value: unknown, kind = "microsoft-app") =>
-      setCredential(store, keys, { ref, kind, value, actor: "tech@msp.example" });
+      setCredential(store, keys, credentialKinds, { ref, kind, value, actor: "tech@msp.example" });
 
     test("a credential round-trips, sealed at rest", async () => {
       const res = await set("acme/microsoft-app", app);
@@ -97,7 +98,7 @@ function credentialSuite(sut: StoreUnderTest, skip: string | false) {
       );
       await assert.rejects(
         readCredential(store, keys, "globex/microsoft-app"),
-        (err: unknown) => err instanceof LifecycleError && err.failure.code === "SecretTampered",
+        (err: unknown) => err instanceof LifecycleError && err.failure.code === "SECRET_TAMPERED",
       );
       await store.query("delete from credentials where ref = 'globex/microsoft-app'");
     });
@@ -106,7 +107,7 @@ function credentialSuite(sut: StoreUnderTest, skip: string | false) {
       const other = keyring(randomBytes(32));
       await assert.rejects(
         readCredential(store, () => other, "acme/microsoft-app"),
-        (err: unknown) => err instanceof LifecycleError && err.failure.code === "MasterKeyUnknown",
+        (err: unknown) => err instanceof LifecycleError && err.failure.code === "MASTER_KEY_UNKNOWN",
       );
     });
 

@@ -25,11 +25,13 @@ test("a minimal config is accepted with every default filled in", () => {
   assert.deepEqual(c.usernameFormat, { pattern: "{first}.{last}", collision: "numeric-suffix" });
   assert.deepEqual(c.transliteration, { umlauts: "expand" });
   assert.deepEqual(c.approval, { onboarding: "none", offboarding: "none", expiresAfterHours: 72 });
-  assert.deepEqual(c.systems, { identity: "entra" });
   assert.deepEqual(
-    [c.licensesByRole, c.groupsByDepartment, c.credentials, c.variables, c.limits],
+    [c.systems, c.serve, c.licensesByRole, c.groupsByDepartment, c.variables],
     [{}, {}, {}, {}, {}],
   );
+  assert.equal(c.identity.temporaryAccessPass.enabled, true);
+  assert.deepEqual(c.identity.conditionalAccessGroups, []);
+  assert.equal(c.licensing.whenNoSeat, "fail");
   assert.deepEqual(c.customFields, []);
   assert.equal(c.offboardingDefaults.disableAccount, true);
   assert.equal(c.offboardingDefaults.deleteUser, false);
@@ -80,10 +82,19 @@ test("unknown keys are rejected at any depth so a typo in a config file is never
 });
 
 test("a credential that looks like a secret rather than a reference is rejected", () => {
-  const errors = errorsFor({ ...minimal, credentials: { entra: "Xy8Q~abcDEF12345+/==" } });
-  assert.ok(errors["credentials.entra"]);
+  const errors = errorsFor({
+    ...minimal,
+    systems: { entra: { connector: "msgraph", credential: "Xy8Q~abcDEF12345+/==" } },
+  });
+  assert.ok(errors["systems.entra.credential"]);
   assert.ok(
-    parseClientConfig({ ...minimal, credentials: { entra: "cred_01HZX3", halopsa: "vault/acme/halo" } }).ok,
+    parseClientConfig({
+      ...minimal,
+      systems: {
+        entra: { connector: "msgraph", credential: "cred_01HZX3" },
+        halo: { connector: "halopsa", credential: "vault/acme/halo" },
+      },
+    }).ok,
   );
 });
 
@@ -94,11 +105,18 @@ test("approval expiry outside 1–720 hours is rejected", () => {
 });
 
 test("limits need a positive concurrency and rate", () => {
-  const errors = errorsFor({ ...minimal, limits: { msgraph: { concurrency: 0, ratePerSecond: 0 } } });
+  const errors = errorsFor({
+    ...minimal,
+    systems: { entra: { connector: "msgraph", limits: { concurrency: 0, ratePerSecond: 0 } } },
+  });
   assert.deepEqual(Object.keys(errors).sort(), [
-    "limits.msgraph.concurrency",
-    "limits.msgraph.ratePerSecond",
+    "systems.entra.limits.concurrency",
+    "systems.entra.limits.ratePerSecond",
   ]);
+});
+
+test("serve names one of the client's own systems", () => {
+  assert.match(errorsFor({ ...minimal, serve: { directory: "ad" } })["serve.directory"] ?? "", /not one of/);
 });
 
 test("offboarding defaults that delete the user cannot also keep the mailbox", () => {

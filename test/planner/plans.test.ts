@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
+import { parseClient, planSystemsOf } from "../../src/composition/index.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import { microsoftSystems } from "../support/engine-helpers.ts";
 import { planRequest, validatePlanGraph } from "../../src/planner/index.ts";
 import { planHash } from "../../src/planner/hash.ts";
 import { validateOffboarding, validateOnboarding } from "../../src/requests/index.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 
 const now = new Date("2026-11-27T12:00:00Z");
-const parsed = parseClientConfig({
+const parsed = parseClient({
   id: "acme",
   displayName: "Acme",
   domains: ["acmecorp.com"],
@@ -15,18 +17,17 @@ const parsed = parseClientConfig({
   usageLocation: "US",
   licensesByRole: { staff: ["SPB"] },
   groupsByDepartment: { Marketing: ["Marketing", "All-Staff", "marketing@acmecorp.com"] },
-  systems: { identity: "entra", mail: "exchange-online", psa: "halopsa" },
-  microsoft: {
-    tenantId: "acmecorp.onmicrosoft.com",
+  systems: microsoftSystems("acmecorp.onmicrosoft.com", "acme/microsoft-app"),
+  identity: {
     mfaRegistrationGroup: "MFA-Registration",
     conditionalAccessGroups: ["CA-Baseline"],
-    sendMailFrom: "helpdesk@acmecorp.com",
-    signatureTemplate: "<p>{{ user.displayName }}</p>",
     groupsKeptAtOffboarding: ["Former staff"],
   },
+  mail: { sendMailFrom: "helpdesk@acmecorp.com", signatureTemplate: "<p>{{ user.displayName }}</p>" },
 });
 assert.ok(parsed.ok);
 const client: ClientConfig = parsed.value;
+const systems = planSystemsOf(client);
 
 async function onboardingPlan(body: Record<string, unknown>, taken: string[] = []): Promise<Plan> {
   const req = validateOnboarding(
@@ -35,7 +36,12 @@ async function onboardingPlan(body: Record<string, unknown>, taken: string[] = [
     now,
   );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-  const plan = await planRequest(req.value, client, { isUsernameTaken: async (upn) => taken.includes(upn) });
+  const plan = await planRequest(
+    req.value,
+    client,
+    { isUsernameTaken: async (upn) => taken.includes(upn) },
+    systems,
+  );
   assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
   return plan.value;
 }
@@ -78,7 +84,12 @@ test("an onboarding creates the user first and hangs everything else off it", as
   assert.equal(byKey.get("license:SPB")?.params.whenNoSeat, "fail");
   assert.equal(byKey.get("welcome-email")?.params.from, "helpdesk@acmecorp.com");
   assert.ok(byKey.get("welcome-email")?.deps.includes("tap"), "the welcome email carries the TAP link");
-  assert.equal(byKey.get("psa-contact")?.api, "halopsa");
+  // Each step's rate bucket is the client's system that serves it.
+  assert.equal(byKey.get("create-user")?.api, "entra");
+  assert.equal(byKey.get("mailbox-ready")?.api, "entra", "Graph says when the mailbox answers");
+  assert.equal(byKey.get("signature")?.api, "exchange");
+  assert.equal(byKey.get("welcome-email")?.api, "entra");
+  assert.equal(byKey.get("create-user")?.bind, undefined, "no step of a single-directory client is rerouted");
 });
 
 test("a copy-from onboarding copies groups and licenses after the create, and lists once the mailbox exists", async () => {
@@ -113,7 +124,7 @@ test("an explicit username that is taken is refused, not renamed", async () => {
     now,
   );
   assert.ok(req.ok);
-  const plan = await planRequest(req.value, client, { isUsernameTaken: async () => true });
+  const plan = await planRequest(req.value, client, { isUsernameTaken: async () => true }, systems);
   assert.ok(!plan.ok);
   assert.equal(plan.errors[0]?.field, "username");
 });
@@ -131,9 +142,14 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
     now,
   );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-  const plan = await planRequest(req.value, client, {
-    findUser: async () => ({ id: "u-tom", onPremisesSyncEnabled: false }),
-  });
+  const plan = await planRequest(
+    req.value,
+    client,
+    {
+      findUser: async () => ({ id: "u-tom", onPremisesSyncEnabled: false }),
+    },
+    systems,
+  );
   assert.ok(plan.ok);
   const byKey = new Map(plan.value.actions.map((a) => [a.key, a]));
   for (const k of ["revoke-sessions", "reset-password", "disable-sign-in"]) {
@@ -159,7 +175,7 @@ test("an offboarding of a user the directory does not know is refused at submiss
     now,
   );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-  const plan = await planRequest(req.value, client, { findUser: async () => undefined });
+  const plan = await planRequest(req.value, client, { findUser: async () => undefined }, systems);
   assert.ok(!plan.ok);
   assert.equal(plan.errors[0]?.field, "user");
   assert.match(plan.errors[0]?.message ?? "", /not in the client's directory/);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { parseClientConfig } from "../../src/domain/client.ts";
+import { parseClient } from "../../src/composition/index.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -15,16 +15,22 @@ let app: FastifyInstance;
 before(async () => {
   store = await openStore({});
   await seedClient(store, "acme");
-  const globex = parseClientConfig({
+  const globex = parseClient({
     ...testClientConfig("globex"),
-    systems: { identity: "entra", psa: "halopsa" },
-    credentials: { graph: "vault:globex/graph", halopsa: "vault:globex/halo" },
+    systems: {
+      entra: { connector: "msgraph", tenantId: "globex.onmicrosoft.com", credential: "vault:globex/graph" },
+      exchange: {
+        connector: "exchange-online",
+        tenantId: "globex.onmicrosoft.com",
+        credential: "vault:globex/exo",
+      },
+    },
   });
   assert.ok(globex.ok);
   await upsertClient(store, globex.value);
   // A value that is no reference (a pasted secret), written around the config validation.
   await store.query(
-    `update clients set config = jsonb_set(config, '{credentials,smtp}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`,
+    `update clients set config = jsonb_set(config, '{systems,exchange,clientSecret}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`,
   );
   app = await buildServer({ store });
 });
@@ -43,26 +49,41 @@ test("clients are listed by id with name, domains, time zone and systems only", 
       displayName: "Client acme",
       domains: ["acme.example.com"],
       timeZone: "Europe/Berlin",
-      systems: { identity: "entra" },
+      systems: {},
     },
     {
       id: "globex",
       displayName: "Client globex",
       domains: ["globex.example.com"],
       timeZone: "Europe/Berlin",
-      systems: { identity: "entra", psa: "halopsa" },
+      // A section its connector's schema no longer accepts (the pasted secret) shows only what is safe.
+      systems: {
+        entra: {
+          connector: "msgraph",
+          tenantId: "globex.onmicrosoft.com",
+          batchWindowMs: 5,
+          credential: "vault:globex/graph",
+        },
+        exchange: { connector: "exchange-online", credential: "vault:globex/exo" },
+      },
     },
   ]);
+  assert.doesNotMatch(res.body, /s3cr3t/);
   assertMatchesDocument(await openapi(app), "GET", "/api/clients", res);
 });
 
 test("a client's configuration is returned whole, with credentials only as reference ids", async () => {
   const res = await app.inject({ method: "GET", url: "/api/clients/globex" });
   assert.equal(res.statusCode, 200);
-  const config = json<{ id: string; usageLocation: string; credentials: Record<string, string> }>(res);
+  const config = json<{
+    id: string;
+    usageLocation: string;
+    systems: Record<string, { credential?: string }>;
+  }>(res);
   assert.equal(config.id, "globex");
   assert.equal(config.usageLocation, "DE");
-  assert.deepEqual(config.credentials, { graph: "vault:globex/graph", halopsa: "vault:globex/halo" });
+  assert.equal(config.systems.entra?.credential, "vault:globex/graph");
+  assert.equal(config.systems.exchange?.credential, "vault:globex/exo");
   assert.doesNotMatch(res.body, /s3cr3t/);
 });
 

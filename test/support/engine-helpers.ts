@@ -3,7 +3,7 @@ import { getRun } from "../../src/engine/read.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
-import { parseClientConfig } from "../../src/domain/client.ts";
+import { parseClient } from "../../src/composition/index.ts";
 
 export async function waitForStatus(
   store: Store,
@@ -25,7 +25,7 @@ export async function waitForStatus(
 
 /** A client config that must be valid: a typo in a fixture fails loudly, naming the field. */
 function validClient(input: unknown): ClientConfig {
-  const parsed = parseClientConfig(input);
+  const parsed = parseClient(input);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 }
@@ -39,7 +39,6 @@ export const testClientConfig = (id = "acme"): ClientConfig =>
     usernameFormat: { pattern: "{first}.{last}", collision: "numeric-suffix" },
     transliteration: { umlauts: "expand" },
     usageLocation: "DE",
-    systems: { identity: "entra" },
   });
 
 export async function seedClient(store: Store, id = "acme"): Promise<ClientConfig> {
@@ -49,6 +48,12 @@ export async function seedClient(store: Store, id = "acme"): Promise<ClientConfi
 }
 
 export { deriveRunStatus };
+
+/** Entra ID through Graph and Exchange Online, on one app registration: a Microsoft 365 client's systems. */
+export const microsoftSystems = (tenantId: string, credential: string) => ({
+  entra: { connector: "msgraph", tenantId, credential },
+  exchange: { connector: "exchange-online", tenantId, credential },
+});
 
 /** Acme as the product page describes it, with Microsoft 365 for identity and mail. */
 export function acmeClient(): ClientConfig {
@@ -60,6 +65,6 @@ export function acmeClient(): ClientConfig {
     usageLocation: "US",
     licensesByRole: { staff: ["SPB"] },
     groupsByDepartment: { Marketing: ["Marketing", "All-Staff"] },
-    systems: { identity: "entra", mail: "exchange-online" },
+    systems: microsoftSystems("acmecorp.onmicrosoft.com", "acme/microsoft-app"),
   });
 }

@@ -1,7 +1,8 @@
 import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
 import type { StepContext } from "../../src/actions/define.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
-import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
+import { parseClient } from "../../src/composition/index.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
 import { demoClients } from "../../emulators/demo/clients.ts";
 import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
 
@@ -36,7 +37,7 @@ export function acmeCapabilities(
 
 /** The demo's Acme configuration, as `npm start` seeds it. */
 export function demoAcme(): ClientConfig {
-  const parsed = parseClientConfig(demoClients.find((c) => c.id === "acme"));
+  const parsed = parseClient(demoClients.find((c) => c.id === "acme"));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseClientConfig } from "../../domain/client.ts";
+import { parseClient } from "../../composition/index.ts";
 import { upsertClient } from "../../store/clients-repo.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { openConfiguredStore } from "../runtime.ts";
@@ -40,7 +40,7 @@ export function clientsCommand(ctx: CliContext): Command {
     .action(async (file: string) => {
       const raw = JSON.parse(readFileSync(file, "utf8")) as unknown;
       const list = Array.isArray(raw) ? raw : [raw];
-      const parsed = list.map((c) => parseClientConfig(c));
+      const parsed = list.map((c) => parseClient(c));
       const errors = parsed.flatMap((p, i) =>
         p.ok ? [] : p.errors.map((e) => ({ field: `[${i}].${e.field}`, message: e.message })),
       );

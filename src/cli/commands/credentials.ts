@@ -1,7 +1,9 @@
 import { Command } from "commander";
-import { credentialKindNames } from "../../credentials/kinds.ts";
+import { credentialKinds } from "../../composition/credential-kinds.ts";
 import { CliError, exitCodes } from "../api.ts";
 import type { CliContext } from "./context.ts";
+
+const credentialKindNames = [...credentialKinds.keys()];
 
 const maxSecretBytes = 64 * 1024;
 

@@ -6,7 +6,7 @@ import type { Store } from "../../store/sql.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { writeServerFile } from "../data-dir-lock.ts";
 import type { AddressInfo } from "node:net";
-import { capabilitiesFor } from "../../actions/index.ts";
+import { portsFor } from "../../composition/index.ts";
 import type { KeySource } from "../../credentials/keys.ts";
 import { capabilitiesFromEnv, keysFor, liveStateFrom, openConfiguredStore, startWorker } from "../runtime.ts";
 import type { CliContext } from "./context.ts";
@@ -30,7 +30,7 @@ export async function startLifecycle(
   await opts.seed?.(store, keys);
   // One-time links point at this server unless LIFECYCLE_PUBLIC_URL names the address people reach it at.
   const own: { url?: string } = {};
-  const resolve = capabilitiesFor({
+  const resolve = portsFor({
     sql: store,
     keys,
     publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,

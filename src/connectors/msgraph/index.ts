@@ -26,7 +26,19 @@ export interface GraphTenant {
 // Long enough for steps released together to meet, short against any Graph round trip.
 const defaultBatchWindowMs = 5;
 
-/** The Microsoft capabilities of one customer tenant, over one transport. */
+/** The ports Graph serves, over one transport. */
+export function graphPorts(transport: GraphTransport) {
+  return {
+    directory: graphDirectory(transport),
+    licensing: graphLicensing(transport),
+    mailboxes: graphMailboxes(transport),
+    authentication: graphAuthentication(transport),
+    devices: graphDevices(transport),
+    mailSender: graphMailSender(transport),
+  } satisfies Capabilities;
+}
+
+/** Graph and Exchange of one customer tenant, for tests and benchmarks that skip the credential store. */
 export function graphCapabilities(
   tokens: TokenSource,
   tenant: GraphTenant,
@@ -40,12 +52,7 @@ export function graphCapabilities(
     batchWindowMs: tenant.batchWindowMs ?? defaultBatchWindowMs,
   });
   return {
-    directory: graphDirectory(transport),
-    licensing: graphLicensing(transport),
-    mailboxes: graphMailboxes(transport),
-    authentication: graphAuthentication(transport),
-    devices: graphDevices(transport),
-    mailSender: graphMailSender(transport),
+    ...graphPorts(transport),
     mailboxAdmin: exchangeOnline(
       new ExoTransport({
         baseUrl: tenant.exchangeUrl ?? exchangeResource,

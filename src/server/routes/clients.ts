@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clientConfigSchema, type ClientConfig } from "../../domain/client.ts";
+import { clientConfigSchema } from "../../domain/client.ts";
+import { publicConfig, publicSystems } from "../../composition/index.ts";
 import { getClient, listClients } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
@@ -13,21 +14,6 @@ const clientList = z
 const clientConfig = clientConfigSchema.describe("The client's configuration, defaults filled in.");
 
 const clientParams = z.strictObject({ id: z.string().min(1).max(100) });
-
-// Credential values are ids in the credential store, never secrets; but a row written around the config
-// validation could hold anything, so only values that still pass as references are ever sent.
-function referencesOnly(credentials: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [system, ref] of Object.entries(credentials)) {
-    if (typeof ref === "string" && clientConfigSchema.shape.credentials.safeParse({ [system]: ref }).success)
-      out[system] = ref;
-  }
-  return out;
-}
-
-function publicConfig(config: ClientConfig): ClientConfig {
-  return { ...config, credentials: referencesOnly(config.credentials ?? {}) };
-}
 
 export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
   app.get(
@@ -45,7 +31,7 @@ export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }
         displayName: c.displayName,
         domains: c.domains,
         timeZone: c.timeZone,
-        systems: c.systems,
+        systems: publicSystems(c),
       })),
   );
 

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { credentialKindNames } from "../../credentials/kinds.ts";
+import { credentialKinds } from "../../composition/credential-kinds.ts";
 import type { KeySource } from "../../credentials/keys.ts";
 import { listCredentials, removeCredential, setCredential } from "../../credentials/repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { actor } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
+
+const credentialKindNames = [...credentialKinds.keys()];
 
 const credentialInfo = z.object({
   ref: z.string(),
@@ -65,7 +67,12 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
     },
     async (request) => {
       const { kind, value, actor: who } = request.body;
-      const res = await setCredential(store, keys, { ref: request.params.ref, kind, value, actor: who });
+      const res = await setCredential(store, keys, credentialKinds, {
+        ref: request.params.ref,
+        kind,
+        value,
+        actor: who,
+      });
       if (!res.ok)
         throw new ApiError("LC_ERR_VALIDATION", "the credential is not valid; nothing was stored", {
           fields: res.errors,

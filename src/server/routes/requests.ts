@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { submitRequest, type SubmitOptions } from "../../requests/submit.ts";
+import { submitRequest, type SubmitOptions } from "../../composition/submit.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { formSchemas } from "../forms.ts";

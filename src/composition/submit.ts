@@ -7,7 +7,9 @@ import type { RunStatus } from "../domain/run-status.ts";
 import { planHash, planRequest, type LiveState } from "../planner/index.ts";
 import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
-import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "./index.ts";
+import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
+import type { Connector } from "../connectors/module.ts";
+import { limitsOf, planSystemsOf } from "./systems.ts";
 
 export interface Submission {
   request: Request;
@@ -24,6 +26,8 @@ export interface SubmitOptions {
   dryRun?: boolean;
   now?: Date;
   live?: (client: ClientConfig) => LiveState | Promise<LiveState>;
+  /** The connectors the client's systems may name (tests add their own). */
+  registry?: readonly Connector[];
 }
 
 /**
@@ -45,7 +49,12 @@ export async function submitRequest(
     kind === "onboard" ? validateOnboarding(body, client, now) : validateOffboarding(body, client, now);
   if (!validated.ok) return validated;
   const request = validated.value;
-  const planned = await planRequest(request, client, (await opts.live?.(client)) ?? {});
+  const planned = await planRequest(
+    request,
+    client,
+    (await opts.live?.(client)) ?? {},
+    planSystemsOf(client, opts.registry),
+  );
   if (!planned.ok) return planned;
   const plan = planned.value;
   if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true });
@@ -73,7 +82,7 @@ export async function submitRequest(
                   client.approval.expiresAfterHours * 3600_000,
               ),
             },
-      limits: client.limits,
+      limits: limitsOf(client, opts.registry),
       audit: { actor: opts.actor, action: `${kind}.submit`, subject },
     });
     return ok({

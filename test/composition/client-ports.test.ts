@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { capabilitiesFor, type CapabilitiesResolver } from "../../src/actions/index.ts";
+import { parseClient, portsFor, type PortsResolver } from "../../src/composition/index.ts";
+import { credentialKinds } from "../../src/composition/credential-kinds.ts";
 import { need } from "../../src/actions/need.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { removeCredential, setCredential } from "../../src/credentials/repo.ts";
-import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -16,17 +17,17 @@ import {
 } from "../../emulators/microsoft365/index.ts";
 import { acmeClient } from "../support/engine-helpers.ts";
 
-describe("capabilitiesFor builds each client's connectors from its config and the credential store", () => {
+describe("portsFor builds each client's systems by their connectors, from its config and the credential store", () => {
   let m365: Microsoft365Emulator;
   let store: Store;
-  let resolve: CapabilitiesResolver;
+  let resolve: PortsResolver;
   let client: ClientConfig;
   const ring = keyring(randomBytes(32));
   const keys: KeySource = () => ring;
   const ref = "acme/microsoft-app";
 
   const storeCredential = async (clientSecret: string) => {
-    const res = await setCredential(store, keys, {
+    const res = await setCredential(store, keys, credentialKinds, {
       ref,
       kind: "microsoft-app",
       value: { clientId: acme.clientId, clientSecret },
@@ -35,22 +36,31 @@ describe("capabilitiesFor builds each client's connectors from its config and th
     assert.ok(res.ok);
   };
   const notConfigured = (pattern: RegExp) => (err: unknown) =>
-    err instanceof LifecycleError && err.failure.code === "NotConfigured" && pattern.test(err.message);
+    err instanceof LifecycleError && err.failure.code === "NOT_CONFIGURED" && pattern.test(err.message);
 
   before(async () => {
     m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
     store = await openStore({});
-    const parsed = parseClientConfig({
+    const parsed = parseClient({
       ...acmeClient(),
-      credentials: { microsoft: ref },
-      microsoft: {
-        tenantId: acme.tenantId,
-        endpoints: { authority: m365.url, graph: m365.url, exchange: m365.url },
+      systems: {
+        entra: {
+          connector: "msgraph",
+          tenantId: acme.tenantId,
+          credential: ref,
+          endpoints: { authority: m365.url, graph: m365.url },
+        },
+        exchange: {
+          connector: "exchange-online",
+          tenantId: acme.tenantId,
+          credential: ref,
+          endpoints: { authority: m365.url, exchange: m365.url },
+        },
       },
     });
     assert.ok(parsed.ok, JSON.stringify(parsed));
     client = parsed.value;
-    resolve = capabilitiesFor({ sql: store, keys, publicUrl: () => "https://lifecycle.msp.example" });
+    resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.msp.example" });
   });
   after(async () => {
     await store.close();
@@ -89,8 +99,14 @@ describe("capabilitiesFor builds each client's connectors from its config and th
       (err: unknown) => err instanceof LifecycleError && err.failure.kind === "permission",
     );
     await storeCredential(acme.clientSecret);
-    const moved = { ...client, microsoft: { ...client.microsoft!, endpoints: undefined } };
+    const { endpoints: _moved, ...entra } = client.systems.entra!;
+    const moved = { ...client, systems: { ...client.systems, entra } };
     assert.notEqual((await resolve(moved)).directory, (await resolve(client)).directory);
+    assert.equal(
+      (await resolve(moved)).mailboxAdmin,
+      (await resolve(client)).mailboxAdmin,
+      "only the changed system is rebuilt",
+    );
   });
 
   test("a removed credential stops the connectors at once", async () => {
@@ -101,8 +117,8 @@ describe("capabilitiesFor builds each client's connectors from its config and th
     );
   });
 
-  test("a client without Microsoft 365 gets one-time links only, and the generic NotConfigured", async () => {
-    const caps = await resolve(acmeClient());
+  test("a client without systems gets one-time links only, and the generic NOT_CONFIGURED", async () => {
+    const caps = await resolve({ ...acmeClient(), systems: {} });
     assert.deepEqual(Object.keys(caps), ["oneTimeLinks"]);
     assert.throws(() => need(caps, "directory"), notConfigured(/no directory connector/));
     assert.deepEqual(Object.keys(await resolve(undefined)), ["oneTimeLinks"]);
@@ -110,12 +126,12 @@ describe("capabilitiesFor builds each client's connectors from its config and th
 
   test("without a master key, the steps say so instead of the worker failing", async () => {
     await storeCredential(acme.clientSecret);
-    const keyless = capabilitiesFor({
+    const keyless = portsFor({
       sql: store,
       keys: () => {
         throw new LifecycleError({
           kind: "invalid",
-          code: "MasterKeyMissing",
+          code: "MASTER_KEY_MISSING",
           message: "LIFECYCLE_MASTER_KEY is not set",
         });
       },

@@ -1,0 +1,7 @@
+export { parseClient } from "./client-config.ts";
+export { portsFor, type PortsDeps, type PortsResolver, type PortBinding } from "./client-ports.ts";
+export { credentialKinds } from "./credential-kinds.ts";
+export { liveStateOf } from "./live-state.ts";
+export { publicConfig, publicSystems } from "./public-config.ts";
+export { clientSystems, limitsOf, planSystemsOf } from "./systems.ts";
+export { submitRequest, type Submission, type SubmitOptions } from "./submit.ts";

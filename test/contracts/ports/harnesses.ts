@@ -1,0 +1,118 @@
+import type { Connector, ConnectorRuntime } from "../../../src/connectors/module.ts";
+import { connectors } from "../../../src/connectors/registry.ts";
+import type { Ports } from "../../../src/ports/index.ts";
+import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
+import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
+
+/** What a port contract may rely on in the system behind a connector. */
+export interface Fixtures {
+  domain: string;
+  /** A user that exists, with a mailbox where the system has mail. */
+  existingUser: string;
+  /** A group whose membership this connector can change. */
+  group: string;
+  /** A distribution list, where the system has them. */
+  list?: string;
+  /** A licence the tenant has free seats of, by part number. */
+  sku?: string;
+  /** The mailbox mail is sent from. */
+  sender?: string;
+}
+
+export interface Opened {
+  ports: Partial<Ports>;
+  fixtures: Fixtures;
+  close(): Promise<void>;
+}
+
+/** How to reach a connector's system in tests: its emulator, seeded, and the connector built by its descriptor. */
+export interface Harness {
+  connector: Connector;
+  open(): Promise<Opened>;
+}
+
+function runtime(): ConnectorRuntime {
+  const shared = new Map<string, unknown>();
+  return {
+    shared<T>(key: string, make: () => T): T {
+      if (!shared.has(key)) shared.set(key, make());
+      return shared.get(key) as T;
+    },
+  };
+}
+
+function built(connector: Connector, section: unknown, credential: unknown): Partial<Ports> {
+  const result = connector.open(section, credential, runtime());
+  if (!result.ok) throw new Error(`${connector.id}: ${JSON.stringify(result.errors)}`);
+  return result.value;
+}
+
+const acmeFixtures: Fixtures = {
+  domain: acme.domain,
+  existingUser: "tom.williams@acmecorp.com",
+  group: "Marketing",
+  list: "marketing@acmecorp.com",
+  sku: "SPB",
+  sender: "helpdesk@acmecorp.com",
+};
+
+/** A Microsoft connector against the Microsoft 365 emulator, seeded with Acme and settled (no lag). */
+const onMicrosoftEmulator = (connector: Connector, endpoint: "graph" | "exchange"): Harness => ({
+  connector,
+  async open() {
+    const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+    m365.admin.setReplicationLag(0);
+    const ports = built(
+      connector,
+      { tenantId: acme.tenantId, endpoints: { authority: m365.url, [endpoint]: m365.url } },
+      { clientId: acme.clientId, clientSecret: acme.clientSecret },
+    );
+    return { ports, fixtures: acmeFixtures, close: () => m365.close() };
+  },
+});
+
+const memory: Harness = {
+  connector: memoryDirectoryConnector,
+  async open() {
+    const ports = built(
+      memoryDirectoryConnector,
+      { tenant: "contract", groups: ["Marketing"] },
+      { token: "contract-token" },
+    );
+    await ports.directory?.createUser({
+      upn: "tom.williams@example.test",
+      displayName: "Tom Williams",
+      givenName: "Tom",
+      surname: "Williams",
+      mailNickname: "tom.williams",
+      usageLocation: "US",
+      password: "unused",
+    });
+    return {
+      ports,
+      fixtures: {
+        domain: "example.test",
+        existingUser: "tom.williams@example.test",
+        group: "Marketing",
+        sender: "it@example.test",
+      },
+      close: async () => undefined,
+    };
+  },
+};
+
+/** One harness per connector: the product's (every registry entry must have one) and the test-only ones. */
+export const harnesses: Record<string, Harness> = {
+  msgraph: onMicrosoftEmulator(
+    connectors.find((c) => c.id === "msgraph")!,
+    "graph",
+  ),
+  "exchange-online": onMicrosoftEmulator(
+    connectors.find((c) => c.id === "exchange-online")!,
+    "exchange",
+  ),
+  "memory-directory": memory,
+};
+
+export const providing = (port: keyof Ports): Harness[] =>
+  Object.values(harnesses).filter((h) => h.connector.provides.includes(port));
