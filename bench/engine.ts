@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { parseClientConfig } from "../src/domain/client.ts";
 import { createRun, setTenantLimit } from "../src/engine/runs.ts";
+import { sqlStepQueue } from "../src/engine/sql-step-queue.ts";
 import { createWorker } from "../src/engine/worker.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
 import { openStore } from "../src/store/open.ts";
@@ -65,7 +66,7 @@ export async function engineOverhead(
   await seedBenchClient(store);
   await setTenantLimit(store, "bench", "bench", { concurrency: 100, ratePerSecond: 100_000 });
   const worker = createWorker({
-    store,
+    queue: sqlStepQueue(store),
     catalog: noopCatalog,
     capabilities: () => ({}),
     slots: 4,

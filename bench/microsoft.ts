@@ -5,6 +5,7 @@ import { parseClient } from "../src/composition/index.ts";
 import { terminalRunStatuses } from "../src/domain/run-status.ts";
 import { getRun, type RunDetail } from "../src/engine/read.ts";
 import { signalRun } from "../src/engine/runs.ts";
+import { sqlStepQueue } from "../src/engine/sql-step-queue.ts";
 import { createWorker } from "../src/engine/worker.ts";
 import { submitRequest } from "../src/composition/submit.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
@@ -126,7 +127,7 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
   const store = await openStore({});
   await upsertClient(store, acmeConfig());
   const worker = createWorker({
-    store,
+    queue: sqlStepQueue(store),
     catalog: productionCatalog(),
     capabilities: () => caps,
     tuning: { pollMs: 1000, idleMs: 50 },

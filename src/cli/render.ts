@@ -28,6 +28,8 @@ export function outcomeText(o: Outcome | null): string {
       return o.detail ?? "already done";
     case "skipped":
       return o.reason;
+    case "blocked":
+      return o.reason;
     case "waiting":
       return `waiting for ${o.for}`;
     case "failed":

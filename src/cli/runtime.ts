@@ -3,6 +3,7 @@ import { liveStateOf, portsFor, type PortsResolver } from "../composition/index.
 import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { LiveState } from "../planner/live-state.ts";
+import { sqlStepQueue } from "../engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import { getClient } from "../store/clients-repo.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
@@ -47,8 +48,10 @@ export function capabilitiesFromEnv(env: NodeJS.ProcessEnv, store: Store, keys: 
 
 export function startWorker(store: Store, opts: { slots?: number; capabilities: PortsResolver }): Worker {
   return createWorker<Capabilities>({
-    store,
+    queue: sqlStepQueue(store),
     catalog: productionCatalog(),
+    // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
+    unknownActions: "fail",
     capabilities: async (clientId) => opts.capabilities(await getClient(store, clientId)),
     slots: opts.slots,
   });

@@ -44,6 +44,8 @@ export type Outcome =
   | ({ kind: "succeeded" } & Applied & WithCalls)
   | { kind: "already-done"; detail?: string }
   | { kind: "skipped"; reason: string }
+  /** Never started: a required step it depends on (directly or further up) failed. */
+  | { kind: "blocked"; reason: string; by: string[] }
   | {
       kind: "waiting";
       for: string;
@@ -54,3 +56,16 @@ export type Outcome =
   | ({ kind: "failed"; error: Failure } & WithCalls);
 
 export type OutcomeKind = Outcome["kind"];
+
+/** Every kind, for schemas at the edge. */
+export const outcomeKinds = [
+  "succeeded",
+  "already-done",
+  "skipped",
+  "blocked",
+  "waiting",
+  "failed",
+] as const satisfies readonly OutcomeKind[];
+// Fails to compile when the union gains a kind the list lacks, so the API cannot fall behind the domain.
+const _everyKindListed: Exclude<OutcomeKind, (typeof outcomeKinds)[number]> extends never ? true : never =
+  true;

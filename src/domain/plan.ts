@@ -17,6 +17,11 @@ export interface PlannedAction {
    * Part of the plan, so an approval covers where each step goes.
    */
   bind?: Record<string, string>;
+  /**
+   * Which workers may claim the step: a client site's queue (`site:<client>:<site>`) is served by the agent
+   * on that site's network, the only worker that can reach its on-prem directory. Absent: the default.
+   */
+  queue?: string;
   /** Higher runs first when several are ready (lock-out before clean-up). */
   priority?: number;
   maxAttempts?: number;
@@ -26,6 +31,47 @@ export interface Plan {
   actions: PlannedAction[];
 }
 
-export const approvalGateType = "engine.approval";
+export const defaultQueue = "default";
+
+/**
+ * A step that waits for a person: an approval of the plan, or a task done by hand. Its decision is read
+ * from the signals addressed to this step alone, so one run can hold several.
+ */
+export const gateType = "engine.gate";
+export const gateKinds = ["approval", "manual-task"] as const;
+export type GateKind = (typeof gateKinds)[number];
+
+export interface GateParams {
+  kind: GateKind;
+  /** Who may act on it, as the policy or person that the request named ("manager", an address). */
+  who: string;
+  /** What is asked of them, in the words shown to them. */
+  ask: string;
+}
+
+/** The gate every approval policy adds before a run's first steps; `lifecycle approve <run>` addresses it. */
 export const approvalGateKey = "approval";
+/** The bucket of the shared limits that gates are claimed under: deciding one talks to no vendor. */
+export const gateApi = "gate";
 export const engineTenant = "engine";
+
+/** A gate as a step of a plan, under the engine's own limits bucket (deciding it talks to no vendor). */
+export function gateStep(
+  key: string,
+  params: GateParams,
+  deps: string[] = [],
+  title?: string,
+): PlannedAction {
+  return {
+    key,
+    type: gateType,
+    title: title ?? (params.kind === "approval" ? "Approval" : params.ask),
+    params: { ...params },
+    deps,
+    required: true,
+    tenant: engineTenant,
+    api: gateApi,
+    priority: 100,
+    maxAttempts: 1,
+  };
+}

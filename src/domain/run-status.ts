@@ -1,3 +1,5 @@
+import type { GateKind } from "./plan.ts";
+
 export const runStatuses = [
   "scheduled",
   "awaiting-approval",
@@ -43,6 +45,8 @@ export const finalActionStates: ReadonlySet<ActionState> = new Set([
 
 export interface ActionSummary {
   type: string;
+  /** For a gate step, what it waits for; null for a step that does work. */
+  gate: GateKind | null;
   state: ActionState;
   required: boolean;
   attempts: number;
@@ -52,8 +56,6 @@ export interface ActionSummary {
 export interface RunFacts {
   startAt: Date;
   cancelRequested: boolean;
-  /** Which action type is the approval gate, so its waiting reads as "awaiting-approval". */
-  approvalGateType: string;
 }
 
 /**
@@ -69,10 +71,10 @@ export function deriveRunStatus(run: RunFacts, actions: readonly ActionSummary[]
     if (actions.some((a) => a.state === "failed" || a.state === "blocked")) return "completed-with-warnings";
     return "completed";
   }
-  const gate = actions.find((a) => a.type === run.approvalGateType);
-  if (gate && !finalActionStates.has(gate.state)) return "awaiting-approval";
+  if (open.some((a) => a.gate === "approval")) return "awaiting-approval";
   if (open.some((a) => a.state === "running")) return "running";
-  const work = actions.filter((a) => a.type !== run.approvalGateType);
+  // A gate decided (or waited on) is not work begun: a run approved ahead of its start is still scheduled.
+  const work = actions.filter((a) => a.gate === null);
   const started = work.some((a) => a.attempts > 0 || finalActionStates.has(a.state));
   if (!started && run.startAt > now) return "scheduled";
   // run_at is stored rounded to the millisecond and `now` arrives truncated to it: a step made ready

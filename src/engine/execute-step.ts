@@ -3,16 +3,15 @@ import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
 import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
 import { runInStepScope } from "../observability/step-scope.ts";
-import { approvalGateType } from "../domain/plan.ts";
-import type { Store } from "../store/sql.ts";
-import { decideApproval } from "./approval-gate.ts";
-import { markApplying } from "./queries/checkpoint.ts";
+import { gateType } from "../domain/plan.ts";
+import { decideGate } from "./gate.ts";
+import type { StepQueue } from "./step-queue.ts";
 import type { ClaimedAction, EngineTuning, Transition } from "./types.ts";
 
 const defaultVerifyDeadlineMs = 120_000;
 
 export interface StepDeps<Caps> {
-  store: Store;
+  queue: StepQueue;
   catalog: ActionCatalog<Caps>;
   caps: Caps;
   tuning: EngineTuning;
@@ -24,7 +23,7 @@ export interface StepDeps<Caps> {
  * before it changes it: what an interrupted attempt already did is found, not done again.
  */
 export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
-  if (a.type === approvalGateType) return decideApproval(deps.store, a);
+  if (a.type === gateType) return decideGate(a, await deps.queue.gateSignals(a));
   const calls: VendorCall[] = [];
   return withCalls(await runInStepScope({ calls, signal: deps.signal }, () => attempt(a, deps)), calls);
 }
@@ -72,7 +71,7 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
       case "will-change":
         break;
     }
-    await markApplying(deps.store, a, plan.summary);
+    await deps.queue.markApplying(a, plan.summary);
     const applied = await def.apply(a.params as never, ctx);
     if (applied.kind === "wait") {
       return waitOrTimeout(
@@ -153,7 +152,10 @@ function waitOrTimeout(
   };
 }
 
-function final(outcome: Exclude<Outcome, { kind: "waiting" } | { kind: "failed" }>): Transition {
+// Blocked is never an attempt's own ending: it is written on dependents when a required step fails.
+function final(
+  outcome: Exclude<Outcome, { kind: "waiting" } | { kind: "failed" } | { kind: "blocked" }>,
+): Transition {
   return { kind: "final", state: outcome.kind, outcome };
 }
 

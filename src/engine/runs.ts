@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { LifecycleError } from "../domain/errors.ts";
-import { approvalGateKey, approvalGateType, engineTenant, type Plan } from "../domain/plan.ts";
+import {
+  approvalGateKey,
+  defaultQueue,
+  engineTenant,
+  gateApi,
+  gateStep,
+  gateType,
+  type GateParams,
+  type Plan,
+} from "../domain/plan.ts";
 import { terminalRunStatuses, type RunStatus } from "../domain/run-status.ts";
 import { validatePlanGraph } from "../planner/dag.ts";
 import { planHash } from "../planner/hash.ts";
@@ -8,9 +17,13 @@ import type { Sql, Store } from "../store/sql.ts";
 import { txWithRetry } from "../store/sql.ts";
 import { appendAudit } from "../store/audit.ts";
 import { appendEvent, wakeWorkers } from "./events.ts";
+import { gateParamsOf } from "./gate.ts";
 import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
 import { readyDependents } from "./queries/dependents.ts";
 import { refreshRunStatus } from "./queries/run-status.ts";
+import { defaultLimit } from "./types.ts";
+
+export { defaultLimit };
 
 export interface NewRun {
   clientId: string;
@@ -30,16 +43,19 @@ export interface NewRun {
   audit?: { actor: string; action: string; subject: string };
 }
 
-export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
-
 /** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
 export async function createRun(
   store: Store,
   input: NewRun,
 ): Promise<{ runId: string; requestId: string; planHash: string; status: RunStatus }> {
-  const problems = validatePlanGraph(input.plan);
-  if (problems.length)
-    throw new LifecycleError({ kind: "invalid", message: problems.map((p) => p.message).join("; ") });
+  const problems = [
+    ...validatePlanGraph(input.plan).map((p) => p.message),
+    ...input.plan.actions.flatMap((a) => {
+      const params = a.type === gateType ? gateParamsOf(a.params) : undefined;
+      return typeof params === "string" ? [`${a.key}: ${params}`] : [];
+    }),
+  ];
+  if (problems.length) throw new LifecycleError({ kind: "invalid", message: problems.join("; ") });
   const hash = planHash(input.plan);
   const runId = randomUUID();
   const requestId = randomUUID();
@@ -73,24 +89,29 @@ export async function createRun(
     );
     const gated = input.approval !== undefined;
     if (input.approval) {
+      const gate = gateStep(approvalGateKey, approvalParams(input.approval.policy));
       await sql.query(
         `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, state, run_at, deadline_at, priority, max_attempts)
-         values ($1, $2, $3, 'Approval', $4, '{}', true, $5, 'approval', 'waiting', $6, $6, 100, 1)`,
+         values ($1, $2, $3, $4, $5, '{}', true, $6, $7, 'waiting', $8, $8, $9, $10)`,
         [
           runId,
-          approvalGateKey,
-          approvalGateType,
-          JSON.stringify({ policy: input.approval.policy }),
-          engineTenant,
+          gate.key,
+          gate.type,
+          gate.title,
+          JSON.stringify(gate.params),
+          gate.tenant,
+          gate.api,
           input.approval.expiresAt,
+          gate.priority,
+          gate.maxAttempts,
         ],
       );
     }
     for (const a of input.plan.actions) {
       const deps = gated && a.deps.length === 0 ? [approvalGateKey] : a.deps;
       await sql.query(
-        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, priority, max_attempts, state, run_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, greatest(now(), $13::timestamptz))`,
+        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, queue, priority, max_attempts, state, run_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, greatest(now(), $14::timestamptz))`,
         [
           runId,
           a.key,
@@ -101,6 +122,7 @@ export async function createRun(
           a.required,
           a.tenant,
           a.api,
+          a.queue ?? defaultQueue,
           a.priority ?? 0,
           a.maxAttempts ?? 8,
           deps.length === 0 ? "ready" : "pending",
@@ -130,13 +152,17 @@ export async function createRun(
   });
 }
 
+function approvalParams(policy: string): GateParams {
+  return { kind: "approval", who: policy, ask: "approve the plan as shown" };
+}
+
 async function ensureLimits(
   sql: Sql,
   plan: Plan,
   limits: Record<string, { concurrency: number; ratePerSecond: number }>,
 ): Promise<void> {
   const pairs = new Set([
-    `${engineTenant}\u0000approval`,
+    `${engineTenant}\u0000${gateApi}`,
     ...plan.actions.map((a) => `${a.tenant}\u0000${a.api}`),
   ]);
   for (const pair of pairs) {
@@ -197,7 +223,10 @@ export async function cancelRun(
   });
 }
 
-/** Records an approval or rejection and wakes the gate; an approval must name the plan hash it approves. */
+/**
+ * Records an approval or rejection for one gate step of the run (the approval gate unless another is named)
+ * and wakes it. A plan hash, when given, must be the run's: what was reviewed is what runs.
+ */
 export async function signalRun(
   store: Store,
   runId: string,
@@ -206,20 +235,33 @@ export async function signalRun(
     actor: string;
     planHash?: string | undefined;
     note?: string | undefined;
+    /** The gate step's key; absent, the run's approval gate. */
+    gate?: string | undefined;
   },
 ): Promise<void> {
+  const key = signal.gate ?? approvalGateKey;
   await txWithRetry(store, async (sql) => {
     const run = await lockRun(sql, runId);
-    const [gate] = await sql.query<{ state: string }>(
-      `select state from actions where run_id = $1 and key = $2`,
-      [runId, approvalGateKey],
+    const [row] = await sql.query<{ state: string; params: Record<string, unknown> }>(
+      `select state, params from actions where run_id = $1 and key = $2 and type = $3`,
+      [runId, key, gateType],
     );
-    if (!gate) throw new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` });
-    if (gate.state !== "waiting")
+    if (!row) {
+      throw signal.gate === undefined
+        ? new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` })
+        : new LifecycleError({ kind: "not-found", message: `run ${runId} has no gate step "${key}"` });
+    }
+    const params = gateParamsOf(row.params);
+    const approval = typeof params !== "string" && params.kind === "approval";
+    // A gate not yet claimed may be answered already; one still behind its dependencies may not.
+    if (row.state !== "waiting" && row.state !== "ready") {
       throw new LifecycleError({
         kind: "conflict",
-        message: `run ${runId} is not awaiting approval (approval step is ${gate.state})`,
+        message: approval
+          ? `run ${runId} is not awaiting approval (approval step is ${row.state})`
+          : `gate step "${key}" of run ${runId} is not waiting (it is ${row.state})`,
       });
+    }
     const hash = signal.planHash ?? run.planHash;
     if (signal.kind === "approve" && hash !== run.planHash) {
       throw new LifecycleError({
@@ -228,24 +270,25 @@ export async function signalRun(
       });
     }
     await sql.query(
-      `insert into signals (run_id, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5)`,
-      [runId, signal.kind, signal.actor, hash, signal.note ?? null],
+      `insert into signals (run_id, action_key, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5, $6)`,
+      [runId, key, signal.kind, signal.actor, hash, signal.note ?? null],
     );
     await appendAudit(sql, {
       actor: signal.actor,
       action: `run.${signal.kind}`,
       subject: runId,
-      detail: { planHash: hash, note: signal.note ?? null },
+      detail: { gate: key, planHash: hash, note: signal.note ?? null },
     });
     await sql.query(
-      `update actions set run_at = now() where run_id = $1 and key = $2 and state = 'waiting'`,
-      [runId, approvalGateKey],
+      `update actions set run_at = now() where run_id = $1 and key = $2 and state in ('waiting', 'ready')`,
+      [runId, key],
     );
+    const verb = signal.kind === "approve" ? (approval ? "approved" : "done") : "rejected";
     await appendEvent(sql, {
       runId,
-      actionKey: approvalGateKey,
-      type: `approval.${signal.kind === "approve" ? "approved" : "rejected"}`,
-      message: `${signal.kind === "approve" ? "approved" : "rejected"} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}`,
+      actionKey: key,
+      type: `${approval ? "approval" : "task"}.${verb}`,
+      message: `${verb} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}`,
     });
     await wakeWorkers(sql);
   });
@@ -279,8 +322,8 @@ export async function retryFailed(
     );
     await sql.query(
       `update actions set state = 'waiting', run_at = now() + $2 * interval '1 millisecond', deadline_at = now() + $2 * interval '1 millisecond'
-        where run_id = $1 and state = 'pending' and type = $3`,
-      [runId, approvalTtlMs, approvalGateType],
+        where run_id = $1 and state = 'pending' and type = $3 and params->>'kind' = 'approval'`,
+      [runId, approvalTtlMs, gateType],
     );
     await readyDependents(sql, runId, null);
     await appendAudit(sql, {

@@ -14,6 +14,7 @@ export interface ClaimedAction {
   required: boolean;
   tenant: string;
   api: string;
+  queue: string;
   phase: "plan" | "apply" | "verify";
   attempts: number;
   maxAttempts: number;
@@ -33,6 +34,9 @@ export interface ClaimedAction {
   runStartAt: Date;
   worker: string;
 }
+
+/** What a tenant+API bucket gets when nobody configured it. */
+export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
 
 export interface Lease {
   actionId: number;

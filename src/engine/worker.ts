@@ -1,18 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { ActionCatalog } from "../actions/define.ts";
-import type { Store } from "../store/sql.ts";
-import { wakeChannel } from "./events.ts";
+import { defaultQueue, gateType } from "../domain/plan.ts";
 import { executeStep } from "./execute-step.ts";
-import { checkpoint, LeaseLost } from "./queries/checkpoint.ts";
-import { claimActions, nextDueAt } from "./queries/claim.ts";
-import { renewLease } from "./queries/renew-lease.ts";
-import { throttleTenant } from "./queries/throttle.ts";
+import { type ClaimFilter, LeaseLost, type StepQueue } from "./step-queue.ts";
 import { type ClaimedAction, type EngineTuning, defaultTuning } from "./types.ts";
 
 export interface WorkerOptions<Caps> {
-  store: Store;
+  /** Where steps come from and where their ends are written: the store's rows, or a remote queue. */
+  queue: StepQueue;
+  /** The actions it runs, and so the only types it claims: other steps wait for a worker that has them. */
   catalog: ActionCatalog<Caps>;
+  /** The queues it serves: a site agent its site's, the workers beside the database the default one. */
+  queues?: readonly string[];
+  /**
+   * A step whose action is not in the catalogue: "wait" (the default) leaves it for a worker that has it;
+   * "fail" takes it and fails it as UNKNOWN_ACTION. Only a worker holding the whole product's catalogue
+   * should fail them: for it, no other worker could run the step, and a run must not wait for nobody.
+   */
+  unknownActions?: "wait" | "fail";
   /** Capabilities for a claimed step's client (connectors bound to that client's tenant and credentials). */
   capabilities: (clientId: string) => Caps | Promise<Caps>;
   /** Steps this worker runs at once. */
@@ -35,6 +41,12 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   const id = opts.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tuning: EngineTuning = { ...defaultTuning, ...opts.tuning };
   const slots = opts.slots ?? 8;
+  const { queue } = opts;
+  // Gates need no catalogue entry (they only read signals), so every worker can decide those in its queues.
+  const filter: ClaimFilter = {
+    queues: opts.queues ?? [defaultQueue],
+    types: opts.unknownActions === "fail" ? "any" : [...opts.catalog.keys(), gateType],
+  };
   const inFlight = new Set<Promise<void>>();
   const report = opts.onError ?? ((err: unknown) => console.error(`[worker ${id}]`, err));
   let running = false;
@@ -55,7 +67,8 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
     // Renew well before expiry; losing the lease aborts the step so it stops touching the vendor.
     const heartbeat = setInterval(
       () => {
-        renewLease(opts.store, a.id, a.fence, tuning.leaseMs)
+        queue
+          .renewLease({ actionId: a.id, fence: a.fence }, tuning.leaseMs)
           .then((held) => {
             if (!held) abort.abort(new LeaseLost(a.key));
           })
@@ -66,16 +79,18 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
     try {
       const caps = await opts.capabilities(a.clientId);
       const t = await executeStep(a, {
-        store: opts.store,
+        queue,
         catalog: opts.catalog,
         caps,
         tuning,
         signal: abort.signal,
       });
       if (t.kind === "retry" && t.outcome.error.kind === "throttled") {
-        await throttleTenant(opts.store, a.tenant, a.api, t.retryAfterMs ?? tuning.backoffBaseMs);
+        // The API that answered 429, which may not be the one the planner labelled the step with.
+        const api = t.outcome.error.vendor?.api ?? a.api;
+        await queue.throttle({ tenant: a.tenant, api }, t.retryAfterMs ?? tuning.backoffBaseMs);
       }
-      await checkpoint(opts.store, a, t, tuning);
+      await queue.checkpoint(a, t, tuning);
     } catch (err) {
       // A lost lease is expected after a stall: the new owner re-reads and finishes the step.
       if (!(err instanceof LeaseLost)) report(err);
@@ -91,7 +106,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
       let claimed: ClaimedAction[] = [];
       if (free > 0) {
         try {
-          claimed = await claimActions(opts.store, id, tuning.leaseMs, free);
+          claimed = await queue.claim(id, tuning.leaseMs, free, filter);
         } catch (err) {
           report(err);
         }
@@ -112,7 +127,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   async function sleepUntilWoken(idle: boolean): Promise<void> {
     let ms = tuning.idleMs;
     if (idle) {
-      const due = await nextDueAt(opts.store).catch((err: unknown) => {
+      const due = await queue.nextDueAt(filter).catch((err: unknown) => {
         report(err);
         return null;
       });
@@ -138,7 +153,7 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
     async start() {
       if (running) return;
       running = true;
-      unlisten = await opts.store.listen(wakeChannel, poke);
+      unlisten = await queue.listen(poke);
       loopDone = loop();
     },
     async stop() {

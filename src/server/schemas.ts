@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outcomeKinds } from "../domain/outcome.ts";
 import { actionStates, runStatuses } from "../domain/run-status.ts";
 
 /**
@@ -65,9 +66,11 @@ export const runRow = z.object({
 });
 
 // The outcome union lives in domain/outcome.ts; its `kind` is what clients branch on, the rest varies.
-const outcome = z.looseObject({
-  kind: z.enum(["succeeded", "already-done", "skipped", "waiting", "failed"]),
-});
+const outcome = z
+  .looseObject({ kind: z.enum(outcomeKinds) })
+  .describe(
+    "By kind: succeeded {detail, requestId, data, appliedAt, calls}; already-done {detail}; skipped {reason}; blocked {reason, by: the failed steps it depended on}; waiting {for, until}; failed {error, calls}.",
+  );
 
 export const actionRow = z.object({
   key: z.string(),

@@ -81,6 +81,8 @@ export const actions = pgTable(
     required: boolean("required").notNull().default(true),
     tenant: text("tenant").notNull(),
     api: text("api").notNull(),
+    /** Which workers may claim it: "default", or a client site's queue served by that site's agent. */
+    queue: text("queue").notNull().default("default"),
     priority: integer("priority").notNull().default(0),
     /** pending | ready | running | waiting | retry | succeeded | already-done | skipped | failed | blocked | cancelled */
     state: text("state").notNull(),
@@ -100,8 +102,9 @@ export const actions = pgTable(
   },
   (t) => [
     uniqueIndex("actions_run_key").on(t.runId, t.key),
+    // Every claim names its queues; a site agent's must not scan the default queue's backlog to find none.
     index("actions_claimable")
-      .on(t.runAt)
+      .on(t.queue, t.runAt)
       .where(sql`state in ('ready', 'waiting', 'retry')`),
     index("actions_running")
       .on(t.tenant, t.api)
@@ -153,6 +156,8 @@ export const signals = pgTable(
     runId: uuid("run_id")
       .notNull()
       .references(() => runs.id),
+    /** The gate step the signal is for: a run may wait on several at once. */
+    actionKey: text("action_key").notNull(),
     kind: text("kind").notNull(),
     actor: text("actor").notNull(),
     planHash: text("plan_hash"),
@@ -161,7 +166,7 @@ export const signals = pgTable(
       .notNull()
       .default(sql`clock_timestamp()`),
   },
-  (t) => [index("signals_run").on(t.runId)],
+  (t) => [index("signals_step").on(t.runId, t.actionKey)],
 );
 
 /** Limits per client tenant and vendor API, shared by every worker through row locks. */

@@ -10,6 +10,7 @@ import { GraphTransport, TokenSource } from "../../src/connectors/msgraph/index.
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { PlanResult } from "../../src/domain/outcome.ts";
 import { getRun } from "../../src/engine/read.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -361,7 +362,7 @@ describe("copy from a template user", () => {
 
     test("the new user gets the template's attributes, groups, lists and direct license, and every copy step verifies", async () => {
       const worker = createWorker({
-        store,
+        queue: sqlStepQueue(store),
         catalog: productionCatalog(),
         capabilities: () => caps,
         tuning: { idleMs: 50, pollMs: 50 },

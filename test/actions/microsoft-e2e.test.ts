@@ -5,6 +5,7 @@ import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -50,7 +51,7 @@ describe("Microsoft 365 end to end against the emulator", () => {
     client = demoAcme();
     await upsertClient(store, client);
     worker = createWorker({
-      store,
+      queue: sqlStepQueue(store),
       catalog: productionCatalog(),
       capabilities: () => caps,
       tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { directApi } from "../../src/cli/direct-api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { runCli } from "../../src/cli/program.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -73,7 +74,7 @@ describe("the lifecycle CLI", () => {
     await upsertClient(store, acmeClient());
     service = await startCountingService();
     worker = createWorker<TestCaps>({
-      store,
+      queue: sqlStepQueue(store),
       catalog: effectCatalog(planTypes),
       capabilities: () => ({ serviceUrl: service.url }),
       tuning: { idleMs: 50, pollMs: 20 },

@@ -13,10 +13,10 @@ const now = new Date("2026-12-01T09:00:00.000Z");
 const facts = {
   startAt: new Date("2026-12-01T08:00:00.000Z"),
   cancelRequested: false,
-  approvalGateType: "engine.approval",
 };
 const step = (state: ActionState, extra: Partial<ActionSummary> = {}): ActionSummary => ({
   type: "x",
+  gate: null,
   state,
   required: true,
   attempts: state === "pending" ? 0 : 1,
@@ -49,7 +49,11 @@ test("a run waits for its start, for approval, and for conditions", () => {
     "scheduled",
   );
   assert.equal(
-    deriveRunStatus(facts, [step("waiting", { type: "engine.approval" }), step("pending")], now),
+    deriveRunStatus(
+      facts,
+      [step("waiting", { type: "engine.gate", gate: "approval" }), step("pending")],
+      now,
+    ),
     "awaiting-approval",
   );
   assert.equal(
@@ -57,6 +61,24 @@ test("a run waits for its start, for approval, and for conditions", () => {
     "waiting",
   );
   assert.equal(deriveRunStatus(facts, [step("succeeded"), step("running")], now), "running");
+});
+
+test("a manual task waited on reads as waiting, and a decided gate is no work begun", () => {
+  const later = new Date(now.getTime() + 60_000);
+  const task = { type: "engine.gate", gate: "manual-task" as const, runAt: later };
+  assert.equal(
+    deriveRunStatus(facts, [step("succeeded"), step("waiting", task), step("pending")], now),
+    "waiting",
+  );
+  const approved = step("succeeded", { type: "engine.gate", gate: "approval" });
+  assert.equal(
+    deriveRunStatus(
+      { ...facts, startAt: later },
+      [approved, step("ready", { runAt: later, attempts: 0 })],
+      now,
+    ),
+    "scheduled",
+  );
 });
 
 test("a step made ready this millisecond reads as running, not waiting", () => {

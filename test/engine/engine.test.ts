@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import { claimActions } from "../../src/engine/queries/claim.ts";
-import { checkpoint, LeaseLost } from "../../src/engine/queries/checkpoint.ts";
+import { checkpoint } from "../../src/engine/queries/checkpoint.ts";
+import { LeaseLost } from "../../src/engine/step-queue.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { cancelRun, createRun, retryFailed, setTenantLimit, signalRun } from "../../src/engine/runs.ts";
 import { defaultTuning } from "../../src/engine/types.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -19,6 +21,7 @@ import {
 } from "../support/stores.ts";
 import { linearPlan, randomPlan, testCatalog, type TestCaps } from "../support/test-actions.ts";
 
+const effectsOnly = { queues: ["default"], types: ["test.effect"] };
 const fast = { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 100 };
 
 function engineSuite(sut: StoreUnderTest, skip: string | false) {
@@ -46,7 +49,7 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       await seedClient(store);
       service = await startCountingService();
       worker = createWorker<TestCaps>({
-        store,
+        queue: sqlStepQueue(store),
         catalog: testCatalog,
         capabilities: () => ({ serviceUrl: service.url }),
         tuning: fast,
@@ -349,10 +352,10 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       await worker.stop();
       try {
         const { runId } = await run(linearPlan(["a"], tenant()));
-        const [stale] = await claimActions(store, "stale-worker", 100, 1);
+        const [stale] = await claimActions(store, "stale-worker", 100, 1, effectsOnly);
         assert.ok(stale);
         await new Promise((r) => setTimeout(r, 150));
-        const [fresh] = await claimActions(store, "fresh-worker", 5_000, 1);
+        const [fresh] = await claimActions(store, "fresh-worker", 5_000, 1, effectsOnly);
         assert.equal(fresh?.key, "a");
         assert.ok(fresh!.fence > stale!.fence);
         assert.equal(fresh!.previousState, "running");

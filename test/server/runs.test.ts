@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -92,6 +93,14 @@ test("approving a run that needs no approval answers 409", async () => {
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
 });
 
+test("approving a gate step the run does not have answers 404", async () => {
+  const { runId } = await submit();
+  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", gate: "no-such-step" });
+  assert.equal(res.statusCode, 404, res.body);
+  assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
+  assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
+});
+
 test("rejecting a run awaiting approval answers 200 with the rejection recorded", async () => {
   const { runId } = await submit();
   const res = await command(runId, "reject", { actor: "mike.chen@acme.example.com", note: "not this one" });
@@ -121,8 +130,9 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   );
   // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
   const worker = createWorker({
-    store,
+    queue: sqlStepQueue(store),
     catalog: testCatalog,
+    unknownActions: "fail",
     capabilities: () => ({ serviceUrl: "http://127.0.0.1:9" }),
     onError: () => undefined,
   });

@@ -1,5 +1,6 @@
 // A worker process for the Microsoft crash test: the production catalogue against an emulator URL.
 import { productionCatalog } from "../../src/actions/catalog.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
@@ -9,7 +10,7 @@ const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
 // Only the URL is used to build connectors; the emulator itself runs in the test process.
 const caps = acmeCapabilities({ url: process.env.M365_URL ?? "" } as Microsoft365Emulator);
 const worker = createWorker({
-  store,
+  queue: sqlStepQueue(store),
   catalog: productionCatalog(),
   capabilities: () => caps,
   id: process.env.WORKER_ID,

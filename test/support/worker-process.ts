@@ -1,4 +1,5 @@
 // A worker process for crash and multi-worker tests: the engine with test actions, nothing else.
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { openStore } from "../../src/store/open.ts";
 import { testCatalog, type TestCaps } from "./test-actions.ts";
@@ -8,7 +9,7 @@ const store = await openStore({
   dataDir: process.env.LIFECYCLE_DATA_DIR || undefined,
 });
 const worker = createWorker<TestCaps>({
-  store,
+  queue: sqlStepQueue(store),
   catalog: testCatalog,
   capabilities: () => ({ serviceUrl: process.env.SERVICE_URL ?? "" }),
   id: process.env.WORKER_ID,

@@ -1,34 +1,14 @@
 import type { Outcome } from "../../domain/outcome.ts";
 import type { Sql, Store } from "../../store/sql.ts";
 import { txWithRetry } from "../../store/sql.ts";
-import { appendEvent, eventsChannel } from "../events.ts";
+import { appendEvent } from "../events.ts";
+import { LeaseLost } from "../step-queue.ts";
 import type { ClaimedAction, EngineTuning, Transition } from "../types.ts";
 import { blockDependents, cancelOpenActions, readyDependents } from "./dependents.ts";
 import { lockRunRow, refreshRunStatus } from "./run-status.ts";
 
-/** Every write below carries `fence`: a worker whose lease was taken over matches no row and changes nothing. */
-const fenced = "id = $1 and fence = $2 and state = 'running'";
-
-export class LeaseLost extends Error {
-  constructor(readonly actionKey: string) {
-    super(`lease on ${actionKey} was taken over by another worker`);
-  }
-}
-
-/**
- * Records that `apply` is about to run and what it will change: the timeline shows it while it happens.
- * A lease that has run out counts as lost here even if nobody took the step yet: its slot may already be
- * someone else's, so this worker must not start a change.
- */
-export async function markApplying(store: Store, a: ClaimedAction, summary: string): Promise<void> {
-  const rows = await store.query(
-    `with u as (update actions set phase = 'apply' where ${fenced} and lease_until > now() returning run_id, key),
-          e as (insert into events (run_id, action_key, type, message) select run_id, key, 'action.applying', $3 from u returning run_id)
-     select pg_notify('${eventsChannel}', run_id::text) from e`,
-    [a.id, a.fence, summary],
-  );
-  if (!rows.length) throw new LeaseLost(a.key);
-}
+/** Every write carries `fence`: a worker whose lease was taken over matches no row and changes nothing. */
+export const fenced = "id = $1 and fence = $2 and state = 'running'";
 
 /** Writes the end of an attempt, the attempt's history row, the event, and what it unblocks, at once. */
 export async function checkpoint(
@@ -135,6 +115,8 @@ function describe(o: Outcome): string {
       return o.detail ?? "already done; nothing changed";
     case "skipped":
       return `skipped: ${o.reason}`;
+    case "blocked":
+      return o.reason;
     case "waiting":
       return `waiting for ${o.for}`;
     case "failed":

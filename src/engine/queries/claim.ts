@@ -2,15 +2,18 @@ import type { Store } from "../../store/sql.ts";
 import { txWithRetry } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 import { refreshRunStatus } from "./run-status.ts";
+import { type ClaimFilter, typesParam } from "../step-queue.ts";
 import type { ClaimedAction } from "../types.ts";
 
-// Ready or due rows, and rows whose lease ran out mid-attempt (their worker died or stalled). SKIP LOCKED:
-// two workers never wait on, or take, the same candidate.
+// Ready or due rows, and rows whose lease ran out mid-attempt (their worker died or stalled), of the queues
+// this worker serves and the action types it has: a step no worker here can run waits for one that can,
+// instead of failing in the wrong hands. SKIP LOCKED: two workers never wait on, or take, the same candidate.
 const candidatesSql = `
   select a.id, a.tenant, a.api, a.run_id
     from actions a
     join tenant_limits l on l.tenant = a.tenant and l.api = a.api
-   where ((a.state in ('ready', 'waiting', 'retry') and a.run_at <= now())
+   where a.queue = any($2::text[]) and ($3::text[] is null or a.type = any($3::text[]))
+     and ((a.state in ('ready', 'waiting', 'retry') and a.run_at <= now())
           or (a.state = 'running' and a.lease_until < now()))
      and (l.throttled_until is null or l.throttled_until <= now())
    order by a.priority desc, a.run_at, a.id
@@ -47,7 +50,7 @@ const takeSql = `
     from prev, runs r
    where a.id = prev.id and r.id = a.run_id
   returning a.id, a.run_id as "runId", r.client_id as "clientId", a.key, a.type, a.title, a.params, a.deps,
-            a.required, a.tenant, a.api, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
+            a.required, a.tenant, a.api, a.queue, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
             prev.state as "previousState", a.deadline_at as "deadlineAt", now() as "claimedAt",
             r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
             a.outcome->'applied' as applied,
@@ -82,10 +85,15 @@ export async function claimActions(
   worker: string,
   leaseMs: number,
   max: number,
+  filter: ClaimFilter,
 ): Promise<ClaimedAction[]> {
   const claimed = await txWithRetry(store, async (sql) => {
     // Twice the free slots: some candidates fall to tenant limits, the rest should still fill the slots.
-    const candidates = await sql.query<Candidate>(candidatesSql, [max * 2]);
+    const candidates = await sql.query<Candidate>(candidatesSql, [
+      max * 2,
+      filter.queues,
+      typesParam(filter),
+    ]);
     const claimed: ClaimedAction[] = [];
     const full = new Set<string>();
     for (const c of candidates) {
@@ -135,16 +143,4 @@ export async function claimActions(
     }
   }
   return claimed;
-}
-
-/** When the next claimable step falls due, so an idle worker sleeps no longer than it must. */
-export async function nextDueAt(store: Store): Promise<Date | null> {
-  const [row] = await store.query<{ at: Date | null }>(
-    `select least(
-       (select min(greatest(a.run_at, coalesce(l.throttled_until, a.run_at)))
-          from actions a join tenant_limits l on l.tenant = a.tenant and l.api = a.api
-         where a.state in ('ready', 'waiting', 'retry')),
-       (select min(lease_until) from actions where state = 'running')) as at`,
-  );
-  return row?.at ?? null;
 }

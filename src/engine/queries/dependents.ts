@@ -20,7 +20,10 @@ export async function readyDependents(sql: Sql, runId: string, key: string | nul
   return rows.length;
 }
 
-/** Everything downstream of a failed step is blocked, with the reason, instead of running on bad ground. */
+/**
+ * Everything downstream of a failed step is blocked, with the reason and the step that failed, instead of
+ * running on bad ground.
+ */
 export async function blockDependents(sql: Sql, runId: string, key: string): Promise<void> {
   const rows = await sql.query<{ key: string }>(
     `with recursive down(key) as (
@@ -28,7 +31,8 @@ export async function blockDependents(sql: Sql, runId: string, key: string): Pro
         union
         select a.key from actions a join down on down.key = any(a.deps) where a.run_id = $1)
      update actions set state = 'blocked', finished_at = now(),
-            outcome = jsonb_build_object('kind', 'skipped', 'reason', 'not run: ' || $2 || ' failed')
+            outcome = jsonb_build_object('kind', 'blocked', 'reason', 'not run: ' || $2 || ' failed',
+                                         'by', jsonb_build_array($2::text))
       where run_id = $1 and key in (select key from down) and state = 'pending'
       returning key`,
     [runId, key],
@@ -38,7 +42,7 @@ export async function blockDependents(sql: Sql, runId: string, key: string): Pro
       runId,
       actionKey: r.key,
       type: "action.blocked",
-      outcome: "skipped",
+      outcome: "blocked",
       message: `not run: ${key} failed`,
     });
   }

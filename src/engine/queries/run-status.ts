@@ -1,4 +1,4 @@
-import { approvalGateType } from "../../domain/plan.ts";
+import { gateType } from "../../domain/plan.ts";
 import {
   type ActionSummary,
   type RunStatus,
@@ -33,11 +33,12 @@ export async function lockRunRow(sql: Sql, runId: string): Promise<LockedRun> {
 export async function refreshRunStatus(sql: Sql, runId: string, locked?: LockedRun): Promise<RunStatus> {
   const run = locked ?? (await lockRunRow(sql, runId));
   const actions = await sql.query<ActionSummary>(
-    `select type, state, required, attempts, run_at as "runAt" from actions where run_id = $1`,
-    [runId],
+    `select type, case when type = $2 then params->>'kind' end as gate, state, required, attempts, run_at as "runAt"
+       from actions where run_id = $1`,
+    [runId, gateType],
   );
   const status = deriveRunStatus(
-    { startAt: run.startAt, cancelRequested: run.cancelRequestedAt !== null, approvalGateType },
+    { startAt: run.startAt, cancelRequested: run.cancelRequestedAt !== null },
     actions,
     run.now,
   );

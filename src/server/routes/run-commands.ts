@@ -7,6 +7,13 @@ import { actor, runDetail, runParams } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const note = z.string().trim().max(2000).optional();
+const gate = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe("The key of the gate step answered (a run may wait on several); absent, the run's approval.");
 
 const approveBody = z.strictObject({
   actor,
@@ -18,8 +25,9 @@ const approveBody = z.strictObject({
     .optional()
     .describe("The plan hash that was reviewed; refused (409) when the plan has changed since."),
   note,
+  gate,
 });
-const rejectBody = z.strictObject({ actor, note });
+const rejectBody = z.strictObject({ actor, note, gate });
 const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
 const retryBody = z.strictObject({ actor });
 
@@ -46,8 +54,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      const { actor: who, planHash, note: text } = request.body;
-      await signalRun(store, request.params.id, { kind: "approve", actor: who, planHash, note: text });
+      await signalRun(store, request.params.id, { kind: "approve", ...request.body });
       return getRun(store, request.params.id);
     },
   );
@@ -64,11 +71,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await signalRun(store, request.params.id, {
-        kind: "reject",
-        actor: request.body.actor,
-        note: request.body.note,
-      });
+      await signalRun(store, request.params.id, { kind: "reject", ...request.body });
       return getRun(store, request.params.id);
     },
   );
