@@ -66,6 +66,12 @@ export const failureCodes = {
   THROTTLED: { kind: "throttled", meaning: "the vendor asked us to slow down" },
   TIMEOUT: { kind: "transient", meaning: "the vendor did not answer in time" },
   NETWORK_ERROR: { kind: "transient", meaning: "the connection failed before an answer" },
+  ABORTED: { kind: "transient", meaning: "the step gave up the call: its lease was lost or it was stopped" },
+  VENDOR_UNAVAILABLE: { kind: "transient", meaning: "the vendor failed on its side (a 5xx): may work later" },
+  VENDOR_CONFLICT: {
+    kind: "conflict",
+    meaning: "the vendor refused the change as conflicting with its state",
+  },
   MALFORMED_RESPONSE: { kind: "transient", meaning: "the vendor's answer was not what its API describes" },
   EMPTY_REPLY: { kind: "transient", meaning: "the vendor answered with nothing where an object was due" },
   AUTH_FAILED: { kind: "permission", meaning: "the vendor refused the credential or the token request" },

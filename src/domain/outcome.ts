@@ -28,7 +28,8 @@ export type VerifyResult =
 
 /** One request a connector made to a vendor on a step's behalf: which call, and the vendor's id for it. */
 export type VendorCall = {
-  api: "graph" | "exchange";
+  /** The vendor API that answered, as its connector names it ("graph", "exchange"). */
+  api: string;
   /** "GET /users/{upn}" for Graph (no query string: it may name people), the cmdlet for Exchange. */
   call: string;
   status: number;

@@ -2,7 +2,7 @@ import type { ActionCatalog, BoundStep, StepInfo } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
 import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
-import { collectVendorCalls } from "../observability/vendor-calls.ts";
+import { runInStepScope } from "../observability/step-scope.ts";
 import { gateType } from "../domain/plan.ts";
 import { decideGate } from "./gate.ts";
 import type { StepQueue } from "./step-queue.ts";
@@ -25,7 +25,7 @@ export interface StepDeps<Caps> {
 export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
   if (a.type === gateType) return decideGate(a, await deps.queue.gateSignals(a));
   const calls: VendorCall[] = [];
-  return withCalls(await collectVendorCalls(() => attempt(a, deps), calls), calls);
+  return withCalls(await runInStepScope({ calls, signal: deps.signal }, () => attempt(a, deps)), calls);
 }
 
 /**

@@ -44,7 +44,7 @@ export interface MailboxAdmin {
   setSignature(upn: string, html: string): Promise<void>;
   /** Members of a distribution list or mail-enabled security group (addresses, lowercased). */
   listMembers(group: string): Promise<string[]>;
-  /** Fails not-found with code "RecipientNotFound" while the member is not a recipient yet. */
+  /** Fails not-found with code RECIPIENT_NOT_FOUND while the member is not a recipient yet. */
   addListMember(group: string, member: string): Promise<void>;
   removeListMember(group: string, member: string): Promise<void>;
 }

@@ -34,7 +34,7 @@ export async function joinGroup(
       await requirePort(ctx.ports, "mailboxAdmin").addListMember(listIdentity(group), upn);
     else await ctx.ports.directory.addMember(group.id, userId);
   } catch (err) {
-    if (!(err instanceof LifecycleError && err.failure.code === "AlreadyMember")) throw err;
+    if (!(err instanceof LifecycleError && err.failure.code === "ALREADY_MEMBER")) throw err;
   }
 }
 
@@ -72,7 +72,7 @@ export const addGroupMember = defineAction({
     try {
       await joinGroup(ctx, group, p.upn, user.id);
     } catch (err) {
-      if (err instanceof LifecycleError && err.failure.code === "RecipientNotFound")
+      if (err instanceof LifecycleError && err.failure.code === "RECIPIENT_NOT_FOUND")
         return { kind: "wait", for: `${p.upn} to become a recipient in Exchange`, ...recipientWait };
       throw err;
     }

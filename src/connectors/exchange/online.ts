@@ -59,7 +59,8 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 // Exchange shows the built-in self entry beside the grants; it is nobody's access to take away.
 const selfPrincipal = "nt authority\\self";
 
-const isNotFound = (err: unknown) => err instanceof LifecycleError && err.failure.kind === "not-found";
+const isNotFound = (err: unknown): err is LifecycleError =>
+  err instanceof LifecycleError && err.failure.kind === "not-found";
 const smtp = (address: string) => address.replace(/^smtp:/i, "").toLowerCase();
 
 /**
@@ -81,7 +82,7 @@ export function exchangeOnline(exo: ExoTransport): MailboxAdmin {
     if (!row)
       throw new LifecycleError({
         kind: "transient",
-        code: "EmptyReply",
+        code: "EMPTY_REPLY",
         message: `${cmdlet} answered no row for ${identity}`,
       });
     return row;
@@ -235,8 +236,10 @@ export function exchangeOnline(exo: ExoTransport): MailboxAdmin {
         if (isNotFound(err) && !(await recipient(member)))
           throw new LifecycleError(
             {
+              // Exchange's own answer stays as it was sent; only our reading of it is new.
+              ...err.failure,
               kind: "not-found",
-              code: "RecipientNotFound",
+              code: "RECIPIENT_NOT_FOUND",
               message: `${member} is not a recipient in Exchange yet (mailbox still provisioning?)`,
             },
             { cause: err },

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { isDomainName } from "../../domain/fields.ts";
 import type { ConnectorRuntime } from "../module.ts";
-import { TokenSource, type AppCredential } from "../msgraph/auth.ts";
+import { TokenSource, type AppCredential } from "./token-source.ts";
 
 /** The credential kind of an Entra app registration, as the credential store seals it. */
 export const microsoftAppKind = "microsoft-app";

@@ -29,7 +29,7 @@ function collectionOf(type: string): string {
   if (collection === type)
     throw new LifecycleError({
       kind: "invalid",
-      code: "UnknownMethodType",
+      code: "UNKNOWN_METHOD_TYPE",
       message: `no authentication method collection for type ${type}`,
     });
   return collection;
@@ -51,7 +51,7 @@ export function graphAuthentication(graph: GraphTransport): Authentication {
       if (method.type === passwordMethod)
         throw new LifecycleError({
           kind: "invalid",
-          code: "PasswordMethod",
+          code: "PASSWORD_METHOD",
           message: "the password method cannot be removed",
         });
       await graph.request(
@@ -76,7 +76,7 @@ export function graphAuthentication(graph: GraphTransport): Authentication {
       if (!tap.temporaryAccessPass)
         throw new LifecycleError({
           kind: "fatal",
-          code: "NoPassReturned",
+          code: "NO_PASS_RETURNED",
           message: `Graph created Temporary Access Pass ${tap.id} but returned no pass`,
           requestId: res.requestId,
         });

@@ -5,7 +5,7 @@ import type {
   NewUser,
   UserTemplate,
 } from "../../ports/index.ts";
-import { GraphError } from "./errors.ts";
+import { VendorError } from "../http/index.ts";
 import { key, literal } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 
@@ -58,7 +58,7 @@ type GraphTemplateUser = { [K in (typeof templateFields)[number]]?: string | nul
   licenseAssignmentStates?: { skuId: string; assignedByGroup: string | null }[];
 };
 
-const notFound = (err: unknown) => err instanceof GraphError && err.failure.kind === "not-found";
+const notFound = (err: unknown) => err instanceof VendorError && err.failure.kind === "not-found";
 
 function toUser(u: GraphUser): DirectoryUser {
   return {

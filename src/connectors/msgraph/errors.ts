@@ -1,4 +1,6 @@
-import { LifecycleError, type ErrorKind, type Failure } from "../../domain/errors.ts";
+import type { ErrorKind } from "../../domain/errors.ts";
+import type { FailureCode } from "../../domain/failure-codes.ts";
+import type { Classified, VendorAnswer } from "../http/index.ts";
 
 /** Graph's OData error envelope, as sent. */
 export interface GraphErrorBody {
@@ -11,71 +13,52 @@ export interface GraphErrorBody {
 }
 
 /**
- * Vendor code to kind, as a table the engine can branch on. Field knowledge lives here once: Graph says
- * "already a member" as a 400, a duplicate UPN as a 400 with ObjectConflict, a fresh object as a 404.
+ * Vendor answer to kind and catalogued code, as a table the engine and actions can branch on. Field
+ * knowledge lives here once: Graph says "already a member" as a 400, a duplicate UPN as a 400 with
+ * ObjectConflict, a fresh object as a 404. The first matching rule wins.
  */
 const rules: {
-  match: (status: number, code: string, message: string) => boolean;
+  match: (status: number, code: string, message: string, detailCodes: string[]) => boolean;
   kind: ErrorKind;
-  code?: string;
+  code: FailureCode;
 }[] = [
-  { match: (s) => s === 429, kind: "throttled" },
-  { match: (s, c) => s === 503 && /Throttled/.test(c), kind: "throttled" },
-  { match: (s) => s === 500 || s === 502 || s === 503 || s === 504, kind: "transient" },
+  { match: (s) => s === 429, kind: "throttled", code: "THROTTLED" },
+  { match: (s, c) => s === 503 && /Throttled/.test(c), kind: "throttled", code: "THROTTLED" },
+  { match: (s) => s >= 500, kind: "transient", code: "VENDOR_UNAVAILABLE" },
   {
     match: (_s, _c, m) => /added object references already exist/i.test(m),
     kind: "conflict",
-    code: "AlreadyMember",
+    code: "ALREADY_MEMBER",
   },
   {
     match: (_s, _c, m) => /removed object references do not exist/i.test(m),
     kind: "not-found",
-    code: "NotAMember",
+    code: "NOT_A_MEMBER",
   },
-  { match: (_s, _c, m) => /same value for property/i.test(m), kind: "conflict", code: "ObjectConflict" },
-  { match: (s) => s === 401, kind: "permission" },
-  { match: (s) => s === 403, kind: "permission" },
-  { match: (s) => s === 404, kind: "not-found" },
-  { match: (s) => s === 409 || s === 412, kind: "conflict" },
-  { match: (s) => s === 400 || s === 405 || s === 422, kind: "invalid" },
+  {
+    match: (_s, _c, m, d) => /same value for property/i.test(m) || d.includes("ObjectConflict"),
+    kind: "conflict",
+    code: "VALUE_CONFLICT",
+  },
+  { match: (s) => s === 401, kind: "permission", code: "AUTH_FAILED" },
+  { match: (s) => s === 403, kind: "permission", code: "FORBIDDEN" },
+  { match: (s) => s === 404, kind: "not-found", code: "OBJECT_NOT_FOUND" },
+  { match: (s) => s === 409 || s === 412, kind: "conflict", code: "VENDOR_CONFLICT" },
+  { match: (s) => s === 400 || s === 405 || s === 422, kind: "invalid", code: "VENDOR_INVALID" },
 ];
 
-export function classifyGraphError(
-  status: number,
-  body: unknown,
-  requestId: string | undefined,
-  retryAfterMs: number | undefined,
-): Failure {
+export function classifyGraphError(status: number, body: unknown): Classified {
   const err = (body as GraphErrorBody | undefined)?.error;
-  const vendorCode = err?.code ?? String(status);
-  const message = err?.message ?? `HTTP ${status}`;
-  const rule = rules.find((r) => r.match(status, vendorCode, message));
+  const vendorCode = err?.code;
+  const message = err?.message ?? (typeof body === "string" && body ? body.slice(0, 200) : `HTTP ${status}`);
+  const details = (err?.details ?? []).flatMap((d) => (d.code ? [d.code] : []));
+  const rule = rules.find((r) => r.match(status, vendorCode ?? "", message, details));
   return {
-    kind: rule?.kind ?? (status >= 500 ? "transient" : "fatal"),
-    code: rule?.code ?? vendorCode,
+    kind: rule?.kind ?? "fatal",
+    code: rule?.code ?? "VENDOR_ERROR",
     message,
-    requestId,
-    retryAfterMs,
+    ...(vendorCode !== undefined ? { vendorCode } : {}),
   };
 }
 
-/** A Graph call that failed: the kind for the engine, and the whole vendor body for the record. */
-export class GraphError extends LifecycleError {
-  constructor(
-    failure: Failure,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(failure);
-    this.name = "GraphError";
-  }
-}
-
-/** Retry-After is seconds, possibly fractional; absent means "use your own backoff". */
-export function retryAfterMs(header: string | null | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
+export const classifyGraphAnswer = (a: VendorAnswer): Classified => classifyGraphError(a.status, a.body);

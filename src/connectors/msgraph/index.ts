@@ -1,7 +1,7 @@
 import type { Capabilities } from "../../ports/index.ts";
 import { exchangeOnline } from "../exchange/online.ts";
 import { exchangeResource, ExoTransport, type ExoCall } from "../exchange/transport.ts";
-import type { AppCredential, TokenSource } from "./auth.ts";
+import type { AppCredential, TokenSource } from "../microsoft-identity/token-source.ts";
 import { graphAuthentication } from "./authentication.ts";
 import { graphDevices } from "./devices.ts";
 import { graphDirectory } from "./directory.ts";
@@ -65,5 +65,5 @@ export function graphCapabilities(
   };
 }
 
-export { TokenSource } from "./auth.ts";
+export { TokenSource } from "../microsoft-identity/token-source.ts";
 export { GraphTransport } from "./transport.ts";

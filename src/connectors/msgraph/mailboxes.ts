@@ -1,5 +1,5 @@
 import type { Mailboxes } from "../../ports/index.ts";
-import { GraphError } from "./errors.ts";
+import { VendorError } from "../http/index.ts";
 import { key } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 
@@ -11,7 +11,7 @@ export function graphMailboxes(graph: GraphTransport): Mailboxes {
         return true;
       } catch (err) {
         // MailboxNotEnabledForRESTAPI (404) until Exchange has created the mailbox.
-        if (err instanceof GraphError && err.failure.kind === "not-found") return false;
+        if (err instanceof VendorError && err.failure.kind === "not-found") return false;
         throw err;
       }
     },

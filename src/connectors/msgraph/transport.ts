@@ -1,9 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { LifecycleError } from "../../domain/errors.ts";
-import { recordVendorCall } from "../../observability/vendor-calls.ts";
-import { maxBatchSize } from "./batch.ts";
-import { BatchCoalescer } from "./coalesce.ts";
-import { classifyGraphError, GraphError, retryAfterMs } from "./errors.ts";
+import {
+  collect,
+  followLinks,
+  HttpClient,
+  odataJsonBatch,
+  type HttpCall,
+  type HttpResponse,
+} from "../http/index.ts";
+import { classifyGraphAnswer } from "./errors.ts";
+
+/** Graph takes 20 requests per JSON $batch (reference §0.3). */
+export const maxBatchSize = 20;
 
 export interface GraphCall {
   method: string;
@@ -22,8 +28,8 @@ export interface GraphTransportOptions {
   /** A Retry-After longer than this is not slept through: the engine reschedules without a worker. */
   maxInlineWaitMs?: number;
   backoffBaseMs?: number;
+  /** Each exchange on the wire (a $batch counts once, as "$batch"). */
   onCall?: (call: GraphCall) => void;
-  signal?: AbortSignal;
   /** Coalesce requests sent within this many ms into JSON $batch calls; 0 sends each on its own. */
   batchWindowMs?: number;
   /**
@@ -47,210 +53,94 @@ export interface RequestOptions {
   once?: boolean;
 }
 
-export interface GraphResponse<T> {
-  status: number;
-  body: T;
-  requestId: string | undefined;
-  headers: Headers;
-}
+export type GraphResponse<T> = HttpResponse<T>;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-      },
-      { once: true },
-    );
-  });
+const absolute = (path: string) => /^https?:\/\//.test(path);
 
 /**
- * Graph over fetch: bearer token, the request ids kept, 429/5xx retried honouring Retry-After, 404 right
- * after a create retried for a grace window, and every failure a typed GraphError.
+ * Graph over the shared HTTP layer: bearer token, the request ids kept, 429/5xx retried honouring
+ * Retry-After, 404 right after a create retried for a grace window, requests of parallel steps coalesced
+ * into $batch, and every failure a VendorError from Graph's table.
  */
 export class GraphTransport {
-  private readonly opts: Required<Omit<GraphTransportOptions, "onCall" | "signal">> &
-    Pick<GraphTransportOptions, "onCall" | "signal">;
-  private readonly coalescer: BatchCoalescer | undefined;
+  private readonly baseUrl: string;
+  readonly http: HttpClient;
 
   constructor(opts: GraphTransportOptions) {
-    this.opts = {
-      maxRetries: 4,
-      maxInlineWaitMs: 10_000,
-      backoffBaseMs: 500,
-      batchWindowMs: 0,
-      requestTimeoutMs: 90_000,
-      ...opts,
-      baseUrl: opts.baseUrl.replace(/\/+$/, ""),
-    };
-    this.coalescer =
-      this.opts.batchWindowMs > 0
-        ? new BatchCoalescer(
-            this.opts.batchWindowMs,
-            maxBatchSize,
-            (r) => this.exchange(r.method, r.path, r.headers, r.body),
-            (body) =>
-              this.exchange("POST", "/$batch", { "content-type": "application/json" }, body, "$batch"),
-          )
-        : undefined;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
+    const { onCall } = opts;
+    this.http = new HttpClient({
+      api: "graph",
+      classify: classifyGraphAnswer,
+      authenticate: async () => ({ authorization: `Bearer ${await opts.token()}` }),
+      requestIdHeaders: ["request-id"],
+      ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+      ...(opts.maxInlineWaitMs !== undefined ? { maxInlineWaitMs: opts.maxInlineWaitMs } : {}),
+      ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+      ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+      ...(opts.batchWindowMs
+        ? {
+            batching: {
+              windowMs: opts.batchWindowMs,
+              envelope: odataJsonBatch(maxBatchSize),
+              url: this.url("/$batch"),
+            },
+          }
+        : {}),
+      ...(onCall
+        ? {
+            onExchange: (c: HttpCall) =>
+              onCall({
+                method: c.method,
+                path: c.call.replace(/^[A-Z]+ /, ""),
+                status: c.status,
+                requestId: c.requestId,
+                ms: c.ms,
+              }),
+          }
+        : {}),
+    });
   }
 
   url(path: string): string {
-    return /^https?:\/\//.test(path)
-      ? path
-      : `${this.opts.baseUrl}/v1.0${path.startsWith("/") ? path : `/${path}`}`;
+    return absolute(path) ? path : `${this.baseUrl}/v1.0${path.startsWith("/") ? path : `/${path}`}`;
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<GraphResponse<T>> {
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.send(method, path, options);
-      const requestId = res.headers.get("request-id") ?? undefined;
-      recordVendorCall({
-        api: "graph",
-        call: `${method} ${path.split("?")[0]}`,
-        status: res.status,
-        requestId,
-      });
-      let text: string;
-      try {
-        text = await res.text();
-      } catch (err) {
-        throw networkFailure(`${method} ${path}`, err, this.opts.requestTimeoutMs, requestId);
-      }
-      const body = parseBody(text, res.headers.get("content-type"));
-      if (res.ok) return { status: res.status, body: body as T, requestId, headers: res.headers };
-      const failure = classifyGraphError(
-        res.status,
-        body,
-        requestId,
-        retryAfterMs(res.headers.get("retry-after")),
-      );
-      const lagging =
-        failure.kind === "not-found" &&
-        options.notFoundGraceMs !== undefined &&
-        Date.now() - started < options.notFoundGraceMs;
-      const retryable = options.once
-        ? res.status === 429
-        : failure.kind === "throttled" || failure.kind === "transient" || lagging;
-      if (!retryable || attempt >= this.opts.maxRetries) throw new GraphError(failure, res.status, body);
-      const wait = failure.retryAfterMs ?? this.opts.backoffBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
-      // A long Retry-After is the engine's to wait out, holding no worker.
-      if (wait > this.opts.maxInlineWaitMs) throw new GraphError(failure, res.status, body);
-      await sleep(wait, this.opts.signal);
-    }
-  }
-
-  private send(method: string, path: string, options: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = {
-      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(options.eventual ? { consistencylevel: "eventual" } : {}),
-      ...options.headers,
-    };
-    // Absolute URLs are nextLinks: those pages are fetched as given, never inside a batch.
-    if (this.coalescer && !/^https?:\/\//.test(path))
-      return this.coalescer.send({ method, path, headers, body: options.body });
-    return this.exchange(method, path, headers, options.body);
-  }
-
-  /** One HTTP exchange with Graph; `callPath` names it in the call log when it is not `path`. */
-  private async exchange(
-    method: string,
-    path: string,
-    extraHeaders: Record<string, string>,
-    body: unknown,
-    callPath = path,
-  ): Promise<Response> {
-    const clientRequestId = randomUUID();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await this.opts.token()}`,
-      "client-request-id": clientRequestId,
-      ...extraHeaders,
-    };
-    const t0 = Date.now();
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: withTimeout(this.opts.requestTimeoutMs, this.opts.signal),
-      });
-    } catch (err) {
-      throw networkFailure(`${method} ${path}`, err, this.opts.requestTimeoutMs, clientRequestId);
-    }
-    this.opts.onCall?.({
+  request<T>(method: string, path: string, options: RequestOptions = {}): Promise<GraphResponse<T>> {
+    return this.http.request<T>({
       method,
-      path: callPath,
-      status: res.status,
-      requestId: res.headers.get("request-id") ?? undefined,
-      ms: Date.now() - t0,
+      url: this.url(path),
+      call: `${method} ${callName(path)}`,
+      headers: {
+        ...(options.eventual ? { consistencylevel: "eventual" } : {}),
+        ...options.headers,
+      },
+      body: options.body,
+      ...(options.notFoundGraceMs !== undefined ? { notFoundGraceMs: options.notFoundGraceMs } : {}),
+      ...(options.once ? { once: true } : {}),
+      // Absolute URLs are nextLinks: those pages are fetched as given, never inside a batch (nor is a
+      // batch). A batch item names its URL relative to /v1.0.
+      ...(absolute(path) || /^\/?\$batch/.test(path)
+        ? {}
+        : { batchUrl: path.startsWith("/") ? path : `/${path}` }),
     });
-    return res;
   }
 
   /** Every item of a collection, following @odata.nextLink verbatim (headers are resent on each page). */
-  async *pages<T>(path: string, options: RequestOptions = {}): AsyncGenerator<T> {
-    let next: string | undefined = path;
-    while (next) {
-      const page: GraphResponse<{ value: T[]; "@odata.nextLink"?: string }> = await this.request(
-        "GET",
-        next,
-        options,
-      );
-      yield* page.body.value;
-      next = page.body["@odata.nextLink"];
-    }
+  pages<T>(path: string, options: RequestOptions = {}): AsyncGenerator<T> {
+    return followLinks<T>("graph", path, async (next) => {
+      const page = await this.request<{ value: T[]; "@odata.nextLink"?: string }>("GET", next, options);
+      return { items: page.body.value, next: page.body["@odata.nextLink"] };
+    });
   }
 
-  async all<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
-    const out: T[] = [];
-    for await (const item of this.pages<T>(path, options)) out.push(item);
-    return out;
+  all<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+    return collect(this.pages<T>(path, options));
   }
 }
 
-export function withTimeout(ms: number, signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
-}
-
-/** A call that got no (whole) answer: it may or may not have happened, and may work on a retry. */
-export function networkFailure(
-  call: string,
-  err: unknown,
-  timeoutMs: number,
-  requestId: string | undefined,
-): LifecycleError {
-  const timedOut = err instanceof Error && err.name === "TimeoutError";
-  return new LifecycleError(
-    {
-      kind: "transient",
-      code: timedOut ? "Timeout" : "NetworkError",
-      message: timedOut
-        ? `${call}: no answer within ${timeoutMs / 1000} s`
-        : `${call}: ${(err as Error).message}`,
-      requestId,
-    },
-    { cause: err },
-  );
-}
-
-function parseBody(text: string, contentType: string | null): unknown {
-  if (!text) return undefined;
-  if (contentType?.includes("json")) {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new LifecycleError({
-        kind: "transient",
-        code: "MalformedResponse",
-        message: `unreadable JSON from Graph: ${(err as Error).message}`,
-      });
-    }
-  }
-  return text;
+/** The path without its query string (it may name people), and without the base of a nextLink. */
+function callName(path: string): string {
+  const bare = path.split("?")[0] ?? path;
+  return absolute(bare) ? bare.replace(/^https?:\/\/[^/]+\/v1\.0/, "") : bare;
 }

@@ -173,10 +173,10 @@ test("forwards to a recipient of the tenant by ForwardingAddress and to anyone e
   ]);
 });
 
-test("a list member that is not a recipient yet fails as RecipientNotFound, telling it from a missing list", async () => {
+test("a list member that is not a recipient yet fails as RECIPIENT_NOT_FOUND, telling it from a missing list", async () => {
   await assert.rejects(
     exchange().addListMember("marketing@acmecorp.com", "new.hire@acmecorp.com"),
     (e: { failure: { kind: string; code: string } }) =>
-      e.failure.kind === "not-found" && e.failure.code === "RecipientNotFound",
+      e.failure.kind === "not-found" && e.failure.code === "RECIPIENT_NOT_FOUND",
   );
 });

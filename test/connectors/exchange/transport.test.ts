@@ -79,7 +79,9 @@ test("a cmdlet error becomes a typed failure from the exception Exchange names",
     exo().invoke("Set-Mailbox", { Identity: "x@y", Type: "Shared" }),
     (e: LifecycleError) =>
       e.failure.kind === "not-found" &&
-      e.failure.code === "ObjectNotFound" &&
+      e.failure.code === "OBJECT_NOT_FOUND" &&
+      e.failure.vendor?.code === "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException" &&
+      e.failure.vendor.status === 404 &&
       /couldn't be found/.test(e.message),
   );
 });
@@ -110,7 +112,44 @@ test("'already a member' is a conflict the action can read as done", () => {
       ],
     },
   };
-  const f = classifyExoError(400, body, "", "r", undefined);
+  const f = classifyExoError(400, body, "");
   assert.equal(f.kind, "conflict");
-  assert.equal(f.code, "AlreadyMember");
+  assert.equal(f.code, "ALREADY_MEMBER");
+  assert.equal(f.vendorCode, "Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException");
+});
+
+test("a long Retry-After is handed back throttled, naming Exchange as the API that answered", async () => {
+  replies = [
+    {
+      status: 429,
+      body: JSON.stringify({ error: { code: "TooManyRequests", message: "Too many requests" } }),
+      headers: { "retry-after": "60", "request-id": "exo-1" },
+    },
+  ];
+  await assert.rejects(exo().invoke("Get-Mailbox", { Identity: "x" }), (e: LifecycleError) => {
+    assert.equal(e.failure.kind, "throttled");
+    assert.equal(e.failure.code, "THROTTLED");
+    assert.equal(e.failure.retryAfterMs, 60_000);
+    assert.equal(e.failure.requestId, "exo-1");
+    assert.deepEqual(e.failure.vendor, {
+      api: "exchange",
+      status: 429,
+      code: "TooManyRequests",
+      requestId: "exo-1",
+      body: '{"error":{"code":"TooManyRequests","message":"Too many requests"}}',
+    });
+    return true;
+  });
+  assert.equal(replies.length, 0, "asked once");
+});
+
+test("a cmdlet error keeps Exchange's status and body beside our code", async () => {
+  replies = [{ status: 404, body: JSON.stringify(notFound), headers: { "request-id": "exo-2" } }];
+  await assert.rejects(exo().invoke("Get-Mailbox", { Identity: "x@y" }), (e: LifecycleError) => {
+    assert.equal(e.failure.vendor?.status, 404);
+    assert.equal(e.failure.vendor?.requestId, "exo-2");
+    assert.match(e.failure.vendor?.body ?? "", /ManagementObjectNotFoundException/);
+    assert.match(e.message, /^Get-Mailbox: /);
+    return true;
+  });
 });

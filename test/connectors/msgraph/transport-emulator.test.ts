@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { exchangeResource, ExoTransport } from "../../../src/connectors/exchange/transport.ts";
-import { GraphError } from "../../../src/connectors/msgraph/errors.ts";
+import { VendorError } from "../../../src/connectors/http/index.ts";
 import type { LifecycleError } from "../../../src/domain/errors.ts";
 import { TokenSource } from "../../../src/connectors/msgraph/index.ts";
 import { GraphTransport } from "../../../src/connectors/msgraph/transport.ts";
@@ -45,7 +45,7 @@ test("requests sent together travel as one $batch, and each gets its own answer 
     t.request<{ value: unknown[] }>("GET", "/users/tom.williams@acmecorp.com/memberOf?$select=id"),
   ]);
   assert.equal(mike.status === "fulfilled" && mike.value.body.displayName, "Mike Chen");
-  assert.ok(nobody.status === "rejected" && nobody.reason instanceof GraphError);
+  assert.ok(nobody.status === "rejected" && nobody.reason instanceof VendorError);
   assert.equal(nobody.reason.failure.kind, "not-found");
   assert.ok(tom.status === "fulfilled" && tom.value.body.value.length > 0);
   const calls = httpCalls();
@@ -94,7 +94,7 @@ test("a call that hangs fails as a transient Timeout instead of holding its work
     t.request("GET", "/users/tom.williams@acmecorp.com?$select=id"),
     (e: LifecycleError) => {
       assert.equal(e.failure.kind, "transient");
-      assert.equal(e.failure.code, "Timeout");
+      assert.equal(e.failure.code, "TIMEOUT");
       return true;
     },
   );
@@ -117,7 +117,8 @@ test("an Exchange cmdlet that hangs fails as a transient Timeout too", async () 
   await assert.rejects(
     exo.invoke("Get-Mailbox", { Identity: "tom.williams@acmecorp.com" }),
     (e: LifecycleError) => {
-      assert.equal(e.failure.code, "Timeout");
+      assert.equal(e.failure.code, "TIMEOUT");
+      assert.equal(e.failure.vendor?.api, "exchange");
       return true;
     },
   );

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { batch } from "../../../src/connectors/msgraph/batch.ts";
-import { classifyGraphError, GraphError } from "../../../src/connectors/msgraph/errors.ts";
+import { VendorError } from "../../../src/connectors/http/index.ts";
+import { classifyGraphError } from "../../../src/connectors/msgraph/errors.ts";
 import { GraphTransport, type GraphCall } from "../../../src/connectors/msgraph/transport.ts";
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -88,7 +89,12 @@ describe("Graph transport", () => {
     });
     await assert.rejects(
       transport().request("GET", "/users"),
-      (e: GraphError) => e.failure.kind === "throttled" && e.failure.retryAfterMs === 120_000,
+      (e: VendorError) =>
+        e.failure.kind === "throttled" &&
+        e.failure.code === "THROTTLED" &&
+        e.failure.retryAfterMs === 120_000 &&
+        e.failure.vendor?.api === "graph" &&
+        e.failure.vendor.code === "TooManyRequests",
     );
     assert.equal(seen.length, 1);
   });
@@ -113,7 +119,7 @@ describe("Graph transport", () => {
     });
     await assert.rejects(
       transport().request("POST", "/users/u1/assignLicense", { body: {} }),
-      (e: GraphError) => e.failure.kind === "invalid" && e.status === 400,
+      (e: VendorError) => e.failure.kind === "invalid" && e.status === 400,
     );
     assert.equal(seen.length, 1);
   });
@@ -140,7 +146,10 @@ describe("Graph transport", () => {
     script = () => notFound;
     await assert.rejects(
       transport().request("GET", "/users/u9"),
-      (e: GraphError) => e.failure.kind === "not-found" && e.failure.code === "Request_ResourceNotFound",
+      (e: VendorError) =>
+        e.failure.kind === "not-found" &&
+        e.failure.code === "OBJECT_NOT_FOUND" &&
+        e.failure.vendor?.code === "Request_ResourceNotFound",
     );
     assert.equal(seen.length, 1);
   });
@@ -211,21 +220,21 @@ describe("Graph transport", () => {
     );
     assert.ok(results.get("3")?.ok);
     const seven = results.get("7");
-    assert.ok(seven && !seven.ok && seven.error.failure.code === "AlreadyMember");
+    assert.ok(seven && !seven.ok && seven.error.failure.code === "ALREADY_MEMBER");
     assert.equal((seen[0]!.body as { requests: unknown[] }).requests.length, 20);
   });
 });
 
 test("Graph's error codes map to kinds the engine can branch on", () => {
   const k = (status: number, code: string, message: string) =>
-    classifyGraphError(status, { error: { code, message } }, "r", undefined);
+    classifyGraphError(status, { error: { code, message } });
   assert.equal(
     k(
       400,
       "Request_BadRequest",
       "Another object with the same value for property userPrincipalName already exists.",
     ).code,
-    "ObjectConflict",
+    "VALUE_CONFLICT",
   );
   assert.equal(
     k(

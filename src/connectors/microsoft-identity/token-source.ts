@@ -1,7 +1,10 @@
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from "@azure/msal-node";
 import { LifecycleError } from "../../domain/errors.ts";
+import { VendorError } from "../http/index.ts";
 
 export const publicAuthorityHost = "https://login.microsoftonline.com";
+
+const tokenTimeoutMs = 30_000;
 
 export interface AppCredential {
   clientId: string;
@@ -22,7 +25,8 @@ export interface TokenSourceOptions {
 function retargetingNetwork(from: string, to: string): INetworkModule {
   const send = async <T>(url: string, init: RequestInit): Promise<NetworkResponse<T>> => {
     const target = url.startsWith(from) ? `${to}${url.slice(from.length)}` : url;
-    const res = await fetch(target, init);
+    // A token endpoint that never answers must not hold a worker (its heartbeat keeps the lease alive).
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(tokenTimeoutMs) });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
     return { headers, body: (await res.json()) as T, status: res.status };
@@ -36,7 +40,8 @@ function retargetingNetwork(from: string, to: string): INetworkModule {
 
 /**
  * App-only tokens per customer tenant and resource, cached by MSAL until shortly before they expire.
- * One instance per process, passed to the connectors that need it.
+ * One instance per process, passed to the connectors that need it: Graph and Exchange Online both sign
+ * in through Entra ID, so this lives apart from either.
  */
 export class TokenSource {
   private readonly apps = new Map<string, ConfidentialClientApplication>();
@@ -64,6 +69,7 @@ export class TokenSource {
       if (!credential.clientSecret === !credential.certificate) {
         throw new LifecycleError({
           kind: "invalid",
+          code: "NOT_CONFIGURED",
           message: `tenant ${tenantId}: give a client secret or a certificate, exactly one`,
         });
       }
@@ -84,18 +90,26 @@ export class TokenSource {
   }
 }
 
+/** The API label of Entra ID's token endpoint in failures. */
+export const identityApi = "microsoft-identity";
+
 /**
  * Token errors are configuration problems (wrong secret, missing consent, unknown tenant): retrying
- * cannot fix them, so they fail as "permission" with the AADSTS code and the tenant named.
+ * cannot fix them, so they fail as "permission" with the AADSTS code kept as the vendor's and the tenant
+ * named. An unreachable endpoint is the exception: that may pass.
  */
 function tokenFailure(tenantId: string, err: unknown): LifecycleError {
   const text = err instanceof Error ? err.message : String(err);
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
-  const network = /fetch failed|ECONNREFUSED|ETIMEDOUT|network/i.test(text) && !aadsts;
-  return new LifecycleError(
+  const timedOut = /due to timeout|TimeoutError/i.test(text) && !aadsts;
+  const network =
+    timedOut || (/fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network/i.test(text) && !aadsts);
+  return new VendorError(
     {
+      api: identityApi,
       kind: network ? "transient" : "permission",
-      code: aadsts ?? (network ? "TokenEndpointUnreachable" : "TokenRequestFailed"),
+      code: timedOut ? "TIMEOUT" : network ? "NETWORK_ERROR" : "AUTH_FAILED",
+      ...(aadsts ? { vendorCode: aadsts } : {}),
       message: `tenant ${tenantId}: could not get a token: ${text.split("\n")[0]}`,
     },
     { cause: err },

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { VendorCall } from "../domain/outcome.ts";
+
+export type { VendorCall };
+
+/** What a step lends the code running on its behalf: where its vendor calls go, and when to give up. */
+export interface StepScope {
+  calls: VendorCall[];
+  /** Aborted when the step's lease is lost (or the worker stops): its calls should stop too. */
+  signal?: AbortSignal;
+}
+
+const current = new AsyncLocalStorage<StepScope>();
+
+/**
+ * Connector instances are shared by every step of a client, so the step is found from the async context,
+ * not passed down through the capability interfaces: whoever runs a step runs it inside its scope.
+ */
+export function runInStepScope<T>(scope: StepScope, fn: () => Promise<T>): Promise<T> {
+  return current.run(scope, fn);
+}
+
+export function recordVendorCall(call: Omit<VendorCall, "at">): void {
+  current.getStore()?.calls.push({ ...call, at: new Date().toISOString() });
+}
+
+/** The signal of the step this code runs for; undefined outside a step (the planner, tests, the CLI). */
+export function stepSignal(): AbortSignal | undefined {
+  return current.getStore()?.signal;
+}
