@@ -1,5 +1,6 @@
 import { productionCatalog } from "../actions/catalog.ts";
 import { sqlStepQueue } from "../engine/sql-step-queue.ts";
+import type { EngineTuning } from "../engine/types.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import type { Capabilities } from "../ports/index.ts";
 import { getClient } from "../store/clients-repo.ts";
@@ -10,7 +11,10 @@ import type { PortsResolver } from "./client-ports.ts";
  * A worker beside the database with the whole product catalogue: each claimed step gets its client's
  * ports, every one served by the system the plan bound it to.
  */
-export function productWorker(store: Store, opts: { slots?: number; ports: PortsResolver }): Worker {
+export function productWorker(
+  store: Store,
+  opts: { slots?: number; ports: PortsResolver; tuning?: Partial<EngineTuning> },
+): Worker {
   return createWorker<Capabilities>({
     queue: sqlStepQueue(store),
     catalog: productionCatalog(),
@@ -18,5 +22,6 @@ export function productWorker(store: Store, opts: { slots?: number; ports: Ports
     unknownActions: "fail",
     capabilities: async (step) => opts.ports(await getClient(store, step.clientId), step.bind ?? undefined),
     slots: opts.slots,
+    tuning: opts.tuning,
   });
 }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { productionCatalog } from "../../src/actions/catalog.ts";
 import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
 import {
   liveStateOf,
   parseClient,
   portsFor,
+  productWorker,
   submitRequest,
   type PortsResolver,
 } from "../../src/composition/index.ts";
@@ -15,9 +15,8 @@ import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun } from "../../src/engine/read.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
-import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
+import type { Worker } from "../../src/engine/worker.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
@@ -77,10 +76,8 @@ before(async () => {
     usageLocation: "DE",
     password: "unused-in-memory",
   });
-  worker = createWorker({
-    queue: sqlStepQueue(store),
-    catalog: productionCatalog(),
-    capabilities: async (step) => resolve(await getClient(store, step.clientId), step.bind ?? undefined),
+  worker = productWorker(store, {
+    ports: resolve,
     tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
   });
   await worker.start();

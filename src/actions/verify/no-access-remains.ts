@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LifecycleError } from "../../domain/errors.ts";
 import { wipeModes } from "../../domain/offboarding-actions.ts";
-import type { Capabilities } from "../../ports/index.ts";
+import { portNames, type Capabilities } from "../../ports/index.ts";
 import { defineAction, type ActionCatalog, type Finding, type StepContext } from "../define.ts";
 import { upn } from "../support/params.ts";
 import { resolveUser } from "../support/resolve-user.ts";
@@ -115,15 +115,7 @@ export function noAccessRemainsOver(steps: ActionCatalog<Capabilities>) {
     params,
     ports: ["directory"],
     // Each planned step's check uses what that step uses; the client may lack some of them.
-    optionalPorts: [
-      "licensing",
-      "mailboxes",
-      "authentication",
-      "devices",
-      "mailSender",
-      "mailboxAdmin",
-      "oneTimeLinks",
-    ],
+    optionalPorts: portNames.filter((port) => port !== "directory"),
     plan: async (p) => ({
       kind: "will-change",
       summary: `re-read ${p.upn}: ${unique(checked(p).map((c) => c.what)).join(", ") || "nothing asked"}`,
