@@ -5,7 +5,9 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { actionCatalog, actions } from "../../src/actions/catalog.ts";
 import type { StepInfo } from "../../src/actions/define.ts";
-import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
+import { parseClient, planSystemsOf } from "../../src/composition/index.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import { microsoftSystems } from "../support/engine-helpers.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 import { planRequest } from "../../src/planner/index.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
@@ -81,7 +83,7 @@ describe("the action catalogue", () => {
 
 describe("params the planner emits today", () => {
   const now = new Date("2026-11-27T12:00:00Z");
-  const parsed = parseClientConfig({
+  const parsed = parseClient({
     id: "acme",
     displayName: "Acme",
     domains: ["acmecorp.com"],
@@ -89,18 +91,14 @@ describe("params the planner emits today", () => {
     usageLocation: "US",
     licensesByRole: { staff: ["SPB"] },
     groupsByDepartment: { Marketing: ["Marketing", "marketing@acmecorp.com"] },
-    systems: { identity: "entra", mail: "exchange-online" },
-    microsoft: {
-      tenantId: "acmecorp.onmicrosoft.com",
-      mfaRegistrationGroup: "MFA-Registration",
-      sendMailFrom: "helpdesk@acmecorp.com",
-      signatureTemplate: "<p>{{ user.displayName }}</p>",
-      groupsKeptAtOffboarding: ["Former staff"],
-    },
+    systems: microsoftSystems("acmecorp.onmicrosoft.com", "acme/microsoft-app"),
+    identity: { mfaRegistrationGroup: "MFA-Registration", groupsKeptAtOffboarding: ["Former staff"] },
+    mail: { sendMailFrom: "helpdesk@acmecorp.com", signatureTemplate: "<p>{{ user.displayName }}</p>" },
     variables: { phone: "+1 555 0100" },
   });
   assert.ok(parsed.ok);
   const client: ClientConfig = parsed.value;
+  const systems = planSystemsOf(client);
 
   /** Each planned step's params through its action's schema, as the engine parses them. */
   function assertAccepted(plan: Plan) {
@@ -146,7 +144,7 @@ describe("params the planner emits today", () => {
         now,
       );
       assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-      const plan = await planRequest(req.value, client, { isUsernameTaken: async () => false });
+      const plan = await planRequest(req.value, client, { isUsernameTaken: async () => false }, systems);
       assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
       assertAccepted(plan.value);
     }
@@ -182,6 +180,7 @@ describe("params the planner emits today", () => {
         req.value,
         client,
         found ? { findUser: async () => ({ id: "u-tom", onPremisesSyncEnabled: false }) } : {},
+        systems,
       );
       assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
       assertAccepted(plan.value);

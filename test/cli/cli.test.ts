@@ -139,6 +139,7 @@ describe("the lifecycle CLI", () => {
         "group:All-Staff",
         "license:SPB",
         "mailbox-ready",
+        "tap",
         "welcome-email",
       ],
     );
