@@ -18,6 +18,7 @@ import { effectCatalog, type TestCaps } from "../support/test-actions.ts";
 const planTypes = [
   "identity.create-user",
   "identity.set-manager",
+  "identity.issue-temporary-access-pass",
   "groups.add-member",
   "licensing.assign-license",
   "mail.wait-for-mailbox",
