@@ -1,3 +1,4 @@
+import type { FailureCode } from "./failure-codes.ts";
 /**
  * Failures are values with a kind the engine branches on. The kind decides retry policy; the message is
  * for people; the vendor fields keep what the vendor actually said so nothing is lost in translation.
@@ -33,7 +34,7 @@ export interface Failure {
   kind: ErrorKind;
   message: string;
   /** Our catalogued code (domain/failure-codes.ts); actions branch on it. */
-  code?: string;
+  code?: FailureCode;
   /** The vendor's request id, so support can find the call on their side. */
   requestId?: string;
   /** Earliest moment a retry is allowed, from a Retry-After header. */

@@ -34,6 +34,11 @@ export const failureCodes = {
   },
   CLIENT_CONFIG_INVALID: { kind: "invalid", meaning: "the client's stored config does not parse any more" },
   CREDENTIAL_KIND_UNKNOWN: { kind: "invalid", meaning: "a stored credential has a kind no connector knows" },
+  TEMPLATE_VARIABLE_UNKNOWN: {
+    kind: "invalid",
+    meaning: "a template uses a variable the client does not define",
+  },
+  TEMPLATE_INVALID: { kind: "invalid", meaning: "a template cannot be rendered" },
   // What the client's systems hold (or lack).
   USER_NOT_FOUND: { kind: "not-found", meaning: "the person is not in the directory" },
   MANAGER_NOT_FOUND: { kind: "not-found", meaning: "the named manager is not in the directory" },

@@ -42,7 +42,7 @@ export async function renderTemplate(
     throw new LifecycleError(
       {
         kind: "invalid",
-        code: unknown ? "TemplateVariableUnknown" : "TemplateInvalid",
+        code: unknown ? "TEMPLATE_VARIABLE_UNKNOWN" : "TEMPLATE_INVALID",
         message: variable
           ? `the ${opts.what} uses {{ ${variable} }}, which is not defined`
           : `the ${opts.what} cannot be rendered: ${firstLine(err)}`,

@@ -169,7 +169,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     await assert.rejects(
       setOutOfOffice.plan({ upn, message: "Bye from {{ user.nickname }}" }, ctx()),
       (e: LifecycleError) =>
-        failsWith("TemplateVariableUnknown", "invalid")(e) && /user\.nickname/.test(e.message),
+        failsWith("TEMPLATE_VARIABLE_UNKNOWN", "invalid")(e) && /user\.nickname/.test(e.message),
     );
     await assert.rejects(
       setOutOfOffice.plan({ upn, message: "Ask {{ manager.displayName }}" }, ctx()),
@@ -269,7 +269,7 @@ describe("Exchange Online actions against the Microsoft 365 emulator", () => {
     await assert.rejects(
       setSignature.plan(signature(upn, "{{ user.displayName }} {{ companyFax }}"), ctx()),
       (e: LifecycleError) =>
-        failsWith("TemplateVariableUnknown", "invalid")(e) && /companyFax/.test(e.message),
+        failsWith("TEMPLATE_VARIABLE_UNKNOWN", "invalid")(e) && /companyFax/.test(e.message),
     );
     assert.ok(!mailbox(upn).messageConfiguration.SignatureHtml);
   });

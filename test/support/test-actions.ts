@@ -59,7 +59,7 @@ const effectAction = (type: string) =>
         throw new LifecycleError({
           kind: "invalid",
           message: `${res.status} from test service`,
-          code: "Rejected",
+          code: "VENDOR_INVALID",
         });
       return { kind: "done", detail: "applied", data: { appliedAs: ctx.idempotencyKey } };
     },
