@@ -10,13 +10,12 @@ import {
   type OffboardingActions,
 } from "../../domain/offboarding-actions.ts";
 import { failAll, ok, type FieldError, type Result } from "../../domain/result.ts";
-import { clientField, compact, inClientDomains, requester, ticketRef } from "../fields.ts";
+import { compact, inClientDomains, requester, ticketRef } from "../fields.ts";
 import { defineForm } from "../kit/define-form.ts";
 import type { Field, FormContext } from "../kit/field.ts";
 import {
   checkbox,
   choice,
-  clientId,
   dateTime,
   email,
   forwardTo,
@@ -29,6 +28,7 @@ import { overDefaults } from "../kit/over-defaults.ts";
 import { validateForm } from "../kit/validation.ts";
 import type { StartTime } from "../start-time.ts";
 import type { ApprovalPolicy } from "./onboarding.ts";
+import { clientSelector } from "./client-field.ts";
 
 /** A validated offboarding. `startAt` is the last day and time, when the run begins. */
 export type OffboardingRequest = StartTime & {
@@ -109,13 +109,7 @@ export const offboardingForm = defineForm({
   title: "Offboarding",
   description: "An offboarding form. Validated against the client's configuration; errors name the fields.",
   fields: {
-    client: clientId({
-      label: "Client",
-      help: "The client's id.",
-      required: true,
-      value: ({ client }) => clientField(client),
-      default: (client) => client.id,
-    }),
+    client: clientSelector,
     user: email({
       label: "User",
       help: "The leaver's UPN, in one of the client's domains.",

@@ -3,7 +3,6 @@ import { emailAddress, multiLine, singleLine, skuPartNumber } from "../../domain
 import { ok, type FieldError, type Result } from "../../domain/result.ts";
 import { usernameProblem } from "../../domain/username.ts";
 import {
-  clientField,
   compact,
   e164Phone,
   inClientDomains,
@@ -15,7 +14,6 @@ import {
 import { defineForm } from "../kit/define-form.ts";
 import {
   clientChoice,
-  clientId,
   customFields,
   dateTime,
   email,
@@ -27,6 +25,7 @@ import {
 import { validateForm } from "../kit/validation.ts";
 import type { StartTime } from "../start-time.ts";
 import { z } from "zod";
+import { clientSelector } from "./client-field.ts";
 
 export type ApprovalPolicy = ClientConfig["approval"]["onboarding"];
 
@@ -72,13 +71,7 @@ export const onboardingForm = defineForm({
   title: "Onboarding",
   description: "An onboarding form. Validated against the client's configuration; errors name the fields.",
   fields: {
-    client: clientId({
-      label: "Client",
-      help: "The client's id.",
-      required: true,
-      value: ({ client }) => clientField(client),
-      default: (client) => client.id,
-    }),
+    client: clientSelector,
     firstName: text({
       label: "First name",
       help: "Given name.",
