@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { z } from "zod";
-import { catalog, defineActionOver } from "../../src/actions/define.ts";
+import { catalog } from "../../src/actions/define.ts";
+import { memoryWork, type NoPorts } from "../support/test-actions.ts";
 import type { LifecycleError } from "../../src/domain/errors.ts";
 import { gateStep, type Plan, type PlannedAction } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -17,25 +17,8 @@ import {
   type StoreUnderTest,
 } from "../support/stores.ts";
 
-/** These steps speak to no system: their workers are handed no ports. */
-type NoPorts = Record<never, never>;
-const defineTestAction = defineActionOver<NoPorts>();
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const applied = new Set<string>();
-const work = defineTestAction({
-  type: "test.work",
-  params: z.looseObject({}),
-  ports: [],
-  plan: async (_p, ctx) =>
-    applied.has(ctx.idempotencyKey) ? { kind: "already-done" } : { kind: "will-change", summary: "work" },
-  apply: async (_p, ctx) => {
-    applied.add(ctx.idempotencyKey);
-    return { kind: "done" };
-  },
-  verify: async (_p, ctx) =>
-    applied.has(ctx.idempotencyKey) ? { kind: "verified" } : { kind: "not-verified", observed: "missing" },
-});
+const { action: work, applied } = memoryWork("test.work");
 
 const workStep = (key: string, deps: string[]): PlannedAction => ({
   key,

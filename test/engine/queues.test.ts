@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { z } from "zod";
-import { catalog, defineActionOver } from "../../src/actions/define.ts";
+import { catalog } from "../../src/actions/define.ts";
+import { defineNoPortsAction, type NoPorts } from "../support/test-actions.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -17,10 +18,6 @@ import {
   type StoreUnderTest,
 } from "../support/stores.ts";
 
-/** These steps speak to no system: their workers are handed no ports. */
-type NoPorts = Record<never, never>;
-const defineTestAction = defineActionOver<NoPorts>();
-
 const fast = { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 50 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,7 +26,7 @@ const applied = new Map<string, number>();
 
 /** A step that changes only this process's memory, as a real action would: read, change, re-read. */
 const memoryAction = (type: string) =>
-  defineTestAction({
+  defineNoPortsAction({
     type: type,
     params: z.looseObject({}),
     ports: [],
@@ -47,7 +44,7 @@ const memoryAction = (type: string) =>
 
 const throttledOnce = new Set<string>();
 /** Answers 429 once from "graph" although the planner labelled the step with another API. */
-const throttledElsewhere = defineTestAction({
+const throttledElsewhere = defineNoPortsAction({
   type: "test.throttled-elsewhere",
   params: z.looseObject({}),
   ports: [],

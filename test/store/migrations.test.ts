@@ -3,8 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
-import { catalog, defineActionOver } from "../../src/actions/define.ts";
+import { catalog } from "../../src/actions/define.ts";
+import { memoryWork, type NoPorts } from "../support/test-actions.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
@@ -14,10 +14,6 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
 import { freshPostgresDatabase, postgresSkipReason } from "../support/stores.ts";
-
-/** These steps speak to no system: their workers are handed no ports. */
-type NoPorts = Record<never, never>;
-const defineTestAction = defineActionOver<NoPorts>();
 
 const folder = fileURLToPath(new URL("../../src/store/migrations/", import.meta.url));
 
@@ -91,19 +87,7 @@ async function seedOldRows(store: Store) {
   return { approved, awaiting, failed };
 }
 
-const applied = new Set<string>();
-const work = defineTestAction({
-  type: "test.work",
-  params: z.looseObject({}),
-  ports: [],
-  plan: async (_p, ctx) =>
-    applied.has(ctx.idempotencyKey) ? { kind: "already-done" } : { kind: "will-change", summary: "work" },
-  apply: async (_p, ctx) => {
-    applied.add(ctx.idempotencyKey);
-    return { kind: "done" };
-  },
-  verify: async () => ({ kind: "verified" }),
-});
+const { action: work, applied } = memoryWork("test.work");
 
 async function upgradeHonoursOldRows(store: Store): Promise<void> {
   await migrateUpTo(store, "0001_credentials");

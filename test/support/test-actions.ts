@@ -121,3 +121,29 @@ export function linearPlan(keys: string[], tenant: string, extra: Partial<Planne
     })),
   };
 }
+
+/** Steps that speak to no system: their workers are handed no ports. */
+export type NoPorts = Record<never, never>;
+export const defineNoPortsAction = defineActionOver<NoPorts>();
+
+/** A step whose effect is a key in this process's memory, written as a real action: read, change, re-read. */
+export function memoryWork(type: string): {
+  action: ReturnType<typeof defineNoPortsAction>;
+  applied: Set<string>;
+} {
+  const applied = new Set<string>();
+  const action = defineNoPortsAction({
+    type,
+    params: z.looseObject({}),
+    ports: [],
+    plan: async (_p, ctx) =>
+      applied.has(ctx.idempotencyKey) ? { kind: "already-done" } : { kind: "will-change", summary: "work" },
+    apply: async (_p, ctx) => {
+      applied.add(ctx.idempotencyKey);
+      return { kind: "done" };
+    },
+    verify: async (_p, ctx) =>
+      applied.has(ctx.idempotencyKey) ? { kind: "verified" } : { kind: "not-verified", observed: "missing" },
+  });
+  return { action, applied };
+}
