@@ -32,6 +32,10 @@ interface ZodDef {
   catchall?: z.ZodType;
 }
 
+// A strict object's catch-all is `never`: no other key. A loose one's is `unknown`: any key.
+const isNever = (schema: z.ZodType) =>
+  (schema as unknown as { _zod: { def: ZodDef } })._zod.def.type === "never";
+
 /** What a zod schema's values look like, read from its definition. */
 export function shapeOfZod(schema: z.ZodType): Shape {
   const def = (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
@@ -55,7 +59,9 @@ export function shapeOfZod(schema: z.ZodType): Shape {
         type: "object",
         fields: Object.fromEntries(Object.entries(def.shape ?? {}).map(([k, v]) => [k, shapeOfZod(v)])),
         // A loose object (a system's section) takes keys its connector knows; any may be there.
-        ...(def.catchall ? { open: true } : {}),
+        ...(def.catchall && shapeOfZod(def.catchall).type === "any" && !isNever(def.catchall)
+          ? { open: true }
+          : {}),
       };
     case "array":
       return list(def.element ? shapeOfZod(def.element) : anyShape);

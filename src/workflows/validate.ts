@@ -253,5 +253,6 @@ export function validateWorkflow(def: WorkflowDefinition, opts: ValidateOptions)
         message: `the steps wait for each other in a cycle: ${cycle.join(" -> ")}`,
       });
   }
-  return errors;
+  // One problem per field: a malformed expression is not also reported as the wrong value.
+  return errors.filter((e, i) => errors.findIndex((f) => f.field === e.field) === i);
 }
