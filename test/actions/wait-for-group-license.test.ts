@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { waitForGroupLicense } from "../../src/actions/licensing/wait-for-group-license.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
-import type { Ports } from "../../src/ports/index.ts";
+import type { LicenseAssignmentState, Ports } from "../../src/ports/index.ts";
 import {
   acme,
   startMicrosoft365Emulator,
@@ -166,5 +166,59 @@ describe("licensing.wait-for-group-license against the Microsoft 365 emulator", 
       waitForGroupLicense.plan({ upn, group: "No Such Group" }, ctx()),
       rejectsWith("GROUP_NOT_FOUND", /No Such Group/),
     );
+  });
+});
+
+/**
+ * States the emulator does not produce, read through the ports as a connector would hand them over:
+ * the step must not mistake a licence that is on for one that is not, nor the reverse.
+ */
+describe("licensing.wait-for-group-license over states Graph sends besides Active and Error", () => {
+  const groupId = "0f0f0f0f-0000-4000-8000-000000000001";
+  const skuId = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
+  const portsWith = (states: LicenseAssignmentState[]) =>
+    ({
+      directory: {
+        findUser: async (upn: string) => ({
+          id: "u-1",
+          userPrincipalName: upn,
+          displayName: upn,
+          accountEnabled: true,
+          onPremisesSyncEnabled: false,
+        }),
+        findGroup: async (name: string) => ({
+          id: groupId,
+          displayName: name,
+          managedBy: "directory" as const,
+          licenseSkuIds: [skuId.toUpperCase()],
+        }),
+        groupsOf: async () => [{ id: groupId, displayName: group, managedBy: "directory" as const }],
+      },
+      licensing: {
+        skus: async () => [{ skuId, skuPartNumber: "SPB", enabled: 25, consumed: 3 }],
+        assignmentStates: async () => states,
+      },
+    }) as unknown as Ports;
+  const p = { upn: "jo@acmecorp.com", group };
+
+  for (const state of ["Active", "ActiveWithSolvedError", "ActiveWithError"])
+    test(`${state} counts as assigned (ids compared without case)`, async () => {
+      const ports = portsWith([{ skuId, assignedByGroup: groupId.toUpperCase(), state }]);
+      assert.equal((await waitForGroupLicense.plan(p, stepContext(ports))).kind, "will-change");
+      assert.deepEqual(await waitForGroupLicense.verify(p, stepContext(ports)), { kind: "verified" });
+    });
+
+  test("a state it does not know, or the same SKU assigned directly, is waited on and named", async () => {
+    const disabled = portsWith([{ skuId, assignedByGroup: groupId, state: "Disabled" }]);
+    const plan = await waitForGroupLicense.plan(p, stepContext(disabled));
+    assert.equal(plan.kind === "wait" ? plan.for : plan.kind, `licence SPB (Disabled) through ${group}`);
+    const direct = portsWith([{ skuId, state: "Active" }]);
+    const waiting = await waitForGroupLicense.plan(p, stepContext(direct));
+    assert.equal(waiting.kind === "wait" ? waiting.for : waiting.kind, `licence SPB through ${group}`);
+  });
+
+  test("an error without a code fails naming Other", async () => {
+    const ports = portsWith([{ skuId, assignedByGroup: groupId, state: "Error" }]);
+    await assert.rejects(waitForGroupLicense.plan(p, stepContext(ports)), /SPB through .* reports Other/);
   });
 });
