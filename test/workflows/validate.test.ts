@@ -194,7 +194,10 @@ const validDefinition = fc
   .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => stepArb(i))))
   .map((steps) =>
     steps.map(
-      (s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as WorkflowStepInput,
+      (s) =>
+        Object.fromEntries(
+          Object.entries(s).filter(([, v]) => v !== undefined),
+        ) as unknown as WorkflowStepInput,
     ),
   );
 
