@@ -78,7 +78,7 @@ export function renderRun(run: RunDetail): string {
     `client   ${run.clientId}   ${run.kind} ${run.subject}`,
     `status   ${run.status}${run.cancelReason ? ` (${run.cancelReason})` : ""}`,
     `start    ${time(run.startAt)}   requested by ${run.requester}${run.ticket ? `, ticket ${run.ticket}` : ""}`,
-    `plan     ${run.planHash}`,
+    `plan     ${run.planHash}${run.workflow ? `   workflow ${run.workflow}` : ""}`,
   ].join("\n");
   const rows = [
     ["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"],
@@ -121,6 +121,7 @@ export function runJson(run: RunDetail): Record<string, unknown> {
     subject: run.subject,
     status: run.status,
     planHash: run.planHash,
+    workflow: run.workflow,
     startAt: run.startAt,
     finishedAt: run.finishedAt,
     actions: run.actions.map((a) => ({

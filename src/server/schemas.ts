@@ -31,7 +31,11 @@ export const plannedAction = z.object({
   maxAttempts: z.number().optional(),
 });
 
-export const plan = z.object({ actions: z.array(plannedAction) });
+export const workflowPin = z
+  .object({ id: z.string(), version: z.int(), extends: z.string().optional() })
+  .describe("The workflow definition and version the plan was made from (part of its hash).");
+
+export const plan = z.object({ actions: z.array(plannedAction), workflow: workflowPin.optional() });
 
 export const runEvent = z.object({
   id: z.number().describe("Increasing; resume a stream after it with Last-Event-ID."),
@@ -57,6 +61,10 @@ export const runRow = z.object({
   subject: z.string(),
   status: runStatus,
   planHash: z.string(),
+  workflow: z
+    .string()
+    .nullable()
+    .describe('The workflow the run was planned with, as id@version ("builtin:onboard@1").'),
   startAt: z.date(),
   createdAt: z.date(),
   finishedAt: z.date().nullable(),
