@@ -52,6 +52,39 @@ export function renderClients(clients: ClientConfig[]): string {
   ]);
 }
 
+/** `text` broken into lines of at most `width`, the first prefixed by `first`, the rest by `rest`. */
+export function wrapped(text: string, width: number, first = "", rest = first): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/)) {
+    const prefix = lines.length ? rest : first;
+    if (line.length > prefix.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else line += (line.length > prefix.length ? " " : "") + word;
+  }
+  return [...lines, line].join("\n");
+}
+
+/** What a dry run found worth saying beside the plan: pre-flight problems, and how values were chosen. */
+export type Finding = { field: string; severity: string; message: string };
+
+const isFinding = (f: unknown): f is Finding =>
+  typeof f === "object" &&
+  f !== null &&
+  ["field", "severity", "message"].every((k) => typeof (f as Record<string, unknown>)[k] === "string");
+
+/** A submission's findings, when it carries any (`findings: {field, severity, message}[]`). */
+export function findingsOf(submission: object): Finding[] {
+  const findings: unknown = (submission as { findings?: unknown }).findings;
+  return Array.isArray(findings) ? findings.filter(isFinding) : [];
+}
+
+export function renderFindings(findings: readonly Finding[]): string {
+  if (!findings.length) return "";
+  return table([["SEVERITY", "FIELD", "FINDING"], ...findings.map((f) => [f.severity, f.field, f.message])]);
+}
+
 export function renderPlan(plan: Plan, hash: string): string {
   const rows = [
     ["STEP", "ACTION", "AFTER", "TITLE"],
