@@ -19,11 +19,24 @@ export function table(rows: string[][]): string {
     .join("\n");
 }
 
+/** Addresses a step's data says it mailed (`data.sentTo`), for any step that records them. */
+function sentTo(data: Record<string, unknown> | undefined): string[] {
+  const to = data?.sentTo;
+  return Array.isArray(to) ? to.filter((a): a is string => typeof a === "string") : [];
+}
+
+/** The detail, and where the step's message went unless the detail already says so. */
+function withRecipients(detail: string, data: Record<string, unknown> | undefined): string {
+  const to = sentTo(data);
+  if (!to.length || to.every((a) => detail.includes(a))) return detail;
+  return [detail, `sent to ${to.join(", ")}`].filter(Boolean).join("; ");
+}
+
 export function outcomeText(o: Outcome | null): string {
   if (!o) return "";
   switch (o.kind) {
     case "succeeded":
-      return o.detail ?? "";
+      return withRecipients(o.detail ?? "", o.data);
     case "already-done":
       return o.detail ?? "already done";
     case "skipped":
@@ -31,7 +44,7 @@ export function outcomeText(o: Outcome | null): string {
     case "blocked":
       return o.reason;
     case "waiting":
-      return `waiting for ${o.for}`;
+      return withRecipients(`waiting for ${o.for}`, o.applied?.data);
     case "failed":
       return `${o.error.kind}${o.error.code ? ` ${o.error.code}` : ""}: ${o.error.message}${o.error.requestId ? ` (request ${o.error.requestId})` : ""}`;
   }
