@@ -19,11 +19,24 @@ export function table(rows: string[][]): string {
     .join("\n");
 }
 
+/** Addresses a step's data says it mailed (`data.sentTo`), for any step that records them. */
+function sentTo(data: Record<string, unknown> | undefined): string[] {
+  const to = data?.sentTo;
+  return Array.isArray(to) ? to.filter((a): a is string => typeof a === "string") : [];
+}
+
+/** The detail, and where the step's message went unless the detail already says so. */
+function withRecipients(detail: string, data: Record<string, unknown> | undefined): string {
+  const to = sentTo(data);
+  if (!to.length || to.every((a) => detail.includes(a))) return detail;
+  return [detail, `sent to ${to.join(", ")}`].filter(Boolean).join("; ");
+}
+
 export function outcomeText(o: Outcome | null): string {
   if (!o) return "";
   switch (o.kind) {
     case "succeeded":
-      return o.detail ?? "";
+      return withRecipients(o.detail ?? "", o.data);
     case "already-done":
       return o.detail ?? "already done";
     case "skipped":
@@ -31,7 +44,7 @@ export function outcomeText(o: Outcome | null): string {
     case "blocked":
       return o.reason;
     case "waiting":
-      return `waiting for ${o.for}`;
+      return withRecipients(`waiting for ${o.for}`, o.applied?.data);
     case "failed":
       return `${o.error.kind}${o.error.code ? ` ${o.error.code}` : ""}: ${o.error.message}${o.error.requestId ? ` (request ${o.error.requestId})` : ""}`;
   }
@@ -50,6 +63,39 @@ export function renderClients(clients: ClientConfig[]): string {
         .join(", ") || "none",
     ]),
   ]);
+}
+
+/** `text` broken into lines of at most `width`, the first prefixed by `first`, the rest by `rest`. */
+export function wrapped(text: string, width: number, first = "", rest = first): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/)) {
+    const prefix = lines.length ? rest : first;
+    if (line.length > prefix.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else line += (line.length > prefix.length ? " " : "") + word;
+  }
+  return [...lines, line].join("\n");
+}
+
+/** What a dry run found worth saying beside the plan: pre-flight problems, and how values were chosen. */
+export type Finding = { field: string; severity: string; message: string };
+
+const isFinding = (f: unknown): f is Finding =>
+  typeof f === "object" &&
+  f !== null &&
+  ["field", "severity", "message"].every((k) => typeof (f as Record<string, unknown>)[k] === "string");
+
+/** A submission's findings, when it carries any (`findings: {field, severity, message}[]`). */
+export function findingsOf(submission: object): Finding[] {
+  const findings: unknown = (submission as { findings?: unknown }).findings;
+  return Array.isArray(findings) ? findings.filter(isFinding) : [];
+}
+
+export function renderFindings(findings: readonly Finding[]): string {
+  if (!findings.length) return "";
+  return table([["SEVERITY", "FIELD", "FINDING"], ...findings.map((f) => [f.severity, f.field, f.message])]);
 }
 
 export function renderPlan(plan: Plan, hash: string): string {

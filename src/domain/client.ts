@@ -124,6 +124,8 @@ export const clientConfigSchema = z
     timeZone,
     usernameFormat: usernameFormat.prefault({}),
     transliteration: z.strictObject({ umlauts: z.enum(["expand", "strip"]).default("expand") }).prefault({}),
+    /** Emoji and other pictographs in a person's name: refused as a field error, or stripped. */
+    names: z.strictObject({ pictographs: z.enum(["refuse", "strip"]).default("refuse") }).prefault({}),
     usageLocation: z
       .string()
       .trim()
@@ -149,6 +151,8 @@ export const clientConfigSchema = z
       .default({}),
     identity: identityChoices.prefault({}),
     mail: mailChoices.prefault({}),
+    /** Who arranges a new hire's first day: the welcome email with the sign-in details goes here. */
+    hrContacts: z.array(emailAddress).max(20).default([]),
     licensing: licensingChoices.prefault({}),
     variables: z
       .record(
@@ -163,6 +167,7 @@ export const clientConfigSchema = z
     for (const [field, values] of [
       ["domains", config.domains],
       ["customFields", config.customFields.map((f) => f.key)],
+      ["hrContacts", config.hrContacts],
     ] as const) {
       const dup = values.find((v, i) => values.indexOf(v) !== i);
       if (dup !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `lists "${dup}" twice` });

@@ -1,8 +1,17 @@
 import { Command, Option } from "commander";
 import { terminalRunStatuses, type RunStatus } from "../../domain/run-status.ts";
+import { usernameRules } from "../../domain/username-rule.ts";
 import { bodyFromFlags, cliFlags, requestForms, type FormOutline } from "../../requests/index.ts";
 import { CliError, exitCodes, type LifecycleApi } from "../api.ts";
-import { renderEvent, renderPlan, renderRun, runJson } from "../render.ts";
+import {
+  findingsOf,
+  renderEvent,
+  renderFindings,
+  renderPlan,
+  renderRun,
+  runJson,
+  wrapped,
+} from "../render.ts";
 import type { CliContext } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -38,13 +47,19 @@ export function formCommand(
   });
 }
 
+/** What `lifecycle onboard --help` says after the flags: how a username is made when none is given. */
+export function usernameHelp(): string {
+  const rules = usernameRules.map((rule) => wrapped(rule, 100, "  - ", "    ")).join("\n");
+  return `\nUsernames (when --username is not given; --dry-run says which rule made the one planned):\n${rules}`;
+}
+
 export function onboardCommand(ctx: CliContext): Command {
   return formCommand(
     ctx,
     "onboard",
     requestForms.onboard,
     "onboard a new hire: one request, every step planned and run",
-  );
+  ).addHelpText("after", usernameHelp());
 }
 
 export function offboardCommand(ctx: CliContext): Command {
@@ -67,14 +82,21 @@ async function submitAndReport(
   try {
     const sub = await api.submit(kind, clean, Boolean(o.dryRun));
     if (sub.dryRun || !sub.runId) {
+      const findings = findingsOf(sub);
       ctx.out(
         o.json
           ? JSON.stringify(
-              { dryRun: true, planHash: sub.planHash, plan: sub.plan, request: sub.request },
+              {
+                dryRun: true,
+                planHash: sub.planHash,
+                plan: sub.plan,
+                request: sub.request,
+                ...(findings.length ? { findings } : {}),
+              },
               null,
               2,
             )
-          : renderPlan(sub.plan, sub.planHash),
+          : [renderPlan(sub.plan, sub.planHash), renderFindings(findings)].filter(Boolean).join("\n\n"),
       );
       return;
     }

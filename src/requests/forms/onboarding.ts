@@ -4,6 +4,7 @@ import { ok, type FieldError, type Result } from "../../domain/result.ts";
 import { usernameProblem } from "../../domain/username.ts";
 import {
   compact,
+  displayName,
   e164Phone,
   inClientDomains,
   personName,
@@ -76,21 +77,21 @@ export const onboardingForm = defineForm({
       label: "First name",
       help: "Given name.",
       required: true,
-      value: personName,
+      value: personName(64),
       cli: { value: "<name>" },
     }),
     lastName: text({
       label: "Last name",
       help: "Family name.",
       required: true,
-      value: personName,
+      value: personName(64),
       cli: { value: "<name>" },
     }),
-    middleName: text({ label: "Middle name", value: personName, cli: { value: "<name>" } }),
+    middleName: text({ label: "Middle name", value: personName(64), cli: { value: "<name>" } }),
     displayName: text({
       label: "Preferred display name",
       help: '"First Last" when absent.',
-      value: singleLine(256),
+      value: displayName(256),
       cli: { value: "<name>" },
     }),
     domain: clientChoice({
