@@ -1,6 +1,6 @@
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
-import type { Plan } from "../domain/plan.ts";
+import type { Plan, PlanFinding } from "../domain/plan.ts";
 import { fail, ok, type Result } from "../domain/result.ts";
 import { createRun } from "../engine/runs.ts";
 import type { RunStatus } from "../domain/run-status.ts";
@@ -16,6 +16,8 @@ export interface Submission {
   plan: Plan;
   planHash: string;
   dryRun: boolean;
+  /** What planning found out: shown by a dry run; an error one refuses the request. */
+  findings: PlanFinding[];
   /** Present when the run was stored. */
   runId?: string;
   status?: RunStatus;
@@ -56,8 +58,8 @@ export async function submitRequest(
     planSystemsOf(client, opts.registry),
   );
   if (!planned.ok) return planned;
-  const plan = planned.value;
-  if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true });
+  const { plan, findings } = planned.value;
+  if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true, findings });
   const subject =
     request.kind === "onboard"
       ? String(plan.actions[0]?.params.upn ?? `${request.firstName} ${request.lastName}`)
@@ -90,6 +92,7 @@ export async function submitRequest(
       plan,
       planHash: created.planHash,
       dryRun: false,
+      findings,
       runId: created.runId,
       status: created.status,
     });

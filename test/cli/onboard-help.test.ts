@@ -1,3 +1,4 @@
+import type { PlanFinding } from "../../src/domain/plan.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LifecycleApi } from "../../src/cli/api.ts";
@@ -61,9 +62,10 @@ const submission: Submission = {
   },
   planHash: "abc123",
   dryRun: true,
+  findings: [],
 };
 const rule = '{first}.{last} from "Zoë de la Cruz": ë→e, particle "de la" joined';
-const findings = [{ field: "username", severity: "info", message: rule }];
+const findings: PlanFinding[] = [{ field: "username", severity: "info", message: rule }];
 const dryRun = ["onboard", "--client", "acme", "--first-name", "Zoë", "--last-name", "de la Cruz", "--now"];
 
 test("lifecycle onboard --help states every username rule after the flags", async () => {

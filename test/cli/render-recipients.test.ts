@@ -14,6 +14,7 @@ function run(outcome: Outcome, state: ActionRow["state"] = "succeeded"): RunDeta
     subject: "sarah.johnson@acmecorp.com",
     status: "completed",
     planHash: "abc",
+    workflow: null,
     startAt: at,
     createdAt: at,
     finishedAt: at,
