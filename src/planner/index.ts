@@ -8,6 +8,7 @@ import { planOffboarding } from "./offboarding-plan.ts";
 import { planOnboarding } from "./onboarding-plan.ts";
 
 export type { LiveState } from "./live-state.ts";
+export { preflight, type PreflightInput } from "./preflight.ts";
 export { noSystems, type PlanSystems } from "./plan-builder.ts";
 export { planHash } from "./hash.ts";
 export { validatePlanGraph } from "./dag.ts";

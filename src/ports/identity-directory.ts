@@ -51,6 +51,8 @@ export interface DirectoryGroup {
   readOnlyReason?: string;
   /** Members get licenses through this group (group-based licensing). */
   assignsLicenses?: boolean;
+  /** The SKUs (ids) the group assigns, where the directory says: each member holds a seat of every one. */
+  licenseSkuIds?: string[];
 }
 
 /** What a "copy from" onboarding takes from an existing user. */
