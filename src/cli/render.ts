@@ -1,6 +1,6 @@
 import type { ClientConfig } from "../domain/client.ts";
 import type { Outcome } from "../domain/outcome.ts";
-import type { Plan } from "../domain/plan.ts";
+import type { Plan, PlanFinding } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
 
@@ -63,6 +63,24 @@ export function renderPlan(plan: Plan, hash: string): string {
     ]),
   ];
   return `${table(rows)}\nplan hash ${hash}`;
+}
+
+/** The pre-flight's findings, errors first, each with the field it is about (and its step). */
+export function renderFindings(findings: PlanFinding[]): string {
+  if (!findings.length) return "pre-flight: nothing to report";
+  const rows = [
+    ["SEVERITY", "FIELD", "FINDING"],
+    ...findings.map((f) => [
+      f.severity,
+      f.field,
+      `${f.message}${f.step && !f.field.startsWith("steps.") ? ` (step ${f.step})` : ""}`,
+    ]),
+  ];
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const verdict = errors
+    ? `${errors} error${errors === 1 ? "" : "s"}: a real submission would be refused`
+    : "no errors: a real submission would be accepted";
+  return `pre-flight\n${table(rows)}\n${verdict}`;
 }
 
 export function renderRuns(runs: RunRow[]): string {
