@@ -136,7 +136,12 @@ export async function preflight(input: PreflightInput): Promise<PlanFinding[]> {
   }
   const seatsRead = demands.length || plan.actions.some(takesSeats) ? reads.skus() : undefined;
   const findings = [...knownChoices(request, client), ...(await Promise.all(checks)).flat()];
-  if (seatsRead) findings.push(...seatFindings(await seatsRead, demands));
+  // Group reads finish in any order. A seat finding names the step that assigns the SKU itself, else
+  // the first in the plan that brings it.
+  const order = new Map(plan.actions.map((a, i) => [a.key, i]));
+  const rank = (d: SeatDemand) => (d.via ? plan.actions.length : 0) + (order.get(d.step) ?? 0);
+  const inPlanOrder = demands.sort((x, y) => rank(x) - rank(y));
+  if (seatsRead) findings.push(...seatFindings(await seatsRead, inPlanOrder));
   return unique(findings).sort((x, y) => severityOrder[x.severity] - severityOrder[y.severity]);
 }
 
