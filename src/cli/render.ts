@@ -1,6 +1,6 @@
 import type { ClientConfig } from "../domain/client.ts";
 import type { Outcome } from "../domain/outcome.ts";
-import type { Plan } from "../domain/plan.ts";
+import type { Plan, PlanFinding } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
 
@@ -79,25 +79,6 @@ export function wrapped(text: string, width: number, first = "", rest = first): 
   return [...lines, line].join("\n");
 }
 
-/** What a dry run found worth saying beside the plan: pre-flight problems, and how values were chosen. */
-export type Finding = { field: string; severity: string; message: string };
-
-const isFinding = (f: unknown): f is Finding =>
-  typeof f === "object" &&
-  f !== null &&
-  ["field", "severity", "message"].every((k) => typeof (f as Record<string, unknown>)[k] === "string");
-
-/** A submission's findings, when it carries any (`findings: {field, severity, message}[]`). */
-export function findingsOf(submission: object): Finding[] {
-  const findings: unknown = (submission as { findings?: unknown }).findings;
-  return Array.isArray(findings) ? findings.filter(isFinding) : [];
-}
-
-export function renderFindings(findings: readonly Finding[]): string {
-  if (!findings.length) return "";
-  return table([["SEVERITY", "FIELD", "FINDING"], ...findings.map((f) => [f.severity, f.field, f.message])]);
-}
-
 export function renderPlan(plan: Plan, hash: string): string {
   const rows = [
     ["STEP", "ACTION", "AFTER", "TITLE"],
@@ -109,6 +90,24 @@ export function renderPlan(plan: Plan, hash: string): string {
     ]),
   ];
   return `${table(rows)}\nplan hash ${hash}`;
+}
+
+/** The pre-flight's findings, errors first, each with the field it is about (and its step). */
+export function renderFindings(findings: PlanFinding[]): string {
+  if (!findings.length) return "pre-flight: nothing to report";
+  const rows = [
+    ["SEVERITY", "FIELD", "FINDING"],
+    ...findings.map((f) => [
+      f.severity,
+      f.field,
+      `${f.message}${f.step && !f.field.startsWith("steps.") ? ` (step ${f.step})` : ""}`,
+    ]),
+  ];
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const verdict = errors
+    ? `${errors} error${errors === 1 ? "" : "s"}: a real submission would be refused`
+    : "no errors: a real submission would be accepted";
+  return `pre-flight\n${table(rows)}\n${verdict}`;
 }
 
 export function renderRuns(runs: RunRow[]): string {

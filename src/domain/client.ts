@@ -115,6 +115,15 @@ const licensingChoices = z.strictObject({
   whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
 });
 
+/**
+ * How the pre-flight reads judge a request before anything is stored. A department or role the client's
+ * maps do not name gets no groups or licences from them: an error unless the client says a warning will do.
+ */
+const preflightChoices = z.strictObject({
+  unknownDepartment: z.enum(["error", "warning"]).default("error"),
+  unknownRole: z.enum(["error", "warning"]).default("error"),
+});
+
 export const clientConfigSchema = z
   .strictObject({
     id: slug("client id").min(2).max(40),
@@ -154,6 +163,7 @@ export const clientConfigSchema = z
     /** Who arranges a new hire's first day: the welcome email with the sign-in details goes here. */
     hrContacts: z.array(emailAddress).max(20).default([]),
     licensing: licensingChoices.prefault({}),
+    preflight: preflightChoices.prefault({}),
     variables: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),

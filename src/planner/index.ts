@@ -8,6 +8,7 @@ import type { LiveState } from "./live-state.ts";
 import { noSystems, type PlanSystems } from "./plan-builder.ts";
 
 export type { LiveState } from "./live-state.ts";
+export { preflight, type PreflightInput } from "./preflight.ts";
 export { noSystems, type PlanSystems } from "./plan-builder.ts";
 export { planHash } from "./hash.ts";
 export { validatePlanGraph } from "./dag.ts";
@@ -25,6 +26,11 @@ export async function planRequest(
   workflow: WorkflowDefinition = builtinWorkflows[req.kind],
 ): Promise<Result<PlanOutput>> {
   if (workflow.kind !== req.kind)
-    return { ok: false, errors: [{ field: "workflow", message: `${workflow.id} is a ${workflow.kind} workflow, not ${req.kind}` }] };
+    return {
+      ok: false,
+      errors: [
+        { field: "workflow", message: `${workflow.id} is a ${workflow.kind} workflow, not ${req.kind}` },
+      ],
+    };
   return planWorkflow(workflow, { request: req, client, live, systems, catalog: productionCatalog() });
 }

@@ -37,6 +37,17 @@ export const workflowPin = z
 
 export const plan = z.object({ actions: z.array(plannedAction), workflow: workflowPin.optional() });
 
+export const planFinding = z
+  .object({
+    field: z
+      .string()
+      .describe('The request\'s field ("manager", "extraGroups.1"), else "steps.<key>.params.<name>".'),
+    severity: z.enum(["error", "warning", "info"]),
+    message: z.string(),
+    step: z.string().optional().describe("The key of the plan's step the finding is about."),
+  })
+  .describe("What the pre-flight reads of the client's systems found.");
+
 export const runEvent = z.object({
   id: z.number().describe("Increasing; resume a stream after it with Last-Event-ID."),
   runId: z.string(),

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import type { LifecycleApi } from "../../src/cli/api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { runCli } from "../../src/cli/program.ts";
-import { findingsOf, renderFindings, wrapped } from "../../src/cli/render.ts";
+import { wrapped } from "../../src/cli/render.ts";
 import type { Submission } from "../../src/composition/submit.ts";
 import { usernameRules } from "../../src/domain/username-rule.ts";
 
@@ -82,22 +82,18 @@ test("a dry run prints the submission's findings under the plan", async () => {
   assert.match(out, /create-user/);
   assert.match(
     out,
-    /plan hash abc123\n\nSEVERITY +FIELD +FINDING\ninfo +username +\{first\}\.\{last\} from "Zoë/,
+    /plan hash abc123\n\npre-flight\nSEVERITY +FIELD +FINDING\ninfo +username +\{first\}\.\{last\} from "Zoë/,
   );
 });
 
-test("a dry run without findings prints the plan alone, and --json carries the findings", async () => {
+test("a dry run without findings says the pre-flight found nothing, and --json carries the findings", async () => {
   const plain = await cli(dryRunApi(submission), ...dryRun, "--dry-run");
   assert.doesNotMatch(plain.out, /SEVERITY/);
+  assert.match(plain.out, /pre-flight: nothing to report/);
   const json = await cli(dryRunApi({ ...submission, findings }), ...dryRun, "--dry-run", "--json");
   assert.deepEqual((JSON.parse(json.out) as { findings: unknown }).findings, findings);
 });
 
-test("findings that are not {field, severity, message} are left out rather than printed half", () => {
-  assert.deepEqual(findingsOf({ findings: [...findings, { field: "x" }, "text", null] }), findings);
-  assert.deepEqual(findingsOf({}), []);
-  assert.equal(renderFindings([]), "");
-});
 
 test("wrapped breaks at words within the width and indents the continuation", () => {
   assert.equal(wrapped("aaa bbb ccc ddd", 9, "- ", "  "), "- aaa bbb\n  ccc ddd");

@@ -32,6 +32,7 @@ test("a minimal config is accepted with every default filled in", () => {
   assert.equal(c.identity.temporaryAccessPass.enabled, true);
   assert.deepEqual(c.identity.conditionalAccessGroups, []);
   assert.equal(c.licensing.whenNoSeat, "fail");
+  assert.deepEqual(c.preflight, { unknownDepartment: "error", unknownRole: "error" });
   assert.deepEqual(c.customFields, []);
   assert.equal(c.offboardingDefaults.disableAccount, true);
   assert.equal(c.offboardingDefaults.deleteUser, false);
