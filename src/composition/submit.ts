@@ -77,6 +77,7 @@ export async function submitRequest(
       request,
       startAt: new Date(request.startAt),
       plan,
+      findings,
       approval:
         request.approval === "none"
           ? undefined
