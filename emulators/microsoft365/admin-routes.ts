@@ -1,5 +1,6 @@
 import { adminBody, type AdminRoute } from "../kit/admin.ts";
 import type { Microsoft365Admin } from "./admin.ts";
+import type { GroupLicenseError } from "./model.ts";
 import { seedAcme } from "./seed-acme.ts";
 import type {
   AutopilotDeviceSeed,
@@ -77,6 +78,18 @@ export function registerVendorAdminRoutes(route: AdminRoute, admin: Microsoft365
     admin.removeGroupMember(p.tenant ?? "", p.group ?? "", p.member ?? ""),
   );
 
+  route(
+    "PUT",
+    `${t}/users/:user/group-licenses/:group/error`,
+    "{ error }: a group licence in error",
+    (req, p) =>
+      admin.failGroupLicense(
+        p.tenant ?? "",
+        p.user ?? "",
+        p.group ?? "",
+        body(req).error as GroupLicenseError,
+      ),
+  );
   route("GET", `${t}/skus`, "SKUs with consumed units", (_req, p) => admin.skus(p.tenant ?? ""));
   route(
     "POST",

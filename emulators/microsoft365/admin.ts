@@ -30,7 +30,7 @@ import { skuView } from "./directory/licensing.ts";
 import { addMember, removeMember } from "./directory/members.ts";
 import type { JsonObject } from "./json.ts";
 import type { LatencyClass, ProfileName } from "./latency.ts";
-import type { SentMessage, Tenant } from "./model.ts";
+import { groupLicenseErrors, type GroupLicenseError, type SentMessage, type Tenant } from "./model.ts";
 import { settle } from "./pipeline.ts";
 import { faultStatuses } from "./renderers.ts";
 import {
@@ -212,6 +212,21 @@ export class Microsoft365Admin extends KitAdmin<Api, CallExtra, Settings> {
     const sku = resolveSku(tenant, skuRef);
     sku.prepaidUnits.enabled = parse(z.number().int().min(0), seats);
     return skuView(tenant, sku);
+  }
+
+  /**
+   * Puts the user's assignments through a group in error with one of Graph's codes: the conflicts the
+   * emulator does not derive itself (clashing service plans, a usage location the SKU is not sold in).
+   */
+  failGroupLicense(tenantRef: string, userRef: string, groupRef: string, error: GroupLicenseError): UserInfo {
+    const tenant = this.tenantOf(tenantRef);
+    const user = resolveUser(tenant, userRef);
+    const group = resolveGroup(tenant, groupRef);
+    const code = parse(z.enum(groupLicenseErrors).exclude(["None"]), error);
+    const through = user.groupLicenses.filter((l) => l.groupId === group.id);
+    if (!through.length) throw new AdminError(400, `${userRef} has no licence through ${groupRef}`);
+    for (const l of through) Object.assign(l, { state: "Error", error: code, updatedAt: this.now() });
+    return userInfo(tenant, user, this.now());
   }
 
   skus(tenantRef: string): JsonObject[] {

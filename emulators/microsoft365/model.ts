@@ -26,12 +26,24 @@ export interface DirectLicense {
   assignedAt: number;
 }
 
+/** licenseAssignmentState.error as Graph sends it; "None" when assigned (the docs say null). */
+export const groupLicenseErrors = [
+  "None",
+  "CountViolation",
+  "MutuallyExclusiveViolation",
+  "DependencyViolation",
+  "ProhibitedInUsageLocationViolation",
+  "UniquenessViolation",
+  "Other",
+] as const;
+export type GroupLicenseError = (typeof groupLicenseErrors)[number];
+
 export interface GroupLicense {
   skuId: string;
   groupId: string;
   disabledPlans: string[];
   state: "Active" | "Error";
-  error: "None" | "CountViolation";
+  error: GroupLicenseError;
   updatedAt: number;
 }
 

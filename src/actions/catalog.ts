@@ -17,6 +17,7 @@ import { setManager } from "./identity/set-manager.ts";
 import { assignLicense } from "./licensing/assign-license.ts";
 import { copyLicenses } from "./licensing/copy-licenses.ts";
 import { removeAllLicenses } from "./licensing/remove-all-licenses.ts";
+import { waitForGroupLicense } from "./licensing/wait-for-group-license.ts";
 import { convertToShared } from "./mail/convert-to-shared.ts";
 import { grantMailboxAccess } from "./mail/grant-mailbox-access.ts";
 import { hideFromAddressList } from "./mail/hide-from-address-list.ts";
@@ -37,6 +38,7 @@ const steps: readonly Action<Capabilities>[] = [
   assignLicense,
   copyMemberships,
   copyLicenses,
+  waitForGroupLicense,
   waitForMailbox,
   setSignature,
   grantMailboxAccess,

@@ -50,6 +50,10 @@ export const failureCodes = {
   SKU_NOT_FOUND: { kind: "invalid", meaning: "the licence the config names is not one the tenant has" },
   NO_FREE_SEATS: { kind: "invalid", meaning: "every seat of the licence is in use" },
   NO_USAGE_LOCATION: { kind: "invalid", meaning: "a licence needs a usage location and there is none" },
+  GROUP_LICENSE_ERROR: {
+    kind: "invalid",
+    meaning: "the directory could not assign a licence through a group (its own code is in the message)",
+  },
   UPN_TAKEN: { kind: "conflict", meaning: "the sign-in name is taken by someone else" },
   FORWARD_TO_SELF: { kind: "invalid", meaning: "mail cannot be forwarded to the mailbox itself" },
   NO_SENDER: { kind: "invalid", meaning: "the client names no mailbox to send from" },

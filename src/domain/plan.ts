@@ -29,6 +29,11 @@ export interface PlannedAction {
 
 export interface Plan {
   actions: PlannedAction[];
+  /**
+   * The workflow definition and version the plan was made from: part of the hash, so an approval is for
+   * that version, and a later edit of the definition never reaches a planned run.
+   */
+  workflow?: { id: string; version: number; extends?: string };
 }
 
 export const defaultQueue = "default";
@@ -74,4 +79,12 @@ export function gateStep(
     priority: 100,
     maxAttempts: 1,
   };
+}
+
+/** What planning found out before anything is stored: shown in the dry run; an error refuses the request. */
+export interface PlanFinding {
+  field: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+  step?: string;
 }

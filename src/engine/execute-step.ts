@@ -1,3 +1,4 @@
+import { resolveStepRefs } from "../domain/step-ref.ts";
 import type { ActionCatalog, BoundStep, StepInfo } from "../actions/define.ts";
 import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
@@ -55,7 +56,14 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
   // The params are parsed and the ports checked before `plan`: a bad field or a missing connector fails
   // the step naming it, and the action gets exactly the types it declared.
   const ctx = stepContext(a, deps);
-  const bound = def.bind(a.params, deps.caps, ctx);
+  const refs = resolveStepRefs(a.params, ctx.output);
+  if (!refs.ok)
+    return failed({
+      kind: "invalid",
+      code: "INVALID_PARAMS",
+      message: `step "${a.key}" (${a.type}) has invalid params: ${refs.message}`,
+    });
+  const bound = def.bind(refs.params, deps.caps, ctx);
   if (!bound.ok) return failed(bound.failure);
   const step = bound.step;
   const verifyDeadlineMs = def.verifyDeadlineMs;

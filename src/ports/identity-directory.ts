@@ -51,6 +51,8 @@ export interface DirectoryGroup {
   readOnlyReason?: string;
   /** Members get licenses through this group (group-based licensing). */
   assignsLicenses?: boolean;
+  /** The licences (SKU ids) members get through this group, where the directory says. */
+  licenseSkuIds?: string[];
 }
 
 /** What a "copy from" onboarding takes from an existing user. */

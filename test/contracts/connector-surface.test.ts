@@ -94,6 +94,8 @@ test("every Graph path, property and action parameter the connector sends exists
     await lic.assignedSkuIds("u-1");
     await lic.assign("u-1", "s");
     await lic.remove("u-1", ["s"]);
+    await lic.assignmentStates("u-1");
+    await lic.reprocessGroupLicenses("u-1");
     await graphMailboxes(graph).isProvisioned("a@b.c");
     const auth = graphAuthentication(graph);
     await auth.methods("u-1");

@@ -105,6 +105,28 @@ export function reconcileGroupLicenses(
   provisionMailboxIfLicensed(tenant, user, now, effects);
 }
 
+/**
+ * reprocessLicenseAssignment: the group assignments left in error are tried again, as Entra does only
+ * when asked (or on a later change of the user or group), never on its own when a seat is freed.
+ */
+export function reprocessGroupLicenses(
+  tenant: Tenant,
+  user: UserRecord,
+  now: number,
+  effects: LicenseEffects,
+): void {
+  reconcileGroupLicenses(tenant, user, now, effects);
+  for (const l of user.groupLicenses) {
+    if (l.state !== "Error") continue;
+    const sku = tenant.skus.get(l.skuId);
+    if (sku === undefined || (!activeSkuIds(user).has(l.skuId) && freeSeats(tenant, sku) < 1)) continue;
+    l.state = "Active";
+    l.error = "None";
+    l.updatedAt = now;
+  }
+  provisionMailboxIfLicensed(tenant, user, now, effects);
+}
+
 function provisionMailboxIfLicensed(
   tenant: Tenant,
   user: UserRecord,

@@ -1,4 +1,4 @@
-import { activeSkuIds, assignLicense, skuView } from "../directory/licensing.ts";
+import { activeSkuIds, assignLicense, reprocessGroupLicenses, skuView } from "../directory/licensing.ts";
 import { readyMailbox } from "../directory/mailboxes.ts";
 import { isExchangePlan } from "../directory/sku-catalog.ts";
 import { userView } from "../directory/users.ts";
@@ -9,7 +9,7 @@ import { entityResult } from "./list.ts";
 import { contextUrl, perm, type GraphCall, type GraphRoute } from "./route.ts";
 import { pathUser, timing, userCollection } from "./users.ts";
 
-/** subscribedSkus, assignLicense and licenseDetails (reference §7). */
+/** subscribedSkus, assignLicense, reprocessLicenseAssignment and licenseDetails (reference §7). */
 
 /** Both arrays are required (CSDL Nullable="false"); Graph names the missing one. */
 export function readLicenseBody(body: unknown): {
@@ -110,6 +110,24 @@ export const licenseRoutes: GraphRoute[] = [
       const user = pathUser(call);
       const { add, remove } = readLicenseBody(call.body);
       assignLicense(call.tenant, user, add, remove, call.now, timing(call));
+      return entityResult(call, userCollection, userView(call.tenant, user, call.now), "users");
+    },
+  },
+  {
+    method: "POST",
+    path: "/users/{id}/reprocessLicenseAssignment",
+    entityType: "microsoft.graph.user",
+    reads: Object.keys(userCollection.props),
+    writes: [],
+    // No body; answers 200 with the user (user-reprocesslicenseassignment, CSDL ReturnType graph.user).
+    action: { name: "reprocessLicenseAssignment", bindingType: "microsoft.graph.user", parameters: [] },
+    latency: "licenseAssign",
+    bucket: "identity",
+    cost: 1,
+    permissions: perm.userWrite,
+    handle(call) {
+      const user = pathUser(call);
+      reprocessGroupLicenses(call.tenant, user, call.now, timing(call));
       return entityResult(call, userCollection, userView(call.tenant, user, call.now), "users");
     },
   },

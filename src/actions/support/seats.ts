@@ -17,19 +17,21 @@ const seatDeadlineMs = 24 * 60 * 60_000;
 export function noFreeSeat(
   sku: Sku,
   policy: NoSeatPolicy = "fail",
+  /** The group the licence was to come through, named in both answers. */
+  group?: string,
 ): Extract<PlanResult, { kind: "wait" }> | undefined {
   if (sku.consumed < sku.enabled) return undefined;
   const usage = `${sku.consumed} of ${sku.enabled} in use`;
   if (policy === "wait")
     return {
       kind: "wait",
-      for: `a free ${sku.skuPartNumber} seat (${usage})`,
+      for: `a free ${sku.skuPartNumber} seat (${usage})${group ? `, licence through ${group}` : ""}`,
       retryInMs: seatRetryMs,
       deadlineMs: seatDeadlineMs,
     };
   throw actionError(
     "NO_FREE_SEATS",
-    `no free ${sku.skuPartNumber} seats (${usage}); buy one or free one, then retry`,
+    `no free ${sku.skuPartNumber} seats (${usage})${group ? ` for the licence through ${group}` : ""}; buy one or free one, then retry`,
     "conflict",
   );
 }

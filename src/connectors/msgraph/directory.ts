@@ -91,7 +91,9 @@ export function toGroup(g: GraphGroup): DirectoryGroup {
     // Graph refuses member changes on mail-enabled security groups and distribution lists.
     managedBy: g.mailEnabled && !unified ? "exchange" : "directory",
     ...(readOnlyReason ? { readOnlyReason } : {}),
-    ...(g.assignedLicenses?.length ? { assignsLicenses: true } : {}),
+    ...(g.assignedLicenses?.length
+      ? { assignsLicenses: true, licenseSkuIds: g.assignedLicenses.map((l) => l.skuId) }
+      : {}),
   };
 }
 

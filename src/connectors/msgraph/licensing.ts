@@ -1,4 +1,4 @@
-import type { Licensing } from "../../ports/index.ts";
+import type { LicenseAssignmentState, Licensing } from "../../ports/index.ts";
 import { key } from "./odata.ts";
 import type { GraphTransport } from "./transport.ts";
 
@@ -7,6 +7,23 @@ interface SubscribedSku {
   skuPartNumber: string;
   consumedUnits: number;
   prepaidUnits: { enabled: number };
+}
+
+interface GraphAssignmentState {
+  skuId: string;
+  assignedByGroup: string | null;
+  state: string;
+  error: string | null;
+}
+
+function toAssignmentState(s: GraphAssignmentState): LicenseAssignmentState {
+  return {
+    skuId: s.skuId,
+    ...(s.assignedByGroup ? { assignedByGroup: s.assignedByGroup } : {}),
+    state: s.state,
+    // Documented as null when the licence is assigned; tenants answer "None".
+    ...(s.error && s.error !== "None" ? { error: s.error } : {}),
+  };
 }
 
 export function graphLicensing(graph: GraphTransport): Licensing {
@@ -37,6 +54,17 @@ export function graphLicensing(graph: GraphTransport): Licensing {
         body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] },
         notFoundGraceMs: 30_000,
       });
+    },
+    async assignmentStates(userId) {
+      const res = await graph.request<{ licenseAssignmentStates?: GraphAssignmentState[] | null }>(
+        "GET",
+        `/users/${key(userId)}?$select=licenseAssignmentStates`,
+        { notFoundGraceMs: 30_000 },
+      );
+      return (res.body.licenseAssignmentStates ?? []).map(toAssignmentState);
+    },
+    async reprocessGroupLicenses(userId) {
+      await graph.request("POST", `/users/${key(userId)}/reprocessLicenseAssignment`);
     },
   };
 }

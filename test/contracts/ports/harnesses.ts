@@ -15,6 +15,8 @@ export interface Fixtures {
   list?: string;
   /** A licence the tenant has free seats of, by part number. */
   sku?: string;
+  /** A group that gives `sku` to its members (group-based licensing), where the system has them. */
+  licenseGroup?: string;
   /** The mailbox mail is sent from. */
   sender?: string;
 }
@@ -53,6 +55,7 @@ const acmeFixtures: Fixtures = {
   group: "Marketing",
   list: "marketing@acmecorp.com",
   sku: "SPB",
+  licenseGroup: "M365-Business-Premium",
   sender: "helpdesk@acmecorp.com",
 };
 

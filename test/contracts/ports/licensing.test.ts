@@ -26,5 +26,35 @@ for (const harness of providing("licensing")) {
       await licensing.remove(user.id, [sku.skuId]);
       assert.ok(!(await licensing.assignedSkuIds(user.id)).includes(sku.skuId));
     });
+
+    test("assignment states tell a direct licence from one through a group, which the group names", async (t) => {
+      const { licensing, directory } = opened.ports;
+      assert.ok(licensing && directory);
+      if (!opened.fixtures.licenseGroup) return t.skip("no group-based licensing here");
+      const sku = (await licensing.skus()).find((s) => s.skuPartNumber === opened.fixtures.sku);
+      const user = await directory.findUser(opened.fixtures.existingUser);
+      const group = await directory.findGroup(opened.fixtures.licenseGroup);
+      assert.ok(sku && user && group);
+      assert.deepEqual(group.licenseSkuIds, [sku.skuId]);
+      await licensing.assign(user.id, sku.skuId);
+      const direct = (await licensing.assignmentStates(user.id)).filter((s) => s.skuId === sku.skuId);
+      assert.deepEqual(direct, [{ skuId: sku.skuId, state: "Active" }], "direct: no group, no error");
+
+      await directory.addMember(group.id, user.id);
+      try {
+        const states = await licensing.assignmentStates(user.id);
+        const viaGroup = states.find((s) => s.assignedByGroup === group.id);
+        assert.deepEqual(viaGroup, { skuId: sku.skuId, assignedByGroup: group.id, state: "Active" });
+        await licensing.reprocessGroupLicenses(user.id);
+        assert.deepEqual(
+          await licensing.assignmentStates(user.id),
+          states,
+          "nothing to mend, nothing changes",
+        );
+      } finally {
+        await directory.removeMember(group.id, user.id);
+      }
+      assert.ok(!(await licensing.assignmentStates(user.id)).some((s) => s.assignedByGroup === group.id));
+    });
   });
 }

@@ -158,4 +158,51 @@ describe("groups and memberships", () => {
     assert.equal(remove.status, 400);
     assert.match(graphError(remove).message, /inherited from a group membership/);
   });
+
+  it("keeps a group licence without a seat in CountViolation, a freed seat changes nothing, and reprocessLicenseAssignment takes it", async () => {
+    const licensed = emu.admin.createGroup(tenant.id, {
+      displayName: "Full",
+      kind: "security",
+      licenses: ["SPB"],
+    });
+    const inUse = async () => {
+      const skus = (await graph.get("/subscribedSkus")).json.value as { consumedUnits: number }[];
+      return skus[0]?.consumedUnits ?? -1;
+    };
+    const taken = await inUse();
+    emu.admin.setSeats(tenant.id, "SPB", taken);
+    const user = emu.admin.createUser(tenant.id, {
+      userPrincipalName: `noseat@${tenant.domain}`,
+      displayName: "No Seat",
+      usageLocation: "US",
+    });
+    assert.equal((await graph.send("POST", `/groups/${licensed.id}/members/$ref`, ref(user.id))).status, 204);
+    const states = async () =>
+      (await graph.get(`/users/${user.id}?$select=licenseAssignmentStates`)).json
+        .licenseAssignmentStates as Record<string, unknown>[];
+    const [first] = await states();
+    assert.deepEqual(Object.keys(first ?? {}).sort(), [
+      "assignedByGroup",
+      "disabledPlans",
+      "error",
+      "lastUpdatedDateTime",
+      "skuId",
+      "state",
+    ]);
+    assert.equal(first?.assignedByGroup, licensed.id);
+    assert.equal(first?.state, "Error");
+    assert.equal(first?.error, "CountViolation");
+    assert.equal(await inUse(), taken, "an assignment in error takes no seat");
+
+    emu.admin.setSeats(tenant.id, "SPB", taken + 1);
+    assert.equal((await states())[0]?.state, "Error", "Entra does not retry on its own when a seat frees");
+
+    const reprocess = await graph.send("POST", `/users/${user.id}/reprocessLicenseAssignment`);
+    assert.equal(reprocess.status, 200);
+    assert.equal(reprocess.json.id, user.id);
+    const [after] = await states();
+    assert.equal(after?.state, "Active");
+    assert.equal(after?.error, "None");
+    assert.equal(await inUse(), taken + 1);
+  });
 });

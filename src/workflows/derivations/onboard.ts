@@ -1,0 +1,125 @@
+import type { ClientConfig } from "../../domain/client.ts";
+import { isEmailAddress } from "../../domain/fields.ts";
+import type { PlanFinding } from "../../domain/plan.ts";
+import { fail, ok, type Result } from "../../domain/result.ts";
+import { pickUsername } from "../../domain/username.ts";
+import type { OnboardingRequest } from "../../requests/index.ts";
+import type { Derivation, DerivationInput } from "./derivation.ts";
+
+// A group named by its address is a distribution list: Exchange knows the new user only once the mailbox
+// exists, so those joins wait for it; groups named by name are joined right after the create.
+const isList = (group: string) => group.includes("@");
+
+function namedGroups(req: OnboardingRequest, client: ClientConfig): string[] {
+  const { identity } = client;
+  const byDepartment = client.groupsByDepartment;
+  return [
+    ...new Set([
+      ...(req.department && Object.hasOwn(byDepartment, req.department)
+        ? (byDepartment[req.department] ?? [])
+        : []),
+      ...req.extraGroups,
+      ...(identity.mfaRegistrationGroup ? [identity.mfaRegistrationGroup] : []),
+      ...identity.conditionalAccessGroups,
+    ]),
+  ];
+}
+
+async function chooseUpn({
+  request: req,
+  client,
+  live,
+}: DerivationInput<OnboardingRequest>): Promise<Result<{ upn: string; rule: string }>> {
+  const taken = live.isUsernameTaken;
+  if (req.username) {
+    const upn = `${req.username}@${req.domain}`;
+    if (taken && (await taken(upn))) return fail("username", `${upn} is already in use`);
+    return ok({ upn, rule: "given in the request" });
+  }
+  const picked = await pickUsername(
+    { firstName: req.firstName, lastName: req.lastName, middleName: req.middleName },
+    client.usernameFormat,
+    client.transliteration,
+    async (candidate) => (taken ? taken(`${candidate}@${req.domain}`) : false),
+  );
+  if (!picked.ok) return picked;
+  return ok({
+    upn: `${picked.value}@${req.domain}`,
+    rule: `from the client's format ${client.usernameFormat.pattern}`,
+  });
+}
+
+/** Who is told a new starter's account is ready: the client's HR contacts, else a requester of the client. */
+function welcomeRecipients(req: OnboardingRequest, client: ClientConfig): string[] {
+  const hr = (client as { hrContacts?: string[] }).hrContacts ?? [];
+  if (hr.length) return hr;
+  const requester = req.requester.toLowerCase();
+  const domain = requester.split("@")[1];
+  return isEmailAddress(requester) && domain && client.domains.includes(domain) ? [requester] : [];
+}
+
+/**
+ * The typed computations the built-in onboarding calls by name (`${derived.<name>}`): what a client's
+ * maps make of the request, and the username the directory leaves free.
+ */
+export const onboardDerivations: Record<string, Derivation<OnboardingRequest>> = {
+  upn: {
+    shape: { type: "string" },
+    describe:
+      "the new user's sign-in name: the requested username, or one from the client's format that is free",
+    compute: async (input) => {
+      const chosen = await chooseUpn(input);
+      if (!chosen.ok) return chosen;
+      const finding: PlanFinding = {
+        field: "username",
+        severity: "info",
+        message: `${chosen.value.upn}: ${chosen.value.rule}`,
+      };
+      return ok({ value: chosen.value.upn, findings: [finding] });
+    },
+  },
+  companyName: {
+    describe: "the client's name as the user's company, unless a template user gives its own",
+    shape: { type: "string" },
+    compute: async ({ request, client }) => ok({ value: request.copyFrom ? undefined : client.displayName }),
+  },
+  directoryGroups: {
+    describe: "groups by name from the department, the request, MFA registration and conditional access",
+    shape: { type: "list", of: { type: "string" } },
+    compute: async ({ request, client }) =>
+      ok({ value: namedGroups(request, client).filter((g) => !isList(g)) }),
+  },
+  distributionLists: {
+    describe: "groups by address (distribution lists), joined once the mailbox exists",
+    shape: { type: "list", of: { type: "string" } },
+    compute: async ({ request, client }) => ok({ value: namedGroups(request, client).filter(isList) }),
+  },
+  licences: {
+    describe: "SKUs from the role's licences and the request's extra licences",
+    shape: { type: "list", of: { type: "string" } },
+    compute: async ({ request, client }) => {
+      const byRole = client.licensesByRole;
+      const fromRole =
+        request.role && Object.hasOwn(byRole, request.role) ? (byRole[request.role] ?? []) : [];
+      return ok({ value: [...new Set([...fromRole, ...request.extraLicenses])] });
+    },
+  },
+  licensingGroups: {
+    describe: "the directory groups the user joins that assign licences (group-based licensing)",
+    shape: { type: "list", of: { type: "string" } },
+    compute: async ({ request, client, live }) => {
+      const findGroup = live.findGroup;
+      if (!findGroup) return ok({ value: [] });
+      const groups = namedGroups(request, client).filter((g) => !isList(g));
+      const found = await Promise.all(
+        groups.map(async (g) => ((await findGroup(g))?.assignsLicenses ? g : undefined)),
+      );
+      return ok({ value: found.filter((g): g is string => g !== undefined) });
+    },
+  },
+  welcomeRecipients: {
+    describe: "who the welcome email goes to: the client's HR contacts",
+    shape: { type: "list", of: { type: "string" } },
+    compute: async ({ request, client }) => ok({ value: welcomeRecipients(request, client) }),
+  },
+};

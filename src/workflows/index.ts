@@ -1,0 +1,6 @@
+export * from "./definition.ts";
+export { applyOverlay, parseWorkflowOverlay, refOf } from "./overlay.ts";
+export { builtinWorkflow, builtinWorkflows } from "./builtin/index.ts";
+export { resolveWorkflow, type StoredOverlay } from "./resolve.ts";
+export { validateWorkflow, type ValidateOptions } from "./validate.ts";
+export { derivations } from "./derivations/index.ts";
