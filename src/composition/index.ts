@@ -6,3 +6,17 @@ export { publicConfig, publicSystems } from "./public-config.ts";
 export { clientSystems, limitsOf, planSystemsOf } from "./systems.ts";
 export { submitRequest, type Submission, type SubmitOptions } from "./submit.ts";
 export { productWorker } from "./worker.ts";
+export {
+  checkClientWorkflow,
+  clientWorkflow,
+  clientWorkflowHistory,
+  emptyOverlay,
+  isWorkflowKind,
+  loadClientOverlay,
+  loadClientWorkflow,
+  saveClientWorkflow,
+  type ClientWorkflow,
+  type SavedOverlay,
+  type WorkflowHistoryEntry,
+  type WorkflowInput,
+} from "./workflows.ts";
