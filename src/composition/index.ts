@@ -15,8 +15,13 @@ export {
   loadClientOverlay,
   loadClientWorkflow,
   saveClientWorkflow,
+  savedOverlayView,
+  workflowView,
   type ClientWorkflow,
   type SavedOverlay,
   type WorkflowHistoryEntry,
   type WorkflowInput,
+  type WorkflowView,
+  type SavedOverlayView,
+  type WorkflowCheck,
 } from "./workflows.ts";

@@ -40,6 +40,53 @@ export interface ClientWorkflow {
   definition: WorkflowDefinition;
 }
 
+/** A client's workflow as the API and the CLI show it. */
+export interface WorkflowView {
+  client: string;
+  kind: WorkflowKind;
+  version: number | null;
+  savedBy: string | null;
+  savedAt: Date | null;
+  extends: string;
+  definition: WorkflowDefinition;
+}
+
+export const workflowView = (w: ClientWorkflow): WorkflowView => ({
+  client: w.clientId,
+  kind: w.kind,
+  version: w.version,
+  savedBy: w.savedBy,
+  savedAt: w.savedAt,
+  extends: w.extends,
+  definition: w.definition,
+});
+
+/** A saved overlay as the API and the CLI show it (an export's content and where it came from). */
+export interface SavedOverlayView {
+  client: string;
+  kind: WorkflowKind;
+  version: number | null;
+  savedBy: string | null;
+  savedAt: Date | null;
+  overlay: unknown;
+}
+
+export const savedOverlayView = (o: SavedOverlay): SavedOverlayView => ({
+  client: o.clientId,
+  kind: o.kind,
+  version: o.version,
+  savedBy: o.savedBy,
+  savedAt: o.savedAt,
+  overlay: o.overlay,
+});
+
+/** Whether an overlay would save: its errors, or the definition a save would plan with. */
+export interface WorkflowCheck {
+  valid: boolean;
+  errors: FieldError[];
+  definition?: WorkflowDefinition;
+}
+
 export const isWorkflowKind = (kind: string): kind is WorkflowKind =>
   (workflowKinds as readonly string[]).includes(kind);
 
@@ -81,16 +128,58 @@ function resolveFor(
   version: number,
 ): Result<WorkflowDefinition> {
   const resolved = resolveWorkflow(kind, { clientId: client.id, version, overlay });
-  if (!resolved.ok) return resolved;
+  if (!resolved.ok) return failAll([...resolved.errors, ...beyond(client, kind, overlay, resolved.errors)]);
+  const errors = validationErrors(client, overlay, resolved.value);
+  return errors.length ? failAll(errors) : resolved;
+}
+
+function validationErrors(
+  client: ClientConfig,
+  overlay: WorkflowOverlay,
+  def: WorkflowDefinition,
+): FieldError[] {
   const opts = { catalog: actionCatalog, client };
   const base = Object.values(builtinWorkflows).find((b) => refOf(b) === overlay.extends);
   const inherited = new Set(
     (base ? validateWorkflow(base, opts) : []).map((e) => `${e.field}\u0000${e.message}`),
   );
-  const errors = validateWorkflow(resolved.value, opts)
+  return validateWorkflow(def, opts)
     .filter((e) => !inherited.has(`${e.field}\u0000${e.message}`))
     .map((e) => inOverlay(overlay, e));
-  return errors.length ? failAll(errors) : resolved;
+}
+
+/**
+ * When the overlay does not apply only because it names steps wrongly (removes or patches one the built-in
+ * lacks, adds one twice), the rest of it is still worth checking: a technician fixing a file wants every
+ * error in one go, not one per attempt. The faulty entries are left out and what remains is validated.
+ */
+function beyond(
+  client: ClientConfig,
+  kind: WorkflowKind,
+  overlay: WorkflowOverlay,
+  errors: FieldError[],
+): FieldError[] {
+  const badRemove = new Set<number>();
+  const badPatch = new Set<string>();
+  const badAdd = new Set<number>();
+  for (const { field } of errors) {
+    const m = /^(remove)\.(\d+)$|^(patch)\.([^.]+)$|^(add)\.(\d+)\.id$/.exec(field);
+    if (!m) return [];
+    if (m[1]) badRemove.add(Number(m[2]));
+    else if (m[3] && m[4]) badPatch.add(m[4]);
+    else badAdd.add(Number(m[6]));
+  }
+  const rest: WorkflowOverlay = {
+    ...overlay,
+    remove: overlay.remove.filter((_, i) => !badRemove.has(i)),
+    patch: Object.fromEntries(Object.entries(overlay.patch).filter(([id]) => !badPatch.has(id))),
+    add: overlay.add.filter((_, i) => !badAdd.has(i)),
+  };
+  const resolved = resolveWorkflow(kind, { clientId: client.id, version: 1, overlay: rest });
+  // Field names are mapped against the overlay as written, so an index still points into the file.
+  return resolved.ok
+    ? validationErrors(client, { ...rest, add: overlay.add, patch: overlay.patch }, resolved.value)
+    : [];
 }
 
 /** A stored version as it plans today; one that no longer applies says which version and why. */

@@ -193,6 +193,19 @@ describe("client workflows (composition)", () => {
     });
   }
 
+  test("an overlay that names steps wrongly still has the rest of it checked: every error at once", async () => {
+    const checked = await checkClientWorkflow(store, {
+      clientId: "acme",
+      input: {
+        ...goodOverlay(),
+        remove: ["autopilot", "no-such-step"],
+        patch: { signature: { after: ["mailbox-redy"] } },
+        add: [financeGroup, financeGroup, { ...financeGroup, id: "typo-group", action: "groups.add-membr" }],
+      },
+    });
+    assert.deepEqual(fields(checked), ["remove.1", "add.1.id", "patch.signature.after.0", "add.2.action"]);
+  });
+
   test("checking a good overlay saves nothing and pins the version a save would get", async () => {
     const before = await versions();
     const checked = await checkClientWorkflow(store, { clientId: "acme", input: goodOverlay() });

@@ -5,7 +5,8 @@ import {
   loadClientOverlay,
   loadClientWorkflow,
   saveClientWorkflow,
-  type ClientWorkflow,
+  savedOverlayView,
+  workflowView,
 } from "../../composition/index.ts";
 import type { Result } from "../../domain/result.ts";
 import type { Store } from "../../store/sql.ts";
@@ -86,16 +87,6 @@ function unwrap<T>(r: Result<T>, invalid: string): T {
   throw new ApiError("LC_ERR_VALIDATION", invalid, { fields: r.errors });
 }
 
-const workflowOf = (w: ClientWorkflow) => ({
-  client: w.clientId,
-  kind: w.kind,
-  version: w.version,
-  savedBy: w.savedBy,
-  savedAt: w.savedAt,
-  extends: w.extends,
-  definition: w.definition,
-});
-
 const readErrors = errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT");
 
 /**
@@ -117,7 +108,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
     },
     async (request) => {
       const { id: client, kind } = request.params;
-      return workflowOf(unwrap(await loadClientWorkflow(store, client, kind), "the workflow is not valid"));
+      return workflowView(unwrap(await loadClientWorkflow(store, client, kind), "the workflow is not valid"));
     },
   );
 
@@ -135,15 +126,9 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
     },
     async (request) => {
       const { id: client, kind } = request.params;
-      const o = unwrap(await loadClientOverlay(store, client, kind), "the overlay cannot be read");
-      return {
-        client: o.clientId,
-        kind,
-        version: o.version,
-        savedBy: o.savedBy,
-        savedAt: o.savedAt,
-        overlay: o.overlay,
-      };
+      return savedOverlayView(
+        unwrap(await loadClientOverlay(store, client, kind), "the overlay cannot be read"),
+      );
     },
   );
 
@@ -175,7 +160,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
         input: request.body,
         actor: request.query.actor,
       });
-      return workflowOf(unwrap(res, "the workflow is not valid; nothing was saved"));
+      return workflowView(unwrap(res, "the workflow is not valid; nothing was saved"));
     },
   );
 
@@ -234,7 +219,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
         await loadClientWorkflow(store, client, kind, { version }),
         "the workflow is not valid",
       );
-      return { ...workflowOf(w), version, overlay: w.overlay };
+      return { ...workflowView(w), version, overlay: w.overlay };
     },
   );
 };
