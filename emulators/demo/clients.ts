@@ -42,6 +42,8 @@ export const demoClients: ClientConfigInput[] = [
         "Acme Corp · {{ companyPhone }}<br><i>{{ signatureTagline }}</i></p>",
     },
     variables: { companyPhone: "+1 555 0100", signatureTagline: "Acme Corp: we make everything" },
+    // A shared mailbox of the emulated tenant, so the welcome email lands there.
+    hrContacts: ["hr@acmecorp.com"],
   },
   {
     id: "globex",
@@ -54,6 +56,7 @@ export const demoClients: ClientConfigInput[] = [
     licensesByRole: { staff: ["O365_BUSINESS_PREMIUM"] },
     groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
     approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
+    hrContacts: ["hr@globex.de"],
     // Not connected to any emulated system yet: its steps fail NOT_CONFIGURED, naming the missing system.
   },
   {
@@ -63,6 +66,7 @@ export const demoClients: ClientConfigInput[] = [
     timeZone: "America/Chicago",
     usageLocation: "US",
     usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
+    hrContacts: ["hr@initech.com", "payroll@initech.com"],
     // On-prem AD, ConnectWise and Datto RMM once their connectors exist; nothing connected yet.
   },
 ];

@@ -16,7 +16,7 @@ export const acme = {
 
 export interface AcmeSeed {
   tenant: TenantInfo;
-  users: { mike: string; tom: string; helpdesk: string };
+  users: { mike: string; tom: string; helpdesk: string; hr: string };
   groups: {
     marketing: string;
     allStaff: string;
@@ -127,6 +127,13 @@ export function seedAcme(admin: Microsoft365Admin): AcmeSeed {
     accountEnabled: false,
     mailbox: "shared",
   });
+  // Acme's HR team: the client's HR contact, where the welcome email with the first sign-in goes.
+  const hr = admin.createUser(t, {
+    userPrincipalName: "hr@acmecorp.com",
+    displayName: "Acme HR",
+    accountEnabled: false,
+    mailbox: "shared",
+  });
   const autopilot = admin.createAutopilotDevice(t, {
     serialNumber: "ACME-PC-0042",
     model: "Latitude 7440",
@@ -135,7 +142,7 @@ export function seedAcme(admin: Microsoft365Admin): AcmeSeed {
 
   return {
     tenant: admin.tenant(t),
-    users: { mike: mike.id, tom: tom.id, helpdesk: helpdesk.id },
+    users: { mike: mike.id, tom: tom.id, helpdesk: helpdesk.id, hr: hr.id },
     groups: {
       marketing: marketing.id,
       allStaff: allStaff.id,

@@ -5,7 +5,7 @@ import { followRun } from "../engine/follow.ts";
 import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
-import { submitRequest } from "../composition/submit.ts";
+import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
 import {
   checkClientWorkflow,
   clientWorkflowHistory,
@@ -44,10 +44,15 @@ function unwrap<T>(r: Result<T>, invalid: string): T {
   throw new CliError(invalid, exitCodes.invalid, r.errors);
 }
 
-/** The CLI working on a store it opened itself. */
+/** The CLI working on a store it opened itself; `live` answers the planner's and pre-flight's reads. */
 export function directApi(
   store: Store,
-  opts: { keys?: KeySource; beforeClose?: () => Promise<void>; afterClose?: () => void } = {},
+  opts: {
+    keys?: KeySource;
+    live?: SubmitOptions["live"];
+    beforeClose?: () => Promise<void>;
+    afterClose?: () => void;
+  } = {},
 ): LifecycleApi {
   const keys: KeySource = () => {
     if (!opts.keys)
@@ -62,7 +67,11 @@ export function directApi(
       return c;
     },
     async submit(kind, body, dryRun) {
-      const res = await submitRequest(store, kind, body, { actor: String(body.requester ?? "cli"), dryRun });
+      const res = await submitRequest(store, kind, body, {
+        actor: String(body.requester ?? "cli"),
+        dryRun,
+        live: opts.live,
+      });
       if (!res.ok)
         throw new CliError(
           `the ${kind === "onboard" ? "onboarding" : "offboarding"} request is not valid`,

@@ -1,6 +1,6 @@
 import type { ClientConfig } from "../domain/client.ts";
 import type { Outcome } from "../domain/outcome.ts";
-import type { Plan } from "../domain/plan.ts";
+import type { Plan, PlanFinding } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
 
@@ -19,11 +19,24 @@ export function table(rows: string[][]): string {
     .join("\n");
 }
 
+/** Addresses a step's data says it mailed (`data.sentTo`), for any step that records them. */
+function sentTo(data: Record<string, unknown> | undefined): string[] {
+  const to = data?.sentTo;
+  return Array.isArray(to) ? to.filter((a): a is string => typeof a === "string") : [];
+}
+
+/** The detail, and where the step's message went unless the detail already says so. */
+function withRecipients(detail: string, data: Record<string, unknown> | undefined): string {
+  const to = sentTo(data);
+  if (!to.length || to.every((a) => detail.includes(a))) return detail;
+  return [detail, `sent to ${to.join(", ")}`].filter(Boolean).join("; ");
+}
+
 export function outcomeText(o: Outcome | null): string {
   if (!o) return "";
   switch (o.kind) {
     case "succeeded":
-      return o.detail ?? "";
+      return withRecipients(o.detail ?? "", o.data);
     case "already-done":
       return o.detail ?? "already done";
     case "skipped":
@@ -31,7 +44,7 @@ export function outcomeText(o: Outcome | null): string {
     case "blocked":
       return o.reason;
     case "waiting":
-      return `waiting for ${o.for}`;
+      return withRecipients(`waiting for ${o.for}`, o.applied?.data);
     case "failed":
       return `${o.error.kind}${o.error.code ? ` ${o.error.code}` : ""}: ${o.error.message}${o.error.requestId ? ` (request ${o.error.requestId})` : ""}`;
   }
@@ -52,6 +65,20 @@ export function renderClients(clients: ClientConfig[]): string {
   ]);
 }
 
+/** `text` broken into lines of at most `width`, the first prefixed by `first`, the rest by `rest`. */
+export function wrapped(text: string, width: number, first = "", rest = first): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/)) {
+    const prefix = lines.length ? rest : first;
+    if (line.length > prefix.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else line += (line.length > prefix.length ? " " : "") + word;
+  }
+  return [...lines, line].join("\n");
+}
+
 export function renderPlan(plan: Plan, hash: string): string {
   const rows = [
     ["STEP", "ACTION", "AFTER", "TITLE"],
@@ -63,6 +90,24 @@ export function renderPlan(plan: Plan, hash: string): string {
     ]),
   ];
   return `${table(rows)}\nplan hash ${hash}`;
+}
+
+/** The pre-flight's findings, errors first, each with the field it is about (and its step). */
+export function renderFindings(findings: PlanFinding[]): string {
+  if (!findings.length) return "pre-flight: nothing to report";
+  const rows = [
+    ["SEVERITY", "FIELD", "FINDING"],
+    ...findings.map((f) => [
+      f.severity,
+      f.field,
+      `${f.message}${f.step && !f.field.startsWith("steps.") ? ` (step ${f.step})` : ""}`,
+    ]),
+  ];
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const verdict = errors
+    ? `${errors} error${errors === 1 ? "" : "s"}: a real submission would be refused`
+    : "no errors: a real submission would be accepted";
+  return `pre-flight\n${table(rows)}\n${verdict}`;
 }
 
 export function renderRuns(runs: RunRow[]): string {
@@ -78,7 +123,7 @@ export function renderRun(run: RunDetail): string {
     `client   ${run.clientId}   ${run.kind} ${run.subject}`,
     `status   ${run.status}${run.cancelReason ? ` (${run.cancelReason})` : ""}`,
     `start    ${time(run.startAt)}   requested by ${run.requester}${run.ticket ? `, ticket ${run.ticket}` : ""}`,
-    `plan     ${run.planHash}`,
+    `plan     ${run.planHash}${run.workflow ? `   workflow ${run.workflow}` : ""}`,
   ].join("\n");
   const rows = [
     ["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"],
@@ -121,6 +166,7 @@ export function runJson(run: RunDetail): Record<string, unknown> {
     subject: run.subject,
     status: run.status,
     planHash: run.planHash,
+    workflow: run.workflow,
     startAt: run.startAt,
     finishedAt: run.finishedAt,
     actions: run.actions.map((a) => ({

@@ -66,13 +66,13 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
   }
   const opened = await openConfiguredStore(env);
   const keys = keysFor(env, opened);
-  const worker =
-    opts.worker && opened.embedded
-      ? startWorker(opened.store, { capabilities: capabilitiesFromEnv(env, opened.store, keys) })
-      : undefined;
+  const capabilities = capabilitiesFromEnv(env, opened.store, keys);
+  const worker = opts.worker && opened.embedded ? startWorker(opened.store, { capabilities }) : undefined;
   await worker?.start();
   return directApi(opened.store, {
     keys,
+    // The same reads a server makes before storing anything: the pre-flight is not the server's alone.
+    live: liveStateFrom(capabilities),
     beforeClose: async () => worker?.stop(),
     afterClose: opened.release,
   });

@@ -1,10 +1,10 @@
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
-import type { Plan } from "../domain/plan.ts";
-import { fail, ok, type Result } from "../domain/result.ts";
+import type { Plan, PlanFinding } from "../domain/plan.ts";
+import { fail, failAll, ok, type Result } from "../domain/result.ts";
 import { createRun } from "../engine/runs.ts";
 import type { RunStatus } from "../domain/run-status.ts";
-import { planHash, planRequest, type LiveState } from "../planner/index.ts";
+import { planHash, planRequest, preflight, type LiveState } from "../planner/index.ts";
 import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
@@ -16,6 +16,11 @@ export interface Submission {
   plan: Plan;
   planHash: string;
   dryRun: boolean;
+  /**
+   * What the pre-flight reads found. A dry run carries every one, errors included; a stored run only
+   * warnings and info, since an error refuses the submission.
+   */
+  findings: PlanFinding[];
   /** Present when the run was stored. */
   runId?: string;
   status?: RunStatus;
@@ -31,8 +36,9 @@ export interface SubmitOptions {
 }
 
 /**
- * From a form, API body or CLI flags to a stored run: validate, plan against live state, store. Anything
- * wrong comes back as field errors and nothing is written.
+ * From a form, API body or CLI flags to a stored run: validate, plan against live state, check the plan
+ * against the client's systems (pre-flight), store. Anything wrong comes back as field errors and nothing
+ * is written.
  */
 export async function submitRequest(
   store: Store,
@@ -49,15 +55,14 @@ export async function submitRequest(
     kind === "onboard" ? validateOnboarding(body, client, now) : validateOffboarding(body, client, now);
   if (!validated.ok) return validated;
   const request = validated.value;
-  const planned = await planRequest(
-    request,
-    client,
-    (await opts.live?.(client)) ?? {},
-    planSystemsOf(client, opts.registry),
-  );
+  const live = (await opts.live?.(client)) ?? {};
+  const planned = await planRequest(request, client, live, planSystemsOf(client, opts.registry));
   if (!planned.ok) return planned;
-  const plan = planned.value;
-  if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true });
+  const { plan, findings: planning } = planned.value;
+  const findings = [...planning, ...(await preflight({ request, client, plan, live }))];
+  if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true, findings });
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length) return failAll(errors.map(({ field, message }) => ({ field, message })));
   const subject =
     request.kind === "onboard"
       ? String(plan.actions[0]?.params.upn ?? `${request.firstName} ${request.lastName}`)
@@ -90,6 +95,7 @@ export async function submitRequest(
       plan,
       planHash: created.planHash,
       dryRun: false,
+      findings,
       runId: created.runId,
       status: created.status,
     });

@@ -115,6 +115,15 @@ const licensingChoices = z.strictObject({
   whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
 });
 
+/**
+ * How the pre-flight reads judge a request before anything is stored. A department or role the client's
+ * maps do not name gets no groups or licences from them: an error unless the client says a warning will do.
+ */
+const preflightChoices = z.strictObject({
+  unknownDepartment: z.enum(["error", "warning"]).default("error"),
+  unknownRole: z.enum(["error", "warning"]).default("error"),
+});
+
 export const clientConfigSchema = z
   .strictObject({
     id: slug("client id").min(2).max(40),
@@ -124,6 +133,8 @@ export const clientConfigSchema = z
     timeZone,
     usernameFormat: usernameFormat.prefault({}),
     transliteration: z.strictObject({ umlauts: z.enum(["expand", "strip"]).default("expand") }).prefault({}),
+    /** Emoji and other pictographs in a person's name: refused as a field error, or stripped. */
+    names: z.strictObject({ pictographs: z.enum(["refuse", "strip"]).default("refuse") }).prefault({}),
     usageLocation: z
       .string()
       .trim()
@@ -149,7 +160,10 @@ export const clientConfigSchema = z
       .default({}),
     identity: identityChoices.prefault({}),
     mail: mailChoices.prefault({}),
+    /** Who arranges a new hire's first day: the welcome email with the sign-in details goes here. */
+    hrContacts: z.array(emailAddress).max(20).default([]),
     licensing: licensingChoices.prefault({}),
+    preflight: preflightChoices.prefault({}),
     variables: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),
@@ -163,6 +177,7 @@ export const clientConfigSchema = z
     for (const [field, values] of [
       ["domains", config.domains],
       ["customFields", config.customFields.map((f) => f.key)],
+      ["hrContacts", config.hrContacts],
     ] as const) {
       const dup = values.find((v, i) => values.indexOf(v) !== i);
       if (dup !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `lists "${dup}" twice` });

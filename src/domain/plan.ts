@@ -36,6 +36,19 @@ export interface Plan {
   workflow?: { id: string; version: number; extends?: string };
 }
 
+/**
+ * What the planning reads found, shown with the plan. An error refuses a real submission (nothing is
+ * stored); a warning or info is shown and the run goes ahead. `field` names the request's field where the
+ * finding is about one ("manager", "extraGroups.1"), else the step's parameter ("steps.<key>.params.<name>").
+ */
+export interface PlanFinding {
+  field: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+  /** The key of the plan's step the finding is about. */
+  step?: string;
+}
+
 export const defaultQueue = "default";
 
 /**

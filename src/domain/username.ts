@@ -1,6 +1,7 @@
 import type { ClientConfig } from "./client.ts";
 import { fail, ok, type FieldError, type Result } from "./result.ts";
 import { toUsernamePart } from "./transliterate.ts";
+import { collisionNote, nameNotes } from "./username-rule.ts";
 import { parseUsernamePattern, type PatternSegment, type UsernameToken } from "./username-pattern.ts";
 
 export type Person = { firstName: string; lastName: string; middleName?: string | undefined };
@@ -129,6 +130,40 @@ export function usernameProblem(
   return undefined;
 }
 
+/** How a candidate came about: the pattern as is, the middle-initial form, or a numeric suffix. */
+type Via =
+  { kind: "pattern" } | { kind: "middle-initial"; initial: string } | { kind: "suffix"; suffix: number };
+type Candidate = { username: string; via: Via; segments: readonly PatternSegment[]; cut: boolean };
+
+function* candidates(
+  person: Person,
+  format: UsernameFormat,
+  translit: Transliteration,
+): Generator<Candidate> {
+  if (usernameProblem(person, format, translit)) return;
+  const segments = segmentsOf(format.pattern);
+  const parts = usernameParts(person, translit);
+  const seen = new Set<string>();
+  // A name holding digits can make "ab1"+"2" equal a truncated "ab"+"12": skip what was already offered.
+  function* fresh(segs: readonly PatternSegment[], via: Via, suffix: string): Generator<Candidate> {
+    const username = renderSegments(segs, parts, suffix);
+    if (seen.has(username) || !isValidUsername(username)) return;
+    seen.add(username);
+    yield {
+      username,
+      via,
+      segments: segs,
+      cut: join(segs, parts).length + suffix.length > MAX_USERNAME_LENGTH,
+    };
+  }
+  yield* fresh(segments, { kind: "pattern" }, "");
+  const middle =
+    format.collision === "middle-initial" && parts.m !== "" ? withMiddleInitial(segments) : undefined;
+  if (middle) yield* fresh(middle, { kind: "middle-initial", initial: parts.m }, "");
+  for (let n = 2; n <= MAX_NUMERIC_SUFFIX; n++)
+    yield* fresh(segments, { kind: "suffix", suffix: n }, String(n));
+}
+
 /**
  * Candidate usernames, best first: the pattern as is; under "middle-initial" the form with the middle
  * initial; then numeric suffixes 2…99. Yields nothing when `usernameProblem` reports a problem.
@@ -138,37 +173,67 @@ export function* usernameCandidates(
   format: UsernameFormat,
   translit: Transliteration,
 ): Generator<string> {
-  if (usernameProblem(person, format, translit)) return;
-  const segments = segmentsOf(format.pattern);
-  const parts = usernameParts(person, translit);
-  const seen = new Set<string>();
-  // A name holding digits can make "ab1"+"2" equal a truncated "ab"+"12": skip what was already offered.
-  function* fresh(candidate: string): Generator<string> {
-    if (seen.has(candidate) || !isValidUsername(candidate)) return;
-    seen.add(candidate);
-    yield candidate;
-  }
-  yield* fresh(renderSegments(segments, parts, ""));
-  const middle =
-    format.collision === "middle-initial" && parts.m !== "" ? withMiddleInitial(segments) : undefined;
-  if (middle) yield* fresh(renderSegments(middle, parts, ""));
-  for (let n = 2; n <= MAX_NUMERIC_SUFFIX; n++) yield* fresh(renderSegments(segments, parts, String(n)));
+  for (const c of candidates(person, format, translit)) yield c.username;
 }
 
-/** The first candidate `isTaken` says is free. A failing `isTaken` (I/O) rejects; bad names return errors. */
+/** A picked username and, in one line, the rule that produced it (what a dry run shows). */
+export type PickedUsername = { username: string; rule: string };
+
+function ruleOf(
+  person: Person,
+  format: UsernameFormat,
+  translit: Transliteration,
+  picked: Candidate,
+  taken: readonly string[],
+): string {
+  const name = [person.firstName, person.middleName, person.lastName]
+    .map((n) => n?.trim())
+    .filter(Boolean)
+    .join(" ");
+  const notes = [
+    ...nameNotes(person, picked.segments, translit.umlauts),
+    ...(picked.cut ? [`cut to ${MAX_USERNAME_LENGTH} characters`] : []),
+    ...[collisionNote(taken, picked.via)].filter((n) => n !== undefined),
+  ];
+  return `${format.pattern} from "${name}"${notes.length ? `: ${notes.join(", ")}` : ""}`;
+}
+
+/**
+ * The first candidate `isTaken` says is free, with the rule that produced it, such as
+ * `{first}.{last} from "Zoë de la Cruz": ë→e, particle "de la" joined, "zoe.delacruz" taken, so suffix 2`.
+ * A failing `isTaken` (I/O) rejects; a name no username can be made of, or every candidate taken, is an
+ * error naming the field to fix.
+ */
+export async function pickUsernameExplained(
+  person: Person,
+  format: UsernameFormat,
+  translit: Transliteration,
+  isTaken: (candidate: string) => Promise<boolean>,
+): Promise<Result<PickedUsername>> {
+  const problem = usernameProblem(person, format, translit);
+  if (problem) return fail(problem.field, problem.message);
+  const taken: string[] = [];
+  for (const candidate of candidates(person, format, translit)) {
+    if (await isTaken(candidate.username)) taken.push(candidate.username);
+    else
+      return ok({ username: candidate.username, rule: ruleOf(person, format, translit, candidate, taken) });
+  }
+  return fail(
+    "username",
+    `every candidate from "${format.pattern}" up to suffix ${MAX_NUMERIC_SUFFIX} is taken; give a username instead`,
+  );
+}
+
+/**
+ * The first candidate `isTaken` says is free, without its rule.
+ * @deprecated Kept while the planner moves to `pickUsernameExplained`, whose rule the dry run shows.
+ */
 export async function pickUsername(
   person: Person,
   format: UsernameFormat,
   translit: Transliteration,
   isTaken: (candidate: string) => Promise<boolean>,
 ): Promise<Result<string>> {
-  const problem = usernameProblem(person, format, translit);
-  if (problem) return fail(problem.field, problem.message);
-  for (const candidate of usernameCandidates(person, format, translit)) {
-    if (!(await isTaken(candidate))) return ok(candidate);
-  }
-  return fail(
-    "username",
-    `every candidate from "${format.pattern}" up to suffix ${MAX_NUMERIC_SUFFIX} is taken; give a username instead`,
-  );
+  const picked = await pickUsernameExplained(person, format, translit, isTaken);
+  return picked.ok ? ok(picked.value.username) : picked;
 }

@@ -11,6 +11,8 @@ export interface RunRow {
   subject: string;
   status: RunStatus;
   planHash: string;
+  /** The workflow it was planned with, `id@version`; null for runs planned before workflows were data. */
+  workflow: string | null;
   startAt: Date;
   createdAt: Date;
   finishedAt: Date | null;
@@ -39,6 +41,7 @@ export interface RunDetail extends RunRow {
 }
 
 const runColumns = `r.id, r.client_id as "clientId", r.kind, r.subject, r.status, r.plan_hash as "planHash",
+  (r.plan->'workflow'->>'id') || '@' || (r.plan->'workflow'->>'version') as workflow,
   r.start_at as "startAt", r.created_at as "createdAt", r.finished_at as "finishedAt",
   r.cancel_reason as "cancelReason", q.requester, q.ticket`;
 

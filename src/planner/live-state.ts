@@ -1,4 +1,4 @@
-import type { DirectoryGroup } from "../ports/index.ts";
+import type { DirectoryGroup, MailboxState, Sku } from "../ports/index.ts";
 
 /**
  * Read-only questions the planner asks a client's systems. Each is optional: a client whose identity
@@ -12,6 +12,14 @@ export interface LiveState {
    * then, and the lock-out steps start with their write instead of a read.
    */
   findUser?(upn: string): Promise<{ id: string; onPremisesSyncEnabled: boolean } | undefined>;
-  /** A group by name or address, as the directory has it: whether it exists and assigns licences. */
+  /** A group by display name or address (a distribution list is found by its address). */
   findGroup?(nameOrMail: string): Promise<DirectoryGroup | undefined>;
+  /** The template of a "copy from": undefined when there is no such user. */
+  readTemplate?(upn: string): Promise<{ directSkuIds: string[] } | undefined>;
+  /** The UPN of a user's manager; undefined when the user has none (or is not there). */
+  managerOf?(upn: string): Promise<string | undefined>;
+  /** A mailbox or shared mailbox by address, from the system that administers mailboxes. */
+  findMailbox?(address: string): Promise<Pick<MailboxState, "type" | "primarySmtpAddress"> | undefined>;
+  /** The tenant's subscriptions with their seats. */
+  skus?(): Promise<Sku[]>;
 }

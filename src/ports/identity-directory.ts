@@ -51,7 +51,7 @@ export interface DirectoryGroup {
   readOnlyReason?: string;
   /** Members get licenses through this group (group-based licensing). */
   assignsLicenses?: boolean;
-  /** The licences (SKU ids) members get through this group, where the directory says. */
+  /** The SKUs (ids) the group assigns, where the directory says: each member holds a seat of every one. */
   licenseSkuIds?: string[];
 }
 

@@ -1,10 +1,43 @@
 import { z } from "zod";
 import type { ClientConfig } from "../domain/client.ts";
 import { emailAddress, isEmailAddress, singleLine } from "../domain/fields.ts";
+import { describePictographs, pictographsIn, stripPictographs } from "../domain/pictographs.ts";
 import { isValidUsername } from "../domain/username.ts";
 
-/** A person's name: one line, with at least one letter in any script. */
-export const personName = singleLine(64).refine((s) => /\p{L}/u.test(s), { error: "must contain a letter" });
+/**
+ * One line of a name without emoji or pictographs: refused, naming what was found, or stripped (and the
+ * spaces collapsed) when the client's config says `names.pictographs: "strip"`. Never kept.
+ */
+export function withoutPictographs(line: z.ZodString, client: ClientConfig): z.ZodString {
+  if (client.names.pictographs === "strip") {
+    return line.overwrite(stripPictographs).refine((s) => s !== "", {
+      error: "is empty once its emoji and pictographs are removed",
+      abort: true,
+    });
+  }
+  return line.superRefine((s, ctx) => {
+    const found = pictographsIn(s);
+    if (found.length)
+      ctx.addIssue({
+        code: "custom",
+        message: `must not contain emoji or pictographs (found ${describePictographs(found)})`,
+        abort: true,
+      });
+  });
+}
+
+/** A person's name for this client: one line, no pictographs, with at least one letter in any script. */
+export function personName(max: number) {
+  return ({ client }: { client: ClientConfig }) =>
+    withoutPictographs(singleLine(max), client).refine((s) => /\p{L}/u.test(s), {
+      error: "must contain a letter",
+    });
+}
+
+/** A display name for this client: one line without pictographs. */
+export function displayName(max: number) {
+  return ({ client }: { client: ClientConfig }) => withoutPictographs(singleLine(max), client);
+}
 
 export const usernameOverride = z.string().trim().toLowerCase().refine(isValidUsername, {
   error: "must be 1–64 of a-z 0-9 . _ - , starting and ending with a letter or digit, without ..",

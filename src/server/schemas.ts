@@ -31,7 +31,22 @@ export const plannedAction = z.object({
   maxAttempts: z.number().optional(),
 });
 
-export const plan = z.object({ actions: z.array(plannedAction) });
+export const workflowPin = z
+  .object({ id: z.string(), version: z.int(), extends: z.string().optional() })
+  .describe("The workflow definition and version the plan was made from (part of its hash).");
+
+export const plan = z.object({ actions: z.array(plannedAction), workflow: workflowPin.optional() });
+
+export const planFinding = z
+  .object({
+    field: z
+      .string()
+      .describe('The request\'s field ("manager", "extraGroups.1"), else "steps.<key>.params.<name>".'),
+    severity: z.enum(["error", "warning", "info"]),
+    message: z.string(),
+    step: z.string().optional().describe("The key of the plan's step the finding is about."),
+  })
+  .describe("What the pre-flight reads of the client's systems found.");
 
 export const runEvent = z.object({
   id: z.number().describe("Increasing; resume a stream after it with Last-Event-ID."),
@@ -57,6 +72,10 @@ export const runRow = z.object({
   subject: z.string(),
   status: runStatus,
   planHash: z.string(),
+  workflow: z
+    .string()
+    .nullable()
+    .describe('The workflow the run was planned with, as id@version ("builtin:onboard@1").'),
   startAt: z.date(),
   createdAt: z.date(),
   finishedAt: z.date().nullable(),

@@ -146,7 +146,7 @@ describe("params the planner emits today", () => {
       assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
       const plan = await planRequest(req.value, client, { isUsernameTaken: async () => false }, systems);
       assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
-      assertAccepted(plan.value);
+      assertAccepted(plan.value.plan);
     }
   });
 
@@ -183,7 +183,7 @@ describe("params the planner emits today", () => {
         systems,
       );
       assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
-      assertAccepted(plan.value);
+      assertAccepted(plan.value.plan);
     }
   });
 

@@ -288,14 +288,14 @@ describe("authentication methods, devices, mail and deletion against the Microso
       upn: "new.starter@acmecorp.com",
       displayName: "New <Starter>",
       from: sender,
-      to: "hr@acmecorp.com",
+      to: ["hr@acmecorp.com"],
       personalEmail: "starter@example.org",
     };
     const tapOutput = {
       tap: { linkUrl: "https://links.example/run-1%3Atap", expiresAt: "2026-12-01T16:00:00Z", methodId: "m" },
     };
 
-    test("sends once to the requester and the private address with sign-in name, start and link", async () => {
+    test("sends once to the HR contacts and the private address with sign-in name, start and link", async () => {
       const before = m365.admin.sentMail(tenant).length;
       const c = ctx("welcome", { outputs: tapOutput });
       assert.equal((await welcomeEmail.plan(p, c)).kind, "will-change");
@@ -311,7 +311,54 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.match(mail?.content ?? "", /2026-12-01 08:00 UTC/);
       assert.match(mail?.content ?? "", /https:\/\/links\.example\/run-1%3Atap/);
       assert.equal((await welcomeEmail.verify(p, c)).kind, "verified");
-      assert.equal((await welcomeEmail.plan(p, c)).kind, "already-done");
+      const again = await welcomeEmail.plan(p, c);
+      assert.equal(again.kind, "already-done");
+      assert.match(
+        again.kind === "already-done" ? (again.detail ?? "") : "",
+        /to hr@acmecorp\.com, starter@example\.org/,
+      );
+    });
+
+    test("the outcome records where it went, and never the one-time link", async () => {
+      const applied = await welcomeEmail.apply(p, ctx("welcome-data", { outputs: tapOutput }));
+      assert.ok(applied.kind === "done");
+      assert.deepEqual(applied.data?.sentTo, ["hr@acmecorp.com", "starter@example.org"]);
+      assert.equal(applied.data?.firstSignIn, "one-time link");
+      assert.doesNotMatch(JSON.stringify(applied), /links\.example|run-1%3Atap/, "the link is a secret");
+    });
+
+    test("several HR contacts and a personal address each get it once, whatever the case", async () => {
+      const many = {
+        ...p,
+        to: ["hr@acmecorp.com", "People@AcmeCorp.com", "HR@acmecorp.com"],
+        personalEmail: "people@acmecorp.com",
+      };
+      const applied = await welcomeEmail.apply(many, ctx("welcome-many"));
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, [
+        "hr@acmecorp.com",
+        "People@AcmeCorp.com",
+      ]);
+      assert.deepEqual(applied.kind === "done" && applied.data?.sentTo, [
+        "hr@acmecorp.com",
+        "People@AcmeCorp.com",
+      ]);
+    });
+
+    test("no HR contact: the private address alone gets it; with neither the step is skipped saying why", async () => {
+      await welcomeEmail.apply({ ...p, to: [] }, ctx("welcome-personal-only"));
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, ["starter@example.org"]);
+      const count = m365.admin.sentMail(tenant).length;
+      const plan = await welcomeEmail.plan({ ...p, to: [], personalEmail: undefined }, ctx("welcome-nobody"));
+      assert.deepEqual(plan, {
+        kind: "skip",
+        reason: "no HR contact in the client's config and no personal email",
+      });
+      assert.equal(m365.admin.sentMail(tenant).length, count, "nothing was sent");
+    });
+
+    test("an HR contact that is not an address is refused by the params", () => {
+      assert.equal(welcomeEmail.params.safeParse({ ...p, to: ["hr"] }).success, false);
+      assert.equal(welcomeEmail.params.safeParse({ ...p, to: [] }).success, true);
     });
 
     test("in doubt after a send that went out, plan finds it in Sent Items and nothing is sent twice", async () => {
@@ -342,13 +389,18 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.equal(m365.admin.sentMail(tenant).length, count + 1);
     });
 
-    test("a requester that is not an address is not mailed; with nobody left the step says so", async () => {
+    test("a plan made before HR contacts (the requester as a lone name) still runs: a name is not mailed", async () => {
       const cli = { ...p, to: "cli", personalEmail: undefined };
       const plan = await welcomeEmail.plan(cli, ctx("welcome-cli"));
       assert.ok(plan.kind === "skip" && /not an address/.test(plan.reason), JSON.stringify(plan));
       const c = ctx("welcome-cli-personal", { outputs: tapOutput });
       await welcomeEmail.apply({ ...p, to: "cli" }, c);
       assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, ["starter@example.org"]);
+      await welcomeEmail.apply(
+        { ...p, to: "boss@acmecorp.com", personalEmail: undefined },
+        ctx("welcome-legacy"),
+      );
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, ["boss@acmecorp.com"]);
     });
 
     test("without the TAP step the email says the technician hands over the first sign-in", async () => {

@@ -168,9 +168,13 @@ describe("Microsoft 365 end to end against the emulator", () => {
     assert.ok(m365.admin.user(tenant, "sarah.johnson2@acmecorp.com").groups.length > 0);
   });
 
-  test("no free seat fails the license step naming the SKU, and changes nothing else it should not", async () => {
+  test("a seat taken after submission fails the license step naming the SKU, and changes nothing else it should not", async () => {
+    // With no seat at submission the pre-flight refuses the request; here the last seats go between the
+    // submission and the start.
+    const start = new Date(Date.now() + 2000).toISOString();
+    const runId = await submitOnboarding({ firstName: "Nora", lastName: "Seat", role: "staff", start });
     m365.admin.setSeats(tenant, "SPB", 2); // Mike and Tom hold both
-    const run = await onboard({ firstName: "Nora", lastName: "Seat", role: "staff" });
+    const run = await finished(runId);
     assert.equal(run.status, "failed", JSON.stringify(states(run)));
     const step = run.actions.find((a) => a.key === "license:SPB")!;
     assert.ok(step.outcome?.kind === "failed");

@@ -11,6 +11,7 @@ import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
+import type { LiveState } from "../../src/planner/index.ts";
 import { acmeClient } from "../support/engine-helpers.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { effectCatalog, type TestCaps } from "../support/test-actions.ts";
@@ -68,7 +69,8 @@ describe("the lifecycle CLI", () => {
   let service: CountingService;
   let worker: Worker;
 
-  const cli = async (...argv: string[]) => {
+  const cli = async (...argv: string[]) => cliWith(undefined, ...argv);
+  const cliWith = async (live: LiveState | undefined, ...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
     const ctx: CliContext = {
@@ -78,7 +80,10 @@ describe("the lifecycle CLI", () => {
       err: (t) => err.push(t),
       setExitCode: () => undefined,
       // The store stays open across commands; closing the API must not close it.
-      connect: async () => ({ ...directApi(store), close: async () => undefined }),
+      connect: async () => ({
+        ...directApi(store, live && { live: () => live }),
+        close: async () => undefined,
+      }),
     };
     const code = await runCli(argv, ctx);
     return { code, out: out.join("\n"), err: err.join("\n") };
@@ -145,6 +150,37 @@ describe("the lifecycle CLI", () => {
       ],
     );
     assert.equal(plan.plan.actions[0]!.params.upn, "sarah.johnson@acmecorp.com");
+    assert.equal(await count("runs"), before);
+  });
+
+  test("onboard --dry-run prints each pre-flight finding with its severity and field; the real run is refused", async () => {
+    // A directory that knows nobody, and a tenant whose only SPB seats are taken.
+    const live: LiveState = {
+      isUsernameTaken: async () => false,
+      findUser: async () => undefined,
+      findGroup: async (name) => ({ id: `g-${name}`, displayName: name, managedBy: "directory" }),
+      skus: async () => [{ skuId: "spb", skuPartNumber: "SPB", consumed: 25, enabled: 25 }],
+    };
+    const argv = [...sarahJohnson, "--role", "staff", "--manager", "nobody@acmecorp.com", "--now"];
+    const before = await count("runs");
+    const text = await cliWith(live, ...argv, "--dry-run");
+    assert.equal(text.code, 0, text.err);
+    assert.match(
+      text.out,
+      /^error\s+manager\s+no user nobody@acmecorp\.com in the client's directory \(step set-manager\)$/m,
+    );
+    assert.match(text.out, /^error\s+role\s+no free SPB seats \(25 of 25 in use\)/m);
+    assert.match(text.out, /2 errors: a real submission would be refused/);
+    const json = await cliWith(live, ...argv, "--dry-run", "--json");
+    const { findings } = JSON.parse(json.out) as { findings: { field: string; severity: string }[] };
+    assert.deepEqual(
+      findings.filter((f) => f.severity === "error").map((f) => f.field),
+      ["manager", "role"],
+    );
+    const real = await cliWith(live, ...argv);
+    assert.notEqual(real.code, 0);
+    assert.match(real.err, /manager: no user nobody@acmecorp\.com/);
+    assert.match(real.err, /role: no free SPB seats \(25 of 25 in use\)/);
     assert.equal(await count("runs"), before);
   });
 

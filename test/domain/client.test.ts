@@ -32,6 +32,7 @@ test("a minimal config is accepted with every default filled in", () => {
   assert.equal(c.identity.temporaryAccessPass.enabled, true);
   assert.deepEqual(c.identity.conditionalAccessGroups, []);
   assert.equal(c.licensing.whenNoSeat, "fail");
+  assert.deepEqual(c.preflight, { unknownDepartment: "error", unknownRole: "error" });
   assert.deepEqual(c.customFields, []);
   assert.equal(c.offboardingDefaults.disableAccount, true);
   assert.equal(c.offboardingDefaults.deleteUser, false);
@@ -148,4 +149,26 @@ test("zod issues become dotted field paths with plain messages", () => {
     { field: "c", message: "is required" },
     { field: "d", message: "is not a known field" },
   ]);
+});
+
+test("HR contacts default to none and are lowercased; a bad or repeated address names its field", () => {
+  const parsed = parseClientConfig({ ...minimal, hrContacts: ["HR@Acme.com", "people@acme.com"] });
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value.hrContacts, ["hr@acme.com", "people@acme.com"]);
+  const defaulted = parseClientConfig(minimal);
+  assert.deepEqual(defaulted.ok && defaulted.value.hrContacts, []);
+  assert.match(errorsFor({ ...minimal, hrContacts: ["hr"] })["hrContacts.0"] ?? "", /email address/);
+  assert.match(
+    errorsFor({ ...minimal, hrContacts: ["hr@acme.com", "HR@acme.com"] }).hrContacts ?? "",
+    /twice/,
+  );
+  assert.ok(
+    errorsFor({ ...minimal, hrContacts: Array.from({ length: 21 }, (_, i) => `hr${i}@acme.com`) }).hrContacts,
+  );
+});
+
+test("names refuse pictographs by default; strip is the only other choice", () => {
+  const parsed = parseClientConfig(minimal);
+  assert.deepEqual(parsed.ok && parsed.value.names, { pictographs: "refuse" });
+  assert.ok(errorsFor({ ...minimal, names: { pictographs: "keep" } })["names.pictographs"]);
 });

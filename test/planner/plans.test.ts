@@ -43,7 +43,7 @@ async function onboardingPlan(body: Record<string, unknown>, taken: string[] = [
     systems,
   );
   assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
-  return plan.value;
+  return plan.value.plan;
 }
 
 test("an onboarding creates the user first and hangs everything else off it", async () => {
@@ -151,7 +151,7 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
     systems,
   );
   assert.ok(plan.ok);
-  const byKey = new Map(plan.value.actions.map((a) => [a.key, a]));
+  const byKey = new Map(plan.value.plan.actions.map((a) => [a.key, a]));
   for (const k of ["revoke-sessions", "reset-password", "disable-sign-in"]) {
     assert.deepEqual(byKey.get(k)?.deps, []);
     assert.ok((byKey.get(k)?.priority ?? 0) > 0);
@@ -164,7 +164,7 @@ test("an offboarding locks out first, hands the mailbox over before licenses go,
   assert.equal(verify?.required, true);
   assert.deepEqual(
     new Set(verify?.deps),
-    new Set(plan.value.actions.filter((a) => a.key !== "verify-no-access").map((a) => a.key)),
+    new Set(plan.value.plan.actions.filter((a) => a.key !== "verify-no-access").map((a) => a.key)),
   );
 });
 

@@ -11,6 +11,7 @@ import {
   countRows,
   fieldsOf,
   json,
+  manager,
   onboardingBody,
   openapi,
   seedApprovingClient,
@@ -250,4 +251,62 @@ test("the console reads each form for a client, with that client's choices and d
   const missing = await app.inject({ method: "GET", url: "/api/requests/offboard/form" });
   assert.equal(missing.statusCode, 400);
   assert.deepEqual(fieldsOf(missing), ["client"]);
+});
+
+test("pre-flight: a dry run shows an unknown manager as a finding; the real submission is refused and stores nothing", async () => {
+  // A directory that knows nobody: the manager the body names is not there.
+  const nobody = await buildServer({
+    store,
+    now: () => now,
+    live: () => ({ findUser: async () => undefined, isUsernameTaken: async () => false }),
+  });
+  try {
+    const before = await countRows(store);
+    const dry = await nobody.inject({
+      method: "POST",
+      url: "/api/requests/onboard?dryRun=true",
+      payload: onboardingBody(),
+    });
+    assert.equal(dry.statusCode, 200, dry.body);
+    const { findings } = json<{ findings: { field: string; severity: string; step?: string }[] }>(dry);
+    assert.deepEqual(
+      findings.filter((f) => f.severity === "error"),
+      [
+        {
+          field: "manager",
+          severity: "error",
+          message: `no user ${manager} in the client's directory`,
+          step: "set-manager",
+        },
+      ],
+    );
+    const doc = await openapi(nobody);
+    assertMatchesDocument(doc, "POST", "/api/requests/onboard", dry);
+
+    const real = await nobody.inject({
+      method: "POST",
+      url: "/api/requests/onboard",
+      payload: onboardingBody(),
+    });
+    assert.equal(real.statusCode, 400, real.body);
+    assert.equal(json<ErrorReply>(real).error.code, "LC_ERR_VALIDATION");
+    assert.deepEqual(json<ErrorReply>(real).error.fields, [
+      { field: "manager", message: `no user ${manager} in the client's directory` },
+    ]);
+    assert.deepEqual(await countRows(store), before);
+    assertMatchesDocument(doc, "POST", "/api/requests/onboard", real);
+  } finally {
+    await nobody.close();
+  }
+});
+
+test("pre-flight: a stored run's reply carries the warnings it was submitted with", async () => {
+  const res = await post("/api/requests/onboard", onboardingBody({ start: "2025-03-10T09:00" }));
+  assert.equal(res.statusCode, 201, res.body);
+  const { findings } = json<{ findings: { field: string; severity: string; message: string }[] }>(res);
+  // This server asks no system: what it could not check, it says.
+  assert.ok(
+    findings.some((f) => f.field === "manager" && f.severity === "warning" && /not checked/.test(f.message)),
+    JSON.stringify(findings),
+  );
 });

@@ -4,8 +4,15 @@ import { test } from "node:test";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 import { planWorkflow } from "../../src/planner/interpret.ts";
-import { builtinWorkflows } from "../../src/workflows/index.ts";
-import { caseClient, caseRequest, caseSystems, demoLive, planCases } from "./builtin-plan-cases.ts";
+import { builtinWorkflows, validateWorkflow } from "../../src/workflows/index.ts";
+import {
+  caseClient,
+  caseRequest,
+  caseSystems,
+  demoLive,
+  planCases,
+  type PlanCase,
+} from "./builtin-plan-cases.ts";
 
 const recorded = JSON.parse(
   readFileSync(new URL("./fixtures/typescript-planner-plans.json", import.meta.url), "utf8"),
@@ -42,3 +49,59 @@ for (const c of planCases) {
     assert.deepEqual(planned.value.plan.workflow, { id: `builtin:${c.kind}`, version: 1 });
   });
 }
+
+async function readmeOnboarding(live = demoLive) {
+  const c = planCases[0] as PlanCase;
+  const client = caseClient(c);
+  const planned = await planWorkflow(builtinWorkflows.onboard, {
+    request: caseRequest(c, client),
+    client,
+    live,
+    systems: caseSystems(client),
+    catalog: productionCatalog(),
+  });
+  assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
+  return planned.value;
+}
+
+test("a licence through a group is its own step, after the join, and the mailbox waits for it", async () => {
+  const { plan } = await readmeOnboarding({
+    ...demoLive,
+    findGroup: async (name) =>
+      name === "M365-Business-Premium"
+        ? { id: "g-bp", displayName: name, managedBy: "directory", assignsLicenses: true }
+        : { id: `g-${name}`, displayName: name, managedBy: "directory" },
+  });
+  const byKey = new Map(plan.actions.map((a) => [a.key, a]));
+  const step = byKey.get("group-license:M365-Business-Premium");
+  assert.equal(step?.type, "licensing.wait-for-group-license");
+  assert.deepEqual(step?.params, {
+    upn: "sarah.johnson@acmecorp.com",
+    group: "M365-Business-Premium",
+    whenNoSeat: "fail",
+  });
+  assert.ok(step?.deps.includes("group:M365-Business-Premium"));
+  assert.ok(byKey.get("mailbox-ready")?.deps.includes("group-license:M365-Business-Premium"));
+  assert.equal(
+    [...byKey.keys()].filter((k) => k.startsWith("group-license:")).length,
+    1,
+    "only the licensing group",
+  );
+});
+
+test("the welcome email goes to the client's HR contacts, and the dry run says how the username was made", async () => {
+  const { plan, findings } = await readmeOnboarding();
+  assert.deepEqual(plan.actions.find((a) => a.key === "welcome-email")?.params.to, ["hr@acmecorp.com"]);
+  assert.deepEqual(findings, [
+    {
+      field: "username",
+      severity: "info",
+      message: 'sarah.johnson@acmecorp.com: {first}.{last} from "Sarah Johnson"',
+    },
+  ]);
+});
+
+test("the built-in definitions pass their own validation", () => {
+  for (const def of Object.values(builtinWorkflows))
+    assert.deepEqual(validateWorkflow(def, { catalog: productionCatalog() }), [], def.id);
+});

@@ -10,6 +10,9 @@ export type NoSeatPolicy = z.output<typeof noSeatPolicy>;
 const seatRetryMs = 15 * 60_000;
 const seatDeadlineMs = 24 * 60 * 60_000;
 
+/** How a subscription's seats stand, as findings and failures word it: "25 of 25 in use". */
+export const seatUsage = (sku: Sku) => `${sku.consumed} of ${sku.enabled} in use`;
+
 /**
  * Undefined while a seat is free. Otherwise the policy's answer: a wait the plan returns, or a
  * NO_FREE_SEATS conflict naming the subscription. Checked in `plan`, so nothing has changed yet.
@@ -21,7 +24,7 @@ export function noFreeSeat(
   group?: string,
 ): Extract<PlanResult, { kind: "wait" }> | undefined {
   if (sku.consumed < sku.enabled) return undefined;
-  const usage = `${sku.consumed} of ${sku.enabled} in use`;
+  const usage = seatUsage(sku);
   if (policy === "wait")
     return {
       kind: "wait",

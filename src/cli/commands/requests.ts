@@ -1,8 +1,9 @@
 import { Command, Option } from "commander";
 import { terminalRunStatuses, type RunStatus } from "../../domain/run-status.ts";
+import { usernameRules } from "../../domain/username-rule.ts";
 import { bodyFromFlags, cliFlags, requestForms, type FormOutline } from "../../requests/index.ts";
 import { CliError, exitCodes, type LifecycleApi } from "../api.ts";
-import { renderEvent, renderPlan, renderRun, runJson } from "../render.ts";
+import { renderEvent, renderFindings, renderPlan, renderRun, runJson, wrapped } from "../render.ts";
 import type { CliContext } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -38,13 +39,19 @@ export function formCommand(
   });
 }
 
+/** What `lifecycle onboard --help` says after the flags: how a username is made when none is given. */
+export function usernameHelp(): string {
+  const rules = usernameRules.map((rule) => wrapped(rule, 100, "  - ", "    ")).join("\n");
+  return `\nUsernames (when --username is not given; --dry-run says which rule made the one planned):\n${rules}`;
+}
+
 export function onboardCommand(ctx: CliContext): Command {
   return formCommand(
     ctx,
     "onboard",
     requestForms.onboard,
     "onboard a new hire: one request, every step planned and run",
-  );
+  ).addHelpText("after", usernameHelp());
 }
 
 export function offboardCommand(ctx: CliContext): Command {
@@ -67,21 +74,29 @@ async function submitAndReport(
   try {
     const sub = await api.submit(kind, clean, Boolean(o.dryRun));
     if (sub.dryRun || !sub.runId) {
+      const findings = sub.findings ?? [];
       ctx.out(
         o.json
           ? JSON.stringify(
-              { dryRun: true, planHash: sub.planHash, plan: sub.plan, request: sub.request },
+              { dryRun: true, planHash: sub.planHash, plan: sub.plan, request: sub.request, findings },
               null,
               2,
             )
-          : renderPlan(sub.plan, sub.planHash),
+          : `${renderPlan(sub.plan, sub.planHash)}\n\n${renderFindings(findings)}`,
       );
       return;
     }
+    // Warnings go where a person reads them, not into the output a script parses.
+    const warnings = (sub.findings ?? []).filter((f) => f.severity !== "info");
+    if (warnings.length && !o.json) ctx.err(renderFindings(warnings));
     if (!o.wait) {
       ctx.out(
         o.json
-          ? JSON.stringify({ runId: sub.runId, status: sub.status, planHash: sub.planHash }, null, 2)
+          ? JSON.stringify(
+              { runId: sub.runId, status: sub.status, planHash: sub.planHash, findings: sub.findings ?? [] },
+              null,
+              2,
+            )
           : `run ${sub.runId} is ${sub.status}\nfollow it: lifecycle runs show ${sub.runId}`,
       );
       return;

@@ -4,6 +4,7 @@ import { ok, type FieldError, type Result } from "../../domain/result.ts";
 import { usernameProblem } from "../../domain/username.ts";
 import {
   compact,
+  displayName,
   e164Phone,
   inClientDomains,
   personName,
@@ -45,7 +46,7 @@ export type OnboardingRequest = StartTime & {
   manager?: string;
   department?: string;
   jobTitle?: string;
-  /** A key of the client's `licensesByRole`. */
+  /** Meant as a key of the client's `licensesByRole`; the pre-flight finds one that is not. */
   role?: string;
   office?: string;
   employeeId?: string;
@@ -76,21 +77,21 @@ export const onboardingForm = defineForm({
       label: "First name",
       help: "Given name.",
       required: true,
-      value: personName,
+      value: personName(64),
       cli: { value: "<name>" },
     }),
     lastName: text({
       label: "Last name",
       help: "Family name.",
       required: true,
-      value: personName,
+      value: personName(64),
       cli: { value: "<name>" },
     }),
-    middleName: text({ label: "Middle name", value: personName, cli: { value: "<name>" } }),
+    middleName: text({ label: "Middle name", value: personName(64), cli: { value: "<name>" } }),
     displayName: text({
       label: "Preferred display name",
       help: '"First Last" when absent.',
-      value: singleLine(256),
+      value: displayName(256),
       cli: { value: "<name>" },
     }),
     domain: clientChoice({
@@ -122,14 +123,13 @@ export const onboardingForm = defineForm({
       cli: { value: "<name>" },
     }),
     jobTitle: text({ label: "Job title", value: singleLine(128), cli: { value: "<title>" } }),
-    role: clientChoice({
+    // Not a closed choice: the pre-flight judges a role the client's map does not name, as an error or, where
+    // the client's config says so, a warning shown with the plan.
+    role: text({
       label: "Role",
       help: "A role the client defines; drives licenses and groups through the client's maps.",
+      value: singleLine(128),
       choices: (client) => Object.keys(client.licensesByRole),
-      error: (roles) =>
-        roles.length
-          ? `must be one of the client's roles: ${roles.join(", ")}`
-          : "cannot be set: this client has no roles configured",
       cli: { value: "<role>" },
     }),
     office: text({ label: "Office / location", value: singleLine(128), cli: { value: "<office>" } }),

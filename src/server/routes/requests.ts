@@ -5,7 +5,7 @@ import { fieldKinds } from "../../requests/kit/field.ts";
 import { getClient } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { plan, runStatus } from "../schemas.ts";
+import { plan, planFinding, runStatus } from "../schemas.ts";
 import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
@@ -22,11 +22,28 @@ const validated = z
   .describe("The request as validated: trimmed, defaults filled in, start time resolved.");
 
 const submitted = z
-  .object({ runId: z.string(), status: runStatus, planHash: z.string(), plan, request: validated })
+  .object({
+    runId: z.string(),
+    status: runStatus,
+    planHash: z.string(),
+    plan,
+    request: validated,
+    findings: z.array(planFinding).describe("Warnings and info only: an error refuses the submission."),
+  })
   .describe("Stored: the run will start at the requested time (after approval, if the client requires it).");
 
 const dryRun = z
-  .object({ dryRun: z.literal(true), planHash: z.string(), plan, request: validated })
+  .object({
+    dryRun: z.literal(true),
+    planHash: z.string(),
+    plan,
+    request: validated,
+    findings: z
+      .array(planFinding)
+      .describe(
+        "Every finding, errors included: the same request submitted for real is refused on an error.",
+      ),
+  })
   .describe("The plan that would run; nothing was stored.");
 
 // Loose, because a kind adds its own properties (a date-time its zone, custom fields the client's list).
@@ -119,14 +136,16 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
           throw new ApiError("LC_ERR_VALIDATION", `the ${kind} request is not valid`, {
             fields: submission.errors,
           });
-        const { request: validRequest, plan: planned, planHash, runId, status } = submission.value;
+        const { request: validRequest, plan: planned, planHash, runId, status, findings } = submission.value;
         if (submission.value.dryRun)
           return reply
             .code(200)
-            .send({ dryRun: true as const, planHash, plan: planned, request: validRequest });
+            .send({ dryRun: true as const, planHash, plan: planned, request: validRequest, findings });
         if (runId === undefined || status === undefined)
           throw new Error("submitRequest stored a run without returning its id and status");
-        return reply.code(201).send({ runId, status, planHash, plan: planned, request: validRequest });
+        return reply
+          .code(201)
+          .send({ runId, status, planHash, plan: planned, request: validRequest, findings });
       },
     );
   }

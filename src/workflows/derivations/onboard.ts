@@ -2,7 +2,7 @@ import type { ClientConfig } from "../../domain/client.ts";
 import { isEmailAddress } from "../../domain/fields.ts";
 import type { PlanFinding } from "../../domain/plan.ts";
 import { fail, ok, type Result } from "../../domain/result.ts";
-import { pickUsername } from "../../domain/username.ts";
+import { pickUsernameExplained } from "../../domain/username.ts";
 import type { OnboardingRequest } from "../../requests/index.ts";
 import type { Derivation, DerivationInput } from "./derivation.ts";
 
@@ -36,17 +36,14 @@ async function chooseUpn({
     if (taken && (await taken(upn))) return fail("username", `${upn} is already in use`);
     return ok({ upn, rule: "given in the request" });
   }
-  const picked = await pickUsername(
+  const picked = await pickUsernameExplained(
     { firstName: req.firstName, lastName: req.lastName, middleName: req.middleName },
     client.usernameFormat,
     client.transliteration,
     async (candidate) => (taken ? taken(`${candidate}@${req.domain}`) : false),
   );
   if (!picked.ok) return picked;
-  return ok({
-    upn: `${picked.value}@${req.domain}`,
-    rule: `from the client's format ${client.usernameFormat.pattern}`,
-  });
+  return ok({ upn: `${picked.value.username}@${req.domain}`, rule: picked.value.rule });
 }
 
 /** Who is told a new starter's account is ready: the client's HR contacts, else a requester of the client. */

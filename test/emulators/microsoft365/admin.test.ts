@@ -16,7 +16,7 @@ describe("admin surface", () => {
   });
   after(() => emu.close());
 
-  it("seeds Acme with Mike, Tom, the groups, lists, SKU and helpdesk mailbox the demo needs", () => {
+  it("seeds Acme with Mike, Tom, the groups, lists, SKU, helpdesk and HR mailboxes the demo needs", () => {
     const seed = seedAcme(emu.admin);
     assert.equal(seed.tenant.id, acme.tenantId);
     const tom = emu.admin.user(acme.domain, "tom.williams@acmecorp.com");
@@ -60,6 +60,8 @@ describe("admin surface", () => {
     );
     const helpdesk = emu.admin.mailbox(acme.domain, "helpdesk@acmecorp.com");
     assert.equal(helpdesk?.recipientTypeDetails, "SharedMailbox");
+    const hr = emu.admin.mailbox(acme.domain, "hr@acmecorp.com");
+    assert.equal(hr?.recipientTypeDetails, "SharedMailbox", "the demo's HR contact has a mailbox");
   });
 
   it("creates a tenant and a user over HTTP, and refuses an invalid body with 400 and the field", async () => {
