@@ -4,6 +4,13 @@ import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { RunDetail, RunRow } from "../engine/read.ts";
 import type { Submission } from "../composition/submit.ts";
+import type {
+  SavedOverlayView,
+  WorkflowCheck,
+  WorkflowHistoryEntry,
+  WorkflowView,
+} from "../composition/index.ts";
+import type { WorkflowKind } from "../workflows/index.ts";
 
 /** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
 export interface LifecycleApi {
@@ -24,6 +31,15 @@ export interface LifecycleApi {
   setCredential(ref: string, kind: string, value: unknown, actor: string): Promise<CredentialInfo>;
   listCredentials(): Promise<CredentialInfo[]>;
   removeCredential(ref: string, actor: string): Promise<void>;
+  /** The client's workflow of a kind: the latest saved version (or `version`) on its built-in, or the built-in. */
+  workflow(clientId: string, kind: WorkflowKind, version?: number): Promise<WorkflowView>;
+  /** The overlay as saved (or an empty one extending the built-in when none is): what an export writes. */
+  workflowOverlay(clientId: string, kind: WorkflowKind, version?: number): Promise<SavedOverlayView>;
+  /** Saves the overlay as the next version; an invalid one is refused with its fields, nothing saved. */
+  saveWorkflow(clientId: string, kind: WorkflowKind, overlay: unknown, actor: string): Promise<WorkflowView>;
+  /** Checks an overlay as a save would; saves nothing. */
+  checkWorkflow(clientId: string, kind: WorkflowKind, overlay: unknown): Promise<WorkflowCheck>;
+  workflowHistory(clientId: string, kind: WorkflowKind): Promise<WorkflowHistoryEntry[]>;
   /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
   follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

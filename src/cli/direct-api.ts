@@ -6,6 +6,16 @@ import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
 import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
+import {
+  checkClientWorkflow,
+  clientWorkflowHistory,
+  loadClientOverlay,
+  loadClientWorkflow,
+  saveClientWorkflow,
+  savedOverlayView,
+  workflowView,
+} from "../composition/index.ts";
+import type { Result } from "../domain/result.ts";
 import { getClient, listClients } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
@@ -24,6 +34,14 @@ async function mapped<T>(p: Promise<T>): Promise<T> {
       throw new CliError(err.message, codeFor[err.failure.kind] ?? exitCodes.internal);
     throw err;
   }
+}
+
+/** An unknown client or version is "not found"; any other error names the overlay's fields. */
+function unwrap<T>(r: Result<T>, invalid: string): T {
+  if (r.ok) return r.value;
+  const missing = r.errors.find((e) => e.field === "client" || e.field === "version");
+  if (missing) throw new CliError(missing.message, exitCodes.notFound);
+  throw new CliError(invalid, exitCodes.invalid, r.errors);
 }
 
 /** The CLI working on a store it opened itself; `live` answers the planner's and pre-flight's reads. */
@@ -95,6 +113,24 @@ export function directApi(
       if (!(await removeCredential(store, ref, actor)))
         throw new CliError(`no credential "${ref}"`, exitCodes.notFound);
     },
+    async workflow(clientId, kind, version) {
+      const w = await loadClientWorkflow(store, clientId, kind, { version });
+      return workflowView(unwrap(w, `the saved ${kind} workflow of ${clientId} no longer applies`));
+    },
+    async workflowOverlay(clientId, kind, version) {
+      return savedOverlayView(unwrap(await loadClientOverlay(store, clientId, kind, { version }), ""));
+    },
+    async saveWorkflow(clientId, kind, overlay, actor) {
+      const saved = await saveClientWorkflow(store, { clientId, kind, input: overlay, actor });
+      return workflowView(unwrap(saved, `the ${kind} workflow is not valid; nothing was saved`));
+    },
+    async checkWorkflow(clientId, kind, overlay) {
+      const res = await checkClientWorkflow(store, { clientId, kind, input: overlay });
+      if (res.ok) return { valid: true, errors: [], definition: res.value.definition };
+      if (res.errors.some((e) => e.field === "client")) unwrap(res, "");
+      return { valid: false, errors: res.errors };
+    },
+    workflowHistory: async (clientId, kind) => unwrap(await clientWorkflowHistory(store, clientId, kind), ""),
     follow: (id, onEvent) => followRun(store, id, onEvent),
     close: async () => {
       await opts.beforeClose?.();

@@ -2,7 +2,16 @@ import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
-const dateKeys = new Set(["at", "startAt", "createdAt", "finishedAt", "startedAt", "runAt", "updatedAt"]);
+const dateKeys = new Set([
+  "at",
+  "startAt",
+  "createdAt",
+  "finishedAt",
+  "startedAt",
+  "runAt",
+  "updatedAt",
+  "savedAt",
+]);
 
 /** JSON carries instants as strings; the CLI's types say Date, so they are revived on the way in. */
 function revive(_key: string, value: unknown): unknown {
@@ -56,6 +65,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     return parsed as T;
   }
   const id = (runId: string) => encodeURIComponent(runId);
+  const workflows = (clientId: string, kind: string) =>
+    `/api/clients/${encodeURIComponent(clientId)}/workflows/${kind}`;
   return {
     listClients: () => call("GET", "/api/clients"),
     getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
@@ -80,6 +91,18 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     async removeCredential(ref, actor) {
       await call("DELETE", `/api/credentials/${encodeURIComponent(ref)}?actor=${encodeURIComponent(actor)}`);
     },
+    workflow: (clientId, kind, version) =>
+      call("GET", `${workflows(clientId, kind)}${version === undefined ? "" : `/versions/${version}`}`),
+    workflowOverlay: (clientId, kind, version) =>
+      call(
+        "GET",
+        `${workflows(clientId, kind)}${version === undefined ? "/overlay" : `/versions/${version}`}`,
+      ),
+    saveWorkflow: (clientId, kind, overlay, actor) =>
+      call("PUT", `${workflows(clientId, kind)}/overlay?actor=${encodeURIComponent(actor)}`, overlay),
+    checkWorkflow: (clientId, kind, overlay) =>
+      call("POST", `${workflows(clientId, kind)}/validate`, overlay),
+    workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),
     async follow(runId, onEvent) {
       const abort = new AbortController();
       const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, {

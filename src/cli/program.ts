@@ -6,6 +6,7 @@ import { credentialsCommand } from "./commands/credentials.ts";
 import type { CliContext } from "./commands/context.ts";
 import { offboardCommand, onboardCommand } from "./commands/requests.ts";
 import { serveCommands } from "./commands/serve.ts";
+import { workflowsCommand } from "./commands/workflows.ts";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("lifecycle").description(
@@ -15,6 +16,7 @@ export function buildProgram(ctx: CliContext): Command {
     ...serveCommands(ctx),
     clientsCommand(ctx),
     credentialsCommand(ctx),
+    workflowsCommand(ctx),
     onboardCommand(ctx),
     offboardCommand(ctx),
     runsCommand(ctx),

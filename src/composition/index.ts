@@ -6,3 +6,22 @@ export { publicConfig, publicSystems } from "./public-config.ts";
 export { clientSystems, limitsOf, planSystemsOf } from "./systems.ts";
 export { submitRequest, type Submission, type SubmitOptions } from "./submit.ts";
 export { productWorker } from "./worker.ts";
+export {
+  checkClientWorkflow,
+  clientWorkflow,
+  clientWorkflowHistory,
+  emptyOverlay,
+  isWorkflowKind,
+  loadClientOverlay,
+  loadClientWorkflow,
+  saveClientWorkflow,
+  savedOverlayView,
+  workflowView,
+  type ClientWorkflow,
+  type SavedOverlay,
+  type WorkflowHistoryEntry,
+  type WorkflowInput,
+  type WorkflowView,
+  type SavedOverlayView,
+  type WorkflowCheck,
+} from "./workflows.ts";

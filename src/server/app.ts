@@ -16,6 +16,7 @@ import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { workflowRoutes } from "./routes/workflows.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
 export interface ServerOptions {
@@ -87,6 +88,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "clients" },
         { name: "requests" },
         { name: "runs" },
+        { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
       ],
@@ -123,6 +125,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runCommandRoutes, { store });
       await api.register(runStreamRoutes, { store });
       await api.register(credentialRoutes, { store, keys });
+      await api.register(workflowRoutes, { store });
     },
     { prefix: "/api" },
   );

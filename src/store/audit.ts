@@ -10,9 +10,23 @@ export interface AuditEntry {
 
 const genesis = "0".repeat(64);
 
+/**
+ * The detail as jsonb gives it back: keys shortest first, then by their bytes. Hashing the order it was
+ * written in would break the chain on read for any detail with keys jsonb reorders. Chains written
+ * before this held only details already in that order, so their hashes are unchanged.
+ */
+function jsonbOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(jsonbOrder);
+  if (typeof value !== "object" || value === null) return value;
+  const keys = Object.keys(value).sort(
+    (a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)),
+  );
+  return Object.fromEntries(keys.map((k) => [k, jsonbOrder((value as Record<string, unknown>)[k])]));
+}
+
 function entryHash(prevHash: string, at: string, e: AuditEntry): string {
   return createHash("sha256")
-    .update(JSON.stringify([prevHash, at, e.actor, e.action, e.subject, e.detail ?? null]))
+    .update(JSON.stringify([prevHash, at, e.actor, e.action, e.subject, jsonbOrder(e.detail ?? null)]))
     .digest("hex");
 }
 

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   doublePrecision,
   index,
   integer,
@@ -230,3 +231,26 @@ export const oneTimeLinks = pgTable("one_time_links", {
   createdAt: ts("created_at").notNull().defaultNow(),
   viewedAt: ts("viewed_at"),
 });
+
+/**
+ * A client's workflow overlays, one row per save: a save never overwrites, so a run pinned to an older
+ * version can still be explained, and the history says who changed what and when.
+ */
+export const workflowVersions = pgTable(
+  "workflow_versions",
+  {
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    version: integer("version").notNull(),
+    overlay: jsonb("overlay").notNull(),
+    savedBy: text("saved_by").notNull(),
+    savedAt: ts("saved_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.kind, t.version] }),
+    check("workflow_versions_kind", sql`${t.kind} in ('onboard', 'offboard')`),
+    check("workflow_versions_version", sql`${t.version} >= 1`),
+  ],
+);

@@ -25,6 +25,11 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     setCredential: unused,
     listCredentials: unused,
     removeCredential: unused,
+    workflow: unused,
+    workflowOverlay: unused,
+    saveWorkflow: unused,
+    checkWorkflow: unused,
+    workflowHistory: unused,
     follow: unused,
     close: async () => undefined,
   };
@@ -93,7 +98,6 @@ test("a dry run without findings says the pre-flight found nothing, and --json c
   const json = await cli(dryRunApi({ ...submission, findings }), ...dryRun, "--dry-run", "--json");
   assert.deepEqual((JSON.parse(json.out) as { findings: unknown }).findings, findings);
 });
-
 
 test("wrapped breaks at words within the width and indents the continuation", () => {
   assert.equal(wrapped("aaa bbb ccc ddd", 9, "- ", "  "), "- aaa bbb\n  ccc ddd");
