@@ -4,26 +4,30 @@ import type { Capabilities } from "../ports/index.ts";
 /**
  * The planner's live questions, answered by the client's directory, licensing and mailbox administration:
  * a question whose port the client lacks is left out, and the pre-flight says what it could not check.
+ * One live state serves one submission, which asks about the same user or group more than once (the
+ * workflow's derivations, then the pre-flight): each is read once.
  */
 export function liveStateOf(caps: Capabilities): LiveState {
   const { directory, licensing, mailboxAdmin } = caps;
+  const findUser = directory && once((upn: string) => directory.findUser(upn));
   return {
-    ...(directory && {
-      isUsernameTaken: async (upn: string) => (await directory.findUser(upn)) !== undefined,
-      async findUser(upn: string) {
-        const user = await directory.findUser(upn);
-        return user && { id: user.id, onPremisesSyncEnabled: user.onPremisesSyncEnabled };
-      },
-      findGroup: (nameOrMail: string) => directory.findGroup(nameOrMail),
-      async readTemplate(upn: string) {
-        const template = await directory.readTemplate(upn);
-        return template && { directSkuIds: template.directSkuIds };
-      },
-      async managerOf(upn: string) {
-        const user = await directory.findUser(upn);
-        return user && (await directory.getManager(user.id))?.userPrincipalName.toLowerCase();
-      },
-    }),
+    ...(directory &&
+      findUser && {
+        isUsernameTaken: async (upn: string) => (await findUser(upn)) !== undefined,
+        async findUser(upn: string) {
+          const user = await findUser(upn);
+          return user && { id: user.id, onPremisesSyncEnabled: user.onPremisesSyncEnabled };
+        },
+        findGroup: once((nameOrMail: string) => directory.findGroup(nameOrMail)),
+        async readTemplate(upn: string) {
+          const template = await directory.readTemplate(upn);
+          return template && { directSkuIds: template.directSkuIds };
+        },
+        async managerOf(upn: string) {
+          const user = await findUser(upn);
+          return user && (await directory.getManager(user.id))?.userPrincipalName.toLowerCase();
+        },
+      }),
     ...(mailboxAdmin && {
       async findMailbox(address: string) {
         const mailbox = await mailboxAdmin.mailbox(address);
@@ -31,5 +35,17 @@ export function liveStateOf(caps: Capabilities): LiveState {
       },
     }),
     ...(licensing && { skus: () => licensing.skus() }),
+  };
+}
+
+function once<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const seen = new Map<string, Promise<T>>();
+  return (key) => {
+    const id = key.toLowerCase();
+    const known = seen.get(id);
+    if (known) return known;
+    const reading = read(key);
+    seen.set(id, reading);
+    return reading;
   };
 }

@@ -82,7 +82,8 @@ export const stepPatchSchema = z.strictObject({
   forEach: z.union([z.string().min(1), z.null()]).optional(),
   key: z.union([z.string().min(1).max(300), z.null()]).optional(),
   required: z.boolean().optional(),
-  priority: stepFields.priority.optional(),
+  // Not `stepFields.priority.optional()`: its default would reset the priority of every step patched.
+  priority: z.int().min(-1000).max(1000).optional(),
 });
 export type StepPatch = z.output<typeof stepPatchSchema>;
 

@@ -97,6 +97,7 @@ describe("Microsoft's Graph SDK against the standalone https emulator", () => {
   it("pages through every user by @odata.nextLink with the SDK's PageIterator", async () => {
     assert.deepEqual([...result.paged].sort(), [
       "helpdesk@acmecorp.com",
+      "hr@acmecorp.com",
       "mike.chen@acmecorp.com",
       "tom.williams@acmecorp.com",
     ]);
