@@ -13,6 +13,7 @@ import { runCli } from "../../src/cli/program.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
+import { saveWorkflowVersion } from "../../src/store/workflows-repo.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 
 const empty = { kind: "onboard", extends: "builtin:onboard@1", remove: [], add: [], patch: {} };
@@ -233,6 +234,21 @@ for (const via of ["store", "http"] as const) {
         assert.match(r.err, message, argv.join(" "));
       }
       assert.equal(await versions(), before);
+    });
+
+    test("a saved version that no longer applies is shown as a conflict naming it, and can still be exported", async () => {
+      await saveWorkflowVersion(store, {
+        clientId: "initech",
+        kind: "onboard",
+        overlay: { ...empty, remove: ["step-gone-since"] },
+        actor: "tech",
+      });
+      const shown = await cli("show", "initech");
+      assert.equal(shown.code, 4, shown.err);
+      assert.match(shown.err, /^ {2}workflow\.remove\.0: .*version 1, no longer applies/m);
+      const exported = await cli("export", "initech", "--format", "json");
+      assert.equal(exported.code, 0, exported.err);
+      assert.deepEqual((JSON.parse(exported.out) as { remove: string[] }).remove, ["step-gone-since"]);
     });
 
     test("reset saves the built-in as a new version, keeping the history", async () => {
