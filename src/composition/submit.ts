@@ -10,6 +10,7 @@ import type { Store } from "../store/sql.ts";
 import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
 import type { Connector } from "../connectors/module.ts";
 import { limitsOf, planSystemsOf } from "./systems.ts";
+import { clientWorkflow } from "./workflows.ts";
 
 export interface Submission {
   request: Request;
@@ -56,7 +57,16 @@ export async function submitRequest(
   if (!validated.ok) return validated;
   const request = validated.value;
   const live = (await opts.live?.(client)) ?? {};
-  const planned = await planRequest(request, client, live, planSystemsOf(client, opts.registry));
+  // The client's workflow as saved now: the run is pinned to it, whatever is saved later.
+  const workflow = await clientWorkflow(store, client, kind);
+  if (!workflow.ok) return workflow;
+  const planned = await planRequest(
+    request,
+    client,
+    live,
+    planSystemsOf(client, opts.registry),
+    workflow.value,
+  );
   if (!planned.ok) return planned;
   const { plan, findings: planning } = planned.value;
   const findings = [...planning, ...(await preflight({ request, client, plan, live }))];
@@ -77,6 +87,7 @@ export async function submitRequest(
       request,
       startAt: new Date(request.startAt),
       plan,
+      findings,
       approval:
         request.approval === "none"
           ? undefined

@@ -9,6 +9,7 @@ import {
   gateType,
   type GateParams,
   type Plan,
+  type PlanFinding,
 } from "../domain/plan.ts";
 import { terminalRunStatuses, type RunStatus } from "../domain/run-status.ts";
 import { validatePlanGraph } from "../planner/dag.ts";
@@ -35,6 +36,8 @@ export interface NewRun {
   request: Record<string, unknown>;
   startAt: Date;
   plan: Plan;
+  /** What planning found (warnings, how values were chosen): kept with the run's first event. */
+  findings?: PlanFinding[];
   approval?: { expiresAt: Date; policy: string } | undefined;
   maxParallel?: number;
   /** Per tenant+API limits to create when missing. */
@@ -136,7 +139,15 @@ export async function createRun(
       runId,
       type: "run.created",
       message: `${input.kind} of ${input.subject} requested by ${input.requester}`,
-      detail: { planHash: hash, startAt: input.startAt.toISOString(), actions: input.plan.actions.length },
+      detail: {
+        planHash: hash,
+        startAt: input.startAt.toISOString(),
+        actions: input.plan.actions.length,
+        ...(input.plan.workflow
+          ? { workflow: `${input.plan.workflow.id}@${input.plan.workflow.version}` }
+          : {}),
+        ...(input.findings?.length ? { findings: input.findings } : {}),
+      },
     });
     if (input.approval) {
       await appendEvent(sql, {
