@@ -41,7 +41,9 @@ function unwrap<T>(r: Result<T>, invalid: string): T {
   if (r.ok) return r.value;
   const missing = r.errors.find((e) => e.field === "client" || e.field === "version");
   if (missing) throw new CliError(missing.message, exitCodes.notFound);
-  throw new CliError(invalid, exitCodes.invalid, r.errors);
+  // A saved version that no longer applies is the store's state, as the API answers it (409).
+  const stale = r.errors.every((e) => e.field.startsWith("workflow."));
+  throw new CliError(invalid, stale ? exitCodes.conflict : exitCodes.invalid, r.errors);
 }
 
 /** The CLI working on a store it opened itself; `live` answers the planner's and pre-flight's reads. */

@@ -19,6 +19,7 @@ import {
   resolveWorkflow,
   validateWorkflow,
   workflowKinds,
+  type ValidateOptions,
   type WorkflowDefinition,
   type WorkflowKind,
   type WorkflowOverlay,
@@ -122,23 +123,22 @@ function inOverlay(overlay: WorkflowOverlay, e: FieldError): FieldError {
  * overlay plans with that built-in as it is), so it does not refuse the overlay; every other one does.
  */
 function resolveFor(
-  client: ClientConfig,
+  opts: ValidateOptions & { client: ClientConfig },
   kind: WorkflowKind,
   overlay: WorkflowOverlay,
   version: number,
 ): Result<WorkflowDefinition> {
-  const resolved = resolveWorkflow(kind, { clientId: client.id, version, overlay });
-  if (!resolved.ok) return failAll([...resolved.errors, ...beyond(client, kind, overlay, resolved.errors)]);
-  const errors = validationErrors(client, overlay, resolved.value);
+  const resolved = resolveWorkflow(kind, { clientId: opts.client.id, version, overlay });
+  if (!resolved.ok) return failAll([...resolved.errors, ...beyond(opts, kind, overlay, resolved.errors)]);
+  const errors = validationErrors(opts, overlay, resolved.value);
   return errors.length ? failAll(errors) : resolved;
 }
 
 function validationErrors(
-  client: ClientConfig,
+  opts: ValidateOptions,
   overlay: WorkflowOverlay,
   def: WorkflowDefinition,
 ): FieldError[] {
-  const opts = { catalog: actionCatalog, client };
   const base = Object.values(builtinWorkflows).find((b) => refOf(b) === overlay.extends);
   const inherited = new Set(
     (base ? validateWorkflow(base, opts) : []).map((e) => `${e.field}\u0000${e.message}`),
@@ -154,7 +154,7 @@ function validationErrors(
  * error in one go, not one per attempt. The faulty entries are left out and what remains is validated.
  */
 function beyond(
-  client: ClientConfig,
+  opts: ValidateOptions & { client: ClientConfig },
   kind: WorkflowKind,
   overlay: WorkflowOverlay,
   errors: FieldError[],
@@ -175,10 +175,10 @@ function beyond(
     patch: Object.fromEntries(Object.entries(overlay.patch).filter(([id]) => !badPatch.has(id))),
     add: overlay.add.filter((_, i) => !badAdd.has(i)),
   };
-  const resolved = resolveWorkflow(kind, { clientId: client.id, version: 1, overlay: rest });
+  const resolved = resolveWorkflow(kind, { clientId: opts.client.id, version: 1, overlay: rest });
   // Field names are mapped against the overlay as written, so an index still points into the file.
   return resolved.ok
-    ? validationErrors(client, { ...rest, add: overlay.add, patch: overlay.patch }, resolved.value)
+    ? validationErrors(opts, { ...rest, add: overlay.add, patch: overlay.patch }, resolved.value)
     : [];
 }
 
@@ -194,7 +194,7 @@ function fromStored(client: ClientConfig, stored: WorkflowVersion): Result<Clien
     );
   const parsed = parseWorkflowOverlay(stored.overlay);
   if (!parsed.ok) return stale(parsed.errors);
-  const definition = resolveFor(client, kind, parsed.value, stored.version);
+  const definition = resolveFor({ catalog: actionCatalog, client }, kind, parsed.value, stored.version);
   if (!definition.ok) return stale(definition.errors);
   return ok({
     clientId: client.id,
@@ -297,6 +297,8 @@ export interface WorkflowInput {
   kind?: WorkflowKind | undefined;
   /** The overlay as read from JSON or YAML, not yet checked. */
   input: unknown;
+  /** The actions a step may name; the product's catalogue unless a test says otherwise. */
+  catalog?: ValidateOptions["catalog"];
 }
 
 /**
@@ -305,7 +307,7 @@ export interface WorkflowInput {
  */
 export async function checkClientWorkflow(
   sql: Sql,
-  { clientId, kind, input }: WorkflowInput,
+  { clientId, kind, input, catalog }: WorkflowInput,
 ): Promise<Result<{ overlay: WorkflowOverlay; definition: WorkflowDefinition }>> {
   const client = await clientOf(sql, clientId);
   if (!client.ok) return client;
@@ -315,7 +317,12 @@ export async function checkClientWorkflow(
   if (kind && overlay.kind !== kind)
     return fail("kind", `is "${overlay.kind}", but this is the client's ${kind} workflow`);
   const latest = await latestWorkflowVersion(sql, clientId, overlay.kind);
-  const definition = resolveFor(client.value, overlay.kind, overlay, (latest?.version ?? 0) + 1);
+  const definition = resolveFor(
+    { catalog: catalog ?? actionCatalog, client: client.value },
+    overlay.kind,
+    overlay,
+    (latest?.version ?? 0) + 1,
+  );
   return definition.ok ? ok({ overlay, definition: definition.value }) : definition;
 }
 

@@ -13,6 +13,7 @@ import { runCli } from "../../src/cli/program.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
+import { saveWorkflowVersion } from "../../src/store/workflows-repo.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 
 const empty = { kind: "onboard", extends: "builtin:onboard@1", remove: [], add: [], patch: {} };
@@ -37,7 +38,7 @@ for (const via of ["store", "http"] as const) {
     const connect = (): LifecycleApi =>
       via === "http" ? httpApi(url) : { ...directApi(store), close: async () => undefined };
 
-    const cli = async (...argv: string[]) => {
+    const lifecycle = async (...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
       const ctx: CliContext = {
@@ -48,9 +49,10 @@ for (const via of ["store", "http"] as const) {
         setExitCode: () => undefined,
         connect: async () => connect(),
       };
-      const code = await runCli(["workflows", ...argv], ctx);
+      const code = await runCli(argv, ctx);
       return { code, out: out.join("\n"), err: err.join("\n") };
     };
+    const cli = (...argv: string[]) => lifecycle("workflows", ...argv);
     const versions = async () =>
       (await store.query<{ n: number }>(`select count(*)::int as n from workflow_versions`))[0]!.n;
 
@@ -235,13 +237,48 @@ for (const via of ["store", "http"] as const) {
       assert.equal(await versions(), before);
     });
 
+    test("a saved version that no longer applies is shown as a conflict naming it, and can still be exported", async () => {
+      await saveWorkflowVersion(store, {
+        clientId: "initech",
+        kind: "onboard",
+        overlay: { ...empty, remove: ["step-gone-since"] },
+        actor: "tech",
+      });
+      const shown = await cli("show", "initech");
+      assert.equal(shown.code, 4, shown.err);
+      assert.match(shown.err, /^ {2}workflow\.remove\.0: .*version 1, no longer applies/m);
+      const exported = await cli("export", "initech", "--format", "json");
+      assert.equal(exported.code, 0, exported.err);
+      assert.deepEqual((JSON.parse(exported.out) as { remove: string[] }).remove, ["step-gone-since"]);
+    });
+
+    test("a dry run plans with the workflow the client saved last", async () => {
+      const planned = async () => {
+        const r = await lifecycle(
+          ...["onboard", "--client", "acme", "--first-name", "Jane", "--last-name", "Doe", "--manager"],
+          ...["mike@acme.example.com", "--now", "--dry-run", "--json"],
+        );
+        assert.equal(r.code, 0, r.err);
+        return (JSON.parse(r.out) as { plan: { actions: { key: string }[] } }).plan.actions.map((a) => a.key);
+      };
+      assert.ok((await planned()).includes("set-manager"));
+      writeFileSync(
+        file("no-manager.yaml"),
+        "kind: onboard\nextends: builtin:onboard@1\nremove: [set-manager]\n",
+      );
+      assert.equal((await cli("import", "acme", file("no-manager.yaml"))).code, 0);
+      assert.ok(!(await planned()).includes("set-manager"));
+    });
+
     test("reset saves the built-in as a new version, keeping the history", async () => {
       const r = await cli("reset", "acme");
       assert.equal(r.code, 0, r.err);
-      assert.match(r.out, /version 3: the built-in builtin:onboard@1 as it is/);
+      const [, version] = /version (\d+): the built-in builtin:onboard@1 as it is/.exec(r.out) ?? [];
+      assert.ok(version, r.out);
       const shown = await cli("show", "acme");
       assert.match(shown.out, /autopilot/);
-      assert.match((await cli("history", "acme")).out, /^3\s+tech@msp\.example/m);
+      const [latest] = (await cli("history", "acme")).out.split("\n").slice(1);
+      assert.match(latest ?? "", new RegExp(`^${version}\\s+tech@msp\\.example`));
     });
   });
 }
