@@ -13,7 +13,6 @@ import {
 } from "../store/workflows-repo.ts";
 import {
   builtinWorkflow,
-  builtinWorkflows,
   parseWorkflowOverlay,
   refOf,
   resolveWorkflow,
@@ -117,11 +116,7 @@ function inOverlay(overlay: WorkflowOverlay, e: FieldError): FieldError {
   return e;
 }
 
-/**
- * The effective definition of an overlay for a client, checked all the way: nothing here is stored. An
- * error the built-in has on its own for this client is not the overlay's to fix (a client without an
- * overlay plans with that built-in as it is), so it does not refuse the overlay; every other one does.
- */
+/** The effective definition of an overlay for a client, checked all the way: nothing here is stored. */
 function resolveFor(
   opts: ValidateOptions & { client: ClientConfig },
   kind: WorkflowKind,
@@ -139,13 +134,7 @@ function validationErrors(
   overlay: WorkflowOverlay,
   def: WorkflowDefinition,
 ): FieldError[] {
-  const base = Object.values(builtinWorkflows).find((b) => refOf(b) === overlay.extends);
-  const inherited = new Set(
-    (base ? validateWorkflow(base, opts) : []).map((e) => `${e.field}\u0000${e.message}`),
-  );
-  return validateWorkflow(def, opts)
-    .filter((e) => !inherited.has(`${e.field}\u0000${e.message}`))
-    .map((e) => inOverlay(overlay, e));
+  return validateWorkflow(def, opts).map((e) => inOverlay(overlay, e));
 }
 
 /**
@@ -297,8 +286,6 @@ export interface WorkflowInput {
   kind?: WorkflowKind | undefined;
   /** The overlay as read from JSON or YAML, not yet checked. */
   input: unknown;
-  /** The actions a step may name; the product's catalogue unless a test says otherwise. */
-  catalog?: ValidateOptions["catalog"];
 }
 
 /**
@@ -307,7 +294,7 @@ export interface WorkflowInput {
  */
 export async function checkClientWorkflow(
   sql: Sql,
-  { clientId, kind, input, catalog }: WorkflowInput,
+  { clientId, kind, input }: WorkflowInput,
 ): Promise<Result<{ overlay: WorkflowOverlay; definition: WorkflowDefinition }>> {
   const client = await clientOf(sql, clientId);
   if (!client.ok) return client;
@@ -318,7 +305,7 @@ export async function checkClientWorkflow(
     return fail("kind", `is "${overlay.kind}", but this is the client's ${kind} workflow`);
   const latest = await latestWorkflowVersion(sql, clientId, overlay.kind);
   const definition = resolveFor(
-    { catalog: catalog ?? actionCatalog, client: client.value },
+    { catalog: actionCatalog, client: client.value },
     overlay.kind,
     overlay,
     (latest?.version ?? 0) + 1,

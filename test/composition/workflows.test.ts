@@ -8,8 +8,6 @@ import {
   loadClientWorkflow,
   saveClientWorkflow,
 } from "../../src/composition/index.ts";
-import { actions } from "../../src/actions/index.ts";
-import { catalog } from "../../src/actions/define.ts";
 import type { Result } from "../../src/domain/result.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -206,20 +204,6 @@ describe("client workflows (composition)", () => {
       },
     });
     assert.deepEqual(fields(checked), ["remove.1", "add.1.id", "patch.signature.after.0", "add.2.action"]);
-  });
-
-  test("an error the built-in has on its own does not refuse an overlay; the overlay's own errors still do", async () => {
-    // A catalogue without the Autopilot action: the built-in's autopilot step names an unknown action.
-    const without = catalog(...actions.filter((a) => a.type !== "devices.assign-autopilot-user"));
-    const input = { ...goodOverlay(), remove: [] };
-    const checked = await checkClientWorkflow(store, { clientId: "acme", input, catalog: without });
-    assert.ok(checked.ok, JSON.stringify(checked));
-    const own = await checkClientWorkflow(store, {
-      clientId: "acme",
-      input: { ...input, add: [{ ...financeGroup, action: "devices.assign-autopilot-user" }] },
-      catalog: without,
-    });
-    assert.deepEqual(fields(own), ["add.0.action"]);
   });
 
   test("checking a good overlay saves nothing and pins the version a save would get", async () => {
