@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ActionCatalog } from "../actions/define.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { FieldError } from "../domain/result.ts";
+import { findCycle } from "../domain/graph.ts";
 import type { Capabilities } from "../ports/index.ts";
 import { conditionOperands } from "./conditions.ts";
 import type { WorkflowDefinition, WorkflowStep } from "./definition.ts";
@@ -152,31 +153,6 @@ function checkParams(step: WorkflowStep, schema: z.ZodType, ctx: PathContext, er
   }
 }
 
-function findCycle(steps: WorkflowStep[]): string[] | undefined {
-  const order = steps.map((s) => s.id);
-  const deps = new Map(steps.map((s, i) => [s.id, s.after === "all" ? order.slice(0, i) : s.after] as const));
-  const state = new Map<string, "visiting" | "done">();
-  const path: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === "done") return undefined;
-    if (state.get(id) === "visiting") return [...path.slice(path.indexOf(id)), id];
-    state.set(id, "visiting");
-    path.push(id);
-    for (const d of deps.get(id) ?? []) {
-      const found = visit(d);
-      if (found) return found;
-    }
-    path.pop();
-    state.set(id, "done");
-    return undefined;
-  };
-  for (const s of steps) {
-    const found = visit(s.id);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
  * Everything wrong with a definition, each naming the step and field: an unknown action or port, a
  * missing or ill-typed parameter, an expression on a field that does not exist, an `after` on a step that
@@ -246,7 +222,10 @@ export function validateWorkflow(def: WorkflowDefinition, opts: ValidateOptions)
       }
   }
   if (!errors.some((e) => e.field.includes(".after."))) {
-    const cycle = findCycle(def.steps);
+    const order = def.steps.map((s) => s.id);
+    const cycle = findCycle(
+      new Map(def.steps.map((s, i) => [s.id, s.after === "all" ? order.slice(0, i) : s.after])),
+    );
     if (cycle)
       errors.push({
         field: `steps.${cycle[0]}.after`,

@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { createRun } from "../../src/engine/runs.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import { type Worker } from "../../src/engine/worker.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import {
-  acme,
-  startMicrosoft365Emulator,
-  type Microsoft365Emulator,
-} from "../../emulators/microsoft365/index.ts";
+import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
-import { acmeCapabilities } from "../support/microsoft.ts";
+import { acmeCapabilities, startAcmeTenant, startProductWorker } from "../support/microsoft.ts";
 
 const tenant = acme.tenantId;
 const group = "M365-Business-Premium";
@@ -72,17 +66,9 @@ describe("a group-licensed onboarding through the engine", () => {
   beforeEach(async () => {
     await worker?.stop();
     await m365?.close();
-    m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
-    m365.admin.setReplicationLag(0);
-    m365.admin.setMailboxProvisioningDelay(200);
+    m365 = await startAcmeTenant();
     caps = acmeCapabilities(m365);
-    worker = createWorker({
-      queue: sqlStepQueue(store),
-      catalog: productionCatalog(),
-      capabilities: () => caps,
-      tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-    });
-    await worker.start();
+    worker = await startProductWorker(store, () => caps);
   });
   after(async () => {
     await worker?.stop();

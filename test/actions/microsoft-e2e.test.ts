@@ -1,23 +1,23 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { Capabilities } from "../../src/ports/index.ts";
-import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import { type Worker } from "../../src/engine/worker.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import {
-  acme,
-  startMicrosoft365Emulator,
-  type Microsoft365Emulator,
-} from "../../emulators/microsoft365/index.ts";
+import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
-import { acmeCapabilities, demoAcme, memoryLinks } from "../support/microsoft.ts";
+import {
+  acmeCapabilities,
+  demoAcme,
+  memoryLinks,
+  startAcmeTenant,
+  startProductWorker,
+} from "../support/microsoft.ts";
 import { liveStateOf } from "../../src/composition/live-state.ts";
 
 const tenant = acme.tenantId;
@@ -42,21 +42,12 @@ describe("Microsoft 365 end to end against the emulator", () => {
   beforeEach(async () => {
     await worker?.stop();
     await m365?.close();
-    m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
-    m365.admin.setReplicationLag(0);
-    m365.admin.setMailboxProvisioningDelay(200);
-    m365.admin.setMailboxConversionDelay(200);
+    m365 = await startAcmeTenant();
     links = memoryLinks();
     caps = acmeCapabilities(m365, links);
     client = demoAcme();
     await upsertClient(store, client);
-    worker = createWorker({
-      queue: sqlStepQueue(store),
-      catalog: productionCatalog(),
-      capabilities: () => caps,
-      tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-    });
-    await worker.start();
+    worker = await startProductWorker(store, () => caps);
   });
   after(async () => {
     await worker?.stop();

@@ -4,7 +4,15 @@ import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/ind
 import { parseClient } from "../../src/composition/index.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { demoClients } from "../../emulators/demo/clients.ts";
-import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
+import {
+  acme,
+  startMicrosoft365Emulator,
+  type Microsoft365Emulator,
+} from "../../emulators/microsoft365/index.ts";
+import { productionCatalog } from "../../src/actions/catalog.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
+import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import type { Store } from "../../src/store/sql.ts";
 
 /** Links kept in memory: enough to prove a secret went to a link and nowhere else. */
 export function memoryLinks(): OneTimeLinks & { secrets: Map<string, string> } {
@@ -65,4 +73,28 @@ export function stepContext<P>(
     output: (dep) => outputs?.[dep],
     ...rest,
   };
+}
+
+/**
+ * Acme's emulated tenant as the end-to-end tests want it: the fast profile, no replication lag, and
+ * mailboxes that provision and convert in `mailboxMs`.
+ */
+export async function startAcmeTenant(mailboxMs = 200): Promise<Microsoft365Emulator> {
+  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  m365.admin.setReplicationLag(0);
+  m365.admin.setMailboxProvisioningDelay(mailboxMs);
+  m365.admin.setMailboxConversionDelay(mailboxMs);
+  return m365;
+}
+
+/** A started worker with the product's catalogue over the given ports, polling fast enough for tests. */
+export async function startProductWorker(store: Store, caps: () => Capabilities): Promise<Worker> {
+  const worker = createWorker({
+    queue: sqlStepQueue(store),
+    catalog: productionCatalog(),
+    capabilities: caps,
+    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+  });
+  await worker.start();
+  return worker;
 }

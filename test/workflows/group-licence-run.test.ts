@@ -1,23 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { productionCatalog } from "../../src/actions/catalog.ts";
 import { liveStateOf } from "../../src/composition/live-state.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { cancelRun } from "../../src/engine/runs.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import { type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import {
-  acme,
-  startMicrosoft365Emulator,
-  type Microsoft365Emulator,
-} from "../../emulators/microsoft365/index.ts";
+import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
-import { acmeCapabilities, demoAcme } from "../support/microsoft.ts";
+import { acmeCapabilities, demoAcme, startAcmeTenant, startProductWorker } from "../support/microsoft.ts";
 
 /**
  * Acme licenses Marketing through M365-Business-Premium. With no SPB seat, a run must say so at the
@@ -31,16 +25,9 @@ let worker: Worker;
 
 before(async () => {
   store = await openStore({});
-  m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
-  m365.admin.setReplicationLag(0);
+  m365 = await startAcmeTenant();
   caps = acmeCapabilities(m365);
-  worker = createWorker({
-    queue: sqlStepQueue(store),
-    catalog: productionCatalog(),
-    capabilities: () => caps,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-  });
-  await worker.start();
+  worker = await startProductWorker(store, () => caps);
 });
 after(async () => {
   await worker?.stop();

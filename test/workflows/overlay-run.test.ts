@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { productionCatalog } from "../../src/actions/catalog.ts";
 import { liveStateOf } from "../../src/composition/live-state.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import { saveClientWorkflow } from "../../src/composition/workflows.ts";
@@ -9,18 +8,13 @@ import type { Plan } from "../../src/domain/plan.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
+import { type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
-import {
-  acme,
-  startMicrosoft365Emulator,
-  type Microsoft365Emulator,
-} from "../../emulators/microsoft365/index.ts";
+import { acme, type Microsoft365Emulator } from "../../emulators/microsoft365/index.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
-import { acmeCapabilities, demoAcme } from "../support/microsoft.ts";
+import { acmeCapabilities, demoAcme, startAcmeTenant, startProductWorker } from "../support/microsoft.ts";
 
 const tenant = acme.tenantId;
 const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;
@@ -33,10 +27,7 @@ let client: ClientConfig;
 
 before(async () => {
   store = await openStore({});
-  m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
-  m365.admin.setReplicationLag(0);
-  m365.admin.setMailboxProvisioningDelay(200);
-  m365.admin.setMailboxConversionDelay(200);
+  m365 = await startAcmeTenant();
   m365.admin.createGroup(tenant, {
     displayName: "Sales Team",
     kind: "distribution",
@@ -46,13 +37,7 @@ before(async () => {
   caps = acmeCapabilities(m365);
   client = { ...demoAcme(), variables: { ...demoAcme().variables, peopleTeam: "people@acmecorp.com" } };
   await upsertClient(store, client);
-  worker = createWorker({
-    queue: sqlStepQueue(store),
-    catalog: productionCatalog(),
-    capabilities: () => caps,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-  });
-  await worker.start();
+  worker = await startProductWorker(store, () => caps);
 });
 after(async () => {
   await worker?.stop();
