@@ -164,7 +164,7 @@ describe("the lifecycle CLI", () => {
     const argv = [...sarahJohnson, "--role", "staff", "--manager", "nobody@acmecorp.com", "--now"];
     const before = await count("runs");
     const text = await cliWith(live, ...argv, "--dry-run");
-    assert.equal(text.code, 0, text.err);
+    assert.equal(text.code, 2, "a dry run a real submission would refuse exits as invalid input");
     assert.match(
       text.out,
       /^error\s+manager\s+no user nobody@acmecorp\.com in the client's directory \(step set-manager\)$/m,

@@ -84,6 +84,8 @@ async function submitAndReport(
             )
           : `${renderPlan(sub.plan, sub.planHash)}\n\n${renderFindings(findings)}`,
       );
+      // A dry run a real submission would refuse fails too: a script checking a request learns it here.
+      if (findings.some((f) => f.severity === "error")) ctx.setExitCode(exitCodes.invalid);
       return;
     }
     // Warnings go where a person reads them, not into the output a script parses.
