@@ -6,6 +6,7 @@ import type { MailSender } from "./mail-sender.ts";
 import type { MailboxAdmin } from "./mailbox-admin.ts";
 import type { Mailboxes } from "./mailboxes.ts";
 import type { OneTimeLinks } from "./one-time-links.ts";
+import type { Psa } from "./psa.ts";
 
 export type * from "./authentication.ts";
 export type * from "./devices.ts";
@@ -15,6 +16,8 @@ export type * from "./mail-sender.ts";
 export type * from "./mailbox-admin.ts";
 export type * from "./mailboxes.ts";
 export type * from "./one-time-links.ts";
+export type * from "./psa.ts";
+export { ticketPhases } from "./psa.ts";
 
 /**
  * Every capability an action may ask of a client's systems, by port name. Connectors provide some of them;
@@ -29,6 +32,7 @@ export interface Ports {
   mailSender: MailSender;
   mailboxAdmin: MailboxAdmin;
   oneTimeLinks: OneTimeLinks;
+  psa: Psa;
 }
 
 export type PortName = keyof Ports;
@@ -42,6 +46,7 @@ export const portNames = [
   "mailSender",
   "mailboxAdmin",
   "oneTimeLinks",
+  "psa",
 ] as const satisfies readonly PortName[];
 
 /** The ports a client (or a step) has: an action names what it needs and fails clearly without. */

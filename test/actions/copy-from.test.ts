@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Ports } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { copyMemberships, licenseGroupReason } from "../../src/actions/groups/copy-memberships.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
@@ -23,12 +22,12 @@ import {
 } from "../../emulators/microsoft365/index.ts";
 import { acmeClient, waitForStatus } from "../support/engine-helpers.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
-import { allPorts } from "./ports.ts";
+import { allPorts, type MicrosoftPorts } from "./ports.ts";
 
 /** "Copy from" onboarding against the emulator: attributes, groups on both sides, direct licenses, no-seat policy. */
 describe("copy from a template user", () => {
   let m365: Microsoft365Emulator;
-  let caps: Ports;
+  let caps: MicrosoftPorts;
   const tenant = acme.tenantId;
   const template = "sales.template@acmecorp.com";
 

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Ports } from "../../src/ports/index.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
 import { onPremReason } from "../../src/actions/identity/disable-sign-in.ts";
@@ -18,11 +17,11 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
-import { allPorts } from "./ports.ts";
+import { allPorts, type MicrosoftPorts } from "./ports.ts";
 
 describe("Exchange Online actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
-  let caps: Ports;
+  let caps: MicrosoftPorts;
   const tenant = acme.tenantId;
 
   const ctx = () => stepContext(caps);

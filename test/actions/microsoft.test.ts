@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Ports } from "../../src/ports/index.ts";
 import { createUser } from "../../src/actions/identity/create-user.ts";
 import { disableSignIn } from "../../src/actions/identity/disable-sign-in.ts";
 import { resetPassword } from "../../src/actions/identity/reset-password.ts";
@@ -15,11 +14,11 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
-import { allPorts } from "./ports.ts";
+import { allPorts, type MicrosoftPorts } from "./ports.ts";
 
 describe("Microsoft actions against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
-  let caps: Ports;
+  let caps: MicrosoftPorts;
   const tenant = acme.tenantId;
 
   const ctx = (key = "k") => stepContext(caps, key);

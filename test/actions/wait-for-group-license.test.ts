@@ -9,7 +9,7 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { acmeCapabilities, stepContext } from "../support/microsoft.ts";
-import { allPorts } from "./ports.ts";
+import { allPorts, type MicrosoftPorts } from "./ports.ts";
 
 const tenant = acme.tenantId;
 const group = "M365-Business-Premium";
@@ -20,7 +20,7 @@ const group = "M365-Business-Premium";
  */
 describe("licensing.wait-for-group-license against the Microsoft 365 emulator", () => {
   let m365: Microsoft365Emulator;
-  let caps: Ports;
+  let caps: MicrosoftPorts;
   const ctx = () => stepContext(caps);
 
   before(async () => {
