@@ -19,6 +19,10 @@ export interface Fixtures {
   licenseGroup?: string;
   /** The mailbox mail is sent from. */
   sender?: string;
+  /** PSA: a contact that exists at the client's company, by email. */
+  psaContact?: string;
+  /** PSA: the number of an open ticket of the client's. */
+  psaTicket?: string;
 }
 
 export interface Opened {
