@@ -6,16 +6,19 @@ import type { Capabilities } from "../ports/index.ts";
 import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import type { PortsResolver } from "./client-ports.ts";
+import { ticketTrail } from "./ticket-trail.ts";
 
 /**
  * A worker beside the database with the whole product catalogue: each claimed step gets its client's
- * ports, every one served by the system the plan bound it to.
+ * ports, every one served by the system the plan bound it to. Beside it, the ticket trail tells each run's
+ * PSA ticket when a person is needed.
  */
 export function productWorker(
   store: Store,
   opts: { slots?: number; ports: PortsResolver; tuning?: Partial<EngineTuning> },
 ): Worker {
-  return createWorker<Capabilities>({
+  const trail = ticketTrail(store, opts.ports, { intervalMs: Math.max(opts.tuning?.pollMs ?? 2_000, 50) });
+  const engine = createWorker<Capabilities>({
     queue: sqlStepQueue(store),
     catalog: productionCatalog(),
     // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
@@ -24,4 +27,16 @@ export function productWorker(
     slots: opts.slots,
     tuning: opts.tuning,
   });
+  return {
+    id: engine.id,
+    busy: () => engine.busy(),
+    async start() {
+      await engine.start();
+      trail.start();
+    },
+    async stop() {
+      await trail.stop();
+      await engine.stop();
+    },
+  };
 }

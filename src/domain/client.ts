@@ -110,6 +110,12 @@ const mailChoices = z.strictObject({
     .optional(),
 });
 
+/** What the run tells its PSA ticket beyond the plan, the moments a person is needed and the final log. */
+const ticketTrailChoices = z.strictObject({
+  /** A note for every step as it ends, for MSPs whose auditors want each on its own. */
+  notePerAction: z.boolean().default(false),
+});
+
 const licensingChoices = z.strictObject({
   /** No free seat of a SKU: fail at once, naming the SKU, or wait (up to a day) for one. */
   whenNoSeat: z.enum(["fail", "wait"]).default("fail"),
@@ -163,6 +169,7 @@ export const clientConfigSchema = z
     /** Who arranges a new hire's first day: the welcome email with the sign-in details goes here. */
     hrContacts: z.array(emailAddress).max(20).default([]),
     licensing: licensingChoices.prefault({}),
+    ticketTrail: ticketTrailChoices.prefault({}),
     preflight: preflightChoices.prefault({}),
     variables: z
       .record(

@@ -5,7 +5,13 @@ export type PlanResult =
   | { kind: "already-done"; detail?: string }
   | { kind: "will-change"; summary: string; from?: unknown; to?: unknown }
   | { kind: "skip"; reason: string }
-  | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
+  | Wait;
+
+/**
+ * A condition that needs time. `needs: "person"` when only someone acting ends it (a seat to buy, a task
+ * to do): the ticket is told, where time alone (a mailbox provisioning) is not worth a note.
+ */
+export type Wait = { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number; needs?: "person" };
 
 // A type, not an interface: outcomes are checked against index-signature schemas at the API edge.
 export type AppliedChange = {
@@ -18,8 +24,7 @@ export type AppliedChange = {
 export type Applied = AppliedChange & { appliedAt?: string };
 
 /** What `apply` reports; `verify` runs after a "done". */
-export type ApplyResult =
-  ({ kind: "done" } & AppliedChange) | { kind: "wait"; for: string; retryInMs?: number; deadlineMs?: number };
+export type ApplyResult = ({ kind: "done" } & AppliedChange) | Wait;
 
 export type VerifyResult =
   | { kind: "verified"; detail?: string }
@@ -51,6 +56,7 @@ export type Outcome =
       kind: "waiting";
       for: string;
       until: string;
+      needs?: "person";
       /** A change already made whose verification is still pending: kept so its data is not lost. */
       applied?: Applied;
     }

@@ -14,6 +14,11 @@ export interface PlannedAction {
    * a failure: what reports on the run (the ticket's final log) must run most when something failed.
    */
   always?: boolean;
+  /**
+   * Does not wait for the run's approval: a step that only records (the ticket the approver reads, with
+   * the plan on it). Anything that changes a client's systems waits.
+   */
+  beforeApproval?: boolean;
   /** The client tenant and vendor API the step talks to: the keys of the shared limits. */
   tenant: string;
   api: string;

@@ -81,7 +81,14 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
       case "skip":
         return final({ kind: "skipped", reason: plan.reason });
       case "wait":
-        return waitOrTimeout(a, plan.for, plan.retryInMs ?? deps.tuning.pollMs, plan.deadlineMs, "plan");
+        return waitOrTimeout(
+          a,
+          plan.for,
+          plan.retryInMs ?? deps.tuning.pollMs,
+          plan.deadlineMs,
+          "plan",
+          plan.needs,
+        );
       case "will-change":
         break;
     }
@@ -94,6 +101,7 @@ async function attempt<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Tr
         applied.retryInMs ?? deps.tuning.pollMs,
         applied.deadlineMs,
         "plan",
+        applied.needs,
       );
     }
     const { kind: _done, ...change } = applied;
@@ -149,6 +157,7 @@ function waitOrTimeout(
   retryInMs: number,
   deadlineMs: number | undefined,
   phase: "plan" | "verify",
+  needs?: "person",
 ): Transition {
   if (a.deadlineAt && Date.now() >= a.deadlineAt.getTime()) {
     return failed({
@@ -159,7 +168,12 @@ function waitOrTimeout(
   }
   return {
     kind: "wait",
-    outcome: { kind: "waiting", for: what, until: new Date(Date.now() + retryInMs).toISOString() },
+    outcome: {
+      kind: "waiting",
+      for: what,
+      until: new Date(Date.now() + retryInMs).toISOString(),
+      ...(needs ? { needs } : {}),
+    },
     retryInMs,
     deadlineMs,
     phase,

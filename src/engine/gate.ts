@@ -80,6 +80,7 @@ export function decideGate(a: ClaimedAction, { signals, now }: GateSignals): Tra
       kind: "waiting",
       for: approval ? "approval" : `${params.who} to ${params.ask}`,
       until: new Date(Date.now() + remaining).toISOString(),
+      needs: "person",
     },
     retryInMs: remaining,
     phase: "plan",

@@ -138,6 +138,7 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
         required: step.required,
         priority: step.priority,
         always: step.always,
+        beforeApproval: step.beforeApproval,
       });
       keysOf.get(step.id)?.push(key);
     }

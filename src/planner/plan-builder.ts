@@ -41,8 +41,9 @@ export class PlanBuilder {
     required: boolean;
     priority: number;
     always: boolean;
+    beforeApproval: boolean;
   }): string {
-    const { key, type, title, port, params, deps, required, priority, always } = step;
+    const { key, type, title, port, params, deps, required, priority, always, beforeApproval } = step;
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     const system = this.systems.servedBy(port);
     const bind = system
@@ -64,6 +65,7 @@ export class PlanBuilder {
       api: system ?? port,
       priority,
       ...(always ? { always } : {}),
+      ...(beforeApproval ? { beforeApproval } : {}),
       ...(Object.keys(bind).length ? { bind } : {}),
     });
     return key;

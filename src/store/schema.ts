@@ -154,6 +154,19 @@ export const events = pgTable(
   (t) => [index("events_run").on(t.runId, t.id)],
 );
 
+/**
+ * How far each run's ticket has been told of its events: the last event noted, and who is noting now
+ * (a lease, so no process holds a transaction open while a PSA answers).
+ */
+export const ticketTrail = pgTable("ticket_trail", {
+  runId: uuid("run_id")
+    .primaryKey()
+    .references(() => runs.id),
+  lastEventId: bigint("last_event_id", { mode: "number" }).notNull().default(0),
+  leaseOwner: text("lease_owner"),
+  leaseUntil: ts("lease_until"),
+});
+
 export const signals = pgTable(
   "signals",
   {

@@ -68,6 +68,8 @@ const stepFields = {
    * failure: for what reports on the run (the ticket's final log).
    */
   always: z.boolean().default(false),
+  /** Runs without waiting for the run's approval: only for steps that record (the ticket and its plan). */
+  beforeApproval: z.boolean().default(false),
   /** Higher runs first when several are ready: lock-out before clean-up. */
   priority: z.int().min(-1000).max(1000).default(0),
 };
@@ -88,6 +90,7 @@ export const stepPatchSchema = z.strictObject({
   key: z.union([z.string().min(1).max(300), z.null()]).optional(),
   required: z.boolean().optional(),
   always: z.boolean().optional(),
+  beforeApproval: z.boolean().optional(),
   // Not `stepFields.priority.optional()`: its default would reset the priority of every step patched.
   priority: z.int().min(-1000).max(1000).optional(),
 });

@@ -15,6 +15,7 @@ import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
+import { signalRun } from "../../src/engine/runs.ts";
 import type { Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -77,7 +78,10 @@ before(async () => {
   assert.ok(parsed.ok, JSON.stringify(parsed));
   client = parsed.value;
   await upsertClient(store, client);
-  psa = memoryPsaState({ contacts: ["anna.schmidt@globex.de"], tickets: ["48291", "48292", "48293"] });
+  psa = memoryPsaState({
+    contacts: ["anna.schmidt@globex.de"],
+    tickets: ["48291", "48292", "48293", "48294"],
+  });
   memoryPsaCompanies.set("globex", psa);
   resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
   worker = productWorker(store, {
@@ -219,6 +223,69 @@ test("when a required step fails the log is still posted, names the failure, and
   assert.match(log.text, /FAILED Set manager gone\.boss@globex\.de: MANAGER_NOT_FOUND/);
   assert.match(log.text, /Result: FAILED at set-manager/);
   assert.equal(psa.tickets.find((x) => x.number === "48293")?.phase, "failed");
+});
+
+test("an approval is asked on the ticket before anything changes, and its answer is noted there", async () => {
+  await upsertClient(store, { ...client, approval: { ...client.approval, onboarding: "technician" } });
+  try {
+    const submitted = await submitRequest(
+      store,
+      "onboard",
+      {
+        client: "globex",
+        requester: "hr@globex.de",
+        start: "now",
+        firstName: "Anja",
+        lastName: "Abwarten",
+        ticket: "48294",
+      },
+      { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+    );
+    assert.ok(submitted.ok, JSON.stringify(submitted));
+    const runId = submitted.value.runId!;
+    await waitForStatus(store, runId, ["awaiting-approval"]);
+    const asked = async () => notesOn("48294").find((n) => n.text.startsWith("Waiting for approval"));
+    for (let i = 0; i < 100 && !(await asked()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(
+      await asked(),
+      notesOn("48294")
+        .map((n) => n.text)
+        .join("\n---\n"),
+    );
+    assert.match(
+      notesOn("48294")[0]!.text,
+      /^Lifecycle onboarding of anja\.abwarten@globex\.de/,
+      "the plan comes first",
+    );
+    assert.equal(psa.tickets.find((t) => t.number === "48294")?.phase, "waiting-on-customer");
+    const directory = (await resolve(client)).directory!;
+    assert.equal(
+      await directory.findUser("anja.abwarten@globex.de"),
+      undefined,
+      "nothing changed before approval",
+    );
+
+    const pending = await getRun(store, runId);
+    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    await waitForStatus(store, runId, [...done], 30_000);
+    const texts = notesOn("48294").map((n) => n.text);
+    for (let i = 0; i < 100 && !texts.some((t) => t.startsWith("Plan approved")); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      texts.splice(0, texts.length, ...notesOn("48294").map((n) => n.text));
+    }
+    assert.ok(
+      texts.some((t) => /^Plan approved by tech@msp\.example/.test(t)),
+      texts.join("\n---\n"),
+    );
+    assert.ok(texts.some((t) => t.startsWith("Lifecycle log of the onboarding")));
+    assert.equal(
+      new Set(notesOn("48294").map((n) => n.marker)).size,
+      notesOn("48294").length,
+      "each note once",
+    );
+  } finally {
+    await upsertClient(store, client);
+  }
 });
 
 test("no note holds a password, a pass, a one-time link or a token", () => {

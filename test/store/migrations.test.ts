@@ -99,6 +99,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0004_client_systems",
       "0005_workflow_versions",
       "0006_actions_always",
+      "0007_ticket_trail",
     ],
   });
 

@@ -31,6 +31,8 @@ export function noFreeSeat(
       for: `a free ${sku.skuPartNumber} seat (${usage})${group ? `, licence through ${group}` : ""}`,
       retryInMs: seatRetryMs,
       deadlineMs: seatDeadlineMs,
+      // Only someone buying or freeing a seat ends this wait: the ticket says so.
+      needs: "person",
     };
   throw actionError(
     "NO_FREE_SEATS",

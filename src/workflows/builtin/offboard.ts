@@ -201,6 +201,8 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       id: "psa-ticket",
       action: "psa.open-ticket",
       title: "PSA ticket",
+      // The approver reads the plan on the ticket: the ticket and its plan note come before the approval.
+      beforeApproval: true,
       on: "psa",
       when: { serves: "psa" },
       params: {
@@ -215,6 +217,7 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       id: "psa-plan-note",
       action: "psa.note-plan",
       title: "Plan noted on the ticket",
+      beforeApproval: true,
       on: "psa",
       when: { serves: "psa" },
       params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },

@@ -203,6 +203,8 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       id: "psa-ticket",
       action: "psa.open-ticket",
       title: "PSA ticket",
+      // The approver reads the plan on the ticket: the ticket and its plan note come before the approval.
+      beforeApproval: true,
       on: "psa",
       when: { serves: "psa" },
       params: {
@@ -217,6 +219,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       id: "psa-plan-note",
       action: "psa.note-plan",
       title: "Plan noted on the ticket",
+      beforeApproval: true,
       on: "psa",
       when: { serves: "psa" },
       params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
