@@ -23,6 +23,7 @@ function respond(
   headers: Record<string, string> = {},
   instance?: Instance,
 ): FastifyReply {
+  noteRequest(info, reply.request);
   info.extra.responseBody = body;
   info.extra.link = headers.Link;
   info.extra.retryAfter = headers["Retry-After"];
@@ -77,7 +78,9 @@ function latency(ctx: CwContext, cls: LatencyClass): Promise<void> {
   return sleep(pickLatency(ctx.settings.latency[cls], ctx.random));
 }
 
+/** What the client sent, for the call log (never the Authorization header: it carries the keys). */
 function noteRequest(info: Info, req: FastifyRequest): void {
+  info.appId ??= header(req, "clientid");
   const accept = header(req, "accept");
   info.extra.accept = accept;
   info.extra.apiVersion = /version\s*=\s*([^;,\s]+)/i.exec(accept ?? "")?.[1];
@@ -97,7 +100,6 @@ async function runApi(
     const auth = authenticate(ctx, req);
     instance = auth.instance;
     info.tenantId = instance.companyId;
-    info.appId = header(req, "clientid");
     const params = req.params as Record<string, string>;
     if (`${params.codebase ?? ""}/` !== instance.codebase)
       throw cwErrors.routeNotFound(req.url.split("?")[0] ?? req.url);
