@@ -129,6 +129,11 @@ test("a ticket by its number; an unknown number, a word, and another company's t
   assert.equal(await psa.findTicket("not-a-number"), undefined);
   assert.equal(apiCalls(cw).length, 0, "no call for a number that cannot be one");
   assert.equal(await psa.findTicket("50001"), undefined);
+  const missing = await rejection(
+    psa.addNote("987654321", { text: "x", marker: `lifecycle:${randomUUID()}` }),
+  );
+  assert.equal(missing.failure.kind, "not-found", "a note to a ticket that does not exist waits and retries");
+  assert.equal(missing.vendor.code, "NotFound");
 });
 
 test("opens a ticket on the client's board with externalXRef, a title cut to 100 characters, found by reference", async () => {
