@@ -28,6 +28,11 @@ import { setSignature } from "./mail/set-signature.ts";
 import { waitForMailbox } from "./mail/wait-for-mailbox.ts";
 import { notifySupervisor } from "./notify/supervisor.ts";
 import { welcomeEmail } from "./notify/welcome-email.ts";
+import { createContact } from "./psa/create-contact.ts";
+import { deactivateContact } from "./psa/deactivate-contact.ts";
+import { logRun } from "./psa/log-run.ts";
+import { notePlan } from "./psa/note-plan.ts";
+import { openTicket } from "./psa/open-ticket.ts";
 import { noAccessRemainsOver } from "./verify/no-access-remains.ts";
 
 /** Every step but the final verification, which re-reads what these leave behind. */
@@ -60,6 +65,11 @@ const steps: readonly Action<Capabilities>[] = [
   deleteUser,
   welcomeEmail,
   notifySupervisor,
+  openTicket,
+  notePlan,
+  createContact,
+  deactivateContact,
+  logRun,
 ];
 
 /** The offboarding's final verification, over the residual-access checks of the steps above. */

@@ -7,6 +7,7 @@ import type { ClientConfig, SystemConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import { portNames, type Capabilities, type PortName, type Ports } from "../ports/index.ts";
 import type { Sql } from "../store/sql.ts";
+import { runRecordOf } from "./run-record.ts";
 import { clientSystems, connectorSection } from "./systems.ts";
 
 /** A step's routing: which of the client's systems serves a port, where it differs from the default. */
@@ -72,6 +73,8 @@ interface Built {
 export function portsFor(deps: PortsDeps): PortsResolver {
   const registry = deps.registry ?? connectors;
   const links = oneTimeLinks(deps);
+  // Lifecycle's own ports, served to every client whatever its systems.
+  const own = { oneTimeLinks: links, runRecord: runRecordOf(deps.sql, deps.publicUrl) };
   const built = new Map<string, Built>();
   const shared = new Map<string, unknown>();
   const runtime: ConnectorRuntime = {
@@ -152,7 +155,7 @@ export function portsFor(deps: PortsDeps): PortsResolver {
   }
 
   return async (client, bind = {}) => {
-    if (!client) return { oneTimeLinks: links };
+    if (!client) return { ...own };
     const systems = clientSystems(client, registry);
     const instances = new Map<string, Partial<Ports>>();
     const instance = async (name: string) => {
@@ -161,7 +164,7 @@ export function portsFor(deps: PortsDeps): PortsResolver {
       if (!ports) instances.set(name, (ports = config ? await system(client, name, config) : {}));
       return ports;
     };
-    const caps: Record<string, unknown> = { oneTimeLinks: links };
+    const caps: Record<string, unknown> = { ...own };
     for (const port of portNames) {
       const name = bind[port] ?? systems.servedBy(port);
       if (!name) continue;

@@ -45,6 +45,11 @@ export const failureCodes = {
   NO_MANAGER: { kind: "not-found", meaning: "the person has no manager to hand over to" },
   COPY_FROM_NOT_FOUND: { kind: "not-found", meaning: "the copy-from template user is not in the directory" },
   GROUP_NOT_FOUND: { kind: "invalid", meaning: "a group or list the client's config names does not exist" },
+  TICKET_NOT_FOUND: {
+    kind: "not-found",
+    meaning: "the PSA ticket a run logs to is not (or no longer) in the PSA",
+  },
+  CONTACT_NOT_FOUND: { kind: "not-found", meaning: "the PSA contact a step changes is not in the PSA" },
   MAILBOX_NOT_FOUND: { kind: "not-found", meaning: "the person has no mailbox" },
   RECIPIENT_NOT_FOUND: { kind: "not-found", meaning: "the mail system does not know the address (yet)" },
   SKU_NOT_FOUND: { kind: "invalid", meaning: "the licence the config names is not one the tenant has" },

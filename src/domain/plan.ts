@@ -9,6 +9,11 @@ export interface PlannedAction {
   deps: string[];
   /** A failed required action fails the run; a failed optional one leaves a warning. */
   required: boolean;
+  /**
+   * Runs once every step it comes after has finished, whatever their outcome, instead of being blocked by
+   * a failure: what reports on the run (the ticket's final log) must run most when something failed.
+   */
+  always?: boolean;
   /** The client tenant and vendor API the step talks to: the keys of the shared limits. */
   tenant: string;
   api: string;

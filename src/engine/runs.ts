@@ -113,8 +113,8 @@ export async function createRun(
     for (const a of input.plan.actions) {
       const deps = gated && a.deps.length === 0 ? [approvalGateKey] : a.deps;
       await sql.query(
-        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, queue, priority, max_attempts, state, run_at, bind)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, greatest(now(), $14::timestamptz), $15)`,
+        `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, queue, priority, max_attempts, state, run_at, bind, always)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, greatest(now(), $14::timestamptz), $15, $16)`,
         [
           runId,
           a.key,
@@ -131,6 +131,7 @@ export async function createRun(
           deps.length === 0 ? "ready" : "pending",
           input.startAt,
           a.bind ? JSON.stringify(a.bind) : null,
+          a.always ?? false,
         ],
       );
     }

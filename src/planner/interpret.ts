@@ -128,16 +128,17 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
               message: `${issue.message} (planned as ${key})`,
             });
       }
-      b.add(
+      b.add({
         key,
-        step.action,
-        String(evaluate(step.title, scope)),
+        type: step.action,
+        title: String(evaluate(step.title, scope)),
         port,
         params,
         deps,
-        step.required,
-        step.priority,
-      );
+        required: step.required,
+        priority: step.priority,
+        always: step.always,
+      });
       keysOf.get(step.id)?.push(key);
     }
   }

@@ -31,16 +31,18 @@ export class PlanBuilder {
    * other port of the step it provides (a hybrid client's licence step reads the user in Entra, where the
    * licence is, even when AD is the client's directory).
    */
-  add(
-    key: string,
-    type: string,
-    title: string,
-    port: PortName,
-    params: Record<string, unknown>,
-    deps: string[] = [],
-    required = true,
-    priority = 0,
-  ): string {
+  add(step: {
+    key: string;
+    type: string;
+    title: string;
+    port: PortName;
+    params: Record<string, unknown>;
+    deps: string[];
+    required: boolean;
+    priority: number;
+    always: boolean;
+  }): string {
+    const { key, type, title, port, params, deps, required, priority, always } = step;
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     const system = this.systems.servedBy(port);
     const bind = system
@@ -61,6 +63,7 @@ export class PlanBuilder {
       tenant: this.client.id,
       api: system ?? port,
       priority,
+      ...(always ? { always } : {}),
       ...(Object.keys(bind).length ? { bind } : {}),
     });
     return key;

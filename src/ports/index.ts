@@ -7,6 +7,7 @@ import type { MailboxAdmin } from "./mailbox-admin.ts";
 import type { Mailboxes } from "./mailboxes.ts";
 import type { OneTimeLinks } from "./one-time-links.ts";
 import type { Psa } from "./psa.ts";
+import type { RunRecord } from "./run-record.ts";
 
 export type * from "./authentication.ts";
 export type * from "./devices.ts";
@@ -17,6 +18,7 @@ export type * from "./mailbox-admin.ts";
 export type * from "./mailboxes.ts";
 export type * from "./one-time-links.ts";
 export type * from "./psa.ts";
+export type * from "./run-record.ts";
 export { ticketPhases } from "./psa.ts";
 
 /**
@@ -33,6 +35,7 @@ export interface Ports {
   mailboxAdmin: MailboxAdmin;
   oneTimeLinks: OneTimeLinks;
   psa: Psa;
+  runRecord: RunRecord;
 }
 
 export type PortName = keyof Ports;
@@ -47,6 +50,7 @@ export const portNames = [
   "mailboxAdmin",
   "oneTimeLinks",
   "psa",
+  "runRecord",
 ] as const satisfies readonly PortName[];
 
 /** The ports a client (or a step) has: an action names what it needs and fails clearly without. */

@@ -25,6 +25,10 @@ export const plannedAction = z.object({
   params: z.record(z.string(), z.unknown()),
   deps: z.array(z.string()),
   required: z.boolean(),
+  always: z
+    .boolean()
+    .optional()
+    .describe("Runs once the steps it comes after have finished, however they ended."),
   tenant: z.string(),
   api: z.string(),
   priority: z.number().optional(),

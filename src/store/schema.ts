@@ -80,6 +80,8 @@ export const actions = pgTable(
     params: jsonb("params").notNull(),
     deps: text("deps").array().notNull(),
     required: boolean("required").notNull().default(true),
+    /** Runs once every step it comes after has finished, whatever their outcome (the ticket's final log). */
+    always: boolean("always").notNull().default(false),
     tenant: text("tenant").notNull(),
     api: text("api").notNull(),
     /** Which workers may claim it: "default", or a client site's queue served by that site's agent. */

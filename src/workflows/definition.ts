@@ -63,6 +63,11 @@ const stepFields = {
   /** The plan step's key, as an expression; the step id (or `<id>:<item>`) when absent. */
   key: z.string().min(1).max(300).optional(),
   required: z.boolean().default(true),
+  /**
+   * Runs once the steps it comes after have finished, however they ended, instead of being blocked by a
+   * failure: for what reports on the run (the ticket's final log).
+   */
+  always: z.boolean().default(false),
   /** Higher runs first when several are ready: lock-out before clean-up. */
   priority: z.int().min(-1000).max(1000).default(0),
 };
@@ -82,6 +87,7 @@ export const stepPatchSchema = z.strictObject({
   forEach: z.union([z.string().min(1), z.null()]).optional(),
   key: z.union([z.string().min(1).max(300), z.null()]).optional(),
   required: z.boolean().optional(),
+  always: z.boolean().optional(),
   // Not `stepFields.priority.optional()`: its default would reset the priority of every step patched.
   priority: z.int().min(-1000).max(1000).optional(),
 });

@@ -62,8 +62,9 @@ function resolvePath(path: string, ctx: PathContext): { shape: Shape } | { probl
       const [id, data] = rest;
       if (!id || !ctx.ids.has(id)) return none(`there is no step "${id ?? ""}"`);
       if (data !== "data") return none(`a step's output is steps.${id}.data.<field>`);
-      if (ctx.step.after === "all" || !ctx.step.after.includes(id))
-        return none(`"${ctx.step.id}" must list "${id}" in after to use what it reports`);
+      const before = ctx.def.steps.findIndex((s) => s.id === id) < ctx.def.steps.indexOf(ctx.step);
+      if (ctx.step.after === "all" ? !before : !ctx.step.after.includes(id))
+        return none(`"${ctx.step.id}" must come after "${id}" to use what it reports`);
       if (ctx.forEachIds.has(id)) return none(`"${id}" has forEach: it has no single output`);
       return { shape: anyShape };
     }

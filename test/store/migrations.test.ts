@@ -93,7 +93,13 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
   await migrateUpTo(store, "0001_credentials");
   const runs = await seedOldRows(store);
   assert.deepEqual(await migrate(store), {
-    applied: ["0002_queues_gates", "0003_step_bindings", "0004_client_systems", "0005_workflow_versions"],
+    applied: [
+      "0002_queues_gates",
+      "0003_step_bindings",
+      "0004_client_systems",
+      "0005_workflow_versions",
+      "0006_actions_always",
+    ],
   });
 
   const [gate] = await store.query<{ type: string; api: string; params: unknown }>(

@@ -195,5 +195,52 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       },
       after: "all",
     },
+    // The PSA's side: after the verification in the list, so nothing above waits for the PSA; the contact
+    // goes once the lock-out is done, and the final log after everything, however it ended.
+    {
+      id: "psa-ticket",
+      action: "psa.open-ticket",
+      title: "PSA ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: {
+        number: "${request.ticket}",
+        title: "Leaver: ${request.user}",
+        description:
+          "Offboarding of ${request.user}, last day ${request.startLocal}, requested by ${request.requester}.",
+      },
+      required: false,
+    },
+    {
+      id: "psa-plan-note",
+      action: "psa.note-plan",
+      title: "Plan noted on the ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
+      after: ["psa-ticket"],
+      required: false,
+    },
+    {
+      id: "psa-contact",
+      action: "psa.deactivate-contact",
+      title: "Deactivate PSA contact",
+      on: "psa",
+      when: { all: [{ serves: "psa" }, asked("deactivatePsaContact")] },
+      params: { email: "${request.user}" },
+      after: locked,
+      required: false,
+    },
+    {
+      id: "psa-log",
+      action: "psa.log-run",
+      title: "Logged all actions to the ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
+      after: "all",
+      always: true,
+      required: false,
+    },
   ],
 };

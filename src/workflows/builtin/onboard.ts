@@ -197,5 +197,57 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       after: "all",
       required: false,
     },
+    // The PSA's side runs beside the rest: listed after the welcome email so that nothing above waits for
+    // a slow or absent PSA, and its final log after everything.
+    {
+      id: "psa-ticket",
+      action: "psa.open-ticket",
+      title: "PSA ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: {
+        number: "${request.ticket}",
+        title: "New starter: ${request.displayName}",
+        description:
+          "Onboarding of ${request.displayName} (${derived.upn}), starting ${request.startLocal}, requested by ${request.requester}.",
+      },
+      required: false,
+    },
+    {
+      id: "psa-plan-note",
+      action: "psa.note-plan",
+      title: "Plan noted on the ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
+      after: ["psa-ticket"],
+      required: false,
+    },
+    {
+      id: "psa-contact",
+      action: "psa.create-contact",
+      title: "PSA contact ${derived.upn}",
+      on: "psa",
+      when: { serves: "psa" },
+      params: {
+        email: "${derived.upn}",
+        firstName: "${request.firstName}",
+        lastName: "${request.lastName}",
+        title: "${request.jobTitle}",
+      },
+      after: ["create-user"],
+      required: false,
+    },
+    {
+      id: "psa-log",
+      action: "psa.log-run",
+      title: "Logged all actions to the ticket",
+      on: "psa",
+      when: { serves: "psa" },
+      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
+      after: "all",
+      always: true,
+      required: false,
+    },
   ],
 };

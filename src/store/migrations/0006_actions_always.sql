@@ -1,0 +1,1 @@
+ALTER TABLE "actions" ADD COLUMN "always" boolean DEFAULT false NOT NULL;

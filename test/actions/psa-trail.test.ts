@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
+import {
+  liveStateOf,
+  parseClient,
+  portsFor,
+  productWorker,
+  submitRequest,
+  type PortsResolver,
+} from "../../src/composition/index.ts";
+import { connectors } from "../../src/connectors/registry.ts";
+import { keyring, type KeySource } from "../../src/credentials/keys.ts";
+import { setCredential } from "../../src/credentials/repo.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import { getRun, type RunDetail } from "../../src/engine/read.ts";
+import type { Worker } from "../../src/engine/worker.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
+import {
+  memoryPsaCompanies,
+  memoryPsaConnector,
+  memoryPsaState,
+  type MemoryPsaState,
+} from "../support/connectors/memory-psa/module.ts";
+import { waitForStatus } from "../support/engine-helpers.ts";
+
+/**
+ * The ticket trail on a client whose directory and PSA are in memory: the ticket, the plan note, the
+ * contact, and the final timestamped log, once each, whatever happened in between.
+ */
+const registry = [...connectors, memoryDirectoryConnector, memoryPsaConnector];
+const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;
+
+let store: Store;
+let worker: Worker;
+let resolve: PortsResolver;
+let client: ClientConfig;
+let psa: MemoryPsaState;
+const ring = keyring(randomBytes(32));
+const keys: KeySource = () => ring;
+
+before(async () => {
+  store = await openStore({});
+  const stored = await setCredential(store, keys, credentialKindsOf(registry), {
+    ref: "globex/memory",
+    kind: "memory-token",
+    value: { token: "not-a-real-token" },
+    actor: "test",
+  });
+  assert.ok(stored.ok, JSON.stringify(stored));
+  const parsed = parseClient(
+    {
+      id: "globex",
+      displayName: "Globex GmbH",
+      domains: ["globex.de"],
+      timeZone: "Europe/Berlin",
+      usageLocation: "DE",
+      groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
+      hrContacts: ["hr@globex.de"],
+      systems: {
+        hr: {
+          connector: "memory-directory",
+          tenant: "globex-psa",
+          credential: "globex/memory",
+          groups: ["Engineering", "Alle"],
+        },
+        tickets: { connector: "memory-psa", company: "globex" },
+      },
+      mail: { sendMailFrom: "it@globex.de" },
+    },
+    registry,
+  );
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  client = parsed.value;
+  await upsertClient(store, client);
+  psa = memoryPsaState({ contacts: ["anna.schmidt@globex.de"], tickets: ["48291", "48292", "48293"] });
+  memoryPsaCompanies.set("globex", psa);
+  resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
+  worker = productWorker(store, {
+    ports: resolve,
+    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+  });
+  await worker.start();
+});
+
+after(async () => {
+  await worker.stop();
+  await store.close();
+});
+
+async function onboard(body: Record<string, unknown>): Promise<RunDetail> {
+  const submitted = await submitRequest(
+    store,
+    "onboard",
+    { client: "globex", requester: "hr@globex.de", start: "now", department: "Engineering", ...body },
+    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+  );
+  assert.ok(submitted.ok, JSON.stringify(submitted));
+  await waitForStatus(store, submitted.value.runId!, [...done], 30_000);
+  return getRun(store, submitted.value.runId!);
+}
+
+const notesOn = (number: string) => {
+  const ticket = psa.tickets.find((t) => t.number === number)!;
+  return psa.notes.filter((n) => n.ticketId === ticket.id);
+};
+
+test("an onboarding naming ticket 48291 notes its plan there, creates the contact, and logs every step with its time", async () => {
+  const run = await onboard({ firstName: "Jürgen", lastName: "Weiß", ticket: "48291", jobTitle: "Engineer" });
+  assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])));
+  const notes = notesOn("48291");
+  assert.equal(notes.length, 2, notes.map((n) => n.text).join("\n---\n"));
+  const [plan, log] = notes;
+  assert.match(
+    plan!.text,
+    /^Lifecycle onboarding of juergen\.weiss@globex\.de, requested by hr@globex\.de\./,
+  );
+  assert.match(plan!.text, /\d+\. Create juergen\.weiss@globex\.de/);
+  assert.match(log!.text, /^\d+:\d\d Created juergen\.weiss@globex\.de/m);
+  assert.match(log!.text, /^\d+:\d\d Created contact juergen\.weiss@globex\.de/m);
+  assert.match(log!.text, /Result: completed\./);
+  assert.match(log!.text, /Report: https:\/\/lifecycle\.test\/api\/runs\/.+\/report\?format=html/);
+  assert.ok(notes.every((n) => n.internal));
+  const contact = psa.contacts.find((c) => c.email === "juergen.weiss@globex.de");
+  assert.equal(contact?.active, true);
+  assert.equal(psa.tickets.find((t) => t.number === "48291")?.phase, "completed");
+  const logStep = run.actions.find((a) => a.key === "psa-log");
+  assert.match(
+    String((logStep?.outcome as { detail?: string })?.detail),
+    /logged all actions to ticket #48291/,
+  );
+});
+
+test("without a ticket the run opens one, found again by the run's reference", async () => {
+  const before = psa.tickets.length;
+  const run = await onboard({ firstName: "Ute", lastName: "Neu" });
+  assert.equal(run.status, "completed");
+  assert.equal(psa.tickets.length, before + 1);
+  const opened = psa.tickets.at(-1)!;
+  assert.equal(opened.reference, run.id);
+  assert.equal(opened.title, "New starter: Ute Neu");
+  assert.equal(notesOn(opened.number).length, 2);
+});
+
+test("a PSA down for a while holds only its own steps; once back, each note is posted exactly once", async () => {
+  psa.down = true;
+  const submitted = await submitRequest(
+    store,
+    "onboard",
+    {
+      client: "globex",
+      requester: "hr@globex.de",
+      start: "now",
+      firstName: "Otto",
+      lastName: "Ausfall",
+      ticket: "48292",
+    },
+    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+  );
+  assert.ok(submitted.ok, JSON.stringify(submitted));
+  const runId = submitted.value.runId!;
+  // The directory's work goes on while the PSA is down.
+  for (let i = 0; i < 100; i++) {
+    const r = await getRun(store, runId);
+    if (r.actions.find((a) => a.key === "create-user")?.state === "succeeded") break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  const during = await getRun(store, runId);
+  assert.equal(during.actions.find((a) => a.key === "create-user")?.state, "succeeded");
+  const notesBefore = notesOn("48292").length;
+  psa.down = false;
+  const run = (await waitForStatus(store, runId, [...done], 30_000), await getRun(store, runId));
+  assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])));
+  const mine = notesOn("48292")
+    .slice(notesBefore)
+    .filter((n) => n.marker.startsWith(runId));
+  assert.equal(mine.length, 2, "the plan note and the log, once each");
+  assert.equal(new Set(mine.map((n) => n.marker)).size, 2);
+});
+
+test("when a required step fails the log is still posted, names the failure, and the ticket is set to failed", async () => {
+  // The manager exists when the plan is checked and is gone when the step runs.
+  const directory = (await resolve(client)).directory!;
+  const boss = await directory.createUser({
+    upn: "gone.boss@globex.de",
+    displayName: "Gone Boss",
+    givenName: "Gone",
+    surname: "Boss",
+    mailNickname: "gone.boss",
+    usageLocation: "DE",
+    password: "unused-in-memory",
+  });
+  const submitted = await submitRequest(
+    store,
+    "onboard",
+    {
+      client: "globex",
+      requester: "hr@globex.de",
+      start: new Date(Date.now() + 1500).toISOString(),
+      firstName: "Fritz",
+      lastName: "Fehler",
+      manager: "gone.boss@globex.de",
+      ticket: "48293",
+    },
+    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+  );
+  assert.ok(submitted.ok, JSON.stringify(submitted));
+  await directory.deleteUser(boss.id);
+  const runId = submitted.value.runId!;
+  await waitForStatus(store, runId, [...done], 30_000);
+  const run = await getRun(store, runId);
+  assert.equal(run.status, "failed", JSON.stringify(run.actions.map((a) => [a.key, a.state])));
+  const log = notesOn("48293").find((n) => n.marker === `${runId}:psa-log`);
+  assert.ok(log, "the log is posted although the run failed");
+  assert.match(log.text, /FAILED Set manager gone\.boss@globex\.de: MANAGER_NOT_FOUND/);
+  assert.match(log.text, /Result: FAILED at set-manager/);
+  assert.equal(psa.tickets.find((x) => x.number === "48293")?.phase, "failed");
+});
+
+test("no note holds a password, a pass, a one-time link or a token", () => {
+  for (const n of psa.notes) {
+    assert.doesNotMatch(n.text, /\/credentials\//);
+    assert.doesNotMatch(n.text, /password\s*[:=]/i);
+    assert.doesNotMatch(n.text, /not-a-real-token/);
+  }
+});
