@@ -69,6 +69,10 @@ export const failureCodes = {
     kind: "invalid",
     meaning: "an authentication method of a type that cannot be removed here",
   },
+  PSA_STATUS_NOT_FOUND: {
+    kind: "invalid",
+    meaning: "the ticket status the client's config names is not one of the board's statuses",
+  },
   NO_PASS_RETURNED: { kind: "fatal", meaning: "the vendor created a pass but did not return it" },
   // What a vendor answered, mapped once in the connector's table.
   ALREADY_MEMBER: { kind: "conflict", meaning: "already a member" },

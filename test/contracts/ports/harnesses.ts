@@ -2,6 +2,7 @@ import type { Connector, ConnectorRuntime } from "../../../src/connectors/module
 import { connectors } from "../../../src/connectors/registry.ts";
 import type { Ports } from "../../../src/ports/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
+import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
 
 /** What a port contract may rely on in the system behind a connector. */
@@ -119,6 +120,38 @@ export const harnesses: Record<string, Harness> = {
     "exchange",
   ),
   "memory-directory": memory,
+  connectwise: {
+    connector: connectors.find((c) => c.id === "connectwise")!,
+    async open() {
+      const cw = await startConnectWiseEmulator({ profile: "fast", seed: "globex" });
+      const ports = built(
+        connectors.find((c) => c.id === "connectwise")!,
+        {
+          site: cw.url,
+          companyId: globex.company.id,
+          boardId: globex.board.id,
+          statuses: { "waiting-on-customer": "Waiting Customer", completed: "Completed" },
+        },
+        {
+          companyId: globex.loginCompany,
+          publicKey: globex.publicKey,
+          privateKey: globex.privateKey,
+          clientId: globex.clientId,
+        },
+      );
+      return {
+        ports,
+        fixtures: {
+          domain: globex.domain,
+          existingUser: globex.contacts[0],
+          group: "",
+          psaContact: globex.contacts[0],
+          psaTicket: String(globex.openTicket),
+        },
+        close: () => cw.close(),
+      };
+    },
+  },
 };
 
 export const providing = (port: keyof Ports): Harness[] =>
