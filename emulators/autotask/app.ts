@@ -344,11 +344,27 @@ export function buildApp(
       { api: "rest", owns: (p) => p.toLowerCase().startsWith(`${lower}/`), renderer },
     ],
     fallback: renderer,
-    newExtra: () => ({ integrationCode: undefined, requestBody: undefined, requestHeaders: {} }),
+    newExtra: () => ({
+      integrationCode: undefined,
+      requestBody: undefined,
+      requestHeaders: {},
+      responseBody: undefined,
+    }),
     tenantOf: () => "database",
     ...(opts.onMutation ? { onMutation: opts.onMutation } : {}),
     name: "autotask",
   }).install(server.app);
+  server.app.addHook("onSend", async (req, _reply, payload) => {
+    const info = ctx.requests.get(req);
+    if (info && info.api !== "admin" && typeof payload === "string") {
+      try {
+        info.extra.responseBody = JSON.parse(payload);
+      } catch {
+        info.extra.responseBody = payload;
+      }
+    }
+    return payload;
+  });
   table.register((method, url, route) =>
     server.app.route({ method, url, handler: (req, reply) => serve(ctx, route, req, reply) }),
   );

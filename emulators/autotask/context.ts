@@ -8,11 +8,13 @@ import { emptyDatabase, type Database } from "./model.ts";
 import { defaultSettings, type ProfileName, type Settings } from "./settings.ts";
 
 export type Api = "zone" | "rest";
-/** What the call log keeps beside the kit's fields: the integration code and the body sent (for contract tests). */
+/** What the call log keeps beside the kit's fields: the integration code, and bodies both ways (secrets redacted). */
 export interface Extra {
   integrationCode: string | undefined;
   requestBody: unknown;
   requestHeaders: Record<string, string>;
+  /** The answer's JSON as sent (or its text), so contract tests check what the emulator said. */
+  responseBody: unknown;
 }
 export type AutotaskCall = CallRecord<Api> & Extra;
 

@@ -41,8 +41,7 @@ const rules: {
   { match: (s) => s === 403, kind: "permission", code: "FORBIDDEN" },
   { match: (s) => s === 404, kind: "not-found", code: "OBJECT_NOT_FOUND" },
   {
-    match: (s, t, e) =>
-      s === 500 && e && /not found|does not exist|could not be found|invalid parent/i.test(t),
+    match: (s, t, e) => s === 500 && e && /not found|could not be found|invalid parent/i.test(t),
     kind: "not-found",
     code: "OBJECT_NOT_FOUND",
   },
