@@ -1,7 +1,8 @@
+import { autotask } from "./autotask/module.ts";
 import { connectwise } from "./connectwise/module.ts";
 import { exchange } from "./exchange/module.ts";
 import type { Connector } from "./module.ts";
 import { msgraph } from "./msgraph/module.ts";
 
 /** Every connector the product has: one line per vendor API. */
-export const connectors: readonly Connector[] = [msgraph, exchange, connectwise];
+export const connectors: readonly Connector[] = [msgraph, exchange, connectwise, autotask];

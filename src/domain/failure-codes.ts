@@ -96,6 +96,20 @@ export const failureCodes = {
   FORBIDDEN: { kind: "permission", meaning: "the credential lacks a permission or role for the call" },
   VENDOR_INVALID: { kind: "invalid", meaning: "the vendor refused the request as invalid" },
   VENDOR_ERROR: { kind: "fatal", meaning: "another vendor failure: its own code is in the vendor detail" },
+  // PSA connectors.
+  PSA_ID_INVALID: { kind: "invalid", meaning: "an id handed to the PSA is not one it could have issued" },
+  PSA_VALUE_INVALID: {
+    kind: "invalid",
+    meaning: "a value does not fit the PSA's field (too long, or a character it cannot keep)",
+  },
+  AUTOTASK_THRESHOLD_EXCEEDED: {
+    kind: "throttled",
+    meaning: "Autotask suspended API access: the database's hourly request threshold is used up",
+  },
+  AUTOTASK_ZONE_UNKNOWN: {
+    kind: "invalid",
+    meaning: "Autotask's zone discovery knows no zone for the API user (or named an unusable one)",
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type FailureCode = keyof typeof failureCodes;

@@ -1,6 +1,7 @@
 import type { Connector, ConnectorRuntime } from "../../../src/connectors/module.ts";
 import { connectors } from "../../../src/connectors/registry.ts";
 import type { Ports } from "../../../src/ports/index.ts";
+import { initech, startAutotaskEmulator } from "../../../emulators/autotask/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
@@ -149,6 +150,36 @@ export const harnesses: Record<string, Harness> = {
           psaTicket: String(globex.openTicket),
         },
         close: () => cw.close(),
+      };
+    },
+  },
+  autotask: {
+    connector: connectors.find((c) => c.id === "autotask")!,
+    async open() {
+      const emulator = await startAutotaskEmulator({ profile: "fast", seed: "initech" });
+      const connector = connectors.find((c) => c.id === "autotask")!;
+      const ports = built(
+        connector,
+        {
+          zoneDiscoveryUrl: emulator.zoneDiscoveryUrl,
+          companyID: initech.companyID,
+          queueID: initech.queues.onboarding,
+          priority: initech.priorities.medium,
+          statuses: { phases: { "waiting-on-customer": initech.statuses.waitingCustomer, completed: 5 } },
+          notes: { publish: initech.publish.internalOnly },
+        },
+        { ...initech.apiUser },
+      );
+      return {
+        ports,
+        fixtures: {
+          domain: initech.domains[0],
+          existingUser: initech.contacts.peter,
+          group: "",
+          psaContact: initech.contacts.peter,
+          psaTicket: initech.openTicketNumber,
+        },
+        close: () => emulator.close(),
       };
     },
   },
