@@ -1,9 +1,10 @@
 // `npm run emulators`: any set of the emulators as one process (see kit/launcher.ts for the flags).
 import { launch, type EmulatorDefinition } from "./kit/launcher.ts";
+import { halopsa } from "./halopsa/launch.ts";
 import { microsoft365 } from "./microsoft365/launch.ts";
 
 /** Every emulator the launcher knows; a new vendor is one line here. */
-const emulators: EmulatorDefinition[] = [microsoft365];
+const emulators: EmulatorDefinition[] = [microsoft365, halopsa];
 
 const launched = await launch(emulators, {
   argv: process.argv.slice(2),
