@@ -95,6 +95,14 @@ export const failureCodes = {
   AUTH_FAILED: { kind: "permission", meaning: "the vendor refused the credential or the token request" },
   FORBIDDEN: { kind: "permission", meaning: "the credential lacks a permission or role for the call" },
   VENDOR_INVALID: { kind: "invalid", meaning: "the vendor refused the request as invalid" },
+  PSA_NOTE_TYPE_REQUIRED: {
+    kind: "invalid",
+    meaning: "the PSA wants a note type (outcome) on a note, and the client's config names none it accepts",
+  },
+  PSA_SEARCH_REFUSED: {
+    kind: "invalid",
+    meaning: "the PSA refused to search on the field the client's config names (not searchable there)",
+  },
   VENDOR_ERROR: { kind: "fatal", meaning: "another vendor failure: its own code is in the vendor detail" },
   // PSA connectors.
   PSA_ID_INVALID: { kind: "invalid", meaning: "an id handed to the PSA is not one it could have issued" },

@@ -2,6 +2,7 @@ import type { Connector, ConnectorRuntime } from "../../../src/connectors/module
 import { connectors } from "../../../src/connectors/registry.ts";
 import type { Ports } from "../../../src/ports/index.ts";
 import { initech, startAutotaskEmulator } from "../../../emulators/autotask/index.ts";
+import { haloDemo, startHaloPsaEmulator } from "../../../emulators/halopsa/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
@@ -80,6 +81,33 @@ const onMicrosoftEmulator = (connector: Connector, endpoint: "graph" | "exchange
   },
 });
 
+/** HaloPSA against its emulator, seeded with the demo MSP: Acme Corp is client 12, site 31. */
+const onHaloPsaEmulator = (connector: Connector): Harness => ({
+  connector,
+  async open() {
+    const halo = await startHaloPsaEmulator({ profile: "fast", seed: "demo" });
+    const ports = built(
+      connector,
+      {
+        url: halo.url,
+        clientId: haloDemo.acme.clientId,
+        siteId: haloDemo.acme.siteId,
+        statuses: haloDemo.statuses,
+      },
+      { clientId: haloDemo.clientId, clientSecret: haloDemo.clientSecret },
+    );
+    return {
+      ports,
+      fixtures: {
+        ...acmeFixtures,
+        psaContact: "tom.williams@acmecorp.com",
+        psaTicket: String(haloDemo.acme.ticket),
+      },
+      close: () => halo.close(),
+    };
+  },
+});
+
 const memory: Harness = {
   connector: memoryDirectoryConnector,
   async open() {
@@ -120,6 +148,7 @@ export const harnesses: Record<string, Harness> = {
     connectors.find((c) => c.id === "exchange-online")!,
     "exchange",
   ),
+  halopsa: onHaloPsaEmulator(connectors.find((c) => c.id === "halopsa")!),
   "memory-directory": memory,
   connectwise: {
     connector: connectors.find((c) => c.id === "connectwise")!,
