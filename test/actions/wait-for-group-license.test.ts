@@ -114,6 +114,7 @@ describe("licensing.wait-for-group-license against the Microsoft 365 emulator", 
         for: `a free SPB seat (${used} of ${used} in use), licence through ${group}`,
         retryInMs: 15 * 60_000,
         deadlineMs: 24 * 3_600_000,
+        needs: "person",
       });
 
       m365.admin.setSeats(tenant, "SPB", used + 1);
