@@ -1,4 +1,7 @@
 import type { ClientConfigInput } from "../../src/domain/client.ts";
+import { initech } from "../autotask/seed-initech.ts";
+import { globex } from "../connectwise/seed-globex.ts";
+import { haloDemo } from "../halopsa/seed-acme.ts";
 import { acme } from "../microsoft365/seed-acme.ts";
 
 /** The demo MSP's clients. Their systems are served by the emulators, never by real vendors. */
@@ -28,6 +31,15 @@ export const demoClients: ClientConfigInput[] = [
     systems: {
       entra: { connector: "msgraph", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
       exchange: { connector: "exchange-online", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
+      // Its PSA: the address is the emulator's, set on every start (emulators/demo/psa.ts).
+      halo: {
+        connector: "halopsa",
+        url: "https://acme-msp.halopsa.com",
+        credential: "msp/halopsa",
+        clientId: haloDemo.acme.clientId,
+        siteId: haloDemo.acme.siteId,
+        statuses: haloDemo.statuses,
+      },
     },
     identity: {
       mfaRegistrationGroup: "MFA-Registration",
@@ -57,7 +69,18 @@ export const demoClients: ClientConfigInput[] = [
     groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
     approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
     hrContacts: ["hr@globex.de"],
-    // Not connected to any emulated system yet: its steps fail NOT_CONFIGURED, naming the missing system.
+    // Only its PSA is connected: its directory steps fail NOT_CONFIGURED, naming the missing system, and
+    // the ticket says so.
+    systems: {
+      connectwise: {
+        connector: "connectwise",
+        site: "https://api-eu.myconnectwise.net",
+        credential: "msp/connectwise",
+        companyId: globex.company.id,
+        boardId: globex.board.id,
+        statuses: { "waiting-on-customer": "Waiting Customer", completed: "Completed" },
+      },
+    },
   },
   {
     id: "initech",
@@ -67,6 +90,23 @@ export const demoClients: ClientConfigInput[] = [
     usageLocation: "US",
     usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
     hrContacts: ["hr@initech.com", "payroll@initech.com"],
-    // On-prem AD, ConnectWise and Datto RMM once their connectors exist; nothing connected yet.
+    // Its PSA is Autotask; on-prem AD and Datto RMM once their connectors exist.
+    systems: {
+      autotask: {
+        connector: "autotask",
+        credential: "msp/autotask",
+        companyID: initech.companyID,
+        queueID: initech.queues.onboarding,
+        priority: initech.priorities.medium,
+        statuses: {
+          phases: {
+            "in-progress": initech.statuses.inProgress,
+            "waiting-on-customer": initech.statuses.waitingCustomer,
+            completed: initech.statuses.complete,
+          },
+        },
+        notes: { publish: initech.publish.internalOnly },
+      },
+    },
   },
 ];

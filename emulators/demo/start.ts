@@ -5,14 +5,14 @@ import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
 import { connectAcme, demoMicrosoft365 } from "./microsoft.ts";
+import { connectPsas, demoPsas } from "./psa.ts";
 
 const env = process.env;
 // Realistic latency by default, so the timeline looks like production; LIFECYCLE_DEMO_PROFILE=fast for speed.
 // The same data folder as the embedded store (LIFECYCLE_DATA_DIR, default ./data) keeps the emulator's state.
-const emulator = await demoMicrosoft365(
-  env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic",
-  env.LIFECYCLE_DATA_DIR || "./data",
-);
+const profile = env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic";
+const dataDir = env.LIFECYCLE_DATA_DIR || "./data";
+const [emulator, psas] = await Promise.all([demoMicrosoft365(profile, dataDir), demoPsas(profile, dataDir)]);
 const { url, stop } = await startLifecycle(
   {
     env,
@@ -35,6 +35,7 @@ const { url, stop } = await startLifecycle(
         }
       }
       await connectAcme(store, keys, emulator);
+      await connectPsas(store, keys, psas);
     },
   },
 );
@@ -43,9 +44,12 @@ process.stderr.write(
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --now --wait\n` +
-    `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n`,
+    `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n` +
+    `PSAs: Acme on HaloPSA ${psas.halo.url} (ticket #48291), Globex on ConnectWise ${psas.connectwise.url}, ` +
+    `Initech on Autotask ${psas.autotask.url}; each has /_admin\n`,
 );
 untilSignal(async () => {
   await stop();
   await emulator.close();
+  await psas.close();
 });

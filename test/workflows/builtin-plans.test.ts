@@ -38,7 +38,8 @@ for (const c of planCases) {
     });
     assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
     const before = recorded[c.name]?.actions ?? [];
-    const now = planned.value.plan.actions;
+    // The PSA's steps came after the TypeScript planner (issue 9): the rest must be as it planned.
+    const now = planned.value.plan.actions.filter((a) => !a.type.startsWith("psa."));
     assert.deepEqual(
       now.map((a) => a.key),
       before.map((a) => a.key),
@@ -104,4 +105,26 @@ test("the welcome email goes to the client's HR contacts, and the dry run says h
 test("the built-in definitions pass their own validation", () => {
   for (const def of Object.values(builtinWorkflows))
     assert.deepEqual(validateWorkflow(def, { catalog: productionCatalog() }), [], def.id);
+});
+
+test("Acme's plan has its PSA steps: the ticket before the approval, the plan note, the contact, and a final log that always runs", async () => {
+  const c = planCases[0] as PlanCase;
+  const client = caseClient(c);
+  const planned = await planWorkflow(builtinWorkflows.onboard, {
+    request: caseRequest(c, client),
+    client,
+    live: demoLive,
+    systems: caseSystems(client),
+    catalog: productionCatalog(),
+  });
+  assert.ok(planned.ok);
+  const byKey = new Map(planned.value.plan.actions.map((a) => [a.key, a]));
+  assert.equal(byKey.get("psa-ticket")?.beforeApproval, true);
+  assert.equal(byKey.get("psa-ticket")?.api, "halo");
+  assert.deepEqual(byKey.get("psa-plan-note")?.params.ticketId, { $step: "psa-ticket", path: "ticketId" });
+  assert.deepEqual(byKey.get("psa-contact")?.deps, ["create-user"]);
+  const log = byKey.get("psa-log");
+  assert.equal(log?.always, true);
+  assert.equal(log?.deps.length, planned.value.plan.actions.length - 1, "after every other step");
+  assert.ok(!byKey.get("welcome-email")?.deps.includes("psa-ticket"), "nothing Microsoft waits for the PSA");
 });
