@@ -18,11 +18,14 @@ const encodable = (c: string) => {
   return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(c);
 };
 
+// Letters that are not a base letter plus a mark, so decomposing them finds no plain form.
+const standalone: Record<string, string> = { ł: "l", Ł: "L", đ: "d", Đ: "D", ı: "i", ħ: "h", Ħ: "H", ŋ: "n" };
+
 export function pdfText(text: string): string {
   return [...text.replace(/\r\n?/g, "\n").replace(/\t/g, "  ")]
     .map((c) => {
       if (c === "\n" || encodable(c)) return c;
-      const bare = c.normalize("NFD").replace(/\p{M}/gu, "");
+      const bare = standalone[c] ?? c.normalize("NFD").replace(/\p{M}/gu, "");
       return bare.length === 1 && encodable(bare) ? bare : "?";
     })
     .join("");
