@@ -11,6 +11,7 @@ import type {
   WorkflowView,
 } from "../composition/index.ts";
 import type { WorkflowKind } from "../workflows/index.ts";
+import type { ReportFormat } from "../evidence/index.ts";
 
 /** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
 export interface LifecycleApi {
@@ -40,6 +41,8 @@ export interface LifecycleApi {
   /** Checks an overlay as a save would; saves nothing. */
   checkWorkflow(clientId: string, kind: WorkflowKind, overlay: unknown): Promise<WorkflowCheck>;
   workflowHistory(clientId: string, kind: WorkflowKind): Promise<WorkflowHistoryEntry[]>;
+  /** The run's evidence report, as the bytes of the format asked for (JSON, an HTML page, a PDF). */
+  runReport(id: string, format: ReportFormat): Promise<Buffer>;
   /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
   follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

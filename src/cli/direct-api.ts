@@ -16,6 +16,7 @@ import {
   workflowView,
 } from "../composition/index.ts";
 import type { Result } from "../domain/result.ts";
+import { buildReport, renderHtml, renderPdf } from "../evidence/index.ts";
 import { getClient, listClients } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
@@ -133,6 +134,11 @@ export function directApi(
       return { valid: false, errors: res.errors };
     },
     workflowHistory: async (clientId, kind) => unwrap(await clientWorkflowHistory(store, clientId, kind), ""),
+    async runReport(id, format) {
+      const report = await mapped(buildReport(store, id));
+      if (format === "pdf") return renderPdf(report);
+      return Buffer.from(format === "html" ? renderHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
+    },
     follow: (id, onEvent) => followRun(store, id, onEvent),
     close: async () => {
       await opts.beforeClose?.();

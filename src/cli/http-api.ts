@@ -20,6 +20,15 @@ function revive(_key: string, value: unknown): unknown {
     : value;
 }
 
+function failed(method: string, path: string, status: number, parsed: unknown): CliError {
+  const e = (parsed as { error?: { message?: string; fields?: FieldError[] } } | undefined)?.error;
+  return new CliError(
+    e?.message ?? `${method} ${path} answered ${status}`,
+    exitForStatus(status),
+    e?.fields ?? [],
+  );
+}
+
 const exitForStatus = (status: number): number =>
   status === 400
     ? exitCodes.invalid
@@ -54,15 +63,29 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     }
     const text = await res.text();
     const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
-    if (!res.ok) {
-      const e = (parsed as { error?: { message?: string; fields?: FieldError[] } } | undefined)?.error;
+    if (!res.ok) throw failed(method, path, res.status, parsed);
+    return parsed as T;
+  }
+  /** A GET whose answer is a document (a page, a PDF), kept as its bytes; errors still arrive as JSON. */
+  async function bytes(path: string): Promise<Buffer> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { headers: headers(false) });
+    } catch (err) {
       throw new CliError(
-        e?.message ?? `${method} ${path} answered ${res.status}`,
-        exitForStatus(res.status),
-        e?.fields ?? [],
+        `cannot reach Lifecycle at ${base}: ${(err as Error).message}`,
+        exitCodes.unavailable,
       );
     }
-    return parsed as T;
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.ok) return body;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      parsed = undefined;
+    }
+    throw failed("GET", path, res.status, parsed);
   }
   const id = (runId: string) => encodeURIComponent(runId);
   const workflows = (clientId: string, kind: string) =>
@@ -103,6 +126,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),
     workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),
+    runReport: (runId, format) => bytes(`/api/runs/${id(runId)}/report?format=${format}`),
     async follow(runId, onEvent) {
       const abort = new AbortController();
       const res = await fetch(`${base}/api/runs/${id(runId)}/stream`, {

@@ -14,6 +14,7 @@ import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
+import { runReportRoutes } from "./routes/run-report.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
@@ -123,6 +124,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(requestRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
+      await api.register(runReportRoutes, { store });
       await api.register(runStreamRoutes, { store });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });

@@ -30,6 +30,7 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     saveWorkflow: unused,
     checkWorkflow: unused,
     workflowHistory: unused,
+    runReport: unused,
     follow: unused,
     close: async () => undefined,
   };

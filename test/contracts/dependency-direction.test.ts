@@ -19,6 +19,10 @@ test("lint refuses an import against shared/DESIGN.md's direction, naming the la
     ["src/engine/x.ts", "../composition/index.ts"],
     ["src/server/routes/x.ts", "../../connectors/registry.ts"],
     ["src/planner/x.ts", "../../emulators/microsoft365/index.ts"],
+    ["src/evidence/report/x.ts", "../../connectors/registry.ts"],
+    ["src/evidence/x.ts", "../actions/catalog.ts"],
+    ["src/evidence/x.ts", "../server/app.ts"],
+    ["src/engine/x.ts", "../evidence/index.ts"],
   ];
   for (const [file, target] of cases) {
     const messages = await restricted(file, `import { x } from "${target}";\nexport const y = x;\n`);
@@ -33,6 +37,8 @@ test("imports along the direction pass", async () => {
     ["src/composition/x.ts", "../connectors/registry.ts"],
     ["src/server/routes/x.ts", "../../composition/index.ts"],
     ["src/engine/x.ts", "../domain/errors.ts"],
+    ["src/evidence/report/x.ts", "../../engine/read.ts"],
+    ["src/server/routes/x.ts", "../../evidence/index.ts"],
   ];
   for (const [file, target] of cases)
     assert.deepEqual(

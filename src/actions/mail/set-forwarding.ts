@@ -59,12 +59,21 @@ export const setForwarding = defineAction({
   },
   async apply(p, ctx) {
     const exchange = ctx.ports.mailboxAdmin;
-    const to = await target(p, ctx.ports.directory, exchange, await requireMailbox(exchange, p.upn));
+    const before = await requireMailbox(exchange, p.upn);
+    const to = await target(p, ctx.ports.directory, exchange, before);
     await exchange.setForwarding(p.upn, { to, keepCopy: p.keepCopy });
     return {
       kind: "done",
       detail: `forwarding to ${to}`,
-      data: { forwardingTo: to, keepCopy: p.keepCopy },
+      // What was there before, for the evidence report (and what undoing the step would restore).
+      data: {
+        forwardingTo: to,
+        keepCopy: p.keepCopy,
+        previous: {
+          forwardingTo: before.forwardingTo ?? null,
+          keepCopy: before.deliverToMailboxAndForward ?? false,
+        },
+      },
     };
   },
   async verify(p, ctx) {

@@ -1,5 +1,8 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runStatuses } from "../../domain/run-status.ts";
+import { reportFormats, type ReportFormat } from "../../evidence/index.ts";
 import { renderRun, renderRuns, runJson } from "../render.ts";
 import type { CliContext } from "./context.ts";
 import { waitForRun } from "./requests.ts";
@@ -69,6 +72,29 @@ export function runsCommand(ctx: CliContext): Command {
           run = await api.getRun(runId);
         }
         ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : renderRun(run));
+      } finally {
+        await api.close();
+      }
+    });
+  runs
+    .command("report <runId>")
+    .description(
+      "the run's evidence report: JSON or an HTML page on stdout (or --out), a PDF to --out or <run id>.pdf here",
+    )
+    .addOption(
+      new Option("--format <format>", "json, html or pdf").choices([...reportFormats]).default("json"),
+    )
+    .option("--out <file>", "write it to this file instead")
+    .action(async (runId: string, o: { format: ReportFormat; out?: string }) => {
+      const api = await ctx.connect({ worker: false });
+      try {
+        const report = await api.runReport(runId, o.format);
+        // A PDF is never poured onto a terminal: without --out it goes to <run id>.pdf in this folder.
+        const out = o.out ?? (o.format === "pdf" ? `${runId}.pdf` : undefined);
+        if (out === undefined) return ctx.out(report.toString("utf8").trimEnd());
+        const path = resolve(out);
+        writeFileSync(path, report);
+        ctx.out(`wrote the ${o.format} report of run ${runId} to ${path}`);
       } finally {
         await api.close();
       }

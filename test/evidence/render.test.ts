@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Outcome } from "../../src/domain/outcome.ts";
+import type { ActionRow } from "../../src/engine/read.ts";
+import { planHash } from "../../src/planner/hash.ts";
+import { renderHtml, renderPdf, reportOf, reportUrl, runReport } from "../../src/evidence/index.ts";
+import type { RunRecords } from "../../src/evidence/report/read.ts";
+import { pageCount, pdfText } from "./pdf-text.ts";
+
+const t0 = new Date("2026-03-02T09:00:00.000Z");
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+const hostile = `<img src=x onerror="alert(1)"><script>alert('x')</script>`;
+
+function action(key: string, type: string, outcome: Outcome, s = 1): ActionRow {
+  return {
+    key,
+    type,
+    title: key,
+    deps: [],
+    required: true,
+    state: outcome.kind === "waiting" ? "waiting" : outcome.kind,
+    attempts: 1,
+    outcome,
+    startedAt: at(s),
+    finishedAt: at(s + 1),
+    runAt: at(0),
+  };
+}
+
+/** A finished offboarding's records as the store would hand them over, built by hand. */
+function records(extra: ActionRow[] = []): RunRecords {
+  const plan = {
+    actions: [],
+    workflow: { id: "client:acme:offboard", version: 3, extends: "builtin:offboard" },
+  };
+  const hash = planHash(plan);
+  const actions = [
+    action("convert-to-shared", "mail.convert-to-shared", {
+      kind: "succeeded",
+      detail: "conversion to shared requested",
+      data: { previousType: "user" },
+      appliedAt: at(2).toISOString(),
+      requestId: "req-convert",
+      calls: [
+        {
+          api: "exchange",
+          call: "Set-Mailbox",
+          status: 200,
+          requestId: "req-convert",
+          at: at(2).toISOString(),
+        },
+      ],
+    }),
+    action(`evil`, "identity.disable-sign-in", {
+      kind: "failed",
+      error: {
+        kind: "permission",
+        code: "FORBIDDEN",
+        message: `forbidden for ${hostile}`,
+        vendor: { api: "graph", status: 403, code: "Authorization_RequestDenied", requestId: "req-denied" },
+      },
+      calls: [
+        {
+          api: "graph",
+          call: "PATCH /users/{id}",
+          status: 403,
+          requestId: "req-denied",
+          at: at(3).toISOString(),
+        },
+      ],
+    }),
+    action("verify-no-access", "verify.no-access-remains", {
+      kind: "failed",
+      error: {
+        kind: "fatal",
+        code: "NOT_VERIFIED",
+        message: "change not observed after re-reading: still in Marketing; sign-in is still enabled",
+      },
+    }),
+    ...extra,
+  ];
+  return {
+    run: {
+      id: "3f0c2b1a-0000-4000-8000-000000000001",
+      clientId: "acme",
+      kind: "offboard",
+      subject: "tom.williams@acmecorp.com",
+      status: "failed",
+      planHash: hash,
+      workflow: "client:acme:offboard@3",
+      startAt: t0,
+      createdAt: t0,
+      finishedAt: at(60),
+      cancelReason: null,
+      requester: "hr@acmecorp.com",
+      ticket: "T-9",
+      actions,
+      events: [],
+    },
+    plan,
+    request: { id: "q-1", body: { user: "tom.williams@acmecorp.com", notes: hostile }, createdAt: t0 },
+    signals: [
+      {
+        actionKey: "approval",
+        kind: "approve",
+        actor: "mike.chen@acmecorp.com",
+        planHash: "stale",
+        note: null,
+        at: at(1),
+      },
+    ],
+    attempts: [],
+    params: new Map(),
+    audit: [],
+  };
+}
+
+test("a failed final re-read is 'not verified', each thing it found listed", () => {
+  const r = reportOf(records(), at(90));
+  assert.ok(runReport.safeParse(r).success);
+  assert.deepEqual(r.verification, {
+    step: "verify-no-access",
+    at: at(2).toISOString(),
+    result: "not-verified",
+    detail: "change not observed after re-reading: still in Marketing; sign-in is still enabled",
+    findings: ["still in Marketing", "sign-in is still enabled"],
+  });
+  assert.equal(r.plan.workflow, "client:acme:offboard@3");
+  assert.equal(r.plan.extends, "builtin:offboard");
+  assert.equal(r.plan.hashMatches, true);
+  assert.equal(r.approvals[0]!.matchesPlan, false, "an approval of another hash is shown as such");
+  const evil = r.actions.find((a) => a.key === "evil")!;
+  assert.deepEqual(evil.error, {
+    kind: "permission",
+    code: "FORBIDDEN",
+    message: `forbidden for ${hostile}`,
+    vendorCode: "Authorization_RequestDenied",
+    vendorStatus: 403,
+    requestId: "req-denied",
+  });
+  assert.deepEqual(evil.requestIds, ["req-denied"]);
+  assert.equal(r.actions[0]!.elapsed.applied, 2000);
+  assert.equal(r.run.elapsedMs, 60_000);
+});
+
+test("the page escapes every value: a hostile name or vendor message is text, never markup", () => {
+  const page = renderHtml(reportOf(records(), at(90)));
+  assert.ok(!/<script|<img/i.test(page), "no tag from the data");
+  assert.ok(
+    page.includes(
+      "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
+    ),
+  );
+  assert.ok(page.includes("does NOT match") || page.includes("(not this plan)"));
+  assert.ok(page.includes("still in Marketing"));
+  assert.match(page, /<style>[^<]*<\/style>/, "styles inline");
+  assert.ok(!/https?:\/\//.test(page), "no external asset");
+});
+
+test("a long run breaks across pages, every page numbered 'n of total' with the run id and plan hash", async () => {
+  const short = reportOf(records(), at(90));
+  const many = Array.from({ length: 120 }, (_, i) =>
+    action(
+      `step-${i}`,
+      "groups.add-member",
+      { kind: "succeeded", detail: `added to group ${i} `.repeat(4) },
+      i,
+    ),
+  );
+  const long = reportOf(records(many), at(200));
+  const [a, b] = [await renderPdf(short), await renderPdf(long)];
+  assert.ok(pageCount(b) > pageCount(a) + 3, `${pageCount(a)} and ${pageCount(b)} pages`);
+  const text = pdfText(b);
+  const n = pageCount(b);
+  for (let i = 1; i <= n; i++) assert.ok(text.includes(`Page ${i} of ${n}`), `page ${i} is numbered`);
+  const footers = text.split("\n").filter((l) => l === `Run ${long.run.id}  ·  plan ${long.plan.hash}`);
+  assert.equal(footers.length, n, "the run id and plan hash on every page");
+  // The table's header is repeated on each page it continues on.
+  assert.ok(text.split("\n").filter((l) => l === "Vendor request id").length >= 3);
+  assert.ok(text.includes("step-119"), "the last row is there");
+});
+
+test("characters the PDF's fonts cannot show lose an accent or become '?', and nothing breaks", async () => {
+  const r = reportOf(records(), at(90));
+  r.run.subject = "Łukasz Müller-Dvořák 山田";
+  const text = pdfText(await renderPdf(r));
+  assert.ok(text.includes("Offboarding of Lukasz Müller-Dvorák ??"), text.slice(0, 300));
+});
+
+test("reportUrl is the page the final ticket note links to", () => {
+  assert.equal(
+    reportUrl("https://lifecycle.msp.example/", "3f0c2b1a-0000-4000-8000-000000000001"),
+    "https://lifecycle.msp.example/api/runs/3f0c2b1a-0000-4000-8000-000000000001/report?format=html",
+  );
+  assert.equal(
+    reportUrl("https://x.example", "r1", "pdf"),
+    "https://x.example/api/runs/r1/report?format=pdf",
+  );
+});
