@@ -117,12 +117,19 @@ export function renderRuns(runs: RunRow[]): string {
   ]);
 }
 
+/** The PSA ticket the run logs to: the one the request named, or the one its ticket step opened. */
+function ticketOf(run: RunDetail): string | undefined {
+  const step = run.actions.find((a) => a.type === "psa.open-ticket")?.outcome;
+  const opened = step?.kind === "succeeded" ? step.data?.number : undefined;
+  return typeof opened === "string" ? opened : (run.ticket ?? undefined);
+}
+
 export function renderRun(run: RunDetail): string {
   const head = [
     `run      ${run.id}`,
     `client   ${run.clientId}   ${run.kind} ${run.subject}`,
     `status   ${run.status}${run.cancelReason ? ` (${run.cancelReason})` : ""}`,
-    `start    ${time(run.startAt)}   requested by ${run.requester}${run.ticket ? `, ticket ${run.ticket}` : ""}`,
+    `start    ${time(run.startAt)}   requested by ${run.requester}${ticketOf(run) ? `, ticket #${ticketOf(run)}` : ""}`,
     `plan     ${run.planHash}${run.workflow ? `   workflow ${run.workflow}` : ""}`,
   ].join("\n");
   const rows = [

@@ -2,6 +2,7 @@ import type { Outcome } from "../domain/outcome.ts";
 import { getRun } from "../engine/read.ts";
 import type { RecordedStep, RunRecord } from "../ports/index.ts";
 import type { Sql } from "../store/sql.ts";
+import { reportUrl } from "../evidence/url.ts";
 
 function words(o: Outcome | null): Pick<RecordedStep, "detail" | "code" | "requestId"> {
   if (!o) return {};
@@ -59,8 +60,7 @@ export function runRecordOf(sql: Sql, publicUrl: () => string | undefined): RunR
     links(runId) {
       const base = publicUrl()?.replace(/\/+$/, "");
       if (!base) return {};
-      const run = `${base}/api/runs/${encodeURIComponent(runId)}`;
-      return { run, report: `${run}/report?format=html` };
+      return { run: `${base}/api/runs/${encodeURIComponent(runId)}`, report: reportUrl(base, runId) };
     },
   };
 }

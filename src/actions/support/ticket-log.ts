@@ -54,7 +54,9 @@ export function planNote(run: RecordedRun, links: { run?: string }): string {
 
 /** The run's full log for its final note: one line per step, elapsed from the start, and the verdict. */
 export function finalLog(run: RecordedRun, links: { run?: string; report?: string }, now: Date): string {
-  const steps = run.steps.filter(reported);
+  // In the order things happened; steps that never ran (blocked, skipped before starting) last.
+  const at = (s: RecordedStep) => (s.finishedAt ?? s.startedAt)?.getTime() ?? Number.POSITIVE_INFINITY;
+  const steps = run.steps.filter(reported).sort((a, b) => at(a) - at(b));
   const failed = steps.filter((s) => s.required && (s.state === "failed" || s.state === "blocked"));
   const warnings = steps.filter((s) => !s.required && s.state === "failed");
   const verification = steps.find((s) => s.type === "verify.no-access-remains");
