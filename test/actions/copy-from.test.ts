@@ -317,6 +317,7 @@ describe("copy from a template user", () => {
           for: `a free VISIOCLIENT seat (${used})`,
           retryInMs: 15 * 60_000,
           deadlineMs: 24 * 3_600_000,
+          needs: "person",
         });
         assert.deepEqual(m365.admin.user(tenant, other).licenses, []);
       } finally {

@@ -80,7 +80,7 @@ before(async () => {
   await upsertClient(store, client);
   psa = memoryPsaState({
     contacts: ["anna.schmidt@globex.de"],
-    tickets: ["48291", "48292", "48293", "48294"],
+    tickets: ["48291", "48292", "48293", "48294", "48295"],
   });
   memoryPsaCompanies.set("globex", psa);
   resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
@@ -281,6 +281,33 @@ test("an approval is asked on the ticket before anything changes, and its answer
     assert.equal(
       new Set(notesOn("48294").map((n) => n.marker)).size,
       notesOn("48294").length,
+      "each note once",
+    );
+  } finally {
+    await upsertClient(store, client);
+  }
+});
+
+test("a client that asks for a note per action gets one for every step as it ends, once each", async () => {
+  await upsertClient(store, { ...client, ticketTrail: { notePerAction: true } });
+  try {
+    const run = await onboard({ firstName: "Paula", lastName: "Proto", ticket: "48295" });
+    assert.equal(run.status, "completed");
+    const expected = run.actions.filter(
+      (a) => !a.type.startsWith("psa.note-") && a.type !== "psa.log-run",
+    ).length;
+    const perStep = () => notesOn("48295").filter((n) => n.marker.startsWith(`${run.id}:event:`));
+    for (let i = 0; i < 100 && perStep().length < expected; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(
+      perStep().length >= expected,
+      perStep()
+        .map((n) => n.text)
+        .join("\n"),
+    );
+    assert.ok(perStep().some((n) => /^create-user: created paula\.proto@globex\.de/.test(n.text)));
+    assert.equal(
+      new Set(notesOn("48295").map((n) => n.marker)).size,
+      notesOn("48295").length,
       "each note once",
     );
   } finally {
