@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { z } from "zod";
-import { catalog } from "../../src/actions/define.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { PlannedAction } from "../../src/domain/plan.ts";
 import { getRun } from "../../src/engine/read.ts";
-import { createRun } from "../../src/engine/runs.ts";
-import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
-import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import type { Store } from "../../src/store/sql.ts";
-import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
-import { pgliteUnderTest } from "../support/stores.ts";
-import { defineNoPortsAction, type NoPorts } from "../support/test-actions.ts";
+import { waitForStatus } from "../support/engine-helpers.ts";
+import { defineNoPortsAction, noPortsEngine } from "../support/test-actions.ts";
 
-const fast = { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 50 };
 const ran: string[] = [];
 
 const works = defineNoPortsAction({
@@ -56,37 +50,14 @@ const step = (
   ...extra,
 });
 
+let engine: Awaited<ReturnType<typeof noPortsEngine>>;
 let store: Store;
-let cleanup: () => Promise<void>;
-let worker: Worker;
-
 before(async () => {
-  ({ store, cleanup } = await pgliteUnderTest.open());
-  await seedClient(store);
-  worker = createWorker<NoPorts>({
-    queue: sqlStepQueue(store),
-    catalog: catalog<NoPorts>(works, breaks),
-    capabilities: () => ({}),
-    id: "always",
-    tuning: fast,
-  });
-  await worker.start();
+  engine = await noPortsEngine("always", works, breaks);
+  store = engine.store;
 });
-after(async () => {
-  await worker.stop();
-  await cleanup();
-});
-
-const run = (actions: PlannedAction[]) =>
-  createRun(store, {
-    clientId: "acme",
-    kind: "onboard",
-    subject: "always",
-    requester: "tech@msp.example",
-    request: {},
-    startAt: new Date(),
-    plan: { actions },
-  });
+after(() => engine.close());
+const run = (actions: PlannedAction[]) => engine.run(actions);
 
 test("an always step runs after a required failure and what it blocked; the run still fails", async () => {
   const { runId } = await run([

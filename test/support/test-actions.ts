@@ -2,6 +2,12 @@ import { z } from "zod";
 import { catalog, defineActionOver } from "../../src/actions/define.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
+import { createRun } from "../../src/engine/runs.ts";
+import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
+import { createWorker } from "../../src/engine/worker.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { seedClient } from "./engine-helpers.ts";
+import { pgliteUnderTest } from "./stores.ts";
 
 /** Test-only capabilities: a client for the counting service. */
 export interface TestCaps {
@@ -146,4 +152,45 @@ export function memoryWork(type: string): {
       applied.has(ctx.idempotencyKey) ? { kind: "verified" } : { kind: "not-verified", observed: "missing" },
   });
   return { action, applied };
+}
+
+/**
+ * An embedded store with a worker running the given port-less actions, and a way to start runs of plain
+ * steps on it: what the engine's own feature tests need, once.
+ */
+export async function noPortsEngine(
+  id: string,
+  ...actions: Parameters<typeof catalog<NoPorts>>
+): Promise<{
+  store: Store;
+  run(actions: PlannedAction[]): Promise<{ runId: string }>;
+  close(): Promise<void>;
+}> {
+  const { store, cleanup } = await pgliteUnderTest.open();
+  await seedClient(store);
+  const worker = createWorker<NoPorts>({
+    queue: sqlStepQueue(store),
+    catalog: catalog<NoPorts>(...actions),
+    capabilities: () => ({}),
+    id,
+    tuning: { leaseMs: 2_000, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 30, idleMs: 50 },
+  });
+  await worker.start();
+  return {
+    store,
+    run: (plan) =>
+      createRun(store, {
+        clientId: "acme",
+        kind: "onboard",
+        subject: id,
+        requester: "tech@msp.example",
+        request: {},
+        startAt: new Date(),
+        plan: { actions: plan },
+      }),
+    async close() {
+      await worker.stop();
+      await cleanup();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { workflowDefinitionSchema } from "../definition.ts";
+import { psaStep, ticketSteps } from "./psa-steps.ts";
 
 const lockout = 100;
 const user = { upn: "${request.user}" };
@@ -8,6 +9,12 @@ const target = { ...user, userId: "${derived.target.userId}", synced: "${derived
 const locked = ["revoke-sessions", "reset-password", "disable-sign-in"];
 const mailbox = { serves: "mailboxAdmin" } as const;
 const asked = (action: string) => ({ equals: [`\${request.actions.${action}}`, true] });
+
+const ticket = ticketSteps({
+  title: "Leaver: ${request.user}",
+  description:
+    "Offboarding of ${request.user}, last day ${request.startLocal}, requested by ${request.requester}.",
+});
 
 /**
  * Lock-out first and in parallel; the mailbox is handed over before licenses go (a license removed while
@@ -197,53 +204,17 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
     },
     // The PSA's side: after the verification in the list, so nothing above waits for the PSA; the contact
     // goes once the lock-out is done, and the final log after everything, however it ended.
-    {
-      id: "psa-ticket",
-      action: "psa.open-ticket",
-      title: "PSA ticket",
-      // The approver reads the plan on the ticket: the ticket and its plan note come before the approval.
-      beforeApproval: true,
-      on: "psa",
-      when: { serves: "psa" },
-      params: {
-        number: "${request.ticket}",
-        title: "Leaver: ${request.user}",
-        description:
-          "Offboarding of ${request.user}, last day ${request.startLocal}, requested by ${request.requester}.",
-      },
-      required: false,
-    },
-    {
-      id: "psa-plan-note",
-      action: "psa.note-plan",
-      title: "Plan noted on the ticket",
-      beforeApproval: true,
-      on: "psa",
-      when: { serves: "psa" },
-      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
-      after: ["psa-ticket"],
-      required: false,
-    },
+    ticket.open,
+    ticket.planNote,
     {
       id: "psa-contact",
       action: "psa.deactivate-contact",
       title: "Deactivate PSA contact",
-      on: "psa",
+      ...psaStep,
       when: { all: [{ serves: "psa" }, asked("deactivatePsaContact")] },
       params: { email: "${request.user}" },
       after: locked,
-      required: false,
     },
-    {
-      id: "psa-log",
-      action: "psa.log-run",
-      title: "Logged all actions to the ticket",
-      on: "psa",
-      when: { serves: "psa" },
-      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
-      after: "all",
-      always: true,
-      required: false,
-    },
+    ticket.log,
   ],
 };

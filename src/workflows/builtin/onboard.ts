@@ -1,8 +1,15 @@
 import type { z } from "zod";
 import type { workflowDefinitionSchema } from "../definition.ts";
+import { psaStep, ticketSteps } from "./psa-steps.ts";
 
 const user = { upn: "${derived.upn}" };
 const mailbox = { serves: "mailboxAdmin" } as const;
+
+const ticket = ticketSteps({
+  title: "New starter: ${request.displayName}",
+  description:
+    "Onboarding of ${request.displayName} (${derived.upn}), starting ${request.startLocal}, requested by ${request.requester}.",
+});
 
 /**
  * The onboarding: the identity first, then everything that needs it in parallel; mail steps wait for the
@@ -199,39 +206,13 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
     },
     // The PSA's side runs beside the rest: listed after the welcome email so that nothing above waits for
     // a slow or absent PSA, and its final log after everything.
-    {
-      id: "psa-ticket",
-      action: "psa.open-ticket",
-      title: "PSA ticket",
-      // The approver reads the plan on the ticket: the ticket and its plan note come before the approval.
-      beforeApproval: true,
-      on: "psa",
-      when: { serves: "psa" },
-      params: {
-        number: "${request.ticket}",
-        title: "New starter: ${request.displayName}",
-        description:
-          "Onboarding of ${request.displayName} (${derived.upn}), starting ${request.startLocal}, requested by ${request.requester}.",
-      },
-      required: false,
-    },
-    {
-      id: "psa-plan-note",
-      action: "psa.note-plan",
-      title: "Plan noted on the ticket",
-      beforeApproval: true,
-      on: "psa",
-      when: { serves: "psa" },
-      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
-      after: ["psa-ticket"],
-      required: false,
-    },
+    ticket.open,
+    ticket.planNote,
     {
       id: "psa-contact",
       action: "psa.create-contact",
       title: "PSA contact ${derived.upn}",
-      on: "psa",
-      when: { serves: "psa" },
+      ...psaStep,
       params: {
         email: "${derived.upn}",
         firstName: "${request.firstName}",
@@ -239,18 +220,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
         title: "${request.jobTitle}",
       },
       after: ["create-user"],
-      required: false,
     },
-    {
-      id: "psa-log",
-      action: "psa.log-run",
-      title: "Logged all actions to the ticket",
-      on: "psa",
-      when: { serves: "psa" },
-      params: { ticketId: "${steps.psa-ticket.data.ticketId}", number: "${steps.psa-ticket.data.number}" },
-      after: "all",
-      always: true,
-      required: false,
-    },
+    ticket.log,
   ],
 };
