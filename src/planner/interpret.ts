@@ -139,6 +139,7 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
         priority: step.priority,
         always: step.always,
         beforeApproval: step.beforeApproval,
+        maxAttempts: step.maxAttempts,
       });
       keysOf.get(step.id)?.push(key);
     }

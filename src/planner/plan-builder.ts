@@ -42,8 +42,10 @@ export class PlanBuilder {
     priority: number;
     always: boolean;
     beforeApproval: boolean;
+    maxAttempts?: number | undefined;
   }): string {
-    const { key, type, title, port, params, deps, required, priority, always, beforeApproval } = step;
+    const { key, type, title, port, params, deps, required, priority, always, beforeApproval, maxAttempts } =
+      step;
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     const system = this.systems.servedBy(port);
     const bind = system
@@ -66,6 +68,7 @@ export class PlanBuilder {
       priority,
       ...(always ? { always } : {}),
       ...(beforeApproval ? { beforeApproval } : {}),
+      ...(maxAttempts ? { maxAttempts } : {}),
       ...(Object.keys(bind).length ? { bind } : {}),
     });
     return key;

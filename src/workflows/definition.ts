@@ -70,6 +70,11 @@ const stepFields = {
   always: z.boolean().default(false),
   /** Runs without waiting for the run's approval: only for steps that record (the ticket and its plan). */
   beforeApproval: z.boolean().default(false),
+  /**
+   * How many attempts a transient failure gets (the engine's default when absent); the backoff doubles up
+   * to its cap, so a high number waits out a long outage of a system nothing else depends on.
+   */
+  maxAttempts: z.int().min(1).max(1000).optional(),
   /** Higher runs first when several are ready: lock-out before clean-up. */
   priority: z.int().min(-1000).max(1000).default(0),
 };
@@ -91,6 +96,7 @@ export const stepPatchSchema = z.strictObject({
   required: z.boolean().optional(),
   always: z.boolean().optional(),
   beforeApproval: z.boolean().optional(),
+  maxAttempts: z.union([z.int().min(1).max(1000), z.null()]).optional(),
   // Not `stepFields.priority.optional()`: its default would reset the priority of every step patched.
   priority: z.int().min(-1000).max(1000).optional(),
 });

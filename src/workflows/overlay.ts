@@ -14,7 +14,7 @@ export function parseWorkflowOverlay(input: unknown): Result<WorkflowOverlay> {
 export const refOf = (def: Pick<WorkflowDefinition, "id" | "version">) => `${def.id}@${def.version}`;
 
 function patched(step: WorkflowStep, patch: StepPatch): WorkflowStep {
-  const { params, when, forEach, key, ...rest } = patch;
+  const { params, when, forEach, key, maxAttempts, ...rest } = patch;
   const next: WorkflowStep = {
     ...step,
     ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),

@@ -1,6 +1,8 @@
 import type { WorkflowStepInput } from "../definition.ts";
 
-const onThePsa = { on: "psa", when: { serves: "psa" }, required: false } as const;
+// About three hours of retries at the engine's five-minute backoff cap: a PSA that is down for a while gets
+// its notes when it answers again, and no other step waits for it meanwhile.
+const onThePsa = { on: "psa", when: { serves: "psa" }, required: false, maxAttempts: 40 } as const;
 const theTicket = {
   ticketId: "${steps.psa-ticket.data.ticketId}",
   number: "${steps.psa-ticket.data.number}",
