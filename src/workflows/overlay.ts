@@ -32,6 +32,7 @@ function patched(step: WorkflowStep, patch: StepPatch): WorkflowStep {
     ["when", when],
     ["forEach", forEach],
     ["key", key],
+    ["maxAttempts", maxAttempts],
   ] as const) {
     if (value === null) delete next[field];
     else if (value !== undefined) Object.assign(next, { [field]: value });
