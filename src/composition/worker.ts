@@ -15,7 +15,7 @@ import { ticketTrail } from "./ticket-trail.ts";
  */
 export function productWorker(
   store: Store,
-  opts: { slots?: number; ports: PortsResolver; tuning?: Partial<EngineTuning> },
+  opts: { id?: string; slots?: number; ports: PortsResolver; tuning?: Partial<EngineTuning> },
 ): Worker {
   const trail = ticketTrail(store, opts.ports, { intervalMs: Math.max(opts.tuning?.pollMs ?? 2_000, 50) });
   const engine = createWorker<Capabilities>({
@@ -24,6 +24,7 @@ export function productWorker(
     // The whole catalogue: a step it lacks (a connector not built yet) fails visibly instead of waiting.
     unknownActions: "fail",
     capabilities: async (step) => opts.ports(await getClient(store, step.clientId), step.bind ?? undefined),
+    id: opts.id,
     slots: opts.slots,
     tuning: opts.tuning,
   });

@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 
 const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 const microsoftScript = fileURLToPath(new URL("./microsoft-worker-process.ts", import.meta.url));
+const productScript = fileURLToPath(new URL("./product-worker-process.ts", import.meta.url));
+const scripts = { test: script, microsoft: microsoftScript, product: productScript };
 
 export interface WorkerProcess {
   id: string;
@@ -14,9 +16,9 @@ export interface WorkerProcess {
 export async function spawnWorker(
   id: string,
   env: Record<string, string>,
-  which: "test" | "microsoft" = "test",
+  which: keyof typeof scripts = "test",
 ): Promise<WorkerProcess> {
-  const child = fork(which === "test" ? script : microsoftScript, [], {
+  const child = fork(scripts[which], [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, ...env, WORKER_ID: id },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
