@@ -163,7 +163,8 @@ async function settled(store: Store, trail: TicketTrail, runId: string): Promise
 /**
  * PSA calls per onboarding and per offboarding on each stack, on the fast profiles: a client whose
  * directory is the test-only in-memory one and whose PSA is the stack's emulator, wired as the product
- * wires it (credential store, connector registry, product worker with its ticket trail). The new hire
+ * wires it (credential store, connector registry, the product worker's engine and ticket trail, the
+ * trail's passes driven by the bench so that every note is counted). The new hire
  * is onboarded, then offboarded with a technician's approval (the trail notes the approval asked and
  * given, as Acme's manager approval does), deactivating the PSA contact the onboarding created.
  */
