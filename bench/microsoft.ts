@@ -19,18 +19,24 @@ import {
 } from "../emulators/microsoft365/index.ts";
 import { offboardingActionKeys } from "../src/domain/offboarding-actions.ts";
 import { liveStateOf } from "../src/composition/live-state.ts";
+import { runRecordOf } from "../src/composition/run-record.ts";
+import { ticketTrail } from "../src/composition/ticket-trail.ts";
+import type { SystemConfig } from "../src/domain/client.ts";
+import { startBenchPsa, type PsaCalls } from "./psa.ts";
 import { percentile } from "./support/noop.ts";
 
-// The demo's Acme, Microsoft side only (its PSA is not measured here yet), with API limits that let its
-// parallel plan run (the defaults are conservative).
-const acmeConfig = () => {
+// The demo's Acme, Microsoft side only, with API limits that let its parallel plan run (the defaults are
+// conservative); with `psa`, its HaloPSA system too, pointed at the bench's emulator with the
+// connector's own limits, as the demo has it.
+const acmeConfig = (psa?: SystemConfig) => {
   const demo = demoClients.find((c) => c.id === "acme");
   const fast = { concurrency: 8, ratePerSecond: 100 };
-  const systems = Object.fromEntries(
-    Object.entries(demo?.systems ?? {})
+  const systems = Object.fromEntries([
+    ...Object.entries(demo?.systems ?? {})
       .filter(([, s]) => s.connector === "msgraph" || s.connector === "exchange-online")
       .map(([name, s]) => [name, { ...s, limits: fast }]),
-  );
+    ...(psa ? [["halo", psa]] : []),
+  ]);
   const parsed = parseClient({ ...demo, systems });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
@@ -109,7 +115,9 @@ function seedLeaver(m365: Microsoft365Emulator, name: string): string {
  * The Acme onboarding on the realistic profile: Lifecycle's parallel plan, the same steps one after
  * another, and the critical-path bound; Graph and Exchange calls per onboarding and offboarding, with and
  * without $batch; time to lock-out, from the manager's approval to the moment Graph accepted the change
- * (verification follows it and is reported separately).
+ * (verification follows it and is reported separately). Last, the same onboarding and an offboarding with
+ * Acme's HaloPSA (realistic profile too) beside the Microsoft steps: the wall time against the critical
+ * path, and the PSA's calls (its REST API; its token requests apart).
  */
 export async function microsoftBench(offboardings = 50): Promise<Record<string, number>> {
   const m365 = await startMicrosoft365Emulator({ profile: "realistic", seed: "acme" });
@@ -264,6 +272,50 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
     out["lockout.p50Ms"] = percentile(lockouts, 50);
     out["lockout.p95Ms"] = percentile(lockouts, 95);
     out["lockout.verifiedP95Ms"] = percentile(verified, 95);
+
+    // Acme with its PSA: the ticket trail's steps beside the Microsoft ones, and the ticket trail itself
+    // (notes when a person is needed) as the product worker runs it, at the worker's poll interval.
+    const halo = await startBenchPsa("halopsa", "realistic");
+    try {
+      await upsertClient(store, acmeConfig(halo.system));
+      caps = {
+        ...batched,
+        psa: halo.port(),
+        runRecord: runRecordOf(store, () => "https://lifecycle.bench"),
+      };
+      const trail = ticketTrail(store, async () => caps, { intervalMs: 1000 });
+      // Calls since the last clear, once the trail has told the ticket everything about the run.
+      const psaCalls = async (): Promise<PsaCalls> => {
+        await trail.stop();
+        while ((await trail.tick()) > 0);
+        const calls = halo.calls();
+        halo.clearCalls();
+        trail.start();
+        return calls;
+      };
+      trail.start();
+      try {
+        halo.clearCalls();
+        const withPsa = expectCompleted(await onboard("Wendy", "Withpsa"));
+        out["onboarding.withPsa.wallMs"] = wallMs(withPsa);
+        out["onboarding.withPsa.criticalPathMs"] = criticalPathMs(withPsa);
+        out["onboarding.withPsa.ratioToCriticalPath"] =
+          out["onboarding.withPsa.wallMs"] / out["onboarding.withPsa.criticalPathMs"];
+        const on = await psaCalls();
+        out["onboarding.psaCalls.halopsa"] = on.api;
+        out["onboarding.psaAuthCalls.halopsa"] = on.auth;
+        // The new hire leaves again: her HaloPSA contact, made by the onboarding, is deactivated.
+        expectCompleted((await offboard("wendy.withpsa@acmecorp.com", handOver)).run);
+        const off = await psaCalls();
+        out["offboarding.psaCalls.halopsa"] = off.api;
+        out["offboarding.psaAuthCalls.halopsa"] = off.auth;
+      } finally {
+        await trail.stop();
+      }
+    } finally {
+      caps = batched;
+      await halo.close();
+    }
   } finally {
     await worker.stop();
     await store.close();
