@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
-import {
-  liveStateOf,
-  parseClient,
-  portsFor,
-  productWorker,
-  submitRequest,
-  type PortsResolver,
-} from "../../src/composition/index.ts";
+import type { PortsResolver } from "../../src/composition/index.ts";
 import { connectors } from "../../src/connectors/registry.ts";
-import { keyring, type KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
-import type { Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
-import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
 import {
@@ -28,6 +15,7 @@ import {
   type MemoryPsaState,
 } from "../support/connectors/memory-psa/module.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
+import { productStack, type ProductStack } from "../support/product-stack.ts";
 
 /**
  * The ticket trail on a client whose directory and PSA are in memory: the ticket, the plan note, the
@@ -36,25 +24,22 @@ import { waitForStatus } from "../support/engine-helpers.ts";
 const registry = [...connectors, memoryDirectoryConnector, memoryPsaConnector];
 const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;
 
+let stack: ProductStack;
 let store: Store;
-let worker: Worker;
 let resolve: PortsResolver;
 let client: ClientConfig;
 let psa: MemoryPsaState;
-const ring = keyring(randomBytes(32));
-const keys: KeySource = () => ring;
 
 before(async () => {
-  store = await openStore({});
-  const stored = await setCredential(store, keys, credentialKindsOf(registry), {
-    ref: "globex/memory",
-    kind: "memory-token",
-    value: { token: "not-a-real-token" },
-    actor: "test",
+  psa = memoryPsaState({
+    contacts: ["anna.schmidt@globex.de"],
+    tickets: ["48291", "48292", "48293", "48294", "48295"],
   });
-  assert.ok(stored.ok, JSON.stringify(stored));
-  const parsed = parseClient(
-    {
+  memoryPsaCompanies.set("globex", psa);
+  stack = await productStack({
+    registry,
+    credentials: [{ ref: "globex/memory", kind: "memory-token", value: { token: "not-a-real-token" } }],
+    client: {
       id: "globex",
       displayName: "Globex GmbH",
       domains: ["globex.de"],
@@ -73,35 +58,17 @@ before(async () => {
       },
       mail: { sendMailFrom: "it@globex.de" },
     },
-    registry,
-  );
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  client = parsed.value;
-  await upsertClient(store, client);
-  psa = memoryPsaState({
-    contacts: ["anna.schmidt@globex.de"],
-    tickets: ["48291", "48292", "48293", "48294", "48295"],
   });
-  memoryPsaCompanies.set("globex", psa);
-  resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
-  worker = productWorker(store, {
-    ports: resolve,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-  });
-  await worker.start();
+  ({ store, resolve, client } = stack);
 });
 
-after(async () => {
-  await worker.stop();
-  await store.close();
-});
+after(() => stack.close());
 
 async function onboard(body: Record<string, unknown>): Promise<RunDetail> {
-  const submitted = await submitRequest(
-    store,
+  const submitted = await stack.submit(
     "onboard",
     { client: "globex", requester: "hr@globex.de", start: "now", department: "Engineering", ...body },
-    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+    "hr@globex.de",
   );
   assert.ok(submitted.ok, JSON.stringify(submitted));
   await waitForStatus(store, submitted.value.runId!, [...done], 30_000);
@@ -152,8 +119,7 @@ test("without a ticket the run opens one, found again by the run's reference", a
 
 test("a PSA down for a while holds only its own steps; once back, each note is posted exactly once", async () => {
   psa.down = true;
-  const submitted = await submitRequest(
-    store,
+  const submitted = await stack.submit(
     "onboard",
     {
       client: "globex",
@@ -163,7 +129,7 @@ test("a PSA down for a while holds only its own steps; once back, each note is p
       lastName: "Ausfall",
       ticket: "48292",
     },
-    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+    "hr@globex.de",
   );
   assert.ok(submitted.ok, JSON.stringify(submitted));
   const runId = submitted.value.runId!;
@@ -198,8 +164,7 @@ test("when a required step fails the log is still posted, names the failure, and
     usageLocation: "DE",
     password: "unused-in-memory",
   });
-  const submitted = await submitRequest(
-    store,
+  const submitted = await stack.submit(
     "onboard",
     {
       client: "globex",
@@ -210,7 +175,7 @@ test("when a required step fails the log is still posted, names the failure, and
       manager: "gone.boss@globex.de",
       ticket: "48293",
     },
-    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+    "hr@globex.de",
   );
   assert.ok(submitted.ok, JSON.stringify(submitted));
   await directory.deleteUser(boss.id);
@@ -228,8 +193,7 @@ test("when a required step fails the log is still posted, names the failure, and
 test("an approval is asked on the ticket before anything changes, and its answer is noted there", async () => {
   await upsertClient(store, { ...client, approval: { ...client.approval, onboarding: "technician" } });
   try {
-    const submitted = await submitRequest(
-      store,
+    const submitted = await stack.submit(
       "onboard",
       {
         client: "globex",
@@ -239,7 +203,7 @@ test("an approval is asked on the ticket before anything changes, and its answer
         lastName: "Abwarten",
         ticket: "48294",
       },
-      { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+      "hr@globex.de",
     );
     assert.ok(submitted.ok, JSON.stringify(submitted));
     const runId = submitted.value.runId!;

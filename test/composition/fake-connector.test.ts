@@ -1,48 +1,27 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
-import {
-  liveStateOf,
-  parseClient,
-  portsFor,
-  productWorker,
-  submitRequest,
-  type PortsResolver,
-} from "../../src/composition/index.ts";
+import { parseClient, type PortsResolver } from "../../src/composition/index.ts";
 import { connectors } from "../../src/connectors/registry.ts";
-import { keyring, type KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun } from "../../src/engine/read.ts";
-import type { Worker } from "../../src/engine/worker.ts";
-import { upsertClient } from "../../src/store/clients-repo.ts";
-import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
+import { productStack, type ProductStack } from "../support/product-stack.ts";
 
 // The one registry line a new vendor costs (the product's own list is src/connectors/registry.ts).
 const registry = [...connectors, memoryDirectoryConnector];
 
+let stack: ProductStack;
 let store: Store;
-let worker: Worker;
 let resolve: PortsResolver;
 let client: ClientConfig;
-const ring = keyring(randomBytes(32));
-const keys: KeySource = () => ring;
 
 before(async () => {
-  store = await openStore({});
-  const stored = await setCredential(store, keys, credentialKindsOf(registry), {
-    ref: "globex/memory",
-    kind: "memory-token",
-    value: { token: "not-a-real-token" },
-    actor: "test",
-  });
-  assert.ok(stored.ok, JSON.stringify(stored));
-  const parsed = parseClient(
-    {
+  stack = await productStack({
+    registry,
+    credentials: [{ ref: "globex/memory", kind: "memory-token", value: { token: "not-a-real-token" } }],
+    client: {
       id: "globex",
       displayName: "Globex GmbH",
       domains: ["globex.de"],
@@ -59,42 +38,32 @@ before(async () => {
       },
       mail: { sendMailFrom: "it@globex.de" },
     },
-    registry,
-  );
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  client = parsed.value;
-  await upsertClient(store, client);
-  resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
-  await (
-    await resolve(client)
-  ).directory?.createUser({
-    upn: "ingrid.boss@globex.de",
-    displayName: "Ingrid Boss",
-    givenName: "Ingrid",
-    surname: "Boss",
-    mailNickname: "ingrid.boss",
-    usageLocation: "DE",
-    password: "unused-in-memory",
+    // The manager a run names must exist before the run is planned.
+    seed: async (ports, c) => {
+      await (
+        await ports(c)
+      ).directory?.createUser({
+        upn: "ingrid.boss@globex.de",
+        displayName: "Ingrid Boss",
+        givenName: "Ingrid",
+        surname: "Boss",
+        mailNickname: "ingrid.boss",
+        usageLocation: "DE",
+        password: "unused-in-memory",
+      });
+    },
   });
-  worker = productWorker(store, {
-    ports: resolve,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-  });
-  await worker.start();
+  ({ store, resolve, client } = stack);
 });
 
-after(async () => {
-  await worker.stop();
-  await store.close();
-});
+after(() => stack.close());
 
 test("a connector added by its folder and one registry line serves the directory and mail of a real run", async () => {
   const unknown = parseClient({ ...client, systems: { hr: { connector: "memory-directory", tenant: "x" } } });
   assert.ok(!unknown.ok, "without the registry line the connector is unknown");
   assert.equal(unknown.errors[0]?.field, "systems.hr.connector");
 
-  const submitted = await submitRequest(
-    store,
+  const submitted = await stack.submit(
     "onboard",
     {
       client: "globex",
@@ -105,7 +74,7 @@ test("a connector added by its folder and one registry line serves the directory
       requester: "hr@globex.de",
       start: "now",
     },
-    { actor: "hr@globex.de", live: async (c) => liveStateOf(await resolve(c)), registry },
+    "hr@globex.de",
   );
   assert.ok(submitted.ok, JSON.stringify(submitted));
   const { runId, plan } = submitted.value;

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
+import {
+  liveStateOf,
+  parseClient,
+  portsFor,
+  productWorker,
+  submitRequest,
+  type PortsResolver,
+  type Submission,
+} from "../../src/composition/index.ts";
+import type { Connector } from "../../src/connectors/module.ts";
+import { keyring, type KeySource } from "../../src/credentials/keys.ts";
+import { setCredential } from "../../src/credentials/repo.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
+import type { Result } from "../../src/domain/result.ts";
+import type { Worker } from "../../src/engine/worker.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/sql.ts";
+
+/** The product as a test client sees it: a store, a client of its config, its ports, and a worker. */
+export interface ProductStack {
+  store: Store;
+  keys: KeySource;
+  client: ClientConfig;
+  resolve: PortsResolver;
+  worker: Worker;
+  submit(
+    kind: "onboard" | "offboard",
+    body: Record<string, unknown>,
+    actor?: string,
+  ): Promise<Result<Submission>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A client wired the way the product wires one: its credentials sealed in the store, its config parsed
+ * against `registry`, its ports from portsFor, a product worker with fast polls. `seed` runs before the
+ * worker starts (people a run will need in the client's systems).
+ */
+export async function productStack(opts: {
+  registry: readonly Connector[];
+  credentials: { ref: string; kind: string; value: unknown }[];
+  client: unknown;
+  seed?: (resolve: PortsResolver, client: ClientConfig) => Promise<void>;
+}): Promise<ProductStack> {
+  const store = await openStore({});
+  const ring = keyring(randomBytes(32));
+  const keys: KeySource = () => ring;
+  const kinds = credentialKindsOf(opts.registry);
+  for (const c of opts.credentials) {
+    const stored = await setCredential(store, keys, kinds, { ...c, actor: "test" });
+    assert.ok(stored.ok, JSON.stringify(stored));
+  }
+  const parsed = parseClient(opts.client, opts.registry);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  const client = parsed.value;
+  await upsertClient(store, client);
+  const resolve = portsFor({
+    sql: store,
+    keys,
+    publicUrl: () => "https://lifecycle.test",
+    registry: opts.registry,
+  });
+  await opts.seed?.(resolve, client);
+  const worker = productWorker(store, {
+    ports: resolve,
+    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+  });
+  await worker.start();
+  return {
+    store,
+    keys,
+    client,
+    resolve,
+    worker,
+    submit: (kind, body, actor = "hr@example.test") =>
+      submitRequest(store, kind, body, {
+        actor,
+        live: async (c) => liveStateOf(await resolve(c)),
+        registry: opts.registry,
+      }),
+    async close() {
+      await worker.stop();
+      await store.close();
+    },
+  };
+}
