@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { postNoteOnce } from "../actions/support/post-note.ts";
 import { scrubbed } from "../actions/support/ticket-log.ts";
 import type { Outcome } from "../domain/outcome.ts";
-import { eventsSince, type RunEvent } from "../engine/events.ts";
+import { appendEvent, eventsSince, type RunEvent } from "../engine/events.ts";
 import type { Psa, TicketPhase } from "../ports/index.ts";
 import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
@@ -122,12 +122,21 @@ export interface TicketTrail {
 export function ticketTrail(
   store: Store,
   ports: PortsResolver,
-  opts: { intervalMs?: number; leaseMs?: number } = {},
+  opts: { intervalMs?: number; leaseMs?: number; retryMs?: number } = {},
 ): TicketTrail {
   const owner = `trail:${randomUUID().slice(0, 8)}`;
   const leaseMs = opts.leaseMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+
+  async function delayed(runId: string, why: string): Promise<void> {
+    const message = `ticket notes delayed: ${why}`.slice(0, 500);
+    const [last] = await store.query<{ message: string | null }>(
+      `select message from events where run_id = $1 and type = 'ticket.delayed' order by id desc limit 1`,
+      [runId],
+    );
+    if (last?.message !== message) await appendEvent(store, { runId, type: "ticket.delayed", message });
+  }
 
   async function follow(run: TrailRun): Promise<void> {
     let cursor = run.cursor;
@@ -136,6 +145,8 @@ export function ticketTrail(
       const psa: Psa | undefined = (await ports(client, run.bind ?? undefined)).psa;
       if (!client || !psa) return;
       const perAction = client.ticketTrail.notePerAction;
+      const saveCursor = () =>
+        store.query(`update ticket_trail set last_event_id = $2 where run_id = $1`, [run.runId, cursor]);
       for (const e of await eventsSince(store, run.runId, cursor)) {
         if (watched.includes(e.type)) {
           const note = await noteFor(store, e, perAction);
@@ -143,16 +154,20 @@ export function ticketTrail(
           if (text)
             await postNoteOnce(psa, run.ticketId, `${run.runId}:event:${e.id}`, async () => scrubbed(text));
           if (note.phase) await psa.setTicketPhase(run.ticketId, note.phase);
-        }
-        cursor = e.id;
-        await store.query(`update ticket_trail set last_event_id = $2 where run_id = $1`, [
-          run.runId,
-          cursor,
-        ]);
+          cursor = e.id;
+          await saveCursor();
+        } else cursor = e.id;
       }
-    } catch {
-      // The PSA is down or refused: the events stay where they are, and the next pass (after the lease,
-      // a natural back-off) tells them again from the cursor; markers keep each note single.
+      await saveCursor();
+    } catch (err) {
+      // The PSA is down or refused: the events stay where they are, and a pass after `retryMs` tells them
+      // again from the cursor; markers keep each note single. The run's own timeline says why its ticket
+      // is behind, once for each reason.
+      await delayed(run.runId, err instanceof Error ? err.message : String(err));
+      await store.query(
+        `update ticket_trail set lease_until = now() + $3 * interval '1 millisecond' where run_id = $1 and lease_owner = $2`,
+        [run.runId, owner, opts.retryMs ?? leaseMs],
+      );
       return;
     }
     await store.query(

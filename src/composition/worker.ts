@@ -1,6 +1,6 @@
 import { productionCatalog } from "../actions/catalog.ts";
 import { sqlStepQueue } from "../engine/sql-step-queue.ts";
-import type { EngineTuning } from "../engine/types.ts";
+import { defaultTuning, type EngineTuning } from "../engine/types.ts";
 import { createWorker, type Worker } from "../engine/worker.ts";
 import type { Capabilities } from "../ports/index.ts";
 import { getClient } from "../store/clients-repo.ts";
@@ -17,7 +17,11 @@ export function productWorker(
   store: Store,
   opts: { id?: string; slots?: number; ports: PortsResolver; tuning?: Partial<EngineTuning> },
 ): Worker {
-  const trail = ticketTrail(store, opts.ports, { intervalMs: Math.max(opts.tuning?.pollMs ?? 2_000, 50) });
+  const trail = ticketTrail(store, opts.ports, {
+    intervalMs: Math.max(opts.tuning?.pollMs ?? 2_000, 50),
+    // A PSA that failed is tried again as a failed step would be at the end of its back-off.
+    retryMs: opts.tuning?.backoffCapMs ?? defaultTuning.backoffCapMs,
+  });
   const engine = createWorker<Capabilities>({
     queue: sqlStepQueue(store),
     catalog: productionCatalog(),

@@ -33,7 +33,7 @@ let psa: MemoryPsaState;
 before(async () => {
   psa = memoryPsaState({
     contacts: ["anna.schmidt@globex.de"],
-    tickets: ["48291", "48292", "48293", "48294", "48295"],
+    tickets: ["48291", "48292", "48293", "48294", "48295", "48296"],
   });
   memoryPsaCompanies.set("globex", psa);
   stack = await productStack({
@@ -275,6 +275,48 @@ test("a client that asks for a note per action gets one for every step as it end
       "each note once",
     );
   } finally {
+    await upsertClient(store, client);
+  }
+});
+
+test("a PSA down when the ticket should hear of an approval: the run's timeline says so, and the note follows once it is back", async () => {
+  await upsertClient(store, { ...client, approval: { ...client.approval, onboarding: "technician" } });
+  try {
+    const submitted = await stack.submit(
+      "onboard",
+      {
+        client: "globex",
+        requester: "hr@globex.de",
+        start: "now",
+        firstName: "Dora",
+        lastName: "Down",
+        ticket: "48296",
+      },
+      "hr@globex.de",
+    );
+    assert.ok(submitted.ok, JSON.stringify(submitted));
+    const runId = submitted.value.runId!;
+    const posted = (prefix: string) => notesOn("48296").filter((n) => n.text.startsWith(prefix));
+    for (let i = 0; i < 100 && !posted("Waiting for approval").length; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    psa.down = true;
+    const pending = await getRun(store, runId);
+    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    let events = (await getRun(store, runId)).events;
+    for (let i = 0; i < 100 && !events.some((e) => e.type === "ticket.delayed"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      events = (await getRun(store, runId)).events;
+    }
+    const delayed = events.filter((e) => e.type === "ticket.delayed");
+    assert.equal(delayed.length, 1, "said once, however often the trail tried");
+    assert.match(delayed[0]?.message ?? "", /ticket notes delayed: memory PSA is down/);
+    psa.down = false;
+    await waitForStatus(store, runId, [...done], 60_000);
+    for (let i = 0; i < 200 && !posted("Plan approved").length; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(posted("Plan approved").length, 1);
+  } finally {
+    psa.down = false;
     await upsertClient(store, client);
   }
 });
