@@ -50,27 +50,26 @@ export const openTicket = defineAction({
   },
   async apply(p, ctx) {
     const psa = ctx.ports.psa;
-    const found = await existing(psa, p, ctx);
-    if (found && !found.closed)
-      return { kind: "done", detail: `logging to ticket #${found.number}`, data: data(found) };
-    const reopened = await psa.findTicketByReference(ctx.runId);
-    if (reopened)
-      return { kind: "done", detail: `logging to ticket #${reopened.number}`, data: data(reopened) };
+    // One this run opened already (an answer lost, or a named ticket found closed before) comes first.
+    const ours = await psa.findTicketByReference(ctx.runId);
+    if (ours) return { kind: "done", detail: `logging to ticket #${ours.number}`, data: data(ours) };
+    const named = p.number ? await psa.findTicket(p.number) : undefined;
+    if (named && !named.closed)
+      return { kind: "done", detail: `logging to ticket #${named.number}`, data: data(named) };
     const opened = await psa.openTicket({
       title: p.title,
       description:
-        [p.description, found ? `Follows ticket #${found.number}, which is closed.` : undefined]
+        [p.description, named ? `Follows ticket #${named.number}, which is closed.` : undefined]
           .filter(Boolean)
           .join("\n\n") || p.title,
       reference: ctx.runId,
     });
     return { kind: "done", detail: `opened ticket #${opened.number}`, data: data(opened) };
   },
-  async verify(_p, ctx) {
+  async verify(p, ctx) {
     const psa = ctx.ports.psa;
     const t =
-      (await psa.findTicketByReference(ctx.runId)) ??
-      (_p.number ? await psa.findTicket(_p.number) : undefined);
+      (await psa.findTicketByReference(ctx.runId)) ?? (p.number ? await psa.findTicket(p.number) : undefined);
     if (!t) throw actionError("TICKET_NOT_FOUND", "the ticket this run logs to is gone from the PSA");
     return { kind: "verified" };
   },
