@@ -269,3 +269,78 @@ export const workflowVersions = pgTable(
     check("workflow_versions_version", sql`${t.version} >= 1`),
   ],
 );
+
+/**
+ * The MSP's staff: who signs in to the console and the API. A password is kept only as its argon2id
+ * hash; an account signed in through the MSP's own identity provider may have none. Failed sign-ins
+ * count up to a lock-out that lifts by itself; disabling an account ends its sessions and tokens.
+ */
+export const staffAccounts = pgTable(
+  "staff_accounts",
+  {
+    id: uuid("id").primaryKey(),
+    /** Lower-cased sign-in address: unique. */
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    role: text("role").notNull(),
+    /** The clients a scoped account may act on; null: every client. */
+    clients: text("clients").array(),
+    passwordHash: text("password_hash"),
+    failedSignIns: integer("failed_sign_ins").notNull().default(0),
+    lockedUntil: ts("locked_until"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    disabledAt: ts("disabled_at"),
+  },
+  (t) => [
+    uniqueIndex("staff_accounts_email").on(t.email),
+    check("staff_accounts_role", sql`${t.role} in ('admin', 'technician', 'approver', 'viewer')`),
+  ],
+);
+
+/**
+ * A signed-in browser. The cookie holds `<id>.<secret>`; the row holds the secret's SHA-256 (the secret is
+ * 32 random bytes, so a fast hash is enough), so a database dump signs nobody in.
+ */
+export const staffSessions = pgTable(
+  "staff_sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => staffAccounts.id),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("staff_sessions_account").on(t.accountId)],
+);
+
+/**
+ * Personal API tokens: shown once, kept as a hash, scoped (a role and clients no wider than the owner's),
+ * expiring, revocable. `purpose` marks the one the server writes for the CLI on its own machine.
+ */
+export const staffTokens = pgTable(
+  "staff_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => staffAccounts.id),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    clients: text("clients").array(),
+    secretHash: text("secret_hash").notNull(),
+    purpose: text("purpose").notNull().default("personal"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [
+    index("staff_tokens_account").on(t.accountId),
+    check("staff_tokens_role", sql`${t.role} in ('admin', 'technician', 'approver', 'viewer')`),
+    check("staff_tokens_purpose", sql`${t.purpose} in ('personal', 'local-cli', 'sign-in-link')`),
+  ],
+);
