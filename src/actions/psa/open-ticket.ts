@@ -13,7 +13,8 @@ const params = z.strictObject({
 type Params = z.output<typeof params>;
 
 const missingTicketRetryMs = 60_000;
-const missingTicketDeadlineMs = 30 * 60_000;
+/** How long a named ticket the PSA does not know is waited for (it may be being created by hand). */
+export const missingTicketDeadlineMs = 30 * 60_000;
 
 async function existing(psa: Psa, p: Params, ctx: StepInfo): Promise<PsaTicket | undefined> {
   // A run opens its ticket under its own id as reference: a retried open finds the one the lost answer made.
