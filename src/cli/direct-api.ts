@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { KeySource } from "../credentials/keys.ts";
 import { listCredentials, removeCredential, setCredential } from "../credentials/repo.ts";
 import { LifecycleError, type ErrorKind } from "../domain/errors.ts";
@@ -74,6 +75,7 @@ export function directApi(
         actor: String(body.requester ?? "cli"),
         dryRun,
         live: opts.live,
+        idempotencyKey: randomUUID(),
       });
       if (!res.ok)
         throw new CliError(

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Submission } from "../composition/submit.ts";
 import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
@@ -47,12 +49,17 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     ...(json ? { "content-type": "application/json" } : {}),
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: headers(body !== undefined),
+        headers: { ...headers(body !== undefined), ...extra },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -93,8 +100,19 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   return {
     listClients: () => call("GET", "/api/clients"),
     getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
-    submit: (kind, body, dryRun) =>
-      call("POST", `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`, body),
+    async submit(kind, body, dryRun) {
+      const path = `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`;
+      // One key per invocation: a submission whose answer was lost on the way is sent once more with it,
+      // and the server answers the run it made instead of making a second.
+      const key = { "idempotency-key": randomUUID() };
+      try {
+        return await call<Submission>("POST", path, body, key);
+      } catch (err) {
+        if (!(err instanceof CliError) || err.exitCode !== exitCodes.unavailable) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+        return call<Submission>("POST", path, body, key);
+      }
+    },
     listRuns: (f) => {
       const q = new URLSearchParams();
       if (f.clientId) q.set("client", f.clientId);

@@ -26,18 +26,29 @@ export const clients = pgTable("clients", {
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
-export const requests = pgTable("requests", {
-  id: uuid("id").primaryKey(),
-  clientId: text("client_id")
-    .notNull()
-    .references(() => clients.id),
-  kind: text("kind").notNull(),
-  body: jsonb("body").notNull(),
-  requester: text("requester").notNull(),
-  ticket: text("ticket"),
-  startAt: ts("start_at").notNull(),
-  createdAt: ts("created_at").notNull().defaultNow(),
-});
+export const requests = pgTable(
+  "requests",
+  {
+    id: uuid("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    body: jsonb("body").notNull(),
+    requester: text("requester").notNull(),
+    ticket: text("ticket"),
+    startAt: ts("start_at").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /**
+     * The Idempotency-Key the submitter sent, scoped to who sent it, and a hash of the body it came with:
+     * the same key again answers this request's run; with another body it is refused.
+     */
+    idempotencyOwner: text("idempotency_owner"),
+    idempotencyKey: text("idempotency_key"),
+    bodyHash: text("body_hash"),
+  },
+  (t) => [uniqueIndex("requests_idempotency").on(t.idempotencyOwner, t.idempotencyKey)],
+);
 
 export const runs = pgTable(
   "runs",

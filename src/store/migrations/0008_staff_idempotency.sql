@@ -38,8 +38,12 @@ CREATE TABLE "staff_tokens" (
 	CONSTRAINT "staff_tokens_purpose" CHECK ("staff_tokens"."purpose" in ('personal', 'local-cli', 'sign-in-link'))
 );
 --> statement-breakpoint
+ALTER TABLE "requests" ADD COLUMN "idempotency_owner" text;--> statement-breakpoint
+ALTER TABLE "requests" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+ALTER TABLE "requests" ADD COLUMN "body_hash" text;--> statement-breakpoint
 ALTER TABLE "staff_sessions" ADD CONSTRAINT "staff_sessions_account_id_staff_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_tokens" ADD CONSTRAINT "staff_tokens_account_id_staff_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_accounts_email" ON "staff_accounts" USING btree ("email");--> statement-breakpoint
 CREATE INDEX "staff_sessions_account" ON "staff_sessions" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "staff_tokens_account" ON "staff_tokens" USING btree ("account_id");
+CREATE INDEX "staff_tokens_account" ON "staff_tokens" USING btree ("account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "requests_idempotency" ON "requests" USING btree ("idempotency_owner","idempotency_key");
