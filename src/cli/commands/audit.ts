@@ -98,7 +98,8 @@ export async function auditAtStart(
       ctx.err(`audit log verified: ${report.entries} entries${head}`);
       opts.log.info({ audit: { entries: report.entries, head: report.head } }, "audit log verified");
     } else {
-      ctx.err(`audit log: ${report.problems.length} problems in ${report.entries} entries${head}:`);
+      const n = report.problems.length;
+      ctx.err(`audit log: ${n} ${n === 1 ? "problem" : "problems"} in ${report.entries} entries${head}:`);
       for (const p of report.problems.slice(0, shown)) ctx.err(`  ${p.kind}: ${p.message}`);
       if (report.problems.length > shown) ctx.err(`  … and ${report.problems.length - shown} more`);
       ctx.err("  `lifecycle audit verify` names every one");

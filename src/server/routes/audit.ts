@@ -131,7 +131,8 @@ export const auditRoutes: RoutePlugin<{ store: Store; checkpointFile?: string | 
         summary: "A signed checkpoint of the audit log's head, to keep outside the database",
         description: `The server's own checkpoint moves on to it too. ${adminOnlyNote}`,
         tags: ["audit"],
-        response: { 200: auditCheckpoint, ...errorResponses("LC_ERR_VALIDATION") },
+        body: z.strictObject({}).describe("Nothing: the checkpoint is of the head as it stands."),
+        response: { 200: auditCheckpoint, ...errorResponses("LC_ERR_VALIDATION", ...bodyErrors) },
       },
     },
     async () => {
