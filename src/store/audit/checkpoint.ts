@@ -80,12 +80,12 @@ export function readCheckpointFile(file: string): AuditCheckpoint | undefined {
 }
 
 /**
- * Writes the checkpoint unless the file already holds a later one (notifications of two commits can be
- * handled out of order). Written beside and renamed over, so a crash never leaves half a checkpoint.
+ * Writes the checkpoint unless the file already holds it or a later one (notifications of two commits
+ * can be handled out of order). Written beside and renamed over, so a crash never leaves half of one.
  */
 export function saveCheckpointFile(file: string, c: AuditCheckpoint): boolean {
   const kept = readCheckpointFile(file);
-  if (kept && kept.id > c.id) return false;
+  if (kept && kept.id >= c.id) return false;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600 });
