@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import fc from "fast-check";
 import { appendAudit } from "../../src/store/audit.ts";
 import { advanceCheckpoint, keptCheckpoint } from "../../src/store/audit/anchor.ts";
@@ -11,6 +11,7 @@ import { canonicalJson } from "../../src/store/audit/canonical.ts";
 import { takeCheckpoint, type AuditCheckpoint } from "../../src/store/audit/checkpoint.ts";
 import { auditRows, type AuditRow } from "../../src/store/audit/rows.ts";
 import { verifyAudit, type AuditReport } from "../../src/store/audit/verify.ts";
+import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import {
   pgliteUnderTest,
@@ -48,16 +49,18 @@ async function fiveEntries(store: Store): Promise<number[]> {
 function tamperSuite(sut: StoreUnderTest, skip: string | false) {
   describe(`audit log tampering on ${sut.name}`, { skip }, () => {
     let store: Store;
+    let url: string | undefined;
     let cleanup: () => Promise<void>;
     let ids: number[];
     let dir: string;
-    before(async () => ({ store, cleanup } = await sut.open()));
+    before(async () => ({ store, url, cleanup } = await sut.open()));
     after(async () => cleanup());
     beforeEach(async () => {
       await tamper(store, ["delete from audit_log"]);
       ids = await fiveEntries(store);
       dir = mkdtempSync(join(tmpdir(), "lc-audit-"));
     });
+    afterEach(() => rmSync(dir, { recursive: true }));
     const at = (i: number) => ids[i - 1]!;
 
     test("an untouched log verifies, with its head", async () => {
@@ -67,6 +70,26 @@ function tamperSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(report.entries, 5);
       assert.equal(report.head?.id, at(5));
     });
+
+    // An in-memory store is only ever opened once, so only PostgreSQL has a second process to ask.
+    const secondProcess = sut.name === "postgres" ? test : test.skip;
+    secondProcess(
+      "a process without the master key can neither write nor check the log, and says why",
+      async () => {
+        const keyless = await openStore({ databaseUrl: url!, migrate: false });
+        try {
+          const missing = { name: "LifecycleError", message: /opened without the master key/ };
+          await assert.rejects(
+            keyless.tx((sql) => appendAudit(sql, { actor: "a", action: "x", subject: "s" })),
+            missing,
+          );
+          await assert.rejects(verifyAudit(keyless), missing);
+        } finally {
+          await keyless.close();
+        }
+        assert.equal((await rows(store)).length, 5);
+      },
+    );
 
     test("one edited row is named, and only that row", async () => {
       await tamper(store, [`update audit_log set detail = '{"n": 99}' where id = $1`, [at(3)]]);
@@ -132,7 +155,6 @@ function tamperSuite(sut: StoreUnderTest, skip: string | false) {
         kept: keptCheckpoint(file)[0]!.checkpoint,
       });
       assert.deepEqual(named(await verifyAudit(store, keptCheckpoint(file))), [["truncated", at(5)]]);
-      rmSync(dir, { recursive: true });
     });
 
     test("a rewritten head is named against a checkpoint", async () => {
