@@ -504,7 +504,9 @@ for (const s of stacks) {
       assert.equal(await emu().contactActive(contact.id), false, "inactive by the vendor's own flag");
       const opened = await psa.findTicketByReference(runId);
       assert.ok(opened && !before.includes(opened.id), "the offboarding opened its ticket");
-      await assertTrail(emu(), psa, run, opened.id);
+      const log = await assertTrail(emu(), psa, run, opened.id);
+      // The verdict is read from what the verification recorded, check by check.
+      assert.match(log.text, /^Verification: no access remains; \d+ checks \(.+\) re-read, all clean\.$/m);
     });
 
     test("a ticket the PSA does not know is waited for while the directory's steps complete; cancelled, nothing is posted", async () => {
