@@ -98,7 +98,10 @@ export class AutotaskTransport {
   private readonly discovery: HttpClient;
 
   constructor(private readonly o: AutotaskTransportOptions) {
-    const classify = autotaskClassifier({ suspendedStatus: o.suspendedStatus });
+    const classify = autotaskClassifier({
+      suspendedStatus: o.suspendedStatus,
+      suspendedRetryAfterMs: o.suspendedRetryAfterMs,
+    });
     this.http = new HttpClient({
       api: autotaskApi,
       classify,
@@ -151,8 +154,9 @@ export class AutotaskTransport {
         code: "MALFORMED_RESPONSE",
         message: `${c.call}: a page link leads outside the zone (${new URL(c.url).origin})`,
       });
-    const res = await this.o.gate
-      .run(`${this.o.credential.integrationCode}\u0000${c.endpoint.toLowerCase()}`, () =>
+    const res = await this.o.gate.run(
+      `${this.o.credential.integrationCode}\u0000${c.endpoint.toLowerCase()}`,
+      () =>
         this.http.request<unknown>({
           method: c.method,
           url,
@@ -160,10 +164,7 @@ export class AutotaskTransport {
           ...(c.body !== undefined ? { body: c.body } : {}),
           ...(c.once ? { once: true } : {}),
         }),
-      )
-      .catch((err: unknown) => {
-        throw this.withSuspensionWait(err);
-      });
+    );
     return checked(schema, res.body, c.call, res.status);
   }
 
@@ -211,29 +212,6 @@ export class AutotaskTransport {
   private async root(): Promise<string> {
     const zone = await this.zone();
     return zone.url.endsWith("/") ? zone.url : `${zone.url}/`;
-  }
-
-  /** A suspension sends no Retry-After [unconfirmed]: the engine waits the configured time instead. */
-  private withSuspensionWait(err: unknown): unknown {
-    if (
-      !(err instanceof VendorError) ||
-      err.failure.code !== "AUTOTASK_THRESHOLD_EXCEEDED" ||
-      err.failure.retryAfterMs !== undefined
-    )
-      return err;
-    return new VendorError(
-      {
-        api: err.vendor.api,
-        kind: err.failure.kind,
-        code: err.failure.code,
-        message: err.failure.message,
-        ...(err.vendor.status !== undefined ? { status: err.vendor.status } : {}),
-        ...(err.vendor.requestId !== undefined ? { requestId: err.vendor.requestId } : {}),
-        ...(err.vendor.body !== undefined ? { body: err.vendor.body } : {}),
-        retryAfterMs: this.o.suspendedRetryAfterMs,
-      },
-      { cause: err },
-    );
   }
 }
 

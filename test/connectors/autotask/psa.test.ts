@@ -226,18 +226,51 @@ describe("errors, limits and zones", () => {
     assert.equal(e.failure.code, "VENDOR_UNAVAILABLE");
   });
 
-  test("a suspended database (hourly threshold used up) is throttled, with the configured wait for the engine", async () => {
+  test("a suspended database (hourly threshold used up) is handed to the engine at once, with the configured wait", async () => {
+    // Retries to spare: a suspension lasts until the hour's usage drops, so none may be spent on it.
     const suspended = rig(emulator, {
-      maxRetries: 0,
+      maxRetries: 4,
       section: { throttling: { suspendedRetryAfterMs: 120_000 } },
     });
     await suspended.transport.zone();
     emulator.admin.setThresholdUsage(10_000);
+    emulator.admin.clearCalls();
     const e = await rejection(suspended.psa.findContact(initech.contacts.peter));
     assert.equal(e.failure.kind, "throttled");
     assert.equal(e.failure.code, "AUTOTASK_THRESHOLD_EXCEEDED");
     assert.equal(e.failure.retryAfterMs, 120_000);
     assert.equal(e.status, 429);
+    assert.deepEqual(
+      emulator.admin.calls().map((c) => c.status),
+      [429],
+      "one refused call, no retry inside the step",
+    );
+  });
+
+  test("a suspension answered with another status (a setting) is recognised and handed over just the same", async () => {
+    emulator.admin.configure({ suspendedStatus: 503 });
+    try {
+      const suspended = rig(emulator, {
+        maxRetries: 4,
+        section: { throttling: { suspendedStatus: 503, suspendedRetryAfterMs: 600_000 } },
+      });
+      await suspended.transport.zone();
+      emulator.admin.setThresholdUsage(10_000);
+      emulator.admin.clearCalls();
+      const e = await rejection(suspended.psa.findTicket(initech.openTicketNumber));
+      assert.equal(e.failure.code, "AUTOTASK_THRESHOLD_EXCEEDED");
+      assert.equal(e.failure.retryAfterMs, 600_000);
+      assert.equal(e.status, 503);
+      assert.equal(emulator.admin.calls().length, 1);
+    } finally {
+      emulator.admin.configure({ suspendedStatus: 429 });
+    }
+  });
+
+  test("a thread-limit refusal (a short 429) is still retried inside the step", async () => {
+    emulator.admin.injectFault({ kind: "status", status: 429, count: 1, pathPattern: "Tickets/query" });
+    const t = await rig(emulator, { maxRetries: 2 }).psa.findTicket(initech.openTicketNumber);
+    assert.equal(t?.number, initech.openTicketNumber);
   });
 
   test("the threshold is read from ThresholdInformation; above half of it every call is slowed", async () => {
