@@ -4,10 +4,12 @@ import { followLinks, HttpClient, VendorError, type HttpClientOptions } from "..
 import { isHttpsOrLoopback, type AutotaskApiUser } from "./config.ts";
 import { autotaskClassifier } from "./errors.ts";
 import {
+  fieldInformation,
   itemIdResult,
   queryPage,
   thresholdInformation,
   zoneInformation,
+  type FieldInformation,
   type Filter,
   type QueryModel,
   type ThresholdInformation,
@@ -196,6 +198,16 @@ export class AutotaskTransport {
               call: `GET /V1.0/${entity}/query`,
             });
       return { items: res.items, next: res.pageDetails.nextPageUrl ?? null };
+    });
+  }
+
+  /** An entity's fields as the instance has them, picklist values (active or not) included. */
+  fields(entity: string): Promise<FieldInformation> {
+    return this.send(fieldInformation, {
+      method: "GET",
+      path: `/V1.0/${entity}/entityInformation/fields`,
+      endpoint: entity,
+      call: `GET /V1.0/${entity}/entityInformation/fields`,
     });
   }
 
