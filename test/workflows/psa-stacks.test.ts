@@ -471,6 +471,12 @@ for (const s of stacks) {
         "exactly one ticket opened",
       );
       assert.equal(opened.title, "New starter: Ole Offen");
+      // The ticket's link, where the connector knows one, is in the run's record of the step.
+      const step = run.actions.find((a) => a.type === "psa.open-ticket");
+      const data = step?.outcome && "data" in step.outcome ? step.outcome.data : undefined;
+      assert.equal(data?.ticketId, opened.id);
+      assert.equal(data?.url, opened.url);
+      if (s.psa === "connectwise") assert.match(String(data?.url), /ConnectWise\.aspx\?.*recid=/);
       await assertTrail(emu(), psa, run, opened.id);
     });
 
