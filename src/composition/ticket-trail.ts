@@ -152,7 +152,10 @@ export function ticketTrail(
           const note = await noteFor(store, e, perAction);
           const text = note.text;
           if (text)
-            await postNoteOnce(psa, run.ticketId, `${run.runId}:event:${e.id}`, async () => scrubbed(text));
+            // Always looked for first: a pass that died after posting leaves no trace but the note itself.
+            await postNoteOnce(psa, run.ticketId, `${run.runId}:event:${e.id}`, async () => scrubbed(text), {
+              lookFirst: true,
+            });
           if (note.phase) await psa.setTicketPhase(run.ticketId, note.phase);
           cursor = e.id;
           await saveCursor();

@@ -33,7 +33,7 @@ let psa: MemoryPsaState;
 before(async () => {
   psa = memoryPsaState({
     contacts: ["anna.schmidt@globex.de"],
-    tickets: ["48291", "48292", "48293", "48294", "48295", "48296"],
+    tickets: ["48291", "48292", "48293", "48294", "48295", "48296", "48297"],
   });
   memoryPsaCompanies.set("globex", psa);
   stack = await productStack({
@@ -104,6 +104,21 @@ test("an onboarding naming ticket 48291 notes its plan there, creates the contac
     String((logStep?.outcome as { detail?: string })?.detail),
     /logged all actions to ticket #48291/,
   );
+});
+
+test("a first attempt reads each thing once: an onboarding to a named ticket makes ten PSA calls", async () => {
+  const before = psa.calls;
+  const run = await onboard({ firstName: "Clara", lastName: "Calls", ticket: "48297" });
+  assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])));
+  assert.equal(
+    run.actions.filter((a) => a.type.startsWith("psa.")).every((a) => a.attempts === 1),
+    true,
+  );
+  // The ticket looked up (1); the plan posted, the ticket in progress, the note read back (3); the contact
+  // looked for, created, read back (3); the log posted, the status set, the log read back (3). Looking for
+  // markers no attempt before could have written, or reading twice what plan had just read, was 9 more.
+  assert.ok(psa.calls - before <= 10, `${psa.calls - before} PSA calls`);
+  assert.equal(notesOn("48297").length, 2);
 });
 
 test("without a ticket the run opens one, found again by the run's reference", async () => {
