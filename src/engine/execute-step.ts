@@ -204,6 +204,7 @@ function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepInfo {
     attempt: a.attempts,
     // An attempt that died while still planning changed nothing; only one that began applying leaves doubt.
     inDoubt: a.previousState === "running" && a.phase === "apply",
+    firstAttempt: a.firstAttempt,
     attemptStartedAt: a.claimedAt,
     runStartAt: a.runStartAt,
     signal: deps.signal,

@@ -328,16 +328,13 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
     },
 
     async addNote(ticketId, note) {
-      // Already there (a crash after the POST, a lost answer): the same note, not a second one.
       if (!isRecordId(ticketId))
         throw new LifecycleError({
           kind: "not-found",
           code: "OBJECT_NOT_FOUND",
           message: `ConnectWise has no ticket ${ticketId}`,
         });
-      // Listing the notes of a ticket that does not exist is the vendor's 404: not-found, retried by the step.
-      const existing = await findNote(ticketId, note.marker);
-      if (existing) return existing;
+      // Looking for the marker first is the caller's (findNote), where an earlier attempt may have posted.
       const body: NewNoteBody = {
         text: `${note.text.trimEnd()}\n\n${markerLine(note.marker)}`,
         detailDescriptionFlag: false,
