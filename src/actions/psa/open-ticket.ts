@@ -13,7 +13,8 @@ const params = z.strictObject({
 type Params = z.output<typeof params>;
 
 const missingTicketRetryMs = 60_000;
-const missingTicketDeadlineMs = 30 * 60_000;
+/** How long a named ticket the PSA does not know is waited for (it may be being created by hand). */
+export const missingTicketDeadlineMs = 30 * 60_000;
 
 interface Found {
   /** One this run opened already: an answer lost, or a named ticket found closed before. */
