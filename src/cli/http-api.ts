@@ -49,12 +49,18 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     ...(json ? { "content-type": "application/json" } : {}),
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
+  /**
+   * `dates: false` keeps instants as the strings sent, where they are signed (audit checkpoints); `extra`
+   * adds headers (a submission's Idempotency-Key).
+   */
   async function call<T>(
     method: string,
     path: string,
     body?: unknown,
-    extra: Record<string, string> = {},
+    opts: { dates?: boolean; headers?: Record<string, string> } = {},
   ): Promise<T> {
+    const dates = opts.dates ?? true;
+    const extra = opts.headers ?? {};
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
@@ -69,7 +75,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       );
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
+    const parsed = text ? (JSON.parse(text, dates ? revive : undefined) as unknown) : undefined;
     if (!res.ok) throw failed(method, path, res.status, parsed);
     return parsed as T;
   }
@@ -106,11 +112,11 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       // and the server answers the run it made instead of making a second.
       const key = { "idempotency-key": randomUUID() };
       try {
-        return await call<Submission>("POST", path, body, key);
+        return await call<Submission>("POST", path, body, { headers: key });
       } catch (err) {
         if (!(err instanceof CliError) || err.exitCode !== exitCodes.unavailable) throw err;
         await new Promise((r) => setTimeout(r, 500));
-        return call<Submission>("POST", path, body, key);
+        return call<Submission>("POST", path, body, { headers: key });
       }
     },
     listRuns: (f) => {
@@ -144,6 +150,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),
     workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),
+    verifyAudit: (checkpoint) => call("POST", "/api/audit/verify", { checkpoint }, { dates: false }),
+    auditCheckpoint: () => call("POST", "/api/audit/checkpoint", {}, { dates: false }),
     runReport: (runId, format) => bytes(`/api/runs/${id(runId)}/report?format=${format}`),
     async follow(runId, onEvent) {
       const abort = new AbortController();
