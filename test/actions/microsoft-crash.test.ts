@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { acme as acmeTenant } from "../../emulators/microsoft365/index.ts";
+import { cleanupsAfterAll } from "../support/cleanups.ts";
 import {
   acmeInPostgres,
   assertOneUserAndOneEmail,
@@ -11,10 +12,7 @@ import {
 } from "../support/kill-loop.ts";
 import { postgresSkipReason } from "../support/stores.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = cleanupsAfterAll();
 
 test("kill -9 in the middle of an onboarding resumes with no duplicate user, group add or email", async (t) => {
   const skip = await postgresSkipReason();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { haloDemo, startHaloPsaEmulator } from "../../emulators/halopsa/index.ts";
+import { cleanupsAfterAll } from "../support/cleanups.ts";
 import {
   acmeInPostgres,
   assertOneUserAndOneEmail,
@@ -11,10 +12,7 @@ import {
 } from "../support/kill-loop.ts";
 import { postgresSkipReason } from "../support/stores.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = cleanupsAfterAll();
 
 /**
  * kill -9 of the worker, again and again, while Acme's onboarding runs with its trail on HaloPSA ticket
