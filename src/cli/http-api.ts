@@ -47,7 +47,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     ...(json ? { "content-type": "application/json" } : {}),
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `dates: false` keeps instants as the strings sent, where they are signed (audit checkpoints). */
+  async function call<T>(method: string, path: string, body?: unknown, dates = true): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
@@ -62,7 +63,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       );
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
+    const parsed = text ? (JSON.parse(text, dates ? revive : undefined) as unknown) : undefined;
     if (!res.ok) throw failed(method, path, res.status, parsed);
     return parsed as T;
   }
@@ -126,6 +127,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),
     workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),
+    verifyAudit: (checkpoint) => call("POST", "/api/audit/verify", { checkpoint }, false),
+    auditCheckpoint: () => call("POST", "/api/audit/checkpoint", {}, false),
     runReport: (runId, format) => bytes(`/api/runs/${id(runId)}/report?format=${format}`),
     async follow(runId, onEvent) {
       const abort = new AbortController();

@@ -202,7 +202,11 @@ export const tenantLimits = pgTable(
   (t) => [primaryKey({ columns: [t.tenant, t.api] })],
 );
 
-/** Append-only; each row's hash covers the previous row's hash, so an edit anywhere breaks the chain. */
+/**
+ * Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, migration 0008); each row's HMAC covers the
+ * previous row's hash, so an edit anywhere breaks the chain (src/store/audit.ts). `key_id` names the master
+ * key the chain key was derived from; rows without one predate keying and carry the old unkeyed SHA-256.
+ */
 export const auditLog = pgTable("audit_log", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   at: ts("at")
@@ -214,6 +218,7 @@ export const auditLog = pgTable("audit_log", {
   detail: jsonb("detail"),
   prevHash: text("prev_hash").notNull(),
   hash: text("hash").notNull(),
+  keyId: text("key_id"),
 });
 
 /** Secrets for clients' systems, sealed with the master key (src/credentials); never stored in the clear. */
