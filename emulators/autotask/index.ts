@@ -1,10 +1,9 @@
-import { listen, type TlsOption } from "../kit/server.ts";
+import { startEmulator, type EmulatorOptions, type StartedEmulator } from "../kit/emulator.ts";
 import { AdminError, AutotaskAdmin } from "./admin.ts";
 import { buildApp, restPrefix } from "./app.ts";
 import { createContext, type AutotaskCall } from "./context.ts";
-import { restore, snapshotOf } from "./persistence.ts";
+import { persistenceOf } from "./persistence.ts";
 import { initech, seedInitech } from "./seed-initech.ts";
-import type { ProfileName } from "./settings.ts";
 
 /**
  * A stateful Autotask PSA REST emulator: zone discovery, the three authentication headers, contacts,
@@ -12,52 +11,25 @@ import type { ProfileName } from "./settings.ts";
  * paging, `{"itemId": n}` writes, refusals as HTTP 500 `{"errors": [...]}`, the thread limit and the
  * hourly threshold, faults and latency through emulators/kit. See README.md.
  */
-export interface AutotaskEmulatorOptions {
-  port?: number;
-  host?: string;
-  profile?: ProfileName;
-  /** "initech" seeds the demo company; a function may seed anything through the admin. */
-  seed?: "initech" | ((admin: AutotaskAdmin) => void | Promise<void>);
-  tls?: TlsOption;
-  stateFile?: string;
-}
 
-export interface AutotaskEmulator {
-  /** Base URL; the REST root is `${url}/ATServicesRest/`, zone discovery `${zoneDiscoveryUrl}`. */
-  url: string;
+/** "initech" seeds the demo company. */
+export type AutotaskEmulatorOptions = EmulatorOptions<AutotaskAdmin, "initech">;
+
+export interface AutotaskEmulator extends StartedEmulator<AutotaskAdmin> {
+  /** The REST root is `${url}/ATServicesRest/`; zone discovery is here. */
   zoneDiscoveryUrl: string;
-  admin: AutotaskAdmin;
-  cert: string | Buffer | undefined;
-  restored: boolean;
-  close(): Promise<void>;
 }
 
 export async function startAutotaskEmulator(opts: AutotaskEmulatorOptions = {}): Promise<AutotaskEmulator> {
   const ctx = createContext(opts.profile ?? "fast");
   const admin = new AutotaskAdmin(ctx);
-  const snapshot = opts.stateFile ? snapshotOf(ctx, opts.stateFile) : undefined;
-  const restored = snapshot ? restore(ctx, snapshot) : false;
-  if (!restored) {
-    if (opts.seed === "initech") seedInitech(admin);
-    else if (opts.seed) await opts.seed(admin);
-    snapshot?.flush();
-  }
-  const server = buildApp(ctx, admin, {
-    tls: opts.tls,
-    ...(snapshot ? { onMutation: () => snapshot.schedule() } : {}),
-  });
-  const url = await listen(server, { port: opts.port, host: opts.host });
-  return {
-    url,
-    zoneDiscoveryUrl: `${url}${restPrefix.toLowerCase()}/v1.0/zoneInformation`,
+  const started = await startEmulator(opts, {
     admin,
-    cert: server.tls?.cert,
-    restored,
-    close: async () => {
-      await server.app.close();
-      snapshot?.close();
-    },
-  };
+    seeds: { initech: seedInitech },
+    persistence: persistenceOf(ctx),
+    serve: (onMutation) => buildApp(ctx, admin, { tls: opts.tls, onMutation }),
+  });
+  return { ...started, zoneDiscoveryUrl: `${started.url}${restPrefix.toLowerCase()}/v1.0/zoneInformation` };
 }
 
 export { AdminError, AutotaskAdmin, initech, seedInitech };

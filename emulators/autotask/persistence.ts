@@ -1,4 +1,4 @@
-import { SnapshotFile } from "../kit/snapshot.ts";
+import type { Persistence } from "../kit/emulator.ts";
 import type { AutotaskContext } from "./context.ts";
 import type { Database } from "./model.ts";
 import type { Settings } from "./settings.ts";
@@ -15,29 +15,27 @@ interface SavedState {
   clockOffsetMs: number;
 }
 
-export function snapshotOf(ctx: AutotaskContext, path: string): SnapshotFile {
-  return new SnapshotFile(path, (): SavedState => ({
-    version: 1,
-    db: ctx.db,
-    settings: ctx.settings,
-    clockOffsetMs: ctx.clock.offset,
-  }));
-}
-
-export function restore(ctx: AutotaskContext, snapshot: SnapshotFile): boolean {
-  const saved = snapshot.load();
-  if (saved === undefined) return false;
-  const s = saved as Partial<SavedState>;
-  if (
-    s.version !== 1 ||
-    !s.db ||
-    !(s.db.tickets instanceof Map) ||
-    !s.settings ||
-    typeof s.clockOffsetMs !== "number"
-  )
-    throw new Error(`${snapshot.path} is not an Autotask emulator snapshot`);
-  ctx.db = s.db;
-  ctx.settings = s.settings;
-  ctx.clock.offset = s.clockOffsetMs;
-  return true;
+export function persistenceOf(ctx: AutotaskContext): Persistence {
+  return {
+    capture: (): SavedState => ({
+      version: 1,
+      db: ctx.db,
+      settings: ctx.settings,
+      clockOffsetMs: ctx.clock.offset,
+    }),
+    restore(saved, path) {
+      const s = saved as Partial<SavedState>;
+      if (
+        s.version !== 1 ||
+        !s.db ||
+        !(s.db.tickets instanceof Map) ||
+        !s.settings ||
+        typeof s.clockOffsetMs !== "number"
+      )
+        throw new Error(`${path} is not an Autotask emulator snapshot`);
+      ctx.db = s.db;
+      ctx.settings = s.settings;
+      ctx.clock.offset = s.clockOffsetMs;
+    },
+  };
 }

@@ -1,20 +1,17 @@
-import { copyTable, fastSpec, uniformTable, type LatencyTable } from "../kit/latency.ts";
+import { copyTable, type LatencyTable } from "../kit/latency.ts";
+import { profileTables, type ProfileName } from "../kit/profiles.ts";
 
 export const latencyClasses = ["zone", "read", "write"] as const;
 export type LatencyClass = (typeof latencyClasses)[number];
 
-export const profileNames = ["fast", "realistic"] as const;
-export type ProfileName = (typeof profileNames)[number];
+export { profileNames, type ProfileName } from "../kit/profiles.ts";
 
-export const latencyProfiles: Record<ProfileName, LatencyTable<LatencyClass>> = {
-  fast: uniformTable(latencyClasses, fastSpec),
+export const latencyProfiles = profileTables(latencyClasses, {
   // Autotask's REST API is not quick: a query is a few hundred ms, a write more.
-  realistic: {
-    zone: { meanMs: 150, jitter: 0.2 },
-    read: { meanMs: 350, jitter: 0.3 },
-    write: { meanMs: 650, jitter: 0.3 },
-  },
-};
+  zone: { meanMs: 150, jitter: 0.2 },
+  read: { meanMs: 350, jitter: 0.3 },
+  write: { meanMs: 650, jitter: 0.3 },
+});
 
 /**
  * Emulator-wide switches. What reference §3/§11 marks [unconfirmed] is a setting here, with the

@@ -1,21 +1,18 @@
 import { z } from "zod";
-import { copyTable, fastSpec, uniformTable, type LatencyTable } from "../kit/latency.ts";
+import { copyTable, type LatencyTable } from "../kit/latency.ts";
+import { profileNames, profileTables, type ProfileName } from "../kit/profiles.ts";
 
 export const latencyClasses = ["login", "read", "write"] as const;
 export type LatencyClass = (typeof latencyClasses)[number];
 
-export const profileNames = ["fast", "realistic"] as const;
-export type ProfileName = (typeof profileNames)[number];
+export { profileNames, type ProfileName } from "../kit/profiles.ts";
 
 /** `fast` for tests; `realistic` is a cloud instance seen from Europe (reads ~⅓ s, writes ~¾ s). */
-export const latencyProfiles: Record<ProfileName, LatencyTable<LatencyClass>> = {
-  fast: uniformTable(latencyClasses, fastSpec),
-  realistic: {
-    login: { meanMs: 200, jitter: 0.2 },
-    read: { meanMs: 350, jitter: 0.25 },
-    write: { meanMs: 750, jitter: 0.25 },
-  },
-};
+export const latencyProfiles = profileTables(latencyClasses, {
+  login: { meanMs: 200, jitter: 0.2 },
+  read: { meanMs: 350, jitter: 0.25 },
+  write: { meanMs: 750, jitter: 0.25 },
+});
 
 /**
  * Emulator-wide switches. Those marked [unconfirmed] are behaviours the reference could not pin down

@@ -5,7 +5,7 @@ import { credentialKinds, parseClient } from "../../src/composition/index.ts";
 import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { acme, startMicrosoft365Emulator, type Microsoft365Emulator } from "../microsoft365/index.ts";
-import type { ProfileName } from "../microsoft365/latency.ts";
+import type { ProfileName } from "../kit/profiles.ts";
 
 /** Where the demo's Microsoft 365 keeps its tenant, under the data folder beside the embedded store. */
 export function demoMicrosoft365StateFile(dataDir: string): string {

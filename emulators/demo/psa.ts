@@ -4,6 +4,7 @@ import type { KeySource } from "../../src/credentials/keys.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
 import type { Store } from "../../src/store/sql.ts";
+import type { ProfileName } from "../kit/profiles.ts";
 import { initech, startAutotaskEmulator, type AutotaskEmulator } from "../autotask/index.ts";
 import { globex, startConnectWiseEmulator, type ConnectWiseEmulator } from "../connectwise/index.ts";
 import { haloDemo, startHaloPsaEmulator, type HaloPsaEmulator } from "../halopsa/index.ts";
@@ -16,7 +17,7 @@ export interface DemoPsas {
   close(): Promise<void>;
 }
 
-export async function demoPsas(profile: "fast" | "realistic", dataDir: string): Promise<DemoPsas> {
+export async function demoPsas(profile: ProfileName, dataDir: string): Promise<DemoPsas> {
   const state = (name: string) => join(dataDir, "emulators", `${name}.json`);
   const [halo, connectwise, autotask] = await Promise.all([
     startHaloPsaEmulator({ profile, seed: "demo", stateFile: state("halopsa") }),

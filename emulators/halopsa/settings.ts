@@ -1,21 +1,18 @@
-import { copyTable, fastSpec, uniformTable, type LatencyTable } from "../kit/latency.ts";
+import { copyTable, type LatencyTable } from "../kit/latency.ts";
+import { profileTables, type ProfileName } from "../kit/profiles.ts";
 
 /** How long each kind of call takes: `fast` for unit tests, `realistic` for the demo. */
 export const latencyClasses = ["token", "read", "write"] as const;
 export type LatencyClass = (typeof latencyClasses)[number];
 
-export const profileNames = ["fast", "realistic"] as const;
-export type ProfileName = (typeof profileNames)[number];
+export { profileNames, type ProfileName } from "../kit/profiles.ts";
 
-export const latencyProfiles: Record<ProfileName, LatencyTable<LatencyClass>> = {
-  fast: uniformTable(latencyClasses, fastSpec),
+export const latencyProfiles = profileTables(latencyClasses, {
   // Halo-hosted instances answer a lookup in a few hundred ms and a write with its workflow in about a second.
-  realistic: {
-    token: { meanMs: 300, jitter: 0.2 },
-    read: { meanMs: 350, jitter: 0.3 },
-    write: { meanMs: 900, jitter: 0.3 },
-  },
-};
+  token: { meanMs: 300, jitter: 0.2 },
+  read: { meanMs: 350, jitter: 0.3 },
+  write: { meanMs: 900, jitter: 0.3 },
+});
 
 /** How Halo renders an error body; the reference (§1, §11) lists all four and confirms none as the rule. */
 export const errorStyles = ["text", "classname", "resultcode", "error"] as const;

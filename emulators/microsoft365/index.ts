@@ -1,10 +1,8 @@
-import type { TlsOption } from "../kit/server.ts";
-import { listen } from "../kit/server.ts";
+import { startEmulator, type EmulatorOptions, type StartedEmulator } from "../kit/emulator.ts";
 import { AdminError, Microsoft365Admin } from "./admin.ts";
 import { buildApp } from "./app.ts";
 import { createContext } from "./context.ts";
-import type { ProfileName } from "./latency.ts";
-import { restore, snapshotOf } from "./persistence.ts";
+import { persistenceOf } from "./persistence.ts";
 import { seedAcme } from "./seed-acme.ts";
 
 /**
@@ -13,60 +11,23 @@ import { seedAcme } from "./seed-acme.ts";
  * replication lag, provisioning delays, throttling and faults. Built on emulators/kit. See README.md.
  */
 
-export interface Microsoft365EmulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  host?: string;
-  profile?: ProfileName;
-  /** "acme" seeds the demo tenant; a function may seed anything through the admin. */
-  seed?: "acme" | ((admin: Microsoft365Admin) => void | Promise<void>);
-  /** Serve HTTPS (MSAL and the Graph SDK refuse http): a PEM pair, or "generate" for one made at start. */
-  tls?: TlsOption;
-  /**
-   * Keep the state in this JSON file: loaded at start (and then `seed` is skipped), written shortly
-   * after every change and on close, so a killed process comes back with its tenants.
-   */
-  stateFile?: string;
-}
+/** "acme" seeds the demo tenant; `tls` is for MSAL and the Graph SDK, which refuse http. */
+export type Microsoft365EmulatorOptions = EmulatorOptions<Microsoft365Admin, "acme">;
 
-export interface Microsoft365Emulator {
-  /** Base URL, e.g. http://127.0.0.1:53123: Graph is `${url}/v1.0`, tokens `${url}/{tenant}/oauth2/v2.0/token`. */
-  url: string;
-  admin: Microsoft365Admin;
-  /** The certificate served, when https: what a client must trust. */
-  cert: string | Buffer | undefined;
-  /** Whether the state came from `stateFile` rather than from `seed`. */
-  restored: boolean;
-  close(): Promise<void>;
-}
+/** `url` is e.g. http://127.0.0.1:53123: Graph is `${url}/v1.0`, tokens `${url}/{tenant}/oauth2/v2.0/token`. */
+export type Microsoft365Emulator = StartedEmulator<Microsoft365Admin>;
 
 export async function startMicrosoft365Emulator(
   opts: Microsoft365EmulatorOptions = {},
 ): Promise<Microsoft365Emulator> {
   const ctx = createContext(opts.profile ?? "fast");
   const admin = new Microsoft365Admin(ctx);
-  const snapshot = opts.stateFile ? snapshotOf(ctx, opts.stateFile) : undefined;
-  const restored = snapshot ? restore(ctx, snapshot) : false;
-  if (!restored) {
-    if (opts.seed === "acme") seedAcme(admin);
-    else if (opts.seed) await opts.seed(admin);
-    snapshot?.flush();
-  }
-  const server = buildApp(ctx, admin, {
-    tls: opts.tls,
-    ...(snapshot ? { onMutation: () => snapshot.schedule() } : {}),
-  });
-  const url = await listen(server, { port: opts.port, host: opts.host });
-  return {
-    url,
+  return startEmulator(opts, {
     admin,
-    cert: server.tls?.cert,
-    restored,
-    close: async () => {
-      await server.app.close();
-      snapshot?.close();
-    },
-  };
+    seeds: { acme: seedAcme },
+    persistence: persistenceOf(ctx),
+    serve: (onMutation) => buildApp(ctx, admin, { tls: opts.tls, onMutation }),
+  });
 }
 
 export { AdminError, Microsoft365Admin, seedAcme };

@@ -1,4 +1,4 @@
-import { fastSpec, uniformTable, type LatencyTable } from "../kit/latency.ts";
+import { profileTables, type ProfileName } from "../kit/profiles.ts";
 
 /**
  * How long each kind of call takes. `fast` is for unit tests (0–2 ms); `realistic` is calibrated so
@@ -23,27 +23,23 @@ export const latencyClasses = [
 ] as const;
 export type LatencyClass = (typeof latencyClasses)[number];
 
-export const profileNames = ["fast", "realistic"] as const;
-export type ProfileName = (typeof profileNames)[number];
+export { profileNames, type ProfileName } from "../kit/profiles.ts";
 
-export const latencyProfiles: Record<ProfileName, LatencyTable<LatencyClass>> = {
-  fast: uniformTable(latencyClasses, fastSpec),
-  realistic: {
-    token: { meanMs: 250, jitter: 0.2 },
-    directoryRead: { meanMs: 300, jitter: 0.2 },
-    directoryWrite: { meanMs: 1150, jitter: 0.2 },
-    groupMemberAdd: { meanMs: 1800, jitter: 0.2 },
-    licenseRead: { meanMs: 400, jitter: 0.2 },
-    licenseAssign: { meanMs: 5900, jitter: 0.2 },
-    mailboxSettings: { meanMs: 400, jitter: 0.2 },
-    sendMail: { meanMs: 14600, jitter: 0.1 },
-    exoRead: { meanMs: 1000, jitter: 0.2 },
-    exoWrite: { meanMs: 2500, jitter: 0.2 },
-    exoMailboxWrite: { meanMs: 3750, jitter: 0.2 },
-    intuneRead: { meanMs: 1500, jitter: 0.2 },
-    intuneAction: { meanMs: 3000, jitter: 0.2 },
-  },
-};
+export const latencyProfiles = profileTables(latencyClasses, {
+  token: { meanMs: 250, jitter: 0.2 },
+  directoryRead: { meanMs: 300, jitter: 0.2 },
+  directoryWrite: { meanMs: 1150, jitter: 0.2 },
+  groupMemberAdd: { meanMs: 1800, jitter: 0.2 },
+  licenseRead: { meanMs: 400, jitter: 0.2 },
+  licenseAssign: { meanMs: 5900, jitter: 0.2 },
+  mailboxSettings: { meanMs: 400, jitter: 0.2 },
+  sendMail: { meanMs: 14600, jitter: 0.1 },
+  exoRead: { meanMs: 1000, jitter: 0.2 },
+  exoWrite: { meanMs: 2500, jitter: 0.2 },
+  exoMailboxWrite: { meanMs: 3750, jitter: 0.2 },
+  intuneRead: { meanMs: 1500, jitter: 0.2 },
+  intuneAction: { meanMs: 3000, jitter: 0.2 },
+});
 
 /** The delays that belong to a profile; each can still be set on its own afterwards. */
 export const profileDelays: Record<

@@ -1,4 +1,4 @@
-import { SnapshotFile } from "../kit/snapshot.ts";
+import type { Persistence } from "../kit/emulator.ts";
 import type { EmulatorContext, RefreshGrant } from "./context.ts";
 import type { Tenant } from "./model.ts";
 
@@ -16,29 +16,26 @@ interface SavedState {
   clockOffsetMs: number;
 }
 
-export function snapshotOf(ctx: EmulatorContext, path: string): SnapshotFile {
-  return new SnapshotFile(path, (): SavedState => ({
-    version: 1,
-    tenants: [...ctx.store.tenants.values()],
-    refreshTokens: ctx.refreshTokens,
-    signingKey: ctx.signingKey,
-    clockOffsetMs: ctx.clock.offset,
-  }));
+export function persistenceOf(ctx: EmulatorContext): Persistence {
+  return {
+    capture: (): SavedState => ({
+      version: 1,
+      tenants: [...ctx.store.tenants.values()],
+      refreshTokens: ctx.refreshTokens,
+      signingKey: ctx.signingKey,
+      clockOffsetMs: ctx.clock.offset,
+    }),
+    restore(saved, path) {
+      if (!isSavedState(saved)) throw new Error(`${path} is not a Microsoft 365 emulator snapshot`);
+      for (const tenant of saved.tenants) ctx.store.add(tenant);
+      for (const [token, grant] of saved.refreshTokens) ctx.refreshTokens.set(token, grant);
+      ctx.signingKey = saved.signingKey;
+      ctx.clock.offset = saved.clockOffsetMs;
+    },
+  };
 }
 
-/** Loads the saved state into a fresh context; false when there is none to load. */
-export function restore(ctx: EmulatorContext, snapshot: SnapshotFile): boolean {
-  const saved = snapshot.load();
-  if (saved === undefined) return false;
-  if (!isSavedState(saved)) throw new Error(`${snapshot.path} is not a Microsoft 365 emulator snapshot`);
-  for (const tenant of saved.tenants) ctx.store.add(tenant);
-  for (const [token, grant] of saved.refreshTokens) ctx.refreshTokens.set(token, grant);
-  ctx.signingKey = saved.signingKey;
-  ctx.clock.offset = saved.clockOffsetMs;
-  return true;
-}
-
-// The file is one snapshotOf wrote; checking its frame is enough to refuse a foreign or older file.
+// The file is one `capture` wrote; checking its frame is enough to refuse a foreign or older file.
 function isSavedState(value: unknown): value is SavedState {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;

@@ -1,29 +1,18 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { after, test } from "node:test";
-import {
-  credentialKinds,
-  liveStateOf,
-  parseClient,
-  portsFor,
-  submitRequest,
-} from "../../src/composition/index.ts";
-import { keyring, type KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
-import { getRun } from "../../src/engine/read.ts";
-import { upsertClient } from "../../src/store/clients-repo.ts";
-import { demoClients } from "../../emulators/demo/clients.ts";
+import { test } from "node:test";
 import { haloDemo, startHaloPsaEmulator } from "../../emulators/halopsa/index.ts";
-import { acme, startMicrosoft365Emulator } from "../../emulators/microsoft365/index.ts";
-import { latencyClasses } from "../../emulators/microsoft365/latency.ts";
-import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
-import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
+import { cleanupsAfterAll } from "../support/cleanups.ts";
+import {
+  acmeInPostgres,
+  assertOneUserAndOneEmail,
+  killUntilFinished,
+  microsoftAt,
+  sarahJohnson,
+  slowAcmeTenant,
+} from "../support/kill-loop.ts";
+import { postgresSkipReason } from "../support/stores.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cleanups = cleanupsAfterAll();
 
 /**
  * kill -9 of the worker, again and again, while Acme's onboarding runs with its trail on HaloPSA ticket
@@ -35,15 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, the contact, the user and the email once", async (t) => {
   const skip = await postgresSkipReason();
   if (skip) return t.skip(skip);
-  const { store, url, cleanup } = await postgresUnderTest.open();
-  cleanups.push(cleanup);
-  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  const m365 = await slowAcmeTenant();
   cleanups.push(() => m365.close());
-  m365.admin.configure({
-    latency: Object.fromEntries(latencyClasses.map((c) => [c, { meanMs: 60, jitter: 0.5 }])),
-  });
-  m365.admin.setReplicationLag(0);
-  m365.admin.setMailboxProvisioningDelay(1500);
   const halo = await startHaloPsaEmulator({ profile: "fast", seed: "demo" });
   cleanups.push(() => halo.close());
   // A Halo call takes 50–150 ms to read and 150–450 ms to write: long enough for a kill to cut one off.
@@ -54,103 +36,39 @@ test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, 
       write: { meanMs: 300, jitter: 0.5 },
     },
   });
-
-  const masterKey = randomBytes(32);
-  const keys: KeySource = (() => {
-    const ring = keyring(masterKey);
-    return () => ring;
-  })();
-  for (const [ref, kind, value] of [
-    ["acme/microsoft-app", "microsoft-app", { clientId: acme.clientId, clientSecret: acme.clientSecret }],
-    ["msp/halopsa", "halopsa-app", { clientId: haloDemo.clientId, clientSecret: haloDemo.clientSecret }],
-  ] as const) {
-    const stored = await setCredential(store, keys, credentialKinds, { ref, kind, value, actor: "test" });
-    assert.ok(stored.ok, JSON.stringify(stored));
-  }
   // The demo's Acme, every system pointed at its emulator as the demo does on start.
-  const demo = demoClients.find((c) => c.id === "acme")!;
-  const address: Record<string, Record<string, unknown>> = {
-    msgraph: { endpoints: { authority: m365.url, graph: m365.url } },
-    "exchange-online": { endpoints: { authority: m365.url, exchange: m365.url } },
-    halopsa: { url: halo.url },
-  };
-  const systems = Object.fromEntries(
-    Object.entries(demo.systems ?? {}).map(([name, s]) => [name, { ...s, ...address[s.connector] }]),
-  );
-  const parsed = parseClient({ ...demo, systems });
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  await upsertClient(store, parsed.value);
-  const resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test" });
+  const microsoft = microsoftAt(m365);
+  const { acme, env } = await acmeInPostgres(cleanups, {
+    address: { ...microsoft.address, halopsa: { url: halo.url } },
+    credentials: [
+      microsoft.credential,
+      {
+        ref: "msp/halopsa",
+        kind: "halopsa-app",
+        value: { clientId: haloDemo.clientId, clientSecret: haloDemo.clientSecret },
+      },
+    ],
+  });
 
-  const res = await submitRequest(
-    store,
+  const res = await acme.submit(
     "onboard",
-    {
-      client: "acme",
-      firstName: "Sarah",
-      lastName: "Johnson",
-      department: "Marketing",
-      manager: "mike.chen@acmecorp.com",
-      jobTitle: "Marketing Specialist",
-      ticket: String(haloDemo.acme.ticket),
-      start: "now",
-      requester: "hr@acmecorp.com",
-    },
-    { actor: "test", live: async (c) => liveStateOf(await resolve(c)) },
+    { ...sarahJohnson, jobTitle: "Marketing Specialist", ticket: String(haloDemo.acme.ticket) },
+    "test",
   );
   assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));
   const runId = res.value.runId!;
-  const env = { DATABASE_URL: url!, LIFECYCLE_MASTER_KEY: masterKey.toString("base64") };
-  let worker: WorkerProcess = await spawnWorker("p0", env, "product");
-  cleanups.push(() => stopGracefully(worker));
-
-  const finished = async () =>
-    ["completed", "completed-with-warnings", "failed", "cancelled"].includes(
-      (await getRun(store, runId)).status,
-    );
-  /** The types of the steps the live worker holds a lease on and is running now. */
-  const inFlight = async () =>
-    (
-      await store.query<{ type: string }>(
-        `select type from actions where run_id = $1 and state = 'running' and lease_owner = $2 and lease_until > now()`,
-        [runId, worker.id],
-      )
-    ).map((r) => r.type);
-  /** How many steps have ended, whichever way. */
-  const ended = async () =>
-    (
-      await store.query<{ n: number }>(
-        `select count(*)::int as n from actions where run_id = $1 and state not in ('pending', 'running', 'waiting')`,
-        [runId],
-      )
-    )[0]!.n;
-  let kills = 0;
-  let endedAtKill = -1;
-  const cut: string[] = [];
-  const deadline = Date.now() + 120_000;
-  while (!(await finished()) && Date.now() < deadline && kills < 8) {
-    // Each kill after the run has moved on since the last one, so the kills spread over the whole run.
-    while ((await ended()) <= endedAtKill && !(await finished()) && Date.now() < deadline) await sleep(15);
-    // Wait for a step in flight; for a while prefer one of the PSA's, so the trail's calls are cut too.
-    const preferPsaUntil = Date.now() + 400;
-    let running: string[] = [];
-    while (!(await finished()) && Date.now() < deadline) {
-      running = await inFlight();
-      if (running.some((s) => s.startsWith("psa.")) || (running.length && Date.now() > preferPsaUntil)) break;
-      await sleep(15);
-    }
-    if (await finished()) break;
-    await sleep(Math.random() * 120);
-    endedAtKill = await ended();
-    await killHard(worker);
-    kills++;
-    cut.push(...running);
-    worker = await spawnWorker(`p${kills}`, env, "product");
-  }
-  while (!(await finished()) && Date.now() < deadline) await sleep(100);
-  const run = await getRun(store, runId);
-  assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])));
-  assert.ok(kills >= 3, `only ${kills} kills: the test proved little`);
+  // The kills spread over the whole run, and for a while prefer a PSA step, so the trail's calls are cut too.
+  const { kills, cut } = await killUntilFinished({
+    store: acme.store,
+    runId,
+    env,
+    cleanups,
+    prefix: "p",
+    maxKills: 8,
+    timeoutMs: 120_000,
+    spread: true,
+    prefer: (type) => type.startsWith("psa."),
+  });
   console.log(`# psa crash: ${kills} kills, cutting ${cut.join(", ")}`);
 
   // The ticket: one plan note and one log of the run, each posted once.
@@ -167,7 +85,6 @@ test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, 
   assert.equal(withMarker("psa-log").length, 1, `one log note:\n${texts}`);
   assert.equal(ofRun.length, 2, `no other note of the run:\n${texts}`);
   assert.match(String(withMarker("psa-log")[0]!.note), /Result: completed\./);
-  const ok = (c: { status: number }) => c.status >= 200 && c.status < 300;
   const haloCalls = halo.admin.calls();
   /**
    * The writes Halo was sent that carry this text, whatever became of their answer: a call cut off by a
@@ -197,11 +114,5 @@ test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, 
   assert.ok(contactPosts.length <= 1, `the contact sent ${contactPosts.length} times`);
 
   // The tenant: one user, one welcome email.
-  const m365Calls = m365.admin.calls({ tenantId: acme.tenantId });
-  const creates = m365Calls.filter(
-    (c) => c.method === "POST" && /\/users$/.test(c.url.split("?")[0]!) && ok(c),
-  );
-  assert.equal(creates.length, 1, "one user created");
-  assert.equal(m365.admin.users(acme.tenantId).filter((u) => u.displayName === "Sarah Johnson").length, 1);
-  assert.equal(m365.admin.sentMail(acme.tenantId).length, 1, "one welcome email");
+  assertOneUserAndOneEmail(m365);
 });

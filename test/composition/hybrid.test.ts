@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { credentialKindsOf } from "../../src/composition/credential-kinds.ts";
-import {
-  liveStateOf,
-  parseClient,
-  portsFor,
-  productWorker,
-  submitRequest,
-  type PortsResolver,
-} from "../../src/composition/index.ts";
+import { parseClient, type PortsResolver } from "../../src/composition/index.ts";
 import { connectors } from "../../src/connectors/registry.ts";
-import { keyring, type KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun } from "../../src/engine/read.ts";
-import type { Worker } from "../../src/engine/worker.ts";
-import { upsertClient } from "../../src/store/clients-repo.ts";
-import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import {
   acme,
@@ -26,18 +12,17 @@ import {
 } from "../../emulators/microsoft365/index.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
+import { productStack, type ProductStack } from "../support/product-stack.ts";
 
 // On-prem identity (the in-memory directory stands in for AD) and Entra for licences, TAP and mail.
 const registry = [...connectors, memoryDirectoryConnector];
 const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as const;
 
+let stack: ProductStack;
 let store: Store;
-let worker: Worker;
 let resolve: PortsResolver;
 let client: ClientConfig;
 let m365: Microsoft365Emulator;
-const ring = keyring(randomBytes(32));
-const keys: KeySource = () => ring;
 
 before(async () => {
   m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
@@ -49,15 +34,17 @@ before(async () => {
     usageLocation: "US",
     onPremisesSyncEnabled: true,
   });
-  store = await openStore({});
-  const kinds = credentialKindsOf(registry);
-  for (const [ref, kind, value] of [
-    ["acme/onprem", "memory-token", { token: "site-agent-token" }],
-    ["acme/microsoft-app", "microsoft-app", { clientId: acme.clientId, clientSecret: acme.clientSecret }],
-  ] as const)
-    assert.ok((await setCredential(store, keys, kinds, { ref, kind, value, actor: "test" })).ok);
-  const parsed = parseClient(
-    {
+  stack = await productStack({
+    registry,
+    credentials: [
+      { ref: "acme/onprem", kind: "memory-token", value: { token: "site-agent-token" } },
+      {
+        ref: "acme/microsoft-app",
+        kind: "microsoft-app",
+        value: { clientId: acme.clientId, clientSecret: acme.clientSecret },
+      },
+    ],
+    client: {
       id: "acme",
       displayName: "Acme Corp",
       domains: ["acmecorp.com"],
@@ -82,22 +69,12 @@ before(async () => {
       serve: { directory: "onprem", mailSender: "entra" },
       mail: { sendMailFrom: "helpdesk@acmecorp.com" },
     },
-    registry,
-  );
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  client = parsed.value;
-  await upsertClient(store, client);
-  resolve = portsFor({ sql: store, keys, publicUrl: () => "https://lifecycle.test", registry });
-  worker = productWorker(store, {
-    ports: resolve,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
   });
-  await worker.start();
+  ({ store, resolve, client } = stack);
 });
 
 after(async () => {
-  await worker.stop();
-  await store.close();
+  await stack.close();
   await m365.close();
 });
 
@@ -109,8 +86,7 @@ test("a hybrid client without `serve` for a port two systems provide is refused,
 });
 
 test("in one run the identity steps go to the on-prem directory and the licence step to Entra", async () => {
-  const submitted = await submitRequest(
-    store,
+  const submitted = await stack.submit(
     "onboard",
     {
       client: "acme",
@@ -121,7 +97,7 @@ test("in one run the identity steps go to the on-prem directory and the licence 
       requester: "hr@acmecorp.com",
       start: "now",
     },
-    { actor: "hr@acmecorp.com", live: async (c) => liveStateOf(await resolve(c)), registry },
+    "hr@acmecorp.com",
   );
   assert.ok(submitted.ok, JSON.stringify(submitted));
   const { runId, plan } = submitted.value;

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { createRun } from "../../src/engine/runs.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
+import { cleanupsAfterAll } from "../support/cleanups.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
@@ -48,10 +49,7 @@ async function assertExactlyOnce(store: Store, service: CountingService, keys: s
 }
 
 describe("crash: kill -9 at random moments", () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c();
-  });
+  const cleanups = cleanupsAfterAll();
 
   test("on the embedded store, a worker killed again and again finishes every run with every effect exactly once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lc-crash-"));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { createRun, setTenantLimit } from "../../src/engine/runs.ts";
+import { cleanupsAfterAll } from "../support/cleanups.ts";
 import { startCountingService } from "../support/counting-service.ts";
 import { seedClient } from "../support/engine-helpers.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
@@ -8,10 +9,7 @@ import { postgresSkipReason, postgresUnderTest } from "../support/stores.ts";
 import { randomPlan } from "../support/test-actions.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = cleanupsAfterAll();
 
 test("three worker processes never exceed a tenant limit of 2, and a killed worker's steps finish on the others", async (t) => {
   const skip = await postgresSkipReason();

@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
-const microsoftScript = fileURLToPath(new URL("./microsoft-worker-process.ts", import.meta.url));
-const productScript = fileURLToPath(new URL("./product-worker-process.ts", import.meta.url));
-const scripts = { test: script, microsoft: microsoftScript, product: productScript };
+const scripts = {
+  test: fileURLToPath(new URL("./worker-process.ts", import.meta.url)),
+  product: fileURLToPath(new URL("./product-worker-process.ts", import.meta.url)),
+};
 
 export interface WorkerProcess {
   id: string;

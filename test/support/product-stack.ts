@@ -20,34 +20,35 @@ import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 
-/** The product as a test client sees it: a store, a client of its config, its ports, and a worker. */
-export interface ProductStack {
+/** A client as the product keeps one in a store: its sealed credentials, its config and its ports. */
+export interface WiredClient {
   store: Store;
+  /** The master key the credentials are sealed under: what a worker process needs to open them. */
+  masterKey: Buffer;
   keys: KeySource;
   client: ClientConfig;
   resolve: PortsResolver;
-  worker: Worker;
   submit(
     kind: "onboard" | "offboard",
     body: Record<string, unknown>,
     actor?: string,
   ): Promise<Result<Submission>>;
-  close(): Promise<void>;
 }
 
 /**
- * A client wired the way the product wires one: its credentials sealed in the store, its config parsed
- * against `registry`, its ports from portsFor, a product worker with fast polls. `seed` runs before the
- * worker starts (people a run will need in the client's systems).
+ * A client wired the way the product wires one, into `store`: its credentials sealed under a fresh
+ * master key, its config parsed against `registry`, its ports from portsFor.
  */
-export async function productStack(opts: {
-  registry: readonly Connector[];
-  credentials: { ref: string; kind: string; value: unknown }[];
-  client: unknown;
-  seed?: (resolve: PortsResolver, client: ClientConfig) => Promise<void>;
-}): Promise<ProductStack> {
-  const store = await openStore({});
-  const ring = keyring(randomBytes(32));
+export async function wireClient(
+  store: Store,
+  opts: {
+    registry: readonly Connector[];
+    credentials: { ref: string; kind: string; value: unknown }[];
+    client: unknown;
+  },
+): Promise<WiredClient> {
+  const masterKey = randomBytes(32);
+  const ring = keyring(masterKey);
   const keys: KeySource = () => ring;
   const kinds = credentialKindsOf(opts.registry);
   for (const c of opts.credentials) {
@@ -64,24 +65,49 @@ export async function productStack(opts: {
     publicUrl: () => "https://lifecycle.test",
     registry: opts.registry,
   });
-  await opts.seed?.(resolve, client);
-  const worker = productWorker(store, {
-    ports: resolve,
-    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
-  });
-  await worker.start();
   return {
     store,
+    masterKey,
     keys,
     client,
     resolve,
-    worker,
     submit: (kind, body, actor = "hr@example.test") =>
       submitRequest(store, kind, body, {
         actor,
         live: async (c) => liveStateOf(await resolve(c)),
         registry: opts.registry,
       }),
+  };
+}
+
+/** The product as a test client sees it: a client wired into an embedded store, and a worker. */
+export interface ProductStack extends WiredClient {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * A client wired as the product wires one (wireClient) into a fresh embedded store, and a product
+ * worker with fast polls. `seed` runs before the worker starts (people a run will need in the client's
+ * systems).
+ */
+export async function productStack(opts: {
+  registry: readonly Connector[];
+  credentials: { ref: string; kind: string; value: unknown }[];
+  client: unknown;
+  seed?: (resolve: PortsResolver, client: ClientConfig) => Promise<void>;
+}): Promise<ProductStack> {
+  const store = await openStore({});
+  const wired = await wireClient(store, opts);
+  await opts.seed?.(wired.resolve, wired.client);
+  const worker = productWorker(store, {
+    ports: wired.resolve,
+    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+  });
+  await worker.start();
+  return {
+    ...wired,
+    worker,
     async close() {
       await worker.stop();
       await store.close();
