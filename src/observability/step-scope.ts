@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import type { VendorCall } from "../domain/outcome.ts";
 
 export type { VendorCall };
@@ -27,4 +27,18 @@ export function recordVendorCall(call: Omit<VendorCall, "at">): void {
 /** The signal of the step this code runs for; undefined outside a step (the planner, tests, the CLI). */
 export function stepSignal(): AbortSignal | undefined {
   return current.getStore()?.signal;
+}
+
+/**
+ * Runs work that several steps share (a token request, a batch) outside whichever step happened to start
+ * it: neither that step's signal nor its record reaches the work, so one step losing its lease does not
+ * end it for the others waiting on it.
+ */
+export function outsideStepScope<T>(fn: () => T): T {
+  return current.exit(fn);
+}
+
+/** `fn`, run later from anywhere (a shared timer), still runs as the step that made it. */
+export function boundToStep<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return AsyncResource.bind(fn);
 }

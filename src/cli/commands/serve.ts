@@ -5,6 +5,7 @@ import { openStore, storeOptionsFromEnv } from "../../store/open.ts";
 import type { Store } from "../../store/sql.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { writeServerFile } from "../data-dir-lock.ts";
+import { exitOnUnhandledRejection } from "../unhandled-rejection.ts";
 import type { AddressInfo } from "node:net";
 import { portsFor } from "../../composition/index.ts";
 import type { KeySource } from "../../credentials/keys.ts";
@@ -88,6 +89,7 @@ export function serveCommands(ctx: CliContext): Command[] {
     .option("--port <port>", "listen port (default $PORT or 3000)", port)
     .option("--host <host>", "listen address", "127.0.0.1")
     .action(async (o: { port?: number; host: string }) => {
+      exitOnUnhandledRejection((line) => ctx.err(line));
       const { url, stop } = await startLifecycle(ctx, {
         port: o.port ?? Number(ctx.env.PORT ?? 3000),
         host: o.host,
@@ -106,6 +108,7 @@ export function serveCommands(ctx: CliContext): Command[] {
           exitCodes.invalid,
         );
       }
+      exitOnUnhandledRejection((line) => ctx.err(line));
       const keys = keysFor(ctx.env, { embedded: false });
       const store = await openStore({ ...opts, keys });
       const w = startWorker(store, {

@@ -1,6 +1,6 @@
-import { stepSignal } from "../../observability/step-scope.ts";
+import { boundToStep, outsideStepScope, stepSignal } from "../../observability/step-scope.ts";
 import { retryAfterMs } from "./retry-after.ts";
-import { abandonable, sleep } from "./signal.ts";
+import { abandonable, abortReason, sleep } from "./signal.ts";
 import { VendorError } from "./vendor-error.ts";
 
 /** One request as a batch carries it. */
@@ -111,6 +111,8 @@ export class BatchCoalescer {
     direct: () => Promise<Response>,
     signal?: AbortSignal,
   ): Promise<Response> {
+    // A step that has already given up joins no batch and sends nothing alone either.
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const queued = new Promise<Response>((resolve, reject) => {
       // A step that gives up before its batch leaves is taken out of it: nothing was sent for it.
       const leave = () => {
@@ -123,26 +125,43 @@ export class BatchCoalescer {
           signal?.removeEventListener("abort", leave);
           f(a);
         };
-      const q: Queued = { item, direct, resolve: settle(resolve), reject: settle(reject) };
+      // Sent alone it is still its own step's request, so its token wait must find that step, not the
+      // scope of whoever set off the flush.
+      const q: Queued = {
+        item,
+        direct: boundToStep(direct),
+        resolve: settle(resolve),
+        reject: settle(reject),
+      };
       this.queue.push(q);
       signal?.addEventListener("abort", leave, { once: true });
       if (this.queue.length >= this.o.envelope.maxItems) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.o.windowMs);
+      else this.timer ??= this.later();
     });
     return abandonable(queued, signal);
   }
 
+  private later(): NodeJS.Timeout {
+    return setTimeout(() => this.flush(), this.o.windowMs);
+  }
+
+  /**
+   * A batch serves every step in it, so it is sent outside the scope of whichever step set the timer or
+   * filled it: that step losing its lease must not end the batch (or its token wait) for the rest.
+   */
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const group = this.queue.splice(0, this.o.envelope.maxItems);
-    if (this.queue.length) this.timer = setTimeout(() => this.flush(), this.o.windowMs);
-    if (group.length === 1) {
-      const only = group[0]!;
-      only.direct().then(only.resolve, only.reject);
-      return;
-    }
-    if (group.length) void this.sendBatch(group);
+    outsideStepScope(() => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      const group = this.queue.splice(0, this.o.envelope.maxItems);
+      if (this.queue.length) this.timer = this.later();
+      if (group.length === 1) {
+        const only = group[0]!;
+        only.direct().then(only.resolve, only.reject);
+        return;
+      }
+      if (group.length) void this.sendBatch(group);
+    });
   }
 
   private async sendBatch(group: Queued[]): Promise<void> {

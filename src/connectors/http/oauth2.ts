@@ -1,5 +1,5 @@
 import type { VendorCall } from "../../domain/outcome.ts";
-import { stepSignal } from "../../observability/step-scope.ts";
+import { outsideStepScope, stepSignal } from "../../observability/step-scope.ts";
 import { HttpClient, type Classified, type VendorAnswer } from "./client.ts";
 import { abandonable } from "./signal.ts";
 import { VendorError } from "./vendor-error.ts";
@@ -51,7 +51,7 @@ function classifyTokenAnswer(a: VendorAnswer): Classified {
 /**
  * OAuth2 client-credentials tokens for one credential: fetched on first use, kept until shortly before
  * they expire, and fetched once for all concurrent callers (a burst of parallel steps asks one request).
- * The token request goes through the shared retry loop (429 and 5xx), detached from any one step.
+ * The token request goes through the shared retry loop (429 and 5xx), outside any one step's scope.
  */
 export class ClientCredentialsTokens {
   private cached: { token: string; refreshAt: number } | undefined;
@@ -81,7 +81,8 @@ export class ClientCredentialsTokens {
   async token(): Promise<string> {
     const c = this.cached;
     if (c && this.o.now() < c.refreshAt) return c.token;
-    this.pending ??= this.fetch().finally(() => (this.pending = undefined));
+    // Started outside the asking step: its signal must not end, nor its record claim, a request all share.
+    this.pending ??= outsideStepScope(() => this.fetch()).finally(() => (this.pending = undefined));
     return abandonable(this.pending, stepSignal());
   }
 
@@ -118,7 +119,6 @@ export class ClientCredentialsTokens {
       call: `POST ${new URL(this.credentials.tokenUrl).pathname}`,
       headers: { accept: "application/json", ...basic },
       ...(encoding === "form" ? { form: params } : { body: params }),
-      detached: true,
     });
     const token = res.body?.access_token;
     if (typeof token !== "string" || !token)

@@ -24,16 +24,17 @@ export function withTimeout(
   };
 }
 
-const reasonOf = (signal: AbortSignal) =>
+/** Why a step gave up, as an Error (an abort's reason may be anything). */
+export const abortReason = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : new Error("aborted", { cause: signal.reason });
 
 /** A wait between attempts that ends early, with the signal's reason, when the step gives up. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(reasonOf(signal));
+    if (signal?.aborted) return reject(abortReason(signal));
     const onAbort = () => {
       clearTimeout(t);
-      reject(reasonOf(signal!));
+      reject(abortReason(signal!));
     };
     const t = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
@@ -49,9 +50,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export function abandonable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(reasonOf(signal));
+  if (signal.aborted) {
+    // Its outcome is for those still waiting; with none, a rejection nobody awaits would end the process.
+    work.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reasonOf(signal));
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(
       (v) => {
