@@ -61,11 +61,13 @@ describe("pre-flight against the emulated Acme tenant", () => {
       { actor: "test", dryRun, live: () => liveStateOf(live) },
     );
 
+  // Submitted for real more than once here: each is meant as its own run.
   const sarah = {
     firstName: "Sarah",
     lastName: "Johnson",
     department: "Marketing",
     manager: "mike.chen@acmecorp.com",
+    allowDuplicate: true,
   };
 
   /** The dry run's findings, and the real submission's refusal, with nothing stored by either. */
