@@ -73,6 +73,7 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
     keys,
     // The same reads a server makes before storing anything: the pre-flight is not the server's alone.
     live: liveStateFrom(capabilities),
+    ports: capabilities,
     beforeClose: async () => worker?.stop(),
     afterClose: opened.release,
   });

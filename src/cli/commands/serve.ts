@@ -41,6 +41,7 @@ export async function startLifecycle(
     apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
     logger: ctx.env.LIFECYCLE_LOG === "1",
     live: liveStateFrom(resolve),
+    ports: resolve,
   });
   await app.listen({ port: opts.port, host: opts.host });
   const { port: listening } = app.server.address() as AddressInfo;
