@@ -9,6 +9,7 @@ import {
   submitRequest,
 } from "../../src/composition/index.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
+import { linksOfRun, linkState } from "../../src/credentials/one-time-links.ts";
 import { setCredential } from "../../src/credentials/repo.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -204,4 +205,24 @@ test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, 
   assert.equal(creates.length, 1, "one user created");
   assert.equal(m365.admin.users(acme.tenantId).filter((u) => u.displayName === "Sarah Johnson").length, 1);
   assert.equal(m365.admin.sentMail(acme.tenantId).length, 1, "one welcome email");
+
+  // Its one-time link is the step's one valid link, whatever the kills re-ran, and it is nowhere else.
+  const [mail] = m365.admin.sentMail(acme.tenantId);
+  const link = /https?:\/\/[^\s"<]+\/credentials\/[\w-]+/.exec(mail?.content ?? "")?.[0];
+  assert.ok(link, "the welcome email carries the one-time link");
+  const token = link.split("/credentials/")[1]!;
+  assert.equal((await linkState(store, token)).kind, "ready", "the emailed link opens");
+  const links = await linksOfRun(store, runId);
+  assert.deepEqual(
+    links.filter((l) => l.state === "created").length,
+    1,
+    `one valid link for the run: ${JSON.stringify(links)}`,
+  );
+  const kept = JSON.stringify([
+    await store.query("select outcome from actions where run_id = $1", [runId]),
+    await store.query("select outcome from attempts where run_id = $1", [runId]),
+    await store.query("select message, detail from events where run_id = $1", [runId]),
+    ofRun.map((n) => n.note),
+  ]);
+  assert.ok(!kept.includes(token), "the token is in no step record, event or ticket note");
 });
