@@ -222,16 +222,30 @@ export async function reissueLink(
 }
 
 /**
- * The product's OneTimeLinks. `publicUrl` is read when a message is written, since a server learns its
- * own address only once it listens; without one, the address fails clearly rather than mailing a dead link.
+ * The product's OneTimeLinks. `publicUrl` is read when a link is made and when a message is written, since
+ * a server learns its own address only once it listens; without one, both fail clearly rather than
+ * mailing a dead link.
  */
 export function oneTimeLinks(deps: {
   sql: Sql;
   keys: KeySource;
   publicUrl: () => string | undefined;
 }): OneTimeLinks {
+  const baseUrl = (): string => {
+    const base = deps.publicUrl();
+    if (!base)
+      throw new LifecycleError({
+        kind: "invalid",
+        code: "NOT_CONFIGURED",
+        message:
+          "set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so one-time links point there",
+      });
+    return base.replace(/\/+$/, "");
+  };
   return {
     async share(owner, secret, { label, expiresAt }) {
+      // Checked here too: a link no message could point at is not made at all.
+      baseUrl();
       const key = keyOf(owner);
       const ring = deps.keys();
       const sealed = seal(ring, secret, context(key));
@@ -298,18 +312,11 @@ export function oneTimeLinks(deps: {
           code: "MASTER_KEY_UNKNOWN",
           message: `one-time link ${linkId} was made with master key ${row.token_key_id}, which this process was not given (see LIFECYCLE_PREVIOUS_MASTER_KEYS)`,
         });
-      const base = deps.publicUrl();
-      if (!base)
-        throw new LifecycleError({
-          kind: "invalid",
-          code: "NOT_CONFIGURED",
-          message:
-            "set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so one-time links point there",
-        });
+      const base = baseUrl();
       const token = derivedToken(key, id.key, id.generation);
       return {
         kind: "ready",
-        url: `${base.replace(/\/+$/, "")}/credentials/${token}`,
+        url: `${base}/credentials/${token}`,
         expiresAt: new Date(row.expires_at),
       };
     },

@@ -251,9 +251,15 @@ describe("one-time links", () => {
     assert.equal(page.statusCode, 429, "the page counts against the same link");
   });
 
-  test("without a public URL, the address fails clearly", async () => {
+  test("without a public URL, sharing and the address fail clearly, and nothing is stored", async () => {
     const nowhere = oneTimeLinks({ sql: store, keys, publicUrl: () => undefined });
-    const link = await nowhere.share(owner(), pass, { label: "TAP", expiresAt: inAnHour() });
+    const o = owner();
+    await assert.rejects(
+      nowhere.share(o, pass, { label: "TAP", expiresAt: inAnHour() }),
+      (err: unknown) => err instanceof LifecycleError && /LIFECYCLE_PUBLIC_URL/.test(err.message),
+    );
+    assert.deepEqual(await linksOfRun(store, o.runId), []);
+    const link = await links.share(o, pass, { label: "TAP", expiresAt: inAnHour() });
     await assert.rejects(
       nowhere.address(link.linkId),
       (err: unknown) => err instanceof LifecycleError && /LIFECYCLE_PUBLIC_URL/.test(err.message),

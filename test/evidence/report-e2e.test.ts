@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { runCli } from "../../src/cli/program.ts";
+import { exitCodes } from "../../src/cli/api.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
@@ -218,7 +219,7 @@ describe("the evidence report of a real run", () => {
     return { mail, url, token: url.split("/credentials/")[1]! };
   }
 
-  const cliOut = async (...argv: string[]) => {
+  const cli = async (...argv: string[]) => {
     const out: string[] = [];
     const ctx: CliContext = {
       env: {},
@@ -231,8 +232,13 @@ describe("the evidence report of a real run", () => {
         close: async () => undefined,
       }),
     };
-    assert.equal(await runCli(argv, ctx), 0, out.join("\n"));
-    return out.join("\n");
+    const code = await runCli(argv, ctx);
+    return { code, out: out.join("\n") };
+  };
+  const cliOut = async (...argv: string[]) => {
+    const { code, out } = await cli(...argv);
+    assert.equal(code, 0, out);
+    return out;
   };
 
   /** The run's live stream, read as a browser would until it has sent every event the run has so far. */
@@ -379,8 +385,13 @@ describe("the evidence report of a real run", () => {
     assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state])));
     const tap = shared.at(-1)!;
     const before = mailedLink();
-    const out = await cliOut("links", "reissue", runId, "--json");
-    const reissued = JSON.parse(out) as {
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/runs/${runId}/links/reissue`,
+      payload: { actor: "tech@msp.example" },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const reissued = JSON.parse(res.body) as {
       revoked: string;
       link: { linkId: string; state: string };
       sentTo: string[];
@@ -419,13 +430,9 @@ describe("the evidence report of a real run", () => {
     const types = (await getRun(store, runId)).events.map((e) => e.type);
     for (const t of ["link.reissued", "link.sent", "link.viewed"]) assert.ok(types.includes(t), t);
 
-    const again = await app.inject({
-      method: "POST",
-      url: `/api/runs/${runId}/links/reissue`,
-      payload: { actor: "tech@msp.example" },
-    });
-    assert.equal(again.statusCode, 409);
-    assert.match(again.body, /LC_ERR_CONFLICT.*was opened/);
+    const again = await cli("links", "reissue", runId);
+    assert.equal(again.code, exitCodes.conflict);
+    assert.match(again.out, /was opened at .*a new link needs a new pass/);
     const listed = JSON.parse(await cliOut("links", "list", runId, "--json")) as {
       linkId: string;
       state: string;
