@@ -9,6 +9,7 @@ import { getClient } from "../store/clients-repo.ts";
 import type { Store } from "../store/sql.ts";
 import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
 import type { Connector } from "../connectors/module.ts";
+import { unservedSteps } from "./step-coverage.ts";
 import { limitsOf, planSystemsOf } from "./systems.ts";
 import { clientWorkflow } from "./workflows.ts";
 
@@ -69,7 +70,11 @@ export async function submitRequest(
   );
   if (!planned.ok) return planned;
   const { plan, findings: planning } = planned.value;
-  const findings = [...planning, ...(await preflight({ request, client, plan, live }))];
+  const findings = [
+    ...planning,
+    ...unservedSteps(plan, client, opts.registry),
+    ...(await preflight({ request, client, plan, live })),
+  ];
   if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true, findings });
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return failAll(errors.map(({ field, message }) => ({ field, message })));

@@ -116,6 +116,11 @@ export const failureCodes = {
     kind: "invalid",
     meaning: "a value does not fit the PSA's field (too long, or a character it cannot keep)",
   },
+  PSA_CONFIG_VALUE_UNKNOWN: {
+    kind: "invalid",
+    meaning:
+      "a value the client's config names for a PSA field (a status, queue, priority, note type, communication type …) is not one the PSA has for that field",
+  },
   AUTOTASK_THRESHOLD_EXCEEDED: {
     kind: "throttled",
     meaning: "Autotask suspended API access: the database's hourly request threshold is used up",
