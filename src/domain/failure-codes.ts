@@ -129,6 +129,11 @@ export const failureCodes = {
     kind: "invalid",
     meaning: "Autotask's zone discovery knows no zone for the API user (or named an unusable one)",
   },
+  // Submissions.
+  IDEMPOTENCY_KEY_REUSED: {
+    kind: "conflict",
+    meaning: "an Idempotency-Key was sent again with a different body: the first request's run stands",
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type FailureCode = keyof typeof failureCodes;

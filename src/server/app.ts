@@ -8,6 +8,7 @@ import type { SubmitOptions } from "../composition/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -35,6 +36,8 @@ export interface ServerOptions {
   keys?: KeySource;
   /** The clients' systems, for what the API sends itself (a re-issued one-time link). */
   ports?: PortsResolver;
+  /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
+  auditCheckpointFile?: string | undefined;
 }
 
 const noKeys: KeySource = () => {
@@ -96,6 +99,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
+        { name: "audit" },
       ],
       components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
     },
@@ -133,6 +137,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runStreamRoutes, { store });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });
+      await api.register(auditRoutes, { store, checkpointFile: opts.auditCheckpointFile });
     },
     { prefix: "/api" },
   );
