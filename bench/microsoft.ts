@@ -44,7 +44,16 @@ const acmeConfig = (psa?: SystemConfig) => {
 
 /** One-time links kept in memory: the bench measures calls and time, not the link store. */
 const links: OneTimeLinks = {
-  share: async (key) => ({ url: `https://lifecycle.bench/credentials/${encodeURIComponent(key)}` }),
+  share: async (owner, _secret, { expiresAt }) => ({
+    linkId: `${owner.runId}:${owner.actionKey}#1`,
+    state: "created",
+    expiresAt,
+  }),
+  address: async (linkId) => ({
+    kind: "ready",
+    url: `https://lifecycle.bench/credentials/${encodeURIComponent(linkId)}`,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  }),
 };
 
 async function finished(store: Store, runId: string): Promise<RunDetail> {

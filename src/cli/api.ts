@@ -1,3 +1,5 @@
+import type { Reissued } from "../composition/index.ts";
+import type { LinkView } from "../credentials/one-time-links.ts";
 import type { CredentialInfo } from "../credentials/repo.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { FieldError } from "../domain/result.ts";
@@ -30,6 +32,10 @@ export interface LifecycleApi {
   retry(id: string, actor: string): Promise<RunDetail>;
   approve(id: string, actor: string, planHash?: string, note?: string): Promise<RunDetail>;
   reject(id: string, actor: string, note?: string): Promise<RunDetail>;
+  /** The run's one-time links by id and state; their addresses are in no answer. */
+  links(runId: string): Promise<LinkView[]>;
+  /** Revokes the run's link (of `step`, when it has several) and sends a new one the way the first went. */
+  reissueLink(runId: string, actor: string, step?: string): Promise<Reissued>;
   /** Seals and stores a secret; the value is validated first and never comes back. */
   setCredential(ref: string, kind: string, value: unknown, actor: string): Promise<CredentialInfo>;
   listCredentials(): Promise<CredentialInfo[]>;

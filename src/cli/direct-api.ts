@@ -7,6 +7,7 @@ import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
 import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
+import { reissueRunLink, runLinks, type PortsResolver } from "../composition/index.ts";
 import {
   checkClientWorkflow,
   clientWorkflowHistory,
@@ -57,6 +58,8 @@ export function directApi(
   opts: {
     keys?: KeySource;
     live?: SubmitOptions["live"];
+    /** The clients' systems, for what the CLI sends itself (a re-issued one-time link). */
+    ports?: PortsResolver;
     /** The data folder's audit checkpoint: verified against, and moved on when this process is its keeper. */
     audit?: { checkpointFile: string; keeper: boolean };
     beforeClose?: () => Promise<void>;
@@ -108,6 +111,13 @@ export function directApi(
     reject: async (id, actor, note) => {
       await mapped(signalRun(store, id, { kind: "reject", actor, note }));
       return getRun(store, id);
+    },
+    links: (id) => mapped(runLinks(store, id)),
+    reissueLink(id, actor, step) {
+      const ports = opts.ports;
+      if (!ports)
+        throw new CliError("this connection has no client systems to send a link with", exitCodes.invalid);
+      return mapped(reissueRunLink(store, { keys, ports }, id, { actor, step }));
     },
     async setCredential(ref, kind, value, actor) {
       const res = await mapped(setCredential(store, keys, credentialKinds, { ref, kind, value, actor }));

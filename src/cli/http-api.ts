@@ -13,6 +13,8 @@ const dateKeys = new Set([
   "runAt",
   "updatedAt",
   "savedAt",
+  "expiresAt",
+  "viewedAt",
 ]);
 
 /** JSON carries instants as strings; the CLI's types say Date, so they are revived on the way in. */
@@ -132,6 +134,9 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     approve: (runId, actor, planHash, note) =>
       call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
     reject: (runId, actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { actor, note }),
+    links: (runId) => call("GET", `/api/runs/${id(runId)}/links`),
+    reissueLink: (runId, actor, step) =>
+      call("POST", `/api/runs/${id(runId)}/links/reissue`, { actor, step }),
     setCredential: (ref, kind, value, actor) =>
       call("PUT", `/api/credentials/${encodeURIComponent(ref)}`, { kind, value, actor }),
     listCredentials: () => call("GET", "/api/credentials"),

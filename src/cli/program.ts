@@ -4,6 +4,7 @@ import { auditCommand } from "./commands/audit.ts";
 import { approvalCommands, runsCommand } from "./commands/runs.ts";
 import { clientsCommand } from "./commands/clients.ts";
 import { credentialsCommand } from "./commands/credentials.ts";
+import { linksCommand } from "./commands/links.ts";
 import type { CliContext } from "./commands/context.ts";
 import { offboardCommand, onboardCommand } from "./commands/requests.ts";
 import { serveCommands } from "./commands/serve.ts";
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     onboardCommand(ctx),
     offboardCommand(ctx),
     runsCommand(ctx),
+    linksCommand(ctx),
     ...approvalCommands(ctx),
     auditCommand(ctx),
   ]) {

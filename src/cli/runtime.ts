@@ -79,6 +79,7 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
     audit: { checkpointFile: checkpointFileIn(opened.dataDir), keeper: opened.embedded },
     // The same reads a server makes before storing anything: the pre-flight is not the server's alone.
     live: liveStateFrom(capabilities),
+    ports: capabilities,
     beforeClose: async () => worker?.stop(),
     afterClose: opened.release,
   });

@@ -25,3 +25,4 @@ export {
   type SavedOverlayView,
   type WorkflowCheck,
 } from "./workflows.ts";
+export { reissueRunLink, runLinks, type Reissued } from "./reissue-link.ts";

@@ -32,6 +32,12 @@ export const failureCodes = {
     kind: "fatal",
     meaning: "a sealed credential does not open: altered or copied under another name",
   },
+  LINK_NOT_FOUND: { kind: "not-found", meaning: "the run or step has no one-time link" },
+  LINK_SPENT: {
+    kind: "conflict",
+    meaning:
+      "the one-time link was opened or has expired: its secret is gone, and a new link needs a new pass",
+  },
   CLIENT_CONFIG_INVALID: { kind: "invalid", meaning: "the client's stored config does not parse any more" },
   CREDENTIAL_KIND_UNKNOWN: { kind: "invalid", meaning: "a stored credential has a kind no connector knows" },
   TEMPLATE_VARIABLE_UNKNOWN: {

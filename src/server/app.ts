@@ -3,6 +3,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
+import type { PortsResolver } from "../composition/client-ports.ts";
 import type { SubmitOptions } from "../composition/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
@@ -15,6 +16,7 @@ import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
+import { runLinkRoutes } from "./routes/run-links.ts";
 import { runReportRoutes } from "./routes/run-report.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -32,6 +34,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** The master keys credentials and one-time links are sealed with. */
   keys?: KeySource;
+  /** The clients' systems, for what the API sends itself (a re-issued one-time link). */
+  ports?: PortsResolver;
   /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
   auditCheckpointFile?: string | undefined;
 }
@@ -129,6 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
       await api.register(runReportRoutes, { store });
+      await api.register(runLinkRoutes, { store, keys, ...(opts.ports ? { ports: opts.ports } : {}) });
       await api.register(runStreamRoutes, { store });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });

@@ -43,6 +43,11 @@ export const errorCatalogue = {
     status: 415,
     description: "The body's content type is not application/json.",
   },
+  LC_ERR_RATE_LIMITED: {
+    status: 429,
+    description:
+      "Too many requests of this kind from this address or for this link; `Retry-After` says when to try again.",
+  },
   LC_ERR_INTERNAL: {
     status: 500,
     description: "Something failed on the server; the message carries a request id to find it in the log.",

@@ -1,4 +1,4 @@
-import type { LinkState } from "../credentials/one-time-links.ts";
+import type { TokenState } from "../credentials/one-time-links.ts";
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -32,7 +32,7 @@ export function revealedPage(label: string, secret: string): string {
   );
 }
 
-export function unavailablePage(state: Exclude<LinkState, { kind: "ready" }>): string {
+export function unavailablePage(state: Exclude<TokenState, { kind: "ready" }>): string {
   switch (state.kind) {
     case "not-found":
       return page("Link not found", "<p>This link does not exist. Check that it was copied whole.</p>");

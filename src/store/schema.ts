@@ -247,21 +247,32 @@ export const credentials = pgTable("credentials", {
 });
 
 /**
- * A secret handed to a person once. Only the token's hash is kept; the sealed secret is erased when it is
- * revealed. One row per key: sharing again under the same key replaces the secret and the link.
+ * A secret handed to a person once. Only the token's hash is kept (the token is derived from the master
+ * key, the key and the generation when a message is written); the sealed secret is erased when it is
+ * revealed. One row per step: sharing again or re-issuing raises the generation, which revokes the
+ * token before it.
  */
-export const oneTimeLinks = pgTable("one_time_links", {
-  key: text("key").primaryKey(),
-  tokenHash: text("token_hash").notNull().unique(),
-  label: text("label").notNull(),
-  keyId: text("key_id"),
-  iv: text("iv"),
-  ciphertext: text("ciphertext"),
-  tag: text("tag"),
-  expiresAt: ts("expires_at").notNull(),
-  createdAt: ts("created_at").notNull().defaultNow(),
-  viewedAt: ts("viewed_at"),
-});
+export const oneTimeLinks = pgTable(
+  "one_time_links",
+  {
+    key: text("key").primaryKey(),
+    runId: uuid("run_id"),
+    actionKey: text("action_key"),
+    tokenHash: text("token_hash").notNull().unique(),
+    label: text("label").notNull(),
+    keyId: text("key_id"),
+    iv: text("iv"),
+    ciphertext: text("ciphertext"),
+    tag: text("tag"),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    viewedAt: ts("viewed_at"),
+    generation: integer("generation").notNull().default(1),
+    /** The master key the token is derived with; null for links made before tokens were derived. */
+    tokenKeyId: text("token_key_id"),
+  },
+  (t) => [index("one_time_links_run").on(t.runId)],
+);
 
 /**
  * A client's workflow overlays, one row per save: a save never overwrites, so a run pinned to an older

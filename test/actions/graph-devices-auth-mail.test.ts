@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Capabilities, OneTimeLinks, Ports } from "../../src/ports/index.ts";
+import type { Capabilities, LinkAddress, LinkOwner, OneTimeLinks, Ports } from "../../src/ports/index.ts";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import { assignAutopilotUser } from "../../src/actions/devices/assign-autopilot-user.ts";
 import { retireDevices } from "../../src/actions/devices/retire.ts";
@@ -24,9 +24,25 @@ import { allPorts } from "./ports.ts";
 /** Keeps what it was given, so a test can prove the pass went here and nowhere else. */
 class FakeLinks implements OneTimeLinks {
   readonly shared = new Map<string, { secret: string; label: string; expiresAt: Date }>();
-  async share(key: string, secret: string, opts: { label: string; expiresAt: Date }) {
-    this.shared.set(key, { secret, ...opts });
-    return { url: `https://links.example/${encodeURIComponent(key)}` };
+  private readonly current = new Map<string, number>();
+  async share(owner: LinkOwner, secret: string, opts: { label: string; expiresAt: Date }) {
+    const key = `${owner.runId}:${owner.actionKey}`;
+    const generation = (this.current.get(key) ?? 0) + 1;
+    this.current.set(key, generation);
+    const linkId = `${key}#${generation}`;
+    this.shared.set(linkId, { secret, ...opts });
+    return { linkId, state: "created" as const, expiresAt: opts.expiresAt };
+  }
+  async address(linkId: string): Promise<LinkAddress> {
+    const link = this.shared.get(linkId);
+    const key = linkId.slice(0, linkId.lastIndexOf("#"));
+    if (!link || `${key}#${this.current.get(key)}` !== linkId)
+      return { kind: "unavailable", state: link ? "revoked" : "unknown", reason: `${linkId} is not current` };
+    return {
+      kind: "ready",
+      url: `https://links.example/${encodeURIComponent(linkId)}`,
+      expiresAt: link.expiresAt,
+    };
   }
 }
 
@@ -129,10 +145,12 @@ describe("authentication methods, devices, mail and deletion against the Microso
       const applied = await issueTemporaryAccessPass.apply(p, ctx("tap"));
       assert.equal(applied.kind, "done");
       const data = applied.kind === "done" ? (applied.data ?? {}) : {};
-      const link = links.shared.get("run-1:tap");
+      const link = links.shared.get("run-1:tap#1");
       assert.ok(link, "the pass went to the one-time link");
       assert.match(link.secret, /^\S{8,}$/);
-      assert.equal(data.linkUrl, "https://links.example/run-1%3Atap");
+      assert.equal(data.linkId, "run-1:tap#1", "the step keeps the link's id");
+      assert.equal(data.linkState, "created");
+      assert.doesNotMatch(JSON.stringify(applied), /links\.example|credentials/, "never its address");
       assert.equal(data.expiresAt, new Date(Date.parse(startAt) + 480 * 60_000).toISOString());
       assert.equal(link.expiresAt.toISOString(), data.expiresAt);
       const taps = m365.admin.user(tenant, p.upn).authMethods;
@@ -147,7 +165,7 @@ describe("authentication methods, devices, mail and deletion against the Microso
       const user = newUser("tap.rerun");
       const p = { upn: user.userPrincipalName, lifetimeInMinutes: 60, isUsableOnce: true };
       const first = await issueTemporaryAccessPass.apply(p, ctx("tap-rerun"));
-      const firstPass = links.shared.get("run-1:tap-rerun")?.secret;
+      const firstPass = links.shared.get("run-1:tap-rerun#1")?.secret;
       const plan = await issueTemporaryAccessPass.plan(p, ctx("tap-rerun", { inDoubt: true }));
       assert.equal(plan.kind, "will-change");
       assert.match(plan.kind === "will-change" ? plan.summary : "", /replaces the current pass/);
@@ -158,8 +176,14 @@ describe("authentication methods, devices, mail and deletion against the Microso
         m365.admin.user(tenant, p.upn).authMethods.map((m) => m.id),
         [ids[1]],
       );
-      assert.notEqual(links.shared.get("run-1:tap-rerun")?.secret, firstPass);
-      assert.equal([...links.shared.keys()].filter((k) => k === "run-1:tap-rerun").length, 1);
+      assert.equal(second.kind === "done" ? second.data?.linkId : undefined, "run-1:tap-rerun#2");
+      assert.notEqual(links.shared.get("run-1:tap-rerun#2")?.secret, firstPass);
+      assert.equal(
+        (await links.address("run-1:tap-rerun#1")).kind,
+        "unavailable",
+        "the first link is revoked",
+      );
+      assert.equal((await links.address("run-1:tap-rerun#2")).kind, "ready");
     });
 
     test("without a one-time link service it fails before plan, before any pass exists", async () => {
@@ -292,8 +316,19 @@ describe("authentication methods, devices, mail and deletion against the Microso
       personalEmail: "starter@example.org",
     };
     const tapOutput = {
-      tap: { linkUrl: "https://links.example/run-1%3Atap", expiresAt: "2026-12-01T16:00:00Z", methodId: "m" },
+      tap: {
+        linkId: "run-1:welcome-tap#1",
+        linkState: "created",
+        expiresAt: "2026-12-01T16:00:00Z",
+        methodId: "m",
+      },
     };
+    before(async () => {
+      await links.share({ runId: "run-1", actionKey: "welcome-tap" }, "a pass", {
+        label: "TAP",
+        expiresAt: new Date("2026-12-01T16:00:00Z"),
+      });
+    });
 
     test("sends once to the HR contacts and the private address with sign-in name, start and link", async () => {
       const before = m365.admin.sentMail(tenant).length;
@@ -309,7 +344,8 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.match(mail?.content ?? "", /new\.starter@acmecorp\.com/);
       assert.match(mail?.content ?? "", /New &#60;Starter&#62;/, "the name is escaped");
       assert.match(mail?.content ?? "", /2026-12-01 08:00 UTC/);
-      assert.match(mail?.content ?? "", /https:\/\/links\.example\/run-1%3Atap/);
+      assert.match(mail?.content ?? "", /https:\/\/links\.example\/run-1%3Awelcome-tap%231/);
+      assert.match(mail?.content ?? "", /stops working at 2026-12-01 16:00 UTC/);
       assert.equal((await welcomeEmail.verify(p, c)).kind, "verified");
       const again = await welcomeEmail.plan(p, c);
       assert.equal(again.kind, "already-done");
@@ -324,7 +360,80 @@ describe("authentication methods, devices, mail and deletion against the Microso
       assert.ok(applied.kind === "done");
       assert.deepEqual(applied.data?.sentTo, ["hr@acmecorp.com", "starter@example.org"]);
       assert.equal(applied.data?.firstSignIn, "one-time link");
-      assert.doesNotMatch(JSON.stringify(applied), /links\.example|run-1%3Atap/, "the link is a secret");
+      assert.equal(applied.data?.linkId, "run-1:welcome-tap#1", "which link it carried, by id");
+      assert.doesNotMatch(JSON.stringify(applied), /links\.example|%3A/, "the link's address is a secret");
+    });
+
+    test("a message sent again carries the same link: a resend never leaves two valid links", async () => {
+      const c = ctx("welcome-twice", { outputs: tapOutput });
+      await welcomeEmail.apply(p, c);
+      await welcomeEmail.apply(p, { ...c, attempt: 2 });
+      const [a, b] = m365.admin
+        .sentMail(tenant)
+        .slice(-2)
+        .map((m) => m.content.match(/https:\/\/links\.example\/\S+?"/)?.[0]);
+      assert.ok(a && a === b, `the same link in both: ${a} ${b}`);
+    });
+
+    test("a link re-issued or expired before the send: the email goes without it, and the step says why", async () => {
+      await links.share({ runId: "run-1", actionKey: "welcome-tap-old" }, "p1", {
+        label: "TAP",
+        expiresAt: new Date("2026-12-01T16:00:00Z"),
+      });
+      await links.share({ runId: "run-1", actionKey: "welcome-tap-old" }, "p2", {
+        label: "TAP",
+        expiresAt: new Date("2026-12-01T16:00:00Z"),
+      });
+      const applied = await welcomeEmail.apply(
+        p,
+        ctx("welcome-stale", { outputs: { tap: { linkId: "run-1:welcome-tap-old#1" } } }),
+      );
+      assert.ok(applied.kind === "done");
+      assert.equal(applied.data?.firstSignIn, "technician");
+      assert.match(applied.detail ?? "", /without the link: run-1:welcome-tap-old#1 is not current/);
+      assert.match(m365.admin.sentMail(tenant).at(-1)?.content ?? "", /technician/);
+    });
+
+    test("an address outside the client's domains, not an HR contact nor the personal address, is dropped and named", async () => {
+      const outside = { ...p, to: ["hr@acmecorp.com", "boss@elsewhere.example"], domains: ["acmecorp.com"] };
+      const plan = await welcomeEmail.plan(outside, ctx("welcome-outside"));
+      assert.match(
+        plan.kind === "will-change" ? plan.summary : "",
+        /not sent to boss@elsewhere\.example is not in the client's domains \(acmecorp\.com\)/,
+      );
+      const applied = await welcomeEmail.apply(outside, ctx("welcome-outside"));
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, [
+        "hr@acmecorp.com",
+        "starter@example.org",
+      ]);
+      assert.ok(applied.kind === "done");
+      assert.match(applied.detail ?? "", /not sent to boss@elsewhere\.example/);
+      assert.deepEqual(
+        (applied.data?.dropped as { address: string }[]).map((d) => d.address),
+        ["boss@elsewhere.example"],
+      );
+      // An HR contact the client configured goes through wherever its domain is.
+      const hr = { ...outside, hrContacts: ["boss@elsewhere.example"] };
+      await welcomeEmail.apply(hr, ctx("welcome-hr-outside"));
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, [
+        "hr@acmecorp.com",
+        "boss@elsewhere.example",
+        "starter@example.org",
+      ]);
+    });
+
+    test("nobody it may go to: the step is skipped naming each address and why", async () => {
+      const count = m365.admin.sentMail(tenant).length;
+      const plan = await welcomeEmail.plan(
+        { ...p, to: "boss@elsewhere.example", personalEmail: undefined },
+        ctx("welcome-outside-only"),
+      );
+      assert.equal(plan.kind, "skip");
+      assert.match(
+        plan.kind === "skip" ? plan.reason : "",
+        /no email address it may go to: not sent to boss@elsewhere\.example is not in the client's domains \(acmecorp\.com\)/,
+      );
+      assert.equal(m365.admin.sentMail(tenant).length, count, "nothing was sent");
     });
 
     test("several HR contacts and a personal address each get it once, whatever the case", async () => {
@@ -444,6 +553,31 @@ describe("authentication methods, devices, mail and deletion against the Microso
       const mail = m365.admin.sentMail(tenant).at(-1);
       assert.deepEqual(mail?.toRecipients, ["hr@acmecorp.com"]);
       assert.match(mail?.content ?? "", /no manager in the directory/);
+    });
+
+    test("a requester outside the client's domains is not told, and the step names them and why", async () => {
+      const p = { upn: tom, from: sender, requester: "someone@elsewhere.example", domains: ["acmecorp.com"] };
+      const plan = await notifySupervisor.plan(p, ctx("supervisor-outside"));
+      assert.match(
+        plan.kind === "will-change" ? plan.summary : "",
+        /not sent to someone@elsewhere\.example is not in the client's domains/,
+      );
+      const applied = await notifySupervisor.apply(p, ctx("supervisor-outside"));
+      assert.deepEqual(m365.admin.sentMail(tenant).at(-1)?.toRecipients, ["mike.chen@acmecorp.com"]);
+      assert.match(
+        applied.kind === "done" ? (applied.detail ?? "") : "",
+        /not sent to someone@elsewhere\.example/,
+      );
+      const user = newUser("no.manager.outside");
+      const none = await notifySupervisor.plan(
+        { ...p, upn: user.userPrincipalName },
+        ctx("supervisor-outside-none"),
+      );
+      assert.equal(none.kind, "skip");
+      assert.match(
+        none.kind === "skip" ? none.reason : "",
+        /someone@elsewhere\.example is not in the client's domains/,
+      );
     });
   });
 

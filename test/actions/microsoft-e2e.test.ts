@@ -141,6 +141,11 @@ describe("Microsoft 365 end to end against the emulator", () => {
     assert.ok(!mail[0]!.content.includes(tap), "the email carries the link, never the pass");
     const record = JSON.stringify(run);
     assert.ok(!record.includes(tap), "the TAP is in no event, outcome or step data");
+    assert.equal(links.addresses.size, 1, "the email asked for the link's address once");
+    for (const url of links.addresses) {
+      assert.ok(mail[0]!.content.includes(url), "the email carries the link");
+      assert.ok(!record.includes(url), "the link's address is in no event, outcome or step data");
+    }
     assert.ok(user.password && !record.includes(user.password), "the password is nowhere in the record");
   });
 

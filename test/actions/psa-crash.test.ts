@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { linksOfRun, linkState } from "../../src/credentials/one-time-links.ts";
 import { haloDemo, startHaloPsaEmulator } from "../../emulators/halopsa/index.ts";
+import { acme as acmeTenant } from "../../emulators/microsoft365/index.ts";
 import { cleanupsAfterAll } from "../support/cleanups.ts";
 import {
   acmeInPostgres,
@@ -115,4 +117,25 @@ test("kill -9 in the middle of an onboarding with its HaloPSA trail: each note, 
 
   // The tenant: one user, one welcome email.
   assertOneUserAndOneEmail(m365);
+
+  // Its one-time link is the step's one valid link, whatever the kills re-ran, and it is nowhere else.
+  const store = acme.store;
+  const [mail] = m365.admin.sentMail(acmeTenant.tenantId);
+  const link = /https?:\/\/[^\s"<]+\/credentials\/[\w-]+/.exec(mail?.content ?? "")?.[0];
+  assert.ok(link, "the welcome email carries the one-time link");
+  const token = link.split("/credentials/")[1]!;
+  assert.equal((await linkState(store, token)).kind, "ready", "the emailed link opens");
+  const links = await linksOfRun(store, runId);
+  assert.deepEqual(
+    links.filter((l) => l.state === "created").length,
+    1,
+    `one valid link for the run: ${JSON.stringify(links)}`,
+  );
+  const kept = JSON.stringify([
+    await store.query("select outcome from actions where run_id = $1", [runId]),
+    await store.query("select outcome from attempts where run_id = $1", [runId]),
+    await store.query("select message, detail from events where run_id = $1", [runId]),
+    ofRun.map((n) => n.note),
+  ]);
+  assert.ok(!kept.includes(token), "the token is in no step record, event or ticket note");
 });

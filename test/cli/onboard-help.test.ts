@@ -22,6 +22,8 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     retry: unused,
     approve: unused,
     reject: unused,
+    links: unused,
+    reissueLink: unused,
     setCredential: unused,
     listCredentials: unused,
     removeCredential: unused,

@@ -240,3 +240,32 @@ test("a graph with an unknown dependency or a cycle is named as such", () => {
     /duplicate/,
   );
 });
+
+test("a requester outside the client's domains gets no welcome email, and the plan says so", async () => {
+  const plan = async (requester: string) => {
+    const req = validateOnboarding(
+      { client: "acme", requester, start: "now", firstName: "Sam", lastName: "Stranger" },
+      client,
+      now,
+    );
+    assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
+    const planned = await planRequest(req.value, client, {}, systems);
+    assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
+    return planned.value;
+  };
+  const outside = await plan("someone@elsewhere.example");
+  const welcome = outside.plan.actions.find((a) => a.type === "notify.welcome-email");
+  assert.deepEqual(welcome?.params.to, []);
+  assert.deepEqual(welcome?.params.domains, ["acmecorp.com"], "the step carries the client's domains");
+  assert.ok(
+    outside.findings.some(
+      (f) => f.field === "requester" && /does not go to someone@elsewhere\.example/.test(f.message),
+    ),
+    JSON.stringify(outside.findings),
+  );
+  const inside = await plan("hr@acmecorp.com");
+  assert.deepEqual(inside.plan.actions.find((a) => a.type === "notify.welcome-email")?.params.to, [
+    "hr@acmecorp.com",
+  ]);
+  assert.ok(!inside.findings.some((f) => f.field === "requester"));
+});

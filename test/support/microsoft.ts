@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
 import type { StepContext } from "../../src/actions/define.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
@@ -14,14 +15,33 @@ import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import type { Store } from "../../src/store/sql.ts";
 
-/** Links kept in memory: enough to prove a secret went to a link and nowhere else. */
-export function memoryLinks(): OneTimeLinks & { secrets: Map<string, string> } {
+/**
+ * Links kept in memory: enough to prove a secret went to a link and nowhere else. A link's address is a
+ * hash of its id, the same every time it is asked for, as the product's derived address is.
+ */
+export function memoryLinks(): OneTimeLinks & { secrets: Map<string, string>; addresses: Set<string> } {
   const secrets = new Map<string, string>();
+  const expiries = new Map<string, Date>();
+  const generations = new Map<string, number>();
+  const addresses = new Set<string>();
   return {
     secrets,
-    async share(key, secret) {
-      secrets.set(key, secret);
-      return { url: `https://lifecycle.test/credentials/${encodeURIComponent(key)}` };
+    addresses,
+    async share(owner, secret, { expiresAt }) {
+      const key = `${owner.runId}:${owner.actionKey}`;
+      const generation = (generations.get(key) ?? 0) + 1;
+      generations.set(key, generation);
+      const linkId = `${key}#${generation}`;
+      secrets.set(linkId, secret);
+      expiries.set(linkId, expiresAt);
+      return { linkId, state: "created", expiresAt };
+    },
+    async address(linkId) {
+      const expiresAt = expiries.get(linkId);
+      if (!expiresAt) return { kind: "unavailable", state: "unknown", reason: `no one-time link ${linkId}` };
+      const url = `https://lifecycle.test/credentials/${createHash("sha256").update(linkId).digest("base64url")}`;
+      addresses.add(url);
+      return { kind: "ready", url, expiresAt };
     },
   };
 }

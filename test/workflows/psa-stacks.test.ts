@@ -284,11 +284,14 @@ function watched(caps: Capabilities): Capabilities {
       send: (_from: string, mail: { html: string }) => linksIn(mail.html),
     }),
     oneTimeLinks: caps.oneTimeLinks && {
-      share: async (key, secret, opts) => {
+      share: async (owner, secret, opts) => {
         handed.shared.add(secret);
-        const shared = await caps.oneTimeLinks!.share(key, secret, opts);
-        handed.links.add(shared.url);
-        return shared;
+        return caps.oneTimeLinks!.share(owner, secret, opts);
+      },
+      address: async (linkId) => {
+        const address = await caps.oneTimeLinks!.address(linkId);
+        if (address.kind === "ready") handed.links.add(address.url);
+        return address;
       },
     },
   };

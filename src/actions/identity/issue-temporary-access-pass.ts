@@ -27,8 +27,8 @@ const validity = (p: TapParams, start: Date | undefined) =>
   `${start ? `from ${start.toISOString()}` : "from now"} for ${p.lifetimeInMinutes} min${p.isUsableOnce ? ", single use" : ""}`;
 
 /**
- * Issues a Temporary Access Pass for the first sign-in and hands it over through a one-time link; the
- * pass itself never reaches the step's data, detail or logs. Graph keeps one pass per user and a new one
+ * Issues a Temporary Access Pass for the first sign-in and hands it over through a one-time link; neither
+ * the pass nor the link's address reaches the step's data, detail or logs. Graph keeps one pass per user and a new one
  * replaces the old, and the link is keyed by the step, so a re-run replaces both rather than adding.
  */
 export const issueTemporaryAccessPass = defineAction({
@@ -62,14 +62,20 @@ export const issueTemporaryAccessPass = defineAction({
     const expiresAt = new Date(
       (Number.isNaN(startsAt) ? (start ?? now).getTime() : startsAt) + tap.lifetimeInMinutes * 60_000,
     );
-    const link = await links.share(ctx.idempotencyKey, tap.pass, {
+    const link = await links.share({ runId: ctx.runId, actionKey: ctx.actionKey }, tap.pass, {
       label: `Temporary Access Pass for ${p.upn}`,
       expiresAt,
     });
+    // The link's id and state, never its address: the welcome email asks for that when it is written.
     return {
       kind: "done",
-      detail: `Temporary Access Pass issued ${validity(p, start)}; shared by one-time link`,
-      data: { linkUrl: link.url, expiresAt: expiresAt.toISOString(), methodId: tap.id },
+      detail: `Temporary Access Pass issued ${validity(p, start)}; shared by one-time link ${link.linkId}`,
+      data: {
+        linkId: link.linkId,
+        linkState: link.state,
+        expiresAt: expiresAt.toISOString(),
+        methodId: tap.id,
+      },
     };
   },
   async verify(p, ctx) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DirectoryUser, OutgoingMail, Ports } from "../../ports/index.ts";
 import { defineAction, type StepContext, type StepInfo } from "../define.ts";
+import { droppedText, recipientRules, screenRecipients } from "../support/allowed-recipients.ts";
 import { text, upn } from "../support/params.ts";
 import { resolveUser } from "../support/resolve-user.ts";
 import {
@@ -19,6 +20,7 @@ const params = z.strictObject({
   from: upn.optional(),
   /** Whoever asked: an address is told too, a name (a CLI user, an API client) is not mailed. */
   requester: text,
+  ...recipientRules,
 });
 type Params = z.output<typeof params>;
 
@@ -26,11 +28,13 @@ async function audience(p: Params, ctx: StepContext<Pick<Ports, "directory">>) {
   const dir = ctx.ports.directory;
   const user = await resolveUser(dir, p.upn);
   const manager = await dir.getManager(user.id);
-  return {
-    user,
-    manager: manager?.userPrincipalName,
-    to: recipients(manager?.userPrincipalName, p.requester),
-  };
+  // The directory's manager is screened too: a guest's address is outside the client like anyone's.
+  const { to, dropped } = screenRecipients(recipients(manager?.userPrincipalName, p.requester), {
+    domains: p.domains,
+    hrContacts: p.hrContacts,
+    subject: p.upn,
+  });
+  return { user, manager: manager?.userPrincipalName, to, dropped };
 }
 
 /** What the directory shows now, not what the plan hoped: a manager is told facts. */
@@ -78,25 +82,29 @@ export const notifySupervisor = defineAction({
     const a = await audience(p, ctx);
     const none = nobodyToTell(
       a.to,
-      `no manager on record and the requester "${p.requester}" is not an address`,
+      a.dropped.length
+        ? droppedText(a.dropped)
+        : `no manager on record and the requester "${p.requester}" is not an address`,
     );
     if (none) return none;
     const who = a.manager
       ? `the manager ${a.manager} and ${p.requester}`
       : `${p.requester} only (no manager on record)`;
-    return planSend(ctx, from, `email ${who} from ${from}`);
+    const also = a.dropped.length ? `; ${droppedText(a.dropped)}` : "";
+    return planSend(ctx, from, `email ${who} from ${from}${also}`);
   },
   async apply(p, ctx) {
     const a = await audience(p, ctx);
     const mail = notice(p, ctx, a);
     const unclear = await sendOnce(ctx, senderOf(p.from), mail);
     if (unclear) return unclear;
+    const also = a.dropped.length ? `; ${droppedText(a.dropped)}` : "";
     return {
       kind: "done",
       detail: a.manager
-        ? `notice sent to ${mail.to.join(", ")}`
-        : `no manager on record: notice sent to ${p.requester} only`,
-      data: { to: mail.to, manager: a.manager ?? null },
+        ? `notice sent to ${mail.to.join(", ")}${also}`
+        : `no manager on record: notice sent to ${mail.to.join(", ")} only${also}`,
+      data: { to: mail.to, manager: a.manager ?? null, ...(a.dropped.length ? { dropped: a.dropped } : {}) },
     };
   },
   verify: (p, ctx) => verifySent(ctx, senderOf(p.from)),

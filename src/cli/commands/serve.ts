@@ -44,6 +44,7 @@ export async function startLifecycle(
     apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
     logger: ctx.env.LIFECYCLE_LOG === "1",
     live: liveStateFrom(resolve),
+    ports: resolve,
     auditCheckpointFile: checkpointFile,
   });
   const stopAudit = await auditAtStart(ctx, store, { file: checkpointFile, log: app.log });

@@ -1,13 +1,23 @@
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { KeySource } from "../../credentials/keys.ts";
-import { linkState, revealLink, type LinkState } from "../../credentials/one-time-links.ts";
-import type { Store } from "../../store/sql.ts";
+import {
+  linkState,
+  revealLink,
+  tokenHash,
+  type LinkRecord,
+  type TokenState,
+} from "../../credentials/one-time-links.ts";
+import { appendEvent } from "../../engine/events.ts";
+import { appendAudit } from "../../store/audit.ts";
+import type { Sql, Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
 import { readyPage, revealedPage, unavailablePage } from "../one-time-link-page.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
-const tokenParams = z.strictObject({ token: z.string().min(1).max(200).describe("The link's token.") });
+// Any token is looked up, so a malformed one answers as an unknown one does: no answer tells them apart.
+const tokenParams = z.strictObject({ token: z.string().describe("The link's token.") });
 const htmlContent = { "text/html": { schema: { type: "string" } } };
 const html = (description: string) => ({ description, content: htmlContent });
 // A browser's form post gets the same answer as a page; an API client gets the error envelope.
@@ -16,7 +26,7 @@ const pageOrError = (code: string) => ({
   content: { "application/json": { schema: { $ref: "ErrorResponse#" } }, ...htmlContent },
 });
 
-type Unavailable = Exclude<LinkState, { kind: "ready" }>;
+type Unavailable = Exclude<TokenState, { kind: "ready" }>;
 
 function unavailableError(state: Unavailable): ApiError {
   switch (state.kind) {
@@ -42,6 +52,40 @@ function privately(reply: FastifyReply): FastifyReply {
 const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? "");
 
 /**
+ * How often a link's pages answer: per client address (someone trying tokens) and per link (someone
+ * trying one link over and over from many addresses). A person opens their link a few times at most.
+ */
+export const linkLimits = {
+  perAddress: { max: 30, timeWindow: 60_000 },
+  perLink: { max: 10, timeWindow: 15 * 60_000 },
+};
+
+function rateLimited(retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    "LC_ERR_RATE_LIMITED",
+    `too many requests for one-time links; try again in ${retryAfterSeconds} s`,
+  );
+}
+
+/** The reveal, on the run's timeline and in the audit log: the link's id, never its token. */
+async function recordReveal(sql: Sql, link: LinkRecord, from: string): Promise<void> {
+  await appendEvent(sql, {
+    runId: link.runId,
+    actionKey: link.actionKey,
+    type: "link.viewed",
+    outcome: "viewed",
+    message: `one-time link ${link.linkId} was opened`,
+    detail: { linkId: link.linkId, state: "viewed" },
+  });
+  await appendAudit(sql, {
+    actor: `one-time link holder at ${from}`,
+    action: "link.viewed",
+    subject: link.linkId,
+    detail: { linkId: link.linkId, runId: link.runId, step: link.actionKey, address: from },
+  });
+}
+
+/**
  * The pages a person opens from a one-time link. Outside /api and its token: the link is the credential.
  * A GET only describes the link (mail scanners fetch links before people do); the secret comes from the
  * POST behind the page's button, once.
@@ -53,9 +97,30 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
   // The page's button posts an empty form; its body carries nothing, so it is not parsed.
   app.addContentTypeParser("application/x-www-form-urlencoded", (_request, _payload, done) => done(null, {}));
 
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
+  });
+  // Keyed by the token's hash, so the limiter's memory never holds a token either.
+  const perLink = app.createRateLimit({
+    ...linkLimits.perLink,
+    keyGenerator: (request) => `link:${tokenHash((request.params as { token?: string }).token ?? "")}`,
+  });
+  const limits = {
+    config: { rateLimit: linkLimits.perAddress },
+    async preHandler(request: FastifyRequest, reply: FastifyReply) {
+      const limit = await perLink(request);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      reply.header("retry-after", limit.ttlInSeconds);
+      throw rateLimited(limit.ttlInSeconds);
+    },
+  };
+  const limitedResponse = { 429: { $ref: "ErrorResponse#", description: "LC_ERR_RATE_LIMITED" } };
+
   app.get(
     "/credentials/:token",
     {
+      ...limits,
       schema: {
         summary: "The page of a one-time link, with a button that shows the secret",
         tags: ["one-time links"],
@@ -64,6 +129,7 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
           200: html("The page; viewing it does not use the link up."),
           404: html("No such link."),
           410: html("The link was already used, or has expired."),
+          ...limitedResponse,
           ...errorResponses(),
         },
       },
@@ -82,6 +148,7 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
   app.post(
     "/credentials/:token/reveal",
     {
+      ...limits,
       schema: {
         summary: "Show a one-time link's secret, once",
         description: "Answers HTML to a browser's form post, JSON otherwise. A second call answers 410.",
@@ -105,12 +172,15 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
           },
           404: pageOrError("LC_ERR_NOT_FOUND"),
           410: pageOrError("LC_ERR_GONE"),
+          ...limitedResponse,
           ...errorResponses(),
         },
       },
     },
     async (request, reply) => {
-      const result = await revealLink(store, keys, request.params.token);
+      const result = await revealLink(store, keys, request.params.token, {
+        record: (sql, link) => recordReveal(sql, link, request.ip),
+      });
       privately(reply);
       if (result.kind !== "revealed") {
         const err = unavailableError(result);

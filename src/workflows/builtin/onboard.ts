@@ -200,6 +200,8 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
         from: "${client.mail.sendMailFrom}",
         to: "${derived.welcomeRecipients}",
         personalEmail: "${request.personalEmail}",
+        domains: "${client.domains}",
+        hrContacts: "${client.hrContacts}",
       },
       after: "all",
       required: false,

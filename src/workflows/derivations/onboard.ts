@@ -117,6 +117,17 @@ export const onboardDerivations: Record<string, Derivation<OnboardingRequest>> =
   welcomeRecipients: {
     describe: "who the welcome email goes to: the client's HR contacts",
     shape: { type: "list", of: { type: "string" } },
-    compute: async ({ request, client }) => ok({ value: welcomeRecipients(request, client) }),
+    compute: async ({ request, client }) => {
+      const value = welcomeRecipients(request, client);
+      const requester = request.requester.toLowerCase();
+      // A requester outside the client is not told, and the plan says so rather than leaving them out.
+      const outside = !value.length && isEmailAddress(requester);
+      const finding: PlanFinding = {
+        field: "requester",
+        severity: "info",
+        message: `the welcome email does not go to ${request.requester}: the address is not in the client's domains (${client.domains.join(", ")}) and the client has no HR contacts`,
+      };
+      return ok({ value, ...(outside ? { findings: [finding] } : {}) });
+    },
   },
 };
