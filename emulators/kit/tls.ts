@@ -20,7 +20,9 @@ export function selfSignedTls(hosts: readonly string[] = ["localhost", "127.0.0.
   const name = seq(set(seq(oid("2.5.4.3"), utf8(hosts[0] ?? "localhost"))));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // DER wants a positive INTEGER in its fewest bytes: top bit clear (positive) and the first byte never
+  // 0 (a leading zero byte before one under 0x80 is "illegal padding", refused about once in 256 starts).
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),
