@@ -28,7 +28,7 @@ const known = new Set<string>(errorCodes);
  * shows. PostgreSQL's snapshot xmax moves only when some transaction writes, so it is read per request
  * and the tables only when it moved.
  */
-class RowProbe {
+export class RowProbe {
   #tables: string[] = [];
   #xmax = "";
   #signature = new Map<string, { rows: number; newest: bigint }>();
@@ -69,7 +69,7 @@ class RowProbe {
     this.#xmax = await this.#xmaxNow();
   }
 
-  /** Rows written since refresh(): new or changed row versions plus deleted rows. */
+  /** Rows written since refresh(): inserted, updated or deleted; zero only when nothing was. */
   async written(): Promise<number> {
     if ((await this.#xmaxNow()) === this.#xmax) return 0;
     let total = 0;
@@ -81,7 +81,9 @@ class RowProbe {
       );
       const [count] = await this.store.query<{ n: number }>(`select count(*)::int as n from "${t}"`);
       const fresh = row?.n ?? 0;
-      total += fresh + Math.max(0, before.rows + fresh - (count?.n ?? 0));
+      // An update leaves the count and adds a row version; an insert adds both; a delete only changes the
+      // count. Mixed writes may count low, never as zero.
+      total += Math.max(fresh, Math.abs((count?.n ?? 0) - before.rows));
     }
     return total;
   }
