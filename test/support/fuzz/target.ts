@@ -4,13 +4,16 @@ import type { FastifyInstance } from "fastify";
 import { credentialKinds } from "../../../src/composition/credential-kinds.ts";
 import { keyring, type KeySource } from "../../../src/credentials/keys.ts";
 import { oneTimeLinks } from "../../../src/credentials/one-time-links.ts";
+import { liveStateOf } from "../../../src/composition/live-state.ts";
+import { parseClient } from "../../../src/composition/index.ts";
 import { parseClientConfig } from "../../../src/domain/client.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { upsertClient } from "../../../src/store/clients-repo.ts";
 import { openStore } from "../../../src/store/open.ts";
 import type { Store } from "../../../src/store/sql.ts";
 import { testClientConfig } from "../engine-helpers.ts";
-import { manager, onboardingBody, seedApprovingClient } from "../../server/helpers.ts";
+import { acmeCapabilities, demoAcme } from "../microsoft.ts";
+import { startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import type { OpenApiDocument } from "./operations.ts";
 
 /** The product's server on an embedded store, seeded so that valid-shaped input finds something. */
@@ -24,17 +27,32 @@ export interface FuzzTarget {
 }
 
 const now = new Date("2025-03-03T08:00:00Z");
-const leaver = "max.muster@acme.example.com";
+const manager = "mike.chen@acmecorp.com";
+const leaver = "tom.williams@acmecorp.com";
+const requester = "hr@acmecorp.com";
 
 export async function fuzzTarget(): Promise<FuzzTarget> {
   const store = await openStore({});
   const ring = keyring(randomBytes(32));
   const keys: KeySource = () => ring;
-  await seedApprovingClient(store, "acme");
-  const plain = parseClientConfig(testClientConfig("globex"));
-  assert.ok(plain.ok, JSON.stringify(plain));
-  await upsertClient(store, plain.value);
-  const app = await buildServer({ store, keys, now: () => now });
+  // Acme as the demo has it, its Microsoft 365 tenant emulated, so the pre-flight reads a live system;
+  // both its forms need approval, so runs wait where approve and reject can reach them.
+  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  const demo = demoAcme();
+  const acme = parseClient({ ...demo, approval: { ...demo.approval, onboarding: "manager" } });
+  assert.ok(acme.ok, JSON.stringify(acme));
+  await upsertClient(store, acme.value);
+  // Globex has no systems: requests are planned from the form and its configuration alone.
+  const globex = parseClientConfig(testClientConfig("globex"));
+  assert.ok(globex.ok, JSON.stringify(globex));
+  await upsertClient(store, globex.value);
+  const caps = acmeCapabilities(m365);
+  const app = await buildServer({
+    store,
+    keys,
+    now: () => now,
+    live: async (client) => (client.id === "acme" ? liveStateOf(caps) : {}),
+  });
 
   const inject = async (method: "POST" | "PUT", url: string, payload: unknown) => {
     const res = await app.inject({ method, url, payload: payload as Record<string, unknown> });
@@ -42,18 +60,36 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     return JSON.parse(res.body) as Record<string, unknown>;
   };
 
+  const globexDomain = globex.value.domains[0] ?? "";
   const onboard = [
-    onboardingBody(),
-    onboardingBody({ firstName: "Zoë", lastName: "Ødegård", department: "Marketing", role: "staff" }),
-    onboardingBody({ client: "globex", manager: undefined, start: "2025-04-01T09:00" }),
+    { client: "acme", firstName: "Jane", lastName: "Doe", start: "now", requester, manager },
+    {
+      client: "acme",
+      firstName: "Zoë",
+      lastName: "Ødegård",
+      department: "Marketing",
+      role: "staff",
+      start: "2025-03-10T09:00",
+      requester,
+      manager,
+      extraGroups: ["All-Staff"],
+    },
+    {
+      client: "globex",
+      firstName: "Ann",
+      lastName: "Lee",
+      start: "2025-04-01T09:00",
+      requester: `boss@${globexDomain}`,
+      manager: `boss@${globexDomain}`,
+    },
   ];
   const offboard = [
-    { client: "acme", user: leaver, lastDay: "now", requester: "boss@acme.example.com" },
+    { client: "acme", user: leaver, lastDay: "now", requester },
     {
       client: "acme",
       user: leaver,
       lastDay: "2025-03-20T17:00",
-      requester: "boss@acme.example.com",
+      requester,
       actions: { forwardTo: { address: manager, keepCopy: true }, convertToShared: true },
     },
   ];
@@ -111,7 +147,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["kind", [...credentialKinds.keys(), "onboard", "offboard"]],
     ["value", [graphCredential]],
     ["actor", ["fuzz@msp.example"]],
-    ["requester", ["boss@acme.example.com"]],
+    ["requester", [requester]],
     ["manager", [manager]],
     ["user", [leaver]],
     ["planHash", planHashes],
@@ -119,7 +155,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["lastDay", ["now", "2025-03-20T17:00"]],
     ["firstName", ["Jane", "Zoë"]],
     ["lastName", ["Doe", "Ødegård"]],
-    ["domain", ["acme.example.com"]],
+    ["domain", ["acmecorp.com", globexDomain]],
     ["version", [1, 2]],
     ["dryRun", ["true", "false", "1", "0"]],
     ["after", [0, 1, 5]],
@@ -131,11 +167,8 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["PUT /api/clients/{id}/workflows/{kind}/overlay", [...overlays("onboard"), ...overlays("offboard")]],
     ["POST /api/clients/{id}/workflows/{kind}/validate", [...overlays("onboard"), ...overlays("offboard")]],
     ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential, actor: "fuzz" }]],
-    [
-      "POST /api/runs/{id}/approve",
-      planHashes.map((planHash) => ({ actor: "mike.chen@acme.example.com", planHash })),
-    ],
-    ["POST /api/runs/{id}/reject", [{ actor: "mike.chen@acme.example.com", note: "no" }]],
+    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ actor: manager, planHash }))],
+    ["POST /api/runs/{id}/reject", [{ actor: manager, note: "no" }]],
     ["POST /api/runs/{id}/cancel", [{ actor: "fuzz", reason: "fuzz" }]],
     ["POST /api/runs/{id}/retry", [{ actor: "fuzz" }]],
   ]);
@@ -148,6 +181,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     bodies,
     async close() {
       await app.close();
+      await m365.close();
       await store.close();
     },
   };
