@@ -113,9 +113,7 @@ export async function throughput(
 ): Promise<{ stepsPerSecond: number; steps: number; ms: number }> {
   const store = await openStore({ databaseUrl: url });
   try {
-    await store.query(
-      "truncate events, attempts, signals, actions, runs, requests, tenant_limits, audit_log cascade",
-    );
+    await store.query("truncate events, attempts, signals, actions, runs, requests, tenant_limits cascade");
     await seedBenchClient(store);
     const runs = 200;
     const per = 10;

@@ -1,6 +1,7 @@
 // `npm run bench`: the speed and memory figures, as a table and as bench/results.json (stable names).
 import { writeFileSync } from "node:fs";
 import { openStore } from "../src/store/open.ts";
+import { auditBench } from "./audit.ts";
 import { engineOverhead, throughput, withPostgresDatabase } from "./engine.ts";
 import { startMemory } from "./memory.ts";
 import { microsoftBench } from "./microsoft.ts";
@@ -19,6 +20,14 @@ const record = (name: string, value: number, unit: string, target = "") => {
   await store.close();
   record("engine.overheadMs.pglite.p50", o.p50, "ms", "< 2 ms");
   record("engine.overheadMs.pglite.p95", o.p95, "ms");
+}
+{
+  const store = await openStore({});
+  const a = await auditBench(store);
+  await store.close();
+  record("audit.appendMs.pglite.p50", a.appendP50, "ms");
+  record("audit.appendMs.pglite.p95", a.appendP95, "ms");
+  record("audit.verifyMs.pglite.per1000Rows", a.verifyPer1000, "ms");
 }
 const pgDone = await withPostgresDatabase(async (url) => {
   const store = await openStore({ databaseUrl: url });

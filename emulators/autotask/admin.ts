@@ -48,7 +48,12 @@ const apiUserInput = z.strictObject({
 });
 const companyInput = z.strictObject({ id: z.int().positive().optional(), companyName: z.string().min(1) });
 const picklistInput = z.array(
-  z.strictObject({ value: z.int(), label: z.string().min(1), isActive: z.boolean().default(true) }),
+  z.strictObject({
+    value: z.int(),
+    label: z.string().min(1),
+    isActive: z.boolean().default(true),
+    isSystem: z.boolean().default(false),
+  }),
 );
 
 /** The control panel: the kit's faults, clock and calls, plus the database's seed and inspection. */
@@ -107,6 +112,12 @@ export class AutotaskAdmin extends KitAdmin<Api, Extra, Settings> {
       throw new AdminError(404, `no picklist ${field}; known: ${picklistFields.join(", ")}`);
     this.ctx.db.picklists[field] = parseInput(picklistInput, values);
     return this.ctx.db.picklists[field];
+  }
+
+  picklist(field: PicklistField): PicklistValue[] {
+    if (!picklistFields.includes(field))
+      throw new AdminError(404, `no picklist ${field}; known: ${picklistFields.join(", ")}`);
+    return this.ctx.db.picklists[field].map((v) => ({ ...v }));
   }
 
   /** Statuses that complete a ticket (Autotask's system status 5 "Complete" by convention). */
@@ -221,8 +232,14 @@ export function registerAutotaskAdminRoutes(route: AdminRoute, admin: AutotaskAd
   route("GET", `${a}/tickets/:id/notes`, "a ticket's notes, internal or not", (_req, p) =>
     admin.notes(idParam(p)),
   );
-  route("PUT", `${a}/picklists/:field`, "[{ value, label, isActive? }]: an instance picklist", (req, p) =>
-    admin.setPicklist(p.field as PicklistField, req.body as never),
+  route(
+    "PUT",
+    `${a}/picklists/:field`,
+    "[{ value, label, isActive?, isSystem? }]: an instance picklist",
+    (req, p) => admin.setPicklist(p.field as PicklistField, req.body as never),
+  );
+  route("GET", `${a}/picklists/:field`, "an instance picklist's values", (_req, p) =>
+    admin.picklist(p.field as PicklistField),
   );
   route("GET", `${a}/threshold`, "requests counted in the rolling hour", () => admin.thresholdUsage());
   route("PUT", `${a}/threshold`, "{ used }: set the hour's usage (past the threshold suspends)", (req) => ({

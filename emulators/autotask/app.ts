@@ -17,6 +17,7 @@ import { createEmulatorServer, type EmulatorServer, type TlsOption } from "../ki
 import { registerAutotaskAdminRoutes, type AutotaskAdmin } from "./admin.ts";
 import { spendThreshold, thresholdUsed, type Api, type AutotaskContext, type Extra } from "./context.ts";
 import { createContact, createNote, createTicket, patchContact, patchTicket, Refusal } from "./entities.ts";
+import { entityFields, fieldInformation } from "./fields.ts";
 import { rowsOf, wire, type EntityName } from "./model.ts";
 import { compile, QueryError, readQuery, type QueryModel } from "./query.ts";
 import type { LatencyClass } from "./settings.ts";
@@ -108,51 +109,17 @@ function runQuery(ctx: AutotaskContext, entity: EntityName, q: QueryModel, origi
 }
 
 // The fields of an empty entity, so a filter on an empty database is still checked against them.
-function fieldsOf(entity: EntityName): Record<string, null> {
-  const names: Record<EntityName, string[]> = {
-    Contacts: [
-      "id",
-      "companyID",
-      "companyLocationID",
-      "firstName",
-      "lastName",
-      "emailAddress",
-      "title",
-      "phone",
-      "isActive",
-      "externalID",
-      "createDate",
-      "lastModifiedDate",
-    ],
-    Tickets: [
-      "id",
-      "ticketNumber",
-      "companyID",
-      "companyLocationID",
-      "contactID",
-      "title",
-      "description",
-      "status",
-      "priority",
-      "queueID",
-      "ticketType",
-      "externalID",
-      "createDate",
-      "completedDate",
-      "lastActivityDate",
-    ],
-    TicketNotes: [
-      "id",
-      "ticketID",
-      "title",
-      "description",
-      "noteType",
-      "publish",
-      "createDateTime",
-      "lastActivityDate",
-    ],
+const fieldsOf = (entity: EntityName): Record<string, null> =>
+  Object.fromEntries(entityFields[entity].map((f) => [f.name, null]));
+
+function fieldsRoute(entity: EntityName): AutotaskRoute {
+  return {
+    method: "GET",
+    path: `/V1.0/${entity}/entityInformation/fields`,
+    latency: "read",
+    endpoint: entity,
+    handle: (ctx) => ok(fieldInformation(ctx.db, entity)),
   };
-  return Object.fromEntries(names[entity].map((n) => [n, null]));
 }
 
 const numericParam = (value: string | undefined, what: string): number => {
@@ -192,6 +159,9 @@ export const routes: AutotaskRoute[] = [
   queryRoute("Tickets", "POST"),
   queryRoute("TicketNotes", "GET"),
   queryRoute("TicketNotes", "POST"),
+  fieldsRoute("Contacts"),
+  fieldsRoute("Tickets"),
+  fieldsRoute("TicketNotes"),
   {
     method: "POST",
     path: "/V1.0/Companies/{parentId}/Contacts",

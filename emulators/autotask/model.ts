@@ -58,6 +58,8 @@ export interface PicklistValue {
   value: number;
   label: string;
   isActive: boolean;
+  /** One of Autotask's own values (status 1 New, 5 Complete), not the MSP's. */
+  isSystem: boolean;
 }
 
 /** The instance picklists the connector's config names values of. */

@@ -31,8 +31,8 @@ export const initech = {
 export function seedInitech(admin: AutotaskAdmin): void {
   admin.addApiUser({ ...initech.apiUser });
   admin.setPicklist("status", [
-    { value: 1, label: "New" },
-    { value: 5, label: "Complete" },
+    { value: 1, label: "New", isSystem: true },
+    { value: 5, label: "Complete", isSystem: true },
     { value: 7, label: "Waiting Customer" },
     { value: 8, label: "In Progress" },
   ]);

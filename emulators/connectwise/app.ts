@@ -10,6 +10,7 @@ import { CwError, cwErrors, sendCwJson } from "./errors.ts";
 import type { ApiKey, Instance } from "./model.ts";
 import { cwRoutes, type CwRoute } from "./routes.ts";
 import type { LatencyClass } from "./settings.ts";
+import { ticketPage } from "./web.ts";
 
 const apiPath = /^\/[^/]+\/apis\/3\.0(\/|$)/;
 const loginPath = /^\/login\/companyinfo\/([^/?]+)/;
@@ -228,5 +229,6 @@ export function buildApp(
     server.app.route({ method, url, handler: (req, reply) => runApi(ctx, route, req, reply) }),
   );
   server.app.get("/login/companyinfo/:companyId", (req, reply) => companyInfo(ctx, req, reply));
+  server.app.get("/:codebase/ConnectWise.aspx", (req, reply) => ticketPage(ctx, req, reply));
   return server;
 }

@@ -509,6 +509,28 @@ function createNote(call: CwCall): CwResult {
 export const cwRoutes: CwRoute[] = [
   {
     method: "GET",
+    path: `${apiRoot}/company/communicationTypes`,
+    latency: "read",
+    // The record as the vendor's CommunicationType model has it: its name is `description`, its kind flags.
+    handle: (call) =>
+      list(
+        call,
+        filtered(
+          call,
+          call.instance.communicationTypes.map((t) => ({
+            id: t.id,
+            description: t.description,
+            phoneFlag: t.kind === "Phone",
+            faxFlag: t.kind === "Fax",
+            emailFlag: t.kind === "Email",
+            defaultFlag: false,
+          })),
+          ["id", "description", "phoneFlag", "emailFlag", "faxFlag"],
+        ),
+      ),
+  },
+  {
+    method: "GET",
     path: `${apiRoot}/company/contacts`,
     latency: "read",
     handle: (call) =>

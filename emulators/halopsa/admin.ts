@@ -74,6 +74,7 @@ const settingsInput = z.strictObject({
   maxPageSize: z.int().positive().optional(),
   ticketSearchFields: z.array(text).optional(),
   userSearchFields: z.array(text).optional(),
+  ticketListIncludesClosed: z.boolean().optional(),
 });
 
 /** The HaloPSA emulator's control panel: seed clients, sites, contacts, tickets, statuses; read notes. */
@@ -113,6 +114,8 @@ export class HaloPsaAdmin extends KitAdmin<Api, CallExtra, Settings> {
     if (s.maxPageSize !== undefined) settings.maxPageSize = s.maxPageSize;
     if (s.ticketSearchFields !== undefined) settings.ticketSearchFields = s.ticketSearchFields;
     if (s.userSearchFields !== undefined) settings.userSearchFields = s.userSearchFields;
+    if (s.ticketListIncludesClosed !== undefined)
+      settings.ticketListIncludesClosed = s.ticketListIncludesClosed;
     return this.settings();
   }
 

@@ -329,11 +329,18 @@ export const haloRoutes: HaloRoute[] = [
     handle({ ctx, query }) {
       const filters = advancedSearch(query.advanced_search, ctx.settings.ticketSearchFields);
       const clientId = intOf(query.client_id);
+      // The spec's two filters; with neither, the (undocumented) default decides.
+      const openOnly = truthy(query.open_only, false);
+      const closedOnly = truthy(query.closed_only, false);
+      const listed = (closed: boolean) =>
+        openOnly || closedOnly
+          ? (openOnly && !closed) || (closedOnly && closed)
+          : !closed || ctx.settings.ticketListIncludesClosed;
       const all = [...ctx.data.tickets.values()]
         .filter((t) => clientId === undefined || t.client_id === clientId)
         .filter((t) => search(query.search, t.summary, t.details, String(t.id)))
         .map((t) => ticketView(ctx, t))
-        .filter((t) => matches(t, filters));
+        .filter((t) => listed(t.hasbeenclosed === true) && matches(t, filters));
       return { record_count: all.length, tickets: page(ctx, query, all) };
     },
   },

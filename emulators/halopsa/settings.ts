@@ -45,6 +45,12 @@ export interface Settings {
   ticketSearchFields: string[];
   /** Fields GET /api/Users accepts in advanced_search. */
   userSearchFields: string[];
+  /**
+   * Whether GET /api/Tickets lists closed tickets when the call says neither `open_only` nor
+   * `closed_only`: not documented (the spec names both filters, not the default). Off by default, the
+   * stricter guess: a client that relies on the default misses closed tickets here.
+   */
+  ticketListIncludesClosed: boolean;
 }
 
 export function defaultSettings(profile: ProfileName): Settings {
@@ -59,5 +65,6 @@ export function defaultSettings(profile: ProfileName): Settings {
     maxPageSize: 100,
     ticketSearchFields: ["third_party_id_string", "client_reference", "summary", "user_id", "status_id"],
     userSearchFields: ["emailaddress", "networklogin", "aaduserid", "azureoid", "name"],
+    ticketListIncludesClosed: false,
   };
 }

@@ -38,6 +38,8 @@ export const usedOperations: Record<string, readonly string[]> = {
   "/V1.0/Tickets/query": ["get", "post"],
   "/V1.0/Tickets/{parentId}/Notes": ["post"],
   "/V1.0/TicketNotes/query": ["get", "post"],
+  "/V1.0/Tickets/entityInformation/fields": ["get"],
+  "/V1.0/TicketNotes/entityInformation/fields": ["get"],
 };
 
 /** The properties the connector reads or writes, per definition (the spec's own PascalCase names). */
@@ -71,6 +73,9 @@ export const usedProperties: Record<string, readonly string[]> = {
   ],
   TicketNoteModel: ["Id", "TicketID", "Title", "Description", "NoteType", "Publish"],
   ZoneInformationResultModel: ["ZoneName", "Url", "WebUrl", "CI"],
+  FieldInformationResultModel: ["Fields"],
+  FieldInformationModel: ["Name", "IsPickList", "PicklistValues"],
+  PickListValue: ["Value", "Label", "IsActive"],
   ThresholdStatusResultModel: [
     "ExternalRequestThreshold",
     "RequestThresholdTimeframe",

@@ -12,6 +12,11 @@ export interface StepInfo {
   attempt: number;
   /** True when an earlier attempt was interrupted while applying: `plan` must find out what it left behind. */
   inDoubt: boolean;
+  /**
+   * No attempt of this step began before this one (not after a crash, a retry, a wait, nor a retried run):
+   * nothing in any system carries this step's idempotency key yet, so there is no earlier write to look for.
+   */
+  firstAttempt: boolean;
   /** Aborted when this worker has lost its lease: stop, another worker owns the step now. */
   signal: AbortSignal;
   /** When the run was due to start: what an offboarding's verification measures sessions against. */
@@ -47,6 +52,14 @@ export interface ResidualAccess<Params, Ctx> {
   check(params: Params, ctx: Ctx): Promise<Finding[]>;
 }
 
+/**
+ * A plan that hands its apply what it read, or an apply that hands its verify what it did: within one
+ * attempt only (the engine binds a step anew for every attempt, so a later one reads the world again),
+ * and never recorded (the engine sees the result without it).
+ */
+export type PlanHanding<H> = PlanResult | (Extract<PlanResult, { kind: "will-change" }> & { handOff: H });
+export type ApplyHanding<H> = ApplyResult | (Extract<ApplyResult, { kind: "done" }> & { handOff: H });
+
 /** A step bound to its parsed params and its ports: what the engine (or the verification) runs. */
 export interface BoundStep {
   plan(): Promise<PlanResult>;
@@ -75,26 +88,46 @@ export interface Action<Caps> {
   bind(params: unknown, caps: Caps, info: StepInfo): Binding<Caps>;
 }
 
-/** An action with its own types kept, so its plan / apply / verify can be called with typed params. */
+/**
+ * An action with its own types kept, so its plan / apply / verify can be called with typed params.
+ * `Read` is what its plan may hand its apply, `Did` what its apply may hand its verify (see PlanHanding):
+ * called directly, or in an attempt whose plan handed nothing, apply and verify get undefined and read.
+ */
 export interface DefinedAction<
   Schema extends z.ZodType,
   All,
   Need extends keyof All,
   May extends keyof All,
+  Read = never,
+  Did = never,
 > extends Action<Partial<All>> {
   readonly params: Schema;
   readonly ports: readonly Need[];
   readonly optionalPorts: readonly May[];
-  plan(params: z.output<Schema>, ctx: StepContext<DeclaredPorts<All, Need, May>>): Promise<PlanResult>;
-  apply(params: z.output<Schema>, ctx: StepContext<DeclaredPorts<All, Need, May>>): Promise<ApplyResult>;
-  verify(params: z.output<Schema>, ctx: StepContext<DeclaredPorts<All, Need, May>>): Promise<VerifyResult>;
+  plan(params: z.output<Schema>, ctx: StepContext<DeclaredPorts<All, Need, May>>): Promise<PlanHanding<Read>>;
+  apply(
+    params: z.output<Schema>,
+    ctx: StepContext<DeclaredPorts<All, Need, May>>,
+    planned?: Read,
+  ): Promise<ApplyHanding<Did>>;
+  verify(
+    params: z.output<Schema>,
+    ctx: StepContext<DeclaredPorts<All, Need, May>>,
+    applied?: Did,
+  ): Promise<VerifyResult>;
   readonly residualAccess?: ResidualAccess<z.output<Schema>, StepContext<DeclaredPorts<All, Need, May>>>;
 }
 
-export type ActionSpec<Schema extends z.ZodType, All, Need extends keyof All, May extends keyof All> = Omit<
-  DefinedAction<Schema, All, Need, May>,
-  "bind" | "optionalPorts" | "residualAccessOf"
-> & { optionalPorts?: readonly May[] };
+export type ActionSpec<
+  Schema extends z.ZodType,
+  All,
+  Need extends keyof All,
+  May extends keyof All,
+  Read = never,
+  Did = never,
+> = Omit<DefinedAction<Schema, All, Need, May, Read, Did>, "bind" | "optionalPorts" | "residualAccessOf"> & {
+  optionalPorts?: readonly May[];
+};
 
 function hasPorts<All, Need extends keyof All>(
   caps: Partial<All>,
@@ -110,11 +143,15 @@ const pathOf = (path: readonly PropertyKey[]) => (path.length ? path.map(String)
  * benchmarks run actions that talk to a test service).
  */
 export function defineActionOver<All>() {
-  return function define<Schema extends z.ZodType, Need extends keyof All, May extends keyof All = never>(
-    spec: ActionSpec<Schema, All, Need, May>,
-  ): DefinedAction<Schema, All, Need, May> {
+  return function define<
+    Schema extends z.ZodType,
+    Need extends keyof All,
+    May extends keyof All = never,
+    Read = never,
+    Did = never,
+  >(spec: ActionSpec<Schema, All, Need, May, Read, Did>): DefinedAction<Schema, All, Need, May, Read, Did> {
     const optionalPorts = spec.optionalPorts ?? [];
-    const action: DefinedAction<Schema, All, Need, May> = {
+    const action: DefinedAction<Schema, All, Need, May, Read, Did> = {
       ...spec,
       optionalPorts,
       ...(spec.residualAccess ? { residualAccessOf: spec.residualAccess.what } : {}),
@@ -147,12 +184,27 @@ export function defineActionOver<All>() {
         const params = parsed.data;
         const ctx: StepContext<DeclaredPorts<All, Need, May>> = { ...info, ports: caps };
         const residual = spec.residualAccess;
+        // What this attempt's plan read and its apply did, each for the phase after it.
+        let planned: { read: Read } | undefined;
+        let applied: { did: Did } | undefined;
         return {
           ok: true,
           step: {
-            plan: () => spec.plan(params, ctx),
-            apply: () => spec.apply(params, ctx),
-            verify: () => spec.verify(params, ctx),
+            async plan() {
+              const result = await spec.plan(params, ctx);
+              if (!("handOff" in result)) return result;
+              const { handOff, ...plan } = result;
+              planned = { read: handOff };
+              return plan;
+            },
+            async apply() {
+              const result = await spec.apply(params, ctx, planned?.read);
+              if (!("handOff" in result)) return result;
+              const { handOff, ...done } = result;
+              applied = { did: handOff };
+              return done;
+            },
+            verify: () => spec.verify(params, ctx, applied?.did),
             ...(residual ? { residualAccess: () => residual.check(params, ctx) } : {}),
           },
         };

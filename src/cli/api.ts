@@ -12,6 +12,8 @@ import type {
 } from "../composition/index.ts";
 import type { WorkflowKind } from "../workflows/index.ts";
 import type { ReportFormat } from "../evidence/index.ts";
+import type { AuditCheckpoint } from "../store/audit/checkpoint.ts";
+import type { AuditReport } from "../store/audit/verify.ts";
 
 /** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
 export interface LifecycleApi {
@@ -43,6 +45,10 @@ export interface LifecycleApi {
   workflowHistory(clientId: string, kind: WorkflowKind): Promise<WorkflowHistoryEntry[]>;
   /** The run's evidence report, as the bytes of the format asked for (JSON, an HTML page, a PDF). */
   runReport(id: string, format: ReportFormat): Promise<Buffer>;
+  /** Re-computes the audit chain, checked against the kept checkpoint and `checkpoint` when given. */
+  verifyAudit(checkpoint?: AuditCheckpoint): Promise<AuditReport>;
+  /** A signed checkpoint of the audit log's head, to keep outside the database. */
+  auditCheckpoint(): Promise<AuditCheckpoint>;
   /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
   follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -62,6 +68,8 @@ export class CliError extends Error {
 export const exitCodes = {
   ok: 0,
   runFailed: 1,
+  /** As for a failed run: the command worked, and what it checked does not hold. */
+  verificationFailed: 1,
   invalid: 2,
   notFound: 3,
   conflict: 4,

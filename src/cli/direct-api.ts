@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { KeySource } from "../credentials/keys.ts";
 import { listCredentials, removeCredential, setCredential } from "../credentials/repo.ts";
 import { LifecycleError, type ErrorKind } from "../domain/errors.ts";
@@ -18,6 +19,9 @@ import {
 import type { Result } from "../domain/result.ts";
 import { buildReport, renderHtml, renderPdf } from "../evidence/index.ts";
 import { getClient, listClients } from "../store/clients-repo.ts";
+import { advanceCheckpoint, keptCheckpoint } from "../store/audit/anchor.ts";
+import { takeCheckpoint } from "../store/audit/checkpoint.ts";
+import { verifyAudit } from "../store/audit/verify.ts";
 import type { Store } from "../store/sql.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
@@ -53,6 +57,8 @@ export function directApi(
   opts: {
     keys?: KeySource;
     live?: SubmitOptions["live"];
+    /** The data folder's audit checkpoint: verified against, and moved on when this process is its keeper. */
+    audit?: { checkpointFile: string; keeper: boolean };
     beforeClose?: () => Promise<void>;
     afterClose?: () => void;
   } = {},
@@ -62,6 +68,7 @@ export function directApi(
       throw new CliError("this connection has no master key to seal secrets with", exitCodes.invalid);
     return opts.keys();
   };
+  const kept = () => (opts.audit ? keptCheckpoint(opts.audit.checkpointFile) : []);
   return {
     listClients: () => listClients(store),
     async getClient(id) {
@@ -74,6 +81,7 @@ export function directApi(
         actor: String(body.requester ?? "cli"),
         dryRun,
         live: opts.live,
+        idempotencyKey: randomUUID(),
       });
       if (!res.ok)
         throw new CliError(
@@ -139,9 +147,18 @@ export function directApi(
       if (format === "pdf") return renderPdf(report);
       return Buffer.from(format === "html" ? renderHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
     },
+    verifyAudit: (checkpoint) =>
+      mapped(verifyAudit(store, [...kept(), ...(checkpoint ? [{ source: "given", checkpoint }] : [])])),
+    async auditCheckpoint() {
+      const checkpoint = await mapped(takeCheckpoint(store));
+      if (opts.audit?.keeper) await advanceCheckpoint(store, opts.audit.checkpointFile, checkpoint);
+      return checkpoint;
+    },
     follow: (id, onEvent) => followRun(store, id, onEvent),
     close: async () => {
       await opts.beforeClose?.();
+      // Entries this process wrote move the kept checkpoint on, as a server's would after each one.
+      if (opts.audit?.keeper) await advanceCheckpoint(store, opts.audit.checkpointFile);
       await store.close();
       opts.afterClose?.();
     },

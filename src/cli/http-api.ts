@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Submission } from "../composition/submit.ts";
 import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
@@ -47,12 +49,23 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     ...(json ? { "content-type": "application/json" } : {}),
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * `dates: false` keeps instants as the strings sent, where they are signed (audit checkpoints); `extra`
+   * adds headers (a submission's Idempotency-Key).
+   */
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { dates?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const dates = opts.dates ?? true;
+    const extra = opts.headers ?? {};
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: headers(body !== undefined),
+        headers: { ...headers(body !== undefined), ...extra },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -62,7 +75,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       );
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text, revive) as unknown) : undefined;
+    const parsed = text ? (JSON.parse(text, dates ? revive : undefined) as unknown) : undefined;
     if (!res.ok) throw failed(method, path, res.status, parsed);
     return parsed as T;
   }
@@ -93,8 +106,19 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   return {
     listClients: () => call("GET", "/api/clients"),
     getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
-    submit: (kind, body, dryRun) =>
-      call("POST", `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`, body),
+    async submit(kind, body, dryRun) {
+      const path = `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`;
+      // One key per invocation: a submission whose answer was lost on the way is sent once more with it,
+      // and the server answers the run it made instead of making a second.
+      const key = { "idempotency-key": randomUUID() };
+      try {
+        return await call<Submission>("POST", path, body, { headers: key });
+      } catch (err) {
+        if (!(err instanceof CliError) || err.exitCode !== exitCodes.unavailable) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+        return call<Submission>("POST", path, body, { headers: key });
+      }
+    },
     listRuns: (f) => {
       const q = new URLSearchParams();
       if (f.clientId) q.set("client", f.clientId);
@@ -126,6 +150,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),
     workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),
+    verifyAudit: (checkpoint) => call("POST", "/api/audit/verify", { checkpoint }, { dates: false }),
+    auditCheckpoint: () => call("POST", "/api/audit/checkpoint", {}, { dates: false }),
     runReport: (runId, format) => bytes(`/api/runs/${id(runId)}/report?format=${format}`),
     async follow(runId, onEvent) {
       const abort = new AbortController();

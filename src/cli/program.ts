@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { CliError, exitCodes } from "./api.ts";
+import { auditCommand } from "./commands/audit.ts";
 import { approvalCommands, runsCommand } from "./commands/runs.ts";
 import { clientsCommand } from "./commands/clients.ts";
 import { credentialsCommand } from "./commands/credentials.ts";
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     offboardCommand(ctx),
     runsCommand(ctx),
     ...approvalCommands(ctx),
+    auditCommand(ctx),
   ]) {
     program.addCommand(cmd);
   }

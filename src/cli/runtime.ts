@@ -3,6 +3,7 @@ import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { LiveState } from "../planner/live-state.ts";
 import type { Worker } from "../engine/worker.ts";
+import { checkpointFileIn } from "../store/audit/anchor.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
 import type { Store } from "../store/sql.ts";
 import type { LifecycleApi } from "./api.ts";
@@ -14,6 +15,8 @@ export interface OpenedStore {
   store: Store;
   embedded: boolean;
   dataDir: string;
+  /** The master keys: they seal credentials and key the store's audit chain. */
+  keys: KeySource;
   release: () => void;
 }
 
@@ -21,10 +24,11 @@ export async function openConfiguredStore(env: NodeJS.ProcessEnv): Promise<Opene
   const opts = storeOptionsFromEnv(env);
   const embedded = !opts.databaseUrl;
   const dataDir = opts.dataDir ?? "./data";
+  const keys = keysFor(env, { embedded, dataDir });
   const release = embedded ? lockDataDir(dataDir) : () => undefined;
   try {
-    const store = await openStore(opts);
-    return { store, embedded, dataDir, release };
+    const store = await openStore({ ...opts, keys });
+    return { store, embedded, dataDir, keys, release };
   } catch (err) {
     release();
     throw err;
@@ -65,12 +69,14 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
     if (running) return httpApi(running.url, env.LIFECYCLE_API_TOKEN);
   }
   const opened = await openConfiguredStore(env);
-  const keys = keysFor(env, opened);
+  const { keys } = opened;
   const capabilities = capabilitiesFromEnv(env, opened.store, keys);
   const worker = opts.worker && opened.embedded ? startWorker(opened.store, { capabilities }) : undefined;
   await worker?.start();
   return directApi(opened.store, {
     keys,
+    // With the embedded store this process is the only one on the data folder, so it keeps the checkpoint.
+    audit: { checkpointFile: checkpointFileIn(opened.dataDir), keeper: opened.embedded },
     // The same reads a server makes before storing anything: the pre-flight is not the server's alone.
     live: liveStateFrom(capabilities),
     beforeClose: async () => worker?.stop(),

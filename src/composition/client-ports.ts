@@ -13,6 +13,9 @@ import { clientSystems, connectorSection } from "./systems.ts";
 /** A step's routing: which of the client's systems serves a port, where it differs from the default. */
 export type PortBinding = Readonly<Partial<Record<string, string>>>;
 
+/** Lifecycle's own ports, served to every client whatever its systems. */
+export const ownPortNames = ["oneTimeLinks", "runRecord"] as const satisfies readonly PortName[];
+
 /** How a process finds the ports a client's step speaks to. */
 export type PortsResolver = (client: ClientConfig | undefined, bind?: PortBinding) => Promise<Capabilities>;
 
@@ -73,8 +76,10 @@ interface Built {
 export function portsFor(deps: PortsDeps): PortsResolver {
   const registry = deps.registry ?? connectors;
   const links = oneTimeLinks(deps);
-  // Lifecycle's own ports, served to every client whatever its systems.
-  const own = { oneTimeLinks: links, runRecord: runRecordOf(deps.sql, deps.publicUrl) };
+  const own: Pick<Ports, (typeof ownPortNames)[number]> = {
+    oneTimeLinks: links,
+    runRecord: runRecordOf(deps.sql, deps.publicUrl),
+  };
   const built = new Map<string, Built>();
   const shared = new Map<string, unknown>();
   const runtime: ConnectorRuntime = {

@@ -2,13 +2,13 @@ import type { LiveState } from "../planner/live-state.ts";
 import type { Capabilities } from "../ports/index.ts";
 
 /**
- * The planner's live questions, answered by the client's directory, licensing and mailbox administration:
+ * The planner's live questions, answered by the client's directory, licensing, mailbox administration and PSA:
  * a question whose port the client lacks is left out, and the pre-flight says what it could not check.
  * One live state serves one submission, which asks about the same user or group more than once (the
  * workflow's derivations, then the pre-flight): each is read once.
  */
 export function liveStateOf(caps: Capabilities): LiveState {
-  const { directory, licensing, mailboxAdmin } = caps;
+  const { directory, licensing, mailboxAdmin, psa } = caps;
   const findUser = directory && once((upn: string) => directory.findUser(upn));
   return {
     ...(directory &&
@@ -35,6 +35,12 @@ export function liveStateOf(caps: Capabilities): LiveState {
       },
     }),
     ...(licensing && { skus: () => licensing.skus() }),
+    ...(psa && {
+      async findTicket(number: string) {
+        const ticket = await psa.findTicket(number);
+        return ticket && { number: ticket.number, title: ticket.title, closed: ticket.closed };
+      },
+    }),
   };
 }
 

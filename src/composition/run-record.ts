@@ -1,4 +1,5 @@
 import type { Outcome } from "../domain/outcome.ts";
+import { residualChecksIn } from "../domain/residual-access.ts";
 import { getRun } from "../engine/read.ts";
 import type { RecordedStep, RunRecord } from "../ports/index.ts";
 import type { Sql } from "../store/sql.ts";
@@ -31,6 +32,13 @@ function words(o: Outcome | null): Pick<RecordedStep, "detail" | "code" | "reque
   }
 }
 
+/** What a verification step's outcome recorded of its re-read, whichever way it ended. */
+function checksOf(o: Outcome | null): Pick<RecordedStep, "checks"> {
+  const data = o?.kind === "succeeded" || o?.kind === "failed" || o?.kind === "waiting" ? o.data : undefined;
+  const checks = residualChecksIn(data);
+  return checks ? { checks } : {};
+}
+
 /** A run's record from the store, for the steps that report on it; no secret is in what it returns. */
 export function runRecordOf(sql: Sql, publicUrl: () => string | undefined): RunRecord {
   return {
@@ -54,6 +62,7 @@ export function runRecordOf(sql: Sql, publicUrl: () => string | undefined): RunR
           ...(a.startedAt ? { startedAt: a.startedAt } : {}),
           ...(a.finishedAt ? { finishedAt: a.finishedAt } : {}),
           ...words(a.outcome),
+          ...checksOf(a.outcome),
         })),
       };
     },

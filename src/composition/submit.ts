@@ -1,14 +1,18 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
-import { fail, failAll, ok, type Result } from "../domain/result.ts";
+import { fail, failAll, ok, type FieldError, type Result } from "../domain/result.ts";
 import { createRun } from "../engine/runs.ts";
 import type { RunStatus } from "../domain/run-status.ts";
 import { planHash, planRequest, preflight, type LiveState } from "../planner/index.ts";
 import { getClient } from "../store/clients-repo.ts";
-import type { Store } from "../store/sql.ts";
+import type { Sql, Store } from "../store/sql.ts";
 import { clientIdOf, validateOffboarding, validateOnboarding, type Request } from "../requests/index.ts";
 import type { Connector } from "../connectors/module.ts";
+import { duplicateOnboarding } from "./duplicate-person.ts";
+import { unservedSteps } from "./step-coverage.ts";
 import { limitsOf, planSystemsOf } from "./systems.ts";
 import { clientWorkflow } from "./workflows.ts";
 
@@ -25,6 +29,8 @@ export interface Submission {
   /** Present when the run was stored. */
   runId?: string;
   status?: RunStatus;
+  /** The run an earlier submission with the same Idempotency-Key stored: nothing new was. */
+  replayed?: boolean;
 }
 
 export interface SubmitOptions {
@@ -34,6 +40,11 @@ export interface SubmitOptions {
   live?: (client: ClientConfig) => LiveState | Promise<LiveState>;
   /** The connectors the client's systems may name (tests add their own). */
   registry?: readonly Connector[];
+  /**
+   * The submitter's Idempotency-Key: the same key with the same body answers the first submission's run
+   * (nothing new is stored); with another body the submission is refused. Scoped to `actor`.
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -47,6 +58,14 @@ export async function submitRequest(
   body: unknown,
   opts: SubmitOptions,
 ): Promise<Result<Submission>> {
+  const idempotency =
+    opts.idempotencyKey && !opts.dryRun
+      ? { owner: opts.actor, key: opts.idempotencyKey, bodyHash: bodyHashOf(body) }
+      : undefined;
+  if (idempotency) {
+    const first = await earlierSubmission(store, idempotency);
+    if (first) return ok(first);
+  }
   const clientId = clientIdOf(body);
   if (!clientId) return fail("client", "is required");
   const client = await getClient(store, clientId);
@@ -69,10 +88,15 @@ export async function submitRequest(
   );
   if (!planned.ok) return planned;
   const { plan, findings: planning } = planned.value;
-  const findings = [...planning, ...(await preflight({ request, client, plan, live }))];
+  const findings = [
+    ...planning,
+    ...unservedSteps(plan, client, opts.registry),
+    ...(await preflight({ request, client, plan, live })),
+  ];
   if (opts.dryRun) return ok({ request, plan, planHash: planHash(plan), dryRun: true, findings });
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return failAll(errors.map(({ field, message }) => ({ field, message })));
+  let twin: FieldError[] = [];
   const subject =
     request.kind === "onboard"
       ? String(plan.actions[0]?.params.upn ?? `${request.firstName} ${request.lastName}`)
@@ -100,6 +124,16 @@ export async function submitRequest(
             },
       limits: limitsOf(client, opts.registry),
       audit: { actor: opts.actor, action: `${kind}.submit`, subject },
+      ...(idempotency ? { idempotency } : {}),
+      // Checked in the run's transaction under a per-client lock, so two submissions of the same starter
+      // at the same moment (a double click) cannot both pass.
+      ...(request.kind === "onboard" && {
+        guard: async (sql: Sql) => {
+          await sql.query("select pg_advisory_xact_lock(hashtext($1))", [`onboard:${client.id}`]);
+          twin = await duplicateOnboarding(sql, request, now);
+          if (twin.length) throw duplicateRefused;
+        },
+      }),
     });
     return ok({
       request,
@@ -111,7 +145,66 @@ export async function submitRequest(
       status: created.status,
     });
   } catch (err) {
+    if (err === duplicateRefused) return failAll(twin);
     if (err instanceof LifecycleError && err.failure.kind === "invalid") return fail("plan", err.message);
+    // The same key sent twice at once: both planned, the index let one store; the other answers its run.
+    if (idempotency && isUniqueViolation(err)) {
+      const first = await earlierSubmission(store, idempotency);
+      if (first) return ok(first);
+    }
     throw err;
   }
+}
+
+const duplicateRefused = new Error("another onboarding of the same person is pending or just finished");
+
+const bodyHashOf = (body: unknown) =>
+  createHash("sha256")
+    .update(canonicalize(body) ?? "null", "utf8")
+    .digest("hex");
+
+const isUniqueViolation = (err: unknown) =>
+  typeof err === "object" && err !== null && (err as { code?: unknown }).code === "23505";
+
+/**
+ * The submission an earlier request with this key stored, as it answered then (the run's status as it is
+ * now); a different body under the same key is refused, naming the run it made.
+ */
+async function earlierSubmission(
+  sql: Sql,
+  id: { owner: string; key: string; bodyHash: string },
+): Promise<Submission | undefined> {
+  const [row] = await sql.query<{
+    body: Request;
+    body_hash: string;
+    run_id: string;
+    status: RunStatus;
+    plan: Plan;
+    plan_hash: string;
+    findings: PlanFinding[] | null;
+  }>(
+    `select q.body, q.body_hash, r.id as run_id, r.status, r.plan, r.plan_hash,
+            (select e.detail->'findings' from events e where e.run_id = r.id and e.type = 'run.created'
+              order by e.id limit 1) as findings
+       from requests q join runs r on r.request_id = q.id
+      where q.idempotency_owner = $1 and q.idempotency_key = $2`,
+    [id.owner, id.key],
+  );
+  if (!row) return undefined;
+  if (row.body_hash !== id.bodyHash)
+    throw new LifecycleError({
+      kind: "conflict",
+      code: "IDEMPOTENCY_KEY_REUSED",
+      message: `this Idempotency-Key was sent before with a different body, and made run ${row.run_id}: send a new key for a new request`,
+    });
+  return {
+    request: row.body,
+    plan: row.plan,
+    planHash: row.plan_hash,
+    dryRun: false,
+    findings: row.findings ?? [],
+    runId: row.run_id,
+    status: row.status,
+    replayed: true,
+  };
 }

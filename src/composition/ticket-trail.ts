@@ -138,6 +138,16 @@ export function ticketTrail(
     if (last?.message !== message) await appendEvent(store, { runId, type: "ticket.delayed", message });
   }
 
+  // The run's log step sets the ticket's final status: once it has begun, a trail running behind the run
+  // (a slow pass, a PSA that was down) would put back a status of a moment long past.
+  async function finalStatusBegun(runId: string): Promise<boolean> {
+    const begun = await store.query(
+      `select 1 from actions where run_id = $1 and type = 'psa.log-run' and state not in ('pending', 'ready')`,
+      [runId],
+    );
+    return begun.length > 0;
+  }
+
   async function follow(run: TrailRun): Promise<void> {
     let cursor = run.cursor;
     try {
@@ -147,13 +157,24 @@ export function ticketTrail(
       const perAction = client.ticketTrail.notePerAction;
       const saveCursor = () =>
         store.query(`update ticket_trail set last_event_id = $2 where run_id = $1`, [run.runId, cursor]);
-      for (const e of await eventsSince(store, run.runId, cursor)) {
-        if (watched.includes(e.type)) {
-          const note = await noteFor(store, e, perAction);
+      const events = await eventsSince(store, run.runId, cursor);
+      const notes = new Map<number, Note>();
+      for (const e of events)
+        if (watched.includes(e.type)) notes.set(e.id, await noteFor(store, e, perAction));
+      // Only the newest status of a pass is set: an older one is out of date already (an approval asked
+      // and given since the last pass leaves the ticket in progress, not waiting on the customer).
+      const newestPhase = [...notes].findLast(([, n]) => n.phase)?.[0];
+      for (const e of events) {
+        const note = notes.get(e.id);
+        if (note) {
           const text = note.text;
           if (text)
-            await postNoteOnce(psa, run.ticketId, `${run.runId}:event:${e.id}`, async () => scrubbed(text));
-          if (note.phase) await psa.setTicketPhase(run.ticketId, note.phase);
+            // Always looked for first: a pass that died after posting leaves no trace but the note itself.
+            await postNoteOnce(psa, run.ticketId, `${run.runId}:event:${e.id}`, async () => scrubbed(text), {
+              lookFirst: true,
+            });
+          if (note.phase && e.id === newestPhase && !(await finalStatusBegun(run.runId)))
+            await psa.setTicketPhase(run.ticketId, note.phase);
           cursor = e.id;
           await saveCursor();
         } else cursor = e.id;

@@ -110,6 +110,11 @@ export const failureCodes = {
     kind: "invalid",
     meaning: "a value does not fit the PSA's field (too long, or a character it cannot keep)",
   },
+  PSA_CONFIG_VALUE_UNKNOWN: {
+    kind: "invalid",
+    meaning:
+      "a value the client's config names for a PSA field (a status, queue, priority, note type, communication type …) is not one the PSA has for that field",
+  },
   AUTOTASK_THRESHOLD_EXCEEDED: {
     kind: "throttled",
     meaning: "Autotask suspended API access: the database's hourly request threshold is used up",
@@ -117,6 +122,11 @@ export const failureCodes = {
   AUTOTASK_ZONE_UNKNOWN: {
     kind: "invalid",
     meaning: "Autotask's zone discovery knows no zone for the API user (or named an unusable one)",
+  },
+  // Submissions.
+  IDEMPOTENCY_KEY_REUSED: {
+    kind: "conflict",
+    meaning: "an Idempotency-Key was sent again with a different body: the first request's run stands",
   },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 

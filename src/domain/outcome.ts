@@ -26,10 +26,11 @@ export type Applied = AppliedChange & { appliedAt?: string };
 /** What `apply` reports; `verify` runs after a "done". */
 export type ApplyResult = ({ kind: "done" } & AppliedChange) | Wait;
 
+/** `data`: what the re-read saw, kept with the step's outcome whichever way it went. */
 export type VerifyResult =
-  | { kind: "verified"; detail?: string }
+  | { kind: "verified"; detail?: string; data?: Record<string, unknown> }
   /** `settled`: waiting will not change it (nobody is going to), so fail now instead of polling on. */
-  | { kind: "not-verified"; observed: string; settled?: boolean };
+  | { kind: "not-verified"; observed: string; settled?: boolean; data?: Record<string, unknown> };
 
 /** One request a connector made to a vendor on a step's behalf: which call, and the vendor's id for it. */
 export type VendorCall = {
@@ -59,8 +60,11 @@ export type Outcome =
       needs?: "person";
       /** A change already made whose verification is still pending: kept so its data is not lost. */
       applied?: Applied;
+      /** What the last re-read saw, while the verification waits for it to change. */
+      data?: Record<string, unknown>;
     }
-  | ({ kind: "failed"; error: Failure } & WithCalls);
+  /** `data`: what a verification that did not hold saw (its failure's message says it in words). */
+  | ({ kind: "failed"; error: Failure; data?: Record<string, unknown> } & WithCalls);
 
 export type OutcomeKind = Outcome["kind"];
 

@@ -103,11 +103,3 @@ export function gateStep(
     maxAttempts: 1,
   };
 }
-
-/** What planning found out before anything is stored: shown in the dry run; an error refuses the request. */
-export interface PlanFinding {
-  field: string;
-  severity: "error" | "warning" | "info";
-  message: string;
-  step?: string;
-}

@@ -127,26 +127,31 @@ async function verifyStep(
   applied: Applied | undefined,
 ): Promise<Transition> {
   const v = await step.verify();
+  // What the re-read saw goes with the outcome whichever way it went; the change's own data comes first.
+  const seen = v.data ? { data: v.data } : {};
   if (v.kind === "verified") {
     return final({
       kind: "succeeded",
       detail: applied?.detail ?? v.detail,
       requestId: applied?.requestId,
-      data: applied?.data,
+      data: applied?.data || v.data ? { ...v.data, ...applied?.data } : undefined,
       appliedAt: applied?.appliedAt,
     });
   }
   if (v.settled)
-    return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `re-read found: ${v.observed}` });
+    return failed({ kind: "fatal", code: "NOT_VERIFIED", message: `re-read found: ${v.observed}` }, seen);
   const deadline = verifyDeadlineMs ?? defaultVerifyDeadlineMs;
   const t = waitOrTimeout(a, `verification (observed: ${v.observed})`, 2_000, deadline, "verify");
-  if (t.kind === "wait" && applied) return { ...t, outcome: { ...t.outcome, applied } };
+  if (t.kind === "wait") return { ...t, outcome: { ...t.outcome, ...(applied ? { applied } : {}), ...seen } };
   if (t.kind === "final") {
-    return failed({
-      kind: "fatal",
-      code: "NOT_VERIFIED",
-      message: `change not observed after re-reading: ${v.observed}`,
-    });
+    return failed(
+      {
+        kind: "fatal",
+        code: "NOT_VERIFIED",
+        message: `change not observed after re-reading: ${v.observed}`,
+      },
+      seen,
+    );
   }
   return t;
 }
@@ -187,8 +192,8 @@ function final(
   return { kind: "final", state: outcome.kind, outcome };
 }
 
-function failed(error: Failure): Transition {
-  return { kind: "final", state: "failed", outcome: { kind: "failed", error } };
+function failed(error: Failure, seen: { data?: Record<string, unknown> } = {}): Transition {
+  return { kind: "final", state: "failed", outcome: { kind: "failed", error, ...seen } };
 }
 
 function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepInfo {
@@ -199,6 +204,7 @@ function stepContext<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): StepInfo {
     attempt: a.attempts,
     // An attempt that died while still planning changed nothing; only one that began applying leaves doubt.
     inDoubt: a.previousState === "running" && a.phase === "apply",
+    firstAttempt: a.firstAttempt,
     attemptStartedAt: a.claimedAt,
     runStartAt: a.runStartAt,
     signal: deps.signal,

@@ -44,6 +44,16 @@ export interface NewRun {
   limits?: Record<string, { concurrency: number; ratePerSecond: number }>;
   /** Written to the audit log in the same transaction as the run. */
   audit?: { actor: string; action: string; subject: string };
+  /**
+   * The submitter's Idempotency-Key: unique per owner, so a second request with it stores nothing and
+   * fails on the index (the caller then answers with the first).
+   */
+  idempotency?: { owner: string; key: string; bodyHash: string };
+  /**
+   * Runs first in the run's transaction (to take a lock and check for a twin): what it throws stores
+   * nothing and reaches the caller.
+   */
+  guard?: (sql: Sql) => Promise<void>;
 }
 
 /** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
@@ -63,8 +73,10 @@ export async function createRun(
   const runId = randomUUID();
   const requestId = randomUUID();
   return txWithRetry(store, async (sql) => {
+    await input.guard?.(sql);
     await sql.query(
-      `insert into requests (id, client_id, kind, body, requester, ticket, start_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+      `insert into requests (id, client_id, kind, body, requester, ticket, start_at, idempotency_owner, idempotency_key, body_hash)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         requestId,
         input.clientId,
@@ -73,6 +85,9 @@ export async function createRun(
         input.requester,
         input.ticket ?? null,
         input.startAt,
+        input.idempotency?.owner ?? null,
+        input.idempotency?.key ?? null,
+        input.idempotency?.bodyHash ?? null,
       ],
     );
     await sql.query(

@@ -23,6 +23,8 @@ export interface ClaimedAction {
   fence: number;
   /** The state the row had before this claim: "running" means a lease expired mid-attempt. */
   previousState: ActionState;
+  /** No attempt of this step was ever claimed before this one (a retried run's reopened step has had some). */
+  firstAttempt: boolean;
   deadlineAt: Date | null;
   /** When this attempt's claim was taken. */
   claimedAt: Date;

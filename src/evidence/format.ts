@@ -5,6 +5,18 @@ import type { RunReport } from "./report/schema.ts";
 export const utc = (at: string | null): string =>
   at ? `${at.replace("T", " ").replace(/\.\d+Z$|Z$/, "")} UTC` : "-";
 
+/**
+ * An instant as a time of day, to the millisecond, when it falls on `day` (the run's start date, said
+ * once above the table): a column of steps seconds apart reads as times, not as one repeated date.
+ */
+export function clock(at: string | null, day: string): string {
+  if (!at) return "-";
+  const text = at.replace("T", " ").replace(/Z$/, "");
+  return text.startsWith(`${day} `) ? text.slice(day.length + 1) : text.replace(/\.\d+$/, "");
+}
+
+export const dayOf = (at: string): string => at.slice(0, 10);
+
 /** "+1.25 s", "+3 min 4 s", "+2 h 5 min" from the run's start; "-" when it did not happen. */
 export function offset(ms: number | null): string {
   if (ms === null) return "-";

@@ -20,6 +20,8 @@ export interface LiveState {
   managerOf?(upn: string): Promise<string | undefined>;
   /** A mailbox or shared mailbox by address, from the system that administers mailboxes. */
   findMailbox?(address: string): Promise<Pick<MailboxState, "type" | "primarySmtpAddress"> | undefined>;
+  /** A ticket of the client's PSA by the number people quote; undefined when the PSA has none. */
+  findTicket?(number: string): Promise<{ number: string; title: string; closed: boolean } | undefined>;
   /** The tenant's subscriptions with their seats. */
   skus?(): Promise<Sku[]>;
 }

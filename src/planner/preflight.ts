@@ -1,3 +1,4 @@
+import { missingTicketDeadlineMs } from "../actions/psa/open-ticket.ts";
 import { seatUsage, type NoSeatPolicy } from "../actions/support/seats.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import { MANAGER } from "../domain/offboarding-actions.ts";
@@ -18,6 +19,7 @@ const systemOf = {
   directory: "the directory",
   licensing: "licensing",
   mailboxAdmin: "mailbox administration",
+  psa: "the PSA",
 } as const;
 type System = keyof typeof systemOf;
 
@@ -122,6 +124,11 @@ export async function preflight(input: PreflightInput): Promise<PlanFinding[]> {
         if (grantee && mailbox) checks.push(person(reads, people, grantee, mailbox, at("grantee"), a.key));
         break;
       }
+      case "psa.open-ticket": {
+        const number = param("number");
+        if (number) checks.push(ticketFindings(reads, number, at("number"), a.key));
+        break;
+      }
       case "mail.set-forwarding": {
         const address = param("address");
         const owner = param("upn");
@@ -175,6 +182,33 @@ async function userExists(
   const r = await reads.user(upn);
   if (r.kind === "not-checked") return [notChecked(field, step, `${role} ${upn}`, r.why)];
   return r.value ? [] : [error(field, step, `no user ${upn} in the client's directory`)];
+}
+
+/**
+ * The ticket the request names. One the PSA does not have yet is waited for (it may be being created by
+ * hand), so it is a warning and not an error; a closed one is followed by a new ticket that names it.
+ */
+async function ticketFindings(reads: Reads, number: string, field: string, step: string) {
+  const r = await reads.ticket(number);
+  if (r.kind === "not-checked") return [notChecked(field, step, `ticket #${number}`, r.why)];
+  if (!r.value)
+    return [
+      warning(
+        field,
+        step,
+        `ticket #${number} is not in the PSA: the run waits up to ${missingTicketDeadlineMs / 60_000} min for it, then goes on without notes on a ticket`,
+      ),
+    ];
+  const t = r.value;
+  return t.closed
+    ? [
+        warning(
+          field,
+          step,
+          `ticket #${t.number} ("${t.title}") is closed: the run opens a new ticket that names it`,
+        ),
+      ]
+    : [info(field, step, `ticket #${t.number}: "${t.title}"`)];
 }
 
 async function mailboxExists(reads: Reads, address: string, field: string, step: string) {
@@ -310,6 +344,7 @@ function requestFields(request: Request, client: ClientConfig) {
     const value = str(a.params[name]);
     const own = `steps.${segment(a.key)}.params.${name}`;
     if (value === undefined) return own;
+    if (a.type === "psa.open-ticket" && name === "number" && value === request.ticket) return "ticket";
     if (request.kind === "offboard") {
       const actions = request.actions;
       if (a.type === "mail.grant-mailbox-access" && name === "grantee" && value === actions.grantAccessTo)
@@ -370,6 +405,7 @@ function memoReads(live: LiveState) {
     template: asker("directory", live.readTemplate?.bind(live)),
     manager: asker("directory", live.managerOf?.bind(live)),
     mailbox: asker("mailboxAdmin", live.findMailbox?.bind(live)),
+    ticket: asker("psa", live.findTicket?.bind(live)),
     skus: () => skus(""),
   };
 }

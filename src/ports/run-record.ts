@@ -1,3 +1,5 @@
+import type { ResidualCheck } from "../domain/residual-access.ts";
+
 /**
  * A run's own record, as the steps that report on it read it (the ticket's plan note and final log):
  * Lifecycle's store, not a vendor. Read-only.
@@ -15,6 +17,8 @@ export interface RecordedStep {
   /** A failure's catalogued code and the vendor's request id of the call that failed or changed. */
   code?: string;
   requestId?: string;
+  /** The final verification's re-read, step by step, as it recorded it (passed or not). */
+  checks?: ResidualCheck[];
 }
 
 export interface RecordedRun {

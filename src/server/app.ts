@@ -8,6 +8,7 @@ import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** The master keys credentials and one-time links are sealed with. */
   keys?: KeySource;
+  /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
+  auditCheckpointFile?: string | undefined;
 }
 
 const noKeys: KeySource = () => {
@@ -102,6 +105,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
+        { name: "audit" },
       ],
       components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
     },
@@ -140,6 +144,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runStreamRoutes, { store });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });
+      await api.register(auditRoutes, { store, checkpointFile: opts.auditCheckpointFile });
     },
     { prefix: "/api" },
   );

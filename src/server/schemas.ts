@@ -92,7 +92,7 @@ export const runRow = z.object({
 const outcome = z
   .looseObject({ kind: z.enum(outcomeKinds) })
   .describe(
-    "By kind: succeeded {detail, requestId, data, appliedAt, calls}; already-done {detail}; skipped {reason}; blocked {reason, by: the failed steps it depended on}; waiting {for, until}; failed {error, calls}.",
+    "By kind: succeeded {detail, requestId, data, appliedAt, calls}; already-done {detail}; skipped {reason}; blocked {reason, by: the failed steps it depended on}; waiting {for, until, applied, data}; failed {error, calls, data}. A verification step's data (verify.no-access-remains) holds `checks`: each planned step re-read, its `what` and result (clean, found with its findings, or not-checked with the port it lacks), whether the step succeeded or failed.",
   );
 
 export const actionRow = z.object({

@@ -1,3 +1,4 @@
+import { ephemeralKeys, type MasterKeys } from "./audit/keys.ts";
 import { migrate } from "./migrate.ts";
 import { openPgliteStore } from "./pglite-store.ts";
 import { openPostgresStore } from "./postgres-store.ts";
@@ -9,12 +10,17 @@ export interface StoreOptions {
   /** Folder of the embedded store; undefined keeps it in memory (tests). */
   dataDir?: string | undefined;
   migrate?: boolean;
+  /**
+   * The master keys the audit chain is keyed from. A store kept in memory keys its chain with a key of
+   * its own when none is given; a store that outlives the process needs the real ones to write the log.
+   */
+  keys?: MasterKeys | undefined;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const store = opts.databaseUrl
-    ? await openPostgresStore(opts.databaseUrl)
-    : await openPgliteStore(opts.dataDir);
+    ? await openPostgresStore(opts.databaseUrl, { auditKeys: opts.keys })
+    : await openPgliteStore(opts.dataDir, opts.keys ?? (opts.dataDir ? undefined : ephemeralKeys()));
   if (opts.migrate !== false) await migrate(store);
   return store;
 }

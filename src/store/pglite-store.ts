@@ -1,9 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import type { MasterKeys } from "./audit/keys.ts";
 import type { Sql, Store } from "./sql.ts";
 
 /** The embedded default: PostgreSQL compiled to WASM, persisted in a folder, one process at a time. */
-export async function openPgliteStore(dataDir: string | undefined): Promise<Store> {
+export async function openPgliteStore(
+  dataDir: string | undefined,
+  auditKeys?: MasterKeys | undefined,
+): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers is most of PGlite's footprint (357 MB resident against
   // 222 MB at 16 MB, measured here); the embedded store's data is small and the OS caches its files anyway.
@@ -12,6 +16,7 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
   });
   return {
     kind: "pglite",
+    auditKeys,
     async query<T>(text: string, params?: readonly unknown[]) {
       const res = await db.query<T>(text, params ? [...params] : undefined);
       return res.rows;
@@ -19,6 +24,7 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
     tx<T>(fn: (sql: Sql) => Promise<T>) {
       return db.transaction((t) =>
         fn({
+          auditKeys,
           async query<R>(text: string, params?: readonly unknown[]) {
             const res = await t.query<R>(text, params ? [...params] : undefined);
             return res.rows;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import type { MasterKeys } from "./audit/keys.ts";
 import type { Sql, Store } from "./sql.ts";
 
 // int8 (ids, fencing tokens) as numbers, as PGlite returns them: our values stay far below 2^53.
@@ -22,7 +23,11 @@ function prepared(text: string, params?: readonly unknown[]): pg.QueryConfig {
   return { name, text, values: params ? [...params] : [] };
 }
 
-export async function openPostgresStore(connectionString: string, poolSize = 10): Promise<Store> {
+export async function openPostgresStore(
+  connectionString: string,
+  opts: { poolSize?: number; auditKeys?: MasterKeys | undefined } = {},
+): Promise<Store> {
+  const { poolSize = 10, auditKeys } = opts;
   const pool = new pg.Pool({ connectionString, max: poolSize, types });
   // An idle client that dies with the server must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
@@ -30,6 +35,7 @@ export async function openPostgresStore(connectionString: string, poolSize = 10)
   const listeners: pg.Client[] = [];
   return {
     kind: "postgres",
+    auditKeys,
     async query<T>(text: string, params?: readonly unknown[]) {
       const res = await pool.query(prepared(text, params));
       return res.rows as T[];
@@ -39,6 +45,7 @@ export async function openPostgresStore(connectionString: string, poolSize = 10)
       try {
         await client.query("begin");
         const result = await fn({
+          auditKeys,
           async query<R>(text: string, params?: readonly unknown[]) {
             const res = await client.query(prepared(text, params));
             return res.rows as R[];

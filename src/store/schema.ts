@@ -26,18 +26,29 @@ export const clients = pgTable("clients", {
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
-export const requests = pgTable("requests", {
-  id: uuid("id").primaryKey(),
-  clientId: text("client_id")
-    .notNull()
-    .references(() => clients.id),
-  kind: text("kind").notNull(),
-  body: jsonb("body").notNull(),
-  requester: text("requester").notNull(),
-  ticket: text("ticket"),
-  startAt: ts("start_at").notNull(),
-  createdAt: ts("created_at").notNull().defaultNow(),
-});
+export const requests = pgTable(
+  "requests",
+  {
+    id: uuid("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    body: jsonb("body").notNull(),
+    requester: text("requester").notNull(),
+    ticket: text("ticket"),
+    startAt: ts("start_at").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /**
+     * The Idempotency-Key the submitter sent, scoped to who sent it, and a hash of the body it came with:
+     * the same key again answers this request's run; with another body it is refused.
+     */
+    idempotencyOwner: text("idempotency_owner"),
+    idempotencyKey: text("idempotency_key"),
+    bodyHash: text("body_hash"),
+  },
+  (t) => [uniqueIndex("requests_idempotency").on(t.idempotencyOwner, t.idempotencyKey)],
+);
 
 export const runs = pgTable(
   "runs",
@@ -202,7 +213,11 @@ export const tenantLimits = pgTable(
   (t) => [primaryKey({ columns: [t.tenant, t.api] })],
 );
 
-/** Append-only; each row's hash covers the previous row's hash, so an edit anywhere breaks the chain. */
+/**
+ * Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, migration 0008); each row's HMAC covers the
+ * previous row's hash, so an edit anywhere breaks the chain (src/store/audit.ts). `key_id` names the master
+ * key the chain key was derived from; rows without one predate keying and carry the old unkeyed SHA-256.
+ */
 export const auditLog = pgTable("audit_log", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   at: ts("at")
@@ -214,6 +229,7 @@ export const auditLog = pgTable("audit_log", {
   detail: jsonb("detail"),
   prevHash: text("prev_hash").notNull(),
   hash: text("hash").notNull(),
+  keyId: text("key_id"),
 });
 
 /** Secrets for clients' systems, sealed with the master key (src/credentials); never stored in the clear. */
@@ -267,5 +283,80 @@ export const workflowVersions = pgTable(
     primaryKey({ columns: [t.clientId, t.kind, t.version] }),
     check("workflow_versions_kind", sql`${t.kind} in ('onboard', 'offboard')`),
     check("workflow_versions_version", sql`${t.version} >= 1`),
+  ],
+);
+
+/**
+ * The MSP's staff: who signs in to the console and the API. A password is kept only as its argon2id
+ * hash; an account signed in through the MSP's own identity provider may have none. Failed sign-ins
+ * count up to a lock-out that lifts by itself; disabling an account ends its sessions and tokens.
+ */
+export const staffAccounts = pgTable(
+  "staff_accounts",
+  {
+    id: uuid("id").primaryKey(),
+    /** Lower-cased sign-in address: unique. */
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    role: text("role").notNull(),
+    /** The clients a scoped account may act on; null: every client. */
+    clients: text("clients").array(),
+    passwordHash: text("password_hash"),
+    failedSignIns: integer("failed_sign_ins").notNull().default(0),
+    lockedUntil: ts("locked_until"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    disabledAt: ts("disabled_at"),
+  },
+  (t) => [
+    uniqueIndex("staff_accounts_email").on(t.email),
+    check("staff_accounts_role", sql`${t.role} in ('admin', 'technician', 'approver', 'viewer')`),
+  ],
+);
+
+/**
+ * A signed-in browser. The cookie holds `<id>.<secret>`; the row holds the secret's SHA-256 (the secret is
+ * 32 random bytes, so a fast hash is enough), so a database dump signs nobody in.
+ */
+export const staffSessions = pgTable(
+  "staff_sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => staffAccounts.id),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("staff_sessions_account").on(t.accountId)],
+);
+
+/**
+ * Personal API tokens: shown once, kept as a hash, scoped (a role and clients no wider than the owner's),
+ * expiring, revocable. `purpose` marks the one the server writes for the CLI on its own machine.
+ */
+export const staffTokens = pgTable(
+  "staff_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => staffAccounts.id),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    clients: text("clients").array(),
+    secretHash: text("secret_hash").notNull(),
+    purpose: text("purpose").notNull().default("personal"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [
+    index("staff_tokens_account").on(t.accountId),
+    check("staff_tokens_role", sql`${t.role} in ('admin', 'technician', 'approver', 'viewer')`),
+    check("staff_tokens_purpose", sql`${t.purpose} in ('personal', 'local-cli', 'sign-in-link')`),
   ],
 );

@@ -1,6 +1,13 @@
+import type { MasterKeys } from "./audit/keys.ts";
+
 /** The one query surface the engine and repositories use, served by PGlite and PostgreSQL alike. */
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * The master keys the audit chain is keyed from. Carried by the store and its transactions so every
+   * audited change, wherever it is made, keys its entry without each caller being handed a key.
+   */
+  readonly auditKeys?: MasterKeys | undefined;
 }
 
 export interface Store extends Sql {

@@ -113,6 +113,7 @@ const onboardRequest: Record<keyof OnboardingRequest, Shape> = {
   notes: string,
   customFields: { type: "record", of: string },
   approval: string,
+  allowDuplicate: boolean,
 };
 
 const offboardRequest: Record<keyof OffboardingRequest, Shape> = {

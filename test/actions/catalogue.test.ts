@@ -3,8 +3,9 @@ import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { z } from "zod";
 import { actionCatalog, actions } from "../../src/actions/catalog.ts";
-import type { StepInfo } from "../../src/actions/define.ts";
+import { defineActionOver, type StepInfo } from "../../src/actions/define.ts";
 import { parseClient, planSystemsOf } from "../../src/composition/index.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { microsoftSystems } from "../support/engine-helpers.ts";
@@ -204,6 +205,7 @@ describe("binding a step", () => {
     actionKey: "disable",
     attempt: 1,
     inDoubt: false,
+    firstAttempt: true,
     signal: new AbortController().signal,
     runStartAt: new Date(),
     attemptStartedAt: new Date(),
@@ -249,6 +251,38 @@ describe("binding a step", () => {
       .bind({ upn: "a@b.com", group: "Marketing" }, { directory: unreachable.directory }, info);
     assert.ok(member.ok, "a directory group needs no mailbox admin");
   });
+
+  test("what a plan hands its apply, and an apply its verify, stays in the attempt and out of the results", async () => {
+    const seen: unknown[] = [];
+    const handing = defineActionOver<{ counter: { n: number } }>()({
+      type: "test.handing",
+      params: z.strictObject({}),
+      ports: ["counter"],
+      async plan(_p, ctx) {
+        return { kind: "will-change", summary: "count", handOff: { read: ctx.ports.counter.n } };
+      },
+      async apply(_p, _ctx, planned) {
+        seen.push(planned);
+        return { kind: "done", detail: "counted", handOff: { wrote: true } };
+      },
+      async verify(_p, _ctx, applied) {
+        seen.push(applied);
+        return { kind: "verified" };
+      },
+    });
+    const counter = { n: 7 };
+    const first = handing.bind({}, { counter }, info);
+    assert.ok(first.ok);
+    assert.deepEqual(await first.step.plan(), { kind: "will-change", summary: "count" });
+    assert.deepEqual(await first.step.apply(), { kind: "done", detail: "counted" });
+    await first.step.verify();
+    assert.deepEqual(seen, [{ read: 7 }, { wrote: true }]);
+    // The next attempt is bound anew: a verify on its own (after a wait) has nothing handed to it.
+    const next = handing.bind({}, { counter }, info);
+    assert.ok(next.ok);
+    await next.step.verify();
+    assert.deepEqual(seen, [{ read: 7 }, { wrote: true }, undefined]);
+  });
 });
 
 describe("the engine runs a step only through its binding", () => {
@@ -277,6 +311,7 @@ describe("the engine runs a step only through its binding", () => {
     maxAttempts: 5,
     fence: 1,
     previousState: "ready",
+    firstAttempt: true,
     deadlineAt: null,
     claimedAt: new Date(),
     applied: null,

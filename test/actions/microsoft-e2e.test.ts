@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { Capabilities } from "../../src/ports/index.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
+import { residualChecksIn } from "../../src/domain/residual-access.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
 import { type Worker } from "../../src/engine/worker.ts";
@@ -222,6 +223,13 @@ describe("Microsoft 365 end to end against the emulator", () => {
       v?.kind === "failed" && /sign-in is still enabled \(synced/.test(v.error.message),
       JSON.stringify(v),
     );
+    // What it found is data on the failed outcome too, under the step that was to take it away.
+    const checks = residualChecksIn(v.data);
+    assert.ok(checks, JSON.stringify(v.data));
+    const signIn = checks.find((c) => c.step === "disable-sign-in");
+    assert.equal(signIn?.result, "found");
+    assert.match(signIn.result === "found" ? signIn.findings[0]!.found : "", /synced from on-premises AD/);
+    assert.equal(checks.find((c) => c.step === "remove-licenses")?.result, "clean");
     assert.equal(
       m365.admin.user(tenant, "olga.onprem@acmecorp.com").accountEnabled,
       true,
@@ -290,6 +298,18 @@ describe("Microsoft 365 end to end against the emulator", () => {
     // The license went only after the mailbox was shared (the CIPP#1494 race).
     assert.ok(step("remove-licenses").startedAt! >= step("convert-to-shared").finishedAt!);
     assert.equal(step("verify-no-access").state, "succeeded");
+    const verified = step("verify-no-access").outcome;
+    const checks = residualChecksIn(verified?.kind === "succeeded" ? verified.data : undefined);
+    assert.ok(checks && checks.length >= 8, JSON.stringify(verified));
+    assert.ok(
+      checks.every((c) => c.result === "clean"),
+      JSON.stringify(checks),
+    );
+    for (const key of ["disable-sign-in", "remove-groups", "remove-licenses", "convert-to-shared"])
+      assert.ok(
+        checks.some((c) => c.step === key),
+        `${key} was re-read`,
+      );
     const notice = m365.admin.sentMail(tenant).find((m) => m.toRecipients.includes("mike.chen@acmecorp.com"));
     assert.ok(notice, "the supervisor was told");
   });

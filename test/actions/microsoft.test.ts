@@ -150,7 +150,20 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
       ],
     };
     const v = await noAccessRemains.verify(p, later);
-    assert.deepEqual(v, { kind: "not-verified", observed: "still holds licenses", settled: false });
+    const groups = { step: "remove-groups", type: "groups.remove-all-memberships", what: "groups" };
+    const licenses = { step: "remove-licenses", type: "licensing.remove-all-licenses", what: "licenses" };
+    // What each step's check saw is data, beside the words the failure is told in.
+    assert.deepEqual(v, {
+      kind: "not-verified",
+      observed: "still holds licenses",
+      settled: false,
+      data: {
+        checks: [
+          { ...groups, result: "clean" },
+          { ...licenses, result: "found", findings: [{ found: "still holds licenses", settled: false }] },
+        ],
+      },
+    });
     const unlicensed = await noAccessRemains.verify(p, {
       ...later,
       ports: { ...later.ports, licensing: undefined },
@@ -159,6 +172,33 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
       kind: "not-verified",
       observed: "licenses not checked (no licensing connector)",
       settled: false,
+      data: {
+        checks: [
+          { ...groups, result: "clean" },
+          { ...licenses, result: "not-checked", port: "licensing", why: "no licensing connector" },
+        ],
+      },
+    });
+    const leftClean = "una.gone@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: leftClean,
+      displayName: "Una Gone",
+      usageLocation: "US",
+      accountEnabled: false,
+    });
+    const clean = await noAccessRemains.verify(
+      { ...p, upn: leftClean, planned: p.planned.map((s) => ({ ...s, params: { upn: leftClean } })) },
+      later,
+    );
+    assert.deepEqual(clean, {
+      kind: "verified",
+      detail: "re-read groups, licenses: no access remains",
+      data: {
+        checks: [
+          { ...groups, result: "clean" },
+          { ...licenses, result: "clean" },
+        ],
+      },
     });
     assert.deepEqual(await noAccessRemains.plan(p, later), {
       kind: "will-change",

@@ -33,7 +33,7 @@ let psa: MemoryPsaState;
 before(async () => {
   psa = memoryPsaState({
     contacts: ["anna.schmidt@globex.de"],
-    tickets: ["48291", "48292", "48293", "48294", "48295", "48296"],
+    tickets: ["48291", "48292", "48293", "48294", "48295", "48296", "48297", "48298"],
   });
   memoryPsaCompanies.set("globex", psa);
   stack = await productStack({
@@ -104,6 +104,21 @@ test("an onboarding naming ticket 48291 notes its plan there, creates the contac
     String((logStep?.outcome as { detail?: string })?.detail),
     /logged all actions to ticket #48291/,
   );
+});
+
+test("a first attempt reads each thing once: an onboarding to a named ticket makes ten PSA calls", async () => {
+  const before = psa.calls;
+  const run = await onboard({ firstName: "Clara", lastName: "Calls", ticket: "48297" });
+  assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state, a.outcome])));
+  assert.equal(
+    run.actions.filter((a) => a.type.startsWith("psa.")).every((a) => a.attempts === 1),
+    true,
+  );
+  // The ticket looked up (1); the plan posted, the ticket in progress, the note read back (3); the contact
+  // looked for, created, read back (3); the log posted, the status set, the log read back (3). Looking for
+  // markers no attempt before could have written, or reading twice what plan had just read, was 9 more.
+  assert.ok(psa.calls - before <= 10, `${psa.calls - before} PSA calls`);
+  assert.equal(notesOn("48297").length, 2);
 });
 
 test("without a ticket the run opens one, found again by the run's reference", async () => {
@@ -317,6 +332,48 @@ test("a PSA down when the ticket should hear of an approval: the run's timeline 
     assert.equal(posted("Plan approved").length, 1);
   } finally {
     psa.down = false;
+    await upsertClient(store, client);
+  }
+});
+
+test("a trail running behind the run never puts back an older status: the ticket ends as the run did", async () => {
+  await upsertClient(store, { ...client, approval: { ...client.approval, onboarding: "technician" } });
+  try {
+    const submitted = await stack.submit(
+      "onboard",
+      {
+        client: "globex",
+        requester: "hr@globex.de",
+        start: "now",
+        firstName: "Lena",
+        lastName: "Later",
+        ticket: "48298",
+      },
+      "hr@globex.de",
+    );
+    assert.ok(submitted.ok, JSON.stringify(submitted));
+    const runId = submitted.value.runId!;
+    // Another trail's pass holds the run, as a slow one would, while the approval is asked and given.
+    await store.query(
+      `insert into ticket_trail (run_id, last_event_id, lease_owner, lease_until)
+       values ($1, 0, 'test:slow-pass', now() + interval '1 hour')
+       on conflict (run_id) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until`,
+      [runId],
+    );
+    await waitForStatus(store, runId, ["awaiting-approval"]);
+    const pending = await getRun(store, runId);
+    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    await waitForStatus(store, runId, [...done], 30_000);
+    const ticket = psa.tickets.find((t) => t.number === "48298")!;
+    assert.equal(ticket.phase, "completed");
+    await store.query(`update ticket_trail set lease_owner = null, lease_until = null where run_id = $1`, [
+      runId,
+    ]);
+    const told = () => notesOn("48298").filter((n) => /^(Waiting for approval|Plan approved)/.test(n.text));
+    for (let i = 0; i < 200 && told().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(told().length, 2, "the approval asked and given are still told");
+    assert.equal(ticket.phase, "completed", "not waiting on the customer, nor in progress again");
+  } finally {
     await upsertClient(store, client);
   }
 });

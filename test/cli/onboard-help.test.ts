@@ -31,6 +31,8 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     checkWorkflow: unused,
     workflowHistory: unused,
     runReport: unused,
+    verifyAudit: unused,
+    auditCheckpoint: unused,
     follow: unused,
     close: async () => undefined,
   };

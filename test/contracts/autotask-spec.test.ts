@@ -157,9 +157,14 @@ before(async () => {
   await psa.setTicketPhase(ticket.id, "waiting-on-customer");
   await psa.setTicketPhase(ticket.id, "completed");
   await rig(emulator).transport.threshold();
-  await rig(emulator, { section: { priority: 99 } })
-    .psa.openTicket({ title: "x", description: "x", reference: randomUUID() })
-    .catch(() => undefined);
+  // A refused write: a priority retired in Autotask after the connector read its picklists.
+  const priorities = emulator.admin.picklist("priority");
+  emulator.admin.setPicklist(
+    "priority",
+    priorities.map((p) => ({ ...p, isActive: p.value !== initech.priorities.medium })),
+  );
+  await psa.openTicket({ title: "x", description: "x", reference: randomUUID() }).catch(() => undefined);
+  emulator.admin.setPicklist("priority", priorities);
   await rig(emulator, { credential: { ...initech.apiUser, secret: "wrong" } })
     .psa.findContact("a@b.c")
     .catch(() => undefined);

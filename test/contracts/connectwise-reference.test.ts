@@ -172,6 +172,19 @@ const schemas = {
     required: ["id", "name", "closedStatus"],
     properties: { id: { type: "integer" }, name: { type: "string" }, closedStatus: { type: "boolean" } },
   },
+  // §2: the Email type's id is "GET /company/communicationTypes" data; the record's members are the
+  // generated clients' CommunicationType model (its name is `description`, one flag per kind).
+  communicationType: {
+    type: "object",
+    required: ["id", "description", "phoneFlag", "emailFlag", "faxFlag"],
+    properties: {
+      id: { type: "integer" },
+      description: { type: "string", minLength: 1 },
+      phoneFlag: { type: "boolean" },
+      emailFlag: { type: "boolean" },
+      faxFlag: { type: "boolean" },
+    },
+  },
   // §2 "Error body": {code, message, errors[{code, message, resource, field}]}.
   errorEnvelope: {
     type: "object",
@@ -222,6 +235,7 @@ const list = (item: ValidateFunction) => (body: unknown) => Array.isArray(body) 
 /** Per endpoint: the request body schema (when it has one) and the success answer's. */
 const endpoints: Record<string, { request?: ValidateFunction; response: (body: unknown) => boolean }> = {
   "GET /login/companyinfo/:companyId": { response: v.companyInfo },
+  "GET /company/communicationTypes": { response: list(v.communicationType) },
   "GET /company/contacts": { response: list(v.contact) },
   "POST /company/contacts": { request: v.contactBody, response: v.contact },
   "PATCH /company/contacts/:id": { request: v.contactPatch, response: v.contact },
@@ -283,7 +297,12 @@ test("every request the connector sends and every answer the emulator gives matc
     });
     const email = `contract-${randomUUID().slice(0, 8)}@globex.de`;
     await psa.findContact("anna.schmidt@globex.de");
-    const created = await psa.createContact({ firstName: "Contract", lastName: "Person", email });
+    const created = await psa.createContact({
+      firstName: "Contract",
+      lastName: "Person",
+      email,
+      phone: "+49 30 5550100",
+    });
     await psa.setContactActive(created.id, false);
     await psa.findTicket("48291");
     await psa.findTicket("987654321");

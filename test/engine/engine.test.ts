@@ -153,15 +153,26 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       assert.equal(waits.length, 3);
     });
 
-    test("what apply reported survives a verification that had to wait", async () => {
+    test("what apply reported survives a verification that had to wait, beside what each re-read saw", async () => {
       const t = tenant();
       const { runId } = await run(linearPlan(["v"], t, { params: { tenant: t, verifyPolls: 1 } }));
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
-      const step = (await getRun(store, runId)).actions[0]!;
+      const detail = await getRun(store, runId);
+      const step = detail.actions[0]!;
       assert.equal(step.state, "succeeded");
       assert.ok(step.outcome?.kind === "succeeded");
       const { appliedAt, ...rest } = step.outcome;
-      assert.deepEqual(rest, { kind: "succeeded", detail: "applied", data: { appliedAs: `${runId}:v` } });
+      assert.deepEqual(rest, {
+        kind: "succeeded",
+        detail: "applied",
+        data: { verifyPoll: 2, appliedAs: `${runId}:v` },
+      });
+      const waiting = detail.events.find((e) => e.type === "action.waiting")?.detail as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(waiting.data, { verifyPoll: 1 }, "the wait keeps what the re-read saw");
+      assert.deepEqual((waiting.applied as { data?: unknown }).data, { appliedAs: `${runId}:v` });
       // The change took effect when it was applied, a verification poll before it was proven.
       assert.ok(appliedAt && Date.parse(appliedAt) < step.finishedAt!.getTime() - 1000, appliedAt);
     });

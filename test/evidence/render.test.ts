@@ -5,6 +5,7 @@ import type { ActionRow } from "../../src/engine/read.ts";
 import { planHash } from "../../src/planner/hash.ts";
 import { renderHtml, renderPdf, reportOf, reportUrl, runReport } from "../../src/evidence/index.ts";
 import type { RunRecords } from "../../src/evidence/report/read.ts";
+import { reportView } from "../../src/evidence/view/sections.ts";
 import { pageCount, pdfText } from "./pdf-text.ts";
 
 const t0 = new Date("2026-03-02T09:00:00.000Z");
@@ -115,7 +116,7 @@ function records(extra: ActionRow[] = []): RunRecords {
   };
 }
 
-test("a failed final re-read is 'not verified', each thing it found listed", () => {
+test("a run verified before the checks were data: its findings are read from the failure's words", () => {
   const r = reportOf(records(), at(90));
   assert.ok(runReport.safeParse(r).success);
   assert.deepEqual(r.verification, {
@@ -124,6 +125,7 @@ test("a failed final re-read is 'not verified', each thing it found listed", () 
     result: "not-verified",
     detail: "change not observed after re-reading: still in Marketing; sign-in is still enabled",
     findings: ["still in Marketing", "sign-in is still enabled"],
+    checks: null,
   });
   assert.equal(r.plan.workflow, "client:acme:offboard@3");
   assert.equal(r.plan.extends, "builtin:offboard");
@@ -143,6 +145,98 @@ test("a failed final re-read is 'not verified', each thing it found listed", () 
   assert.equal(r.run.elapsedMs, 60_000);
 });
 
+/** The records of a run whose verification recorded its checks: one clean, one found, one not checked. */
+function checkedRecords(): RunRecords {
+  const r = records();
+  const checks = [
+    { step: "disable-sign-in", type: "identity.disable-sign-in", what: "sign-in", result: "clean" },
+    {
+      step: "remove-groups",
+      type: "groups.remove-all-memberships",
+      what: "groups",
+      result: "found",
+      findings: [{ found: "still in Marketing", settled: true }],
+    },
+    {
+      step: "remove-licenses",
+      type: "licensing.remove-all-licenses",
+      what: "licenses",
+      result: "not-checked",
+      port: "licensing",
+      why: "no licensing connector",
+    },
+  ];
+  const verify = r.run.actions.find((a) => a.key === "verify-no-access")!;
+  verify.outcome = {
+    kind: "failed",
+    error: {
+      kind: "fatal",
+      code: "NOT_VERIFIED",
+      message: "re-read found: still in Marketing; licenses not checked (no licensing connector)",
+    },
+    data: { checks },
+  };
+  return r;
+}
+
+test("a failed final re-read is read from the checks it recorded: each planned step, clean, found or not checked", async () => {
+  const r = reportOf(checkedRecords(), at(90));
+  assert.ok(runReport.safeParse(r).success, JSON.stringify(runReport.safeParse(r).error?.issues));
+  assert.equal(r.verification.result, "not-verified");
+  assert.deepEqual(r.verification.findings, [
+    "still in Marketing",
+    "licenses not checked (no licensing connector)",
+  ]);
+  assert.deepEqual(
+    r.verification.checks?.map((c) => [c.step, c.what, c.result, c.findings, c.port, c.why]),
+    [
+      ["disable-sign-in", "sign-in", "clean", [], null, null],
+      ["remove-groups", "groups", "found", [{ found: "still in Marketing", settled: true }], null, null],
+      ["remove-licenses", "licenses", "not-checked", [], "licensing", "no licensing connector"],
+    ],
+  );
+  // The step's data holds them too, as the API's run shows them.
+  assert.ok(Array.isArray(r.actions.find((a) => a.key === "verify-no-access")!.data.checks));
+  for (const doc of [renderHtml(r), pdfText(await renderPdf(r))]) {
+    for (const text of ["What it found", "still in Marketing", "not looked at: no licensing connector"])
+      assert.ok(doc.includes(text), `lacks ${text}`);
+    assert.ok(doc.includes("will not change by waiting"), "a settled finding says so");
+  }
+});
+
+test("the page and the PDF draw one view: the same sections in the same order, each table's headers", async () => {
+  const r = reportOf(checkedRecords(), at(90));
+  const view = reportView(r);
+  const page = renderHtml(r);
+  const pdf = pdfText(await renderPdf(r)).split("\n");
+  const titles = view.sections.map((s) => s.title);
+  assert.deepEqual(
+    [...page.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]),
+    titles,
+    "the page's sections",
+  );
+  // In order: each section's heading is a line of its own after the one before it.
+  let from = 0;
+  for (const title of titles) {
+    const line = pdf.indexOf(title, from);
+    assert.ok(line >= 0, `the PDF's ${title} section, after the one before it`);
+    from = line + 1;
+  }
+  for (const s of view.sections)
+    for (const b of s.blocks)
+      if (b.kind === "table")
+        for (const c of b.columns) {
+          assert.ok(
+            page.includes(`>${c.header.replace(/'/g, "&#39;")}</th>`),
+            `page: ${s.title} / ${c.header}`,
+          );
+          assert.ok(
+            pdf.some((l) => l.includes(c.header)),
+            `PDF: ${s.title} / ${c.header}`,
+          );
+        }
+});
+
 test("the page escapes every value: a hostile name or vendor message is text, never markup", () => {
   const page = renderHtml(reportOf(records(), at(90)));
   assert.ok(!/<script|<img/i.test(page), "no tag from the data");
@@ -151,7 +245,7 @@ test("the page escapes every value: a hostile name or vendor message is text, ne
       "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
     ),
   );
-  assert.ok(page.includes("does NOT match") || page.includes("(not this plan)"));
+  assert.ok(page.includes("not this run&#39;s plan"), "an approval of another hash is marked on the page");
   assert.ok(page.includes("still in Marketing"));
   assert.match(page, /<style>[^<]*<\/style>/, "styles inline");
   assert.ok(!/https?:\/\//.test(page), "no external asset");

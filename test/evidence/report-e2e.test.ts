@@ -170,6 +170,10 @@ describe("the evidence report of a real run", () => {
     assert.equal(report.verification.result, "verified");
     assert.equal(report.verification.step, "verify-no-access");
     assert.deepEqual(report.verification.findings, []);
+    // What was re-read, step by step, from the data the verification recorded.
+    const checks = report.verification.checks ?? [];
+    assert.ok(checks.length >= 8 && checks.every((c) => c.result === "clean"), JSON.stringify(checks));
+    assert.ok(checks.some((c) => c.step === "remove-licenses" && c.what === "licenses"));
     assert.deepEqual(
       report.billing.licensesRecovered.map((s) => [s.skuPartNumber, s.skuId, s.step]),
       [["SPB", acme.spbSkuId, "remove-licenses"]],
@@ -178,7 +182,15 @@ describe("the evidence report of a real run", () => {
 
     // The page and the PDF say the same things.
     const page = renderHtml(report);
-    for (const text of [mike, run.planHash, "builtin:offboard@1", "All-Staff", "SPB", "shared mailbox"])
+    for (const text of [
+      mike,
+      run.planHash,
+      "builtin:offboard@1",
+      "All-Staff",
+      "SPB",
+      "shared mailbox",
+      `${checks.length} checks: ${checks.length} clean`,
+    ])
       assert.ok(page.includes(text), `the page lacks ${text}`);
     const pdf = await renderPdf(report);
     assert.equal(pdf.subarray(0, 5).toString("latin1"), "%PDF-");
@@ -187,7 +199,15 @@ describe("the evidence report of a real run", () => {
     assert.ok(pages >= 2, `${pages} page(s)`);
     assert.ok(text.includes(`Page ${pages} of ${pages}`), "the last page is numbered with the count");
     assert.ok(text.includes(`Page 1 of ${pages}`));
-    for (const t of [runId, run.planHash, mike, "builtin:offboard@1", "All-Staff", "SPB"])
+    for (const t of [
+      runId,
+      run.planHash,
+      mike,
+      "builtin:offboard@1",
+      "All-Staff",
+      "SPB",
+      "Planned step re-read",
+    ])
       assert.ok(text.includes(t), `the PDF lacks ${t}`);
   });
 

@@ -91,6 +91,10 @@ function fakeLive(
       asked.push("skus");
       return skus;
     },
+    async findTicket(number) {
+      asked.push(`ticket ${number}`);
+      return undefined;
+    },
   };
   return { live, asked };
 }

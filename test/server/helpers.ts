@@ -32,7 +32,10 @@ export async function seedApprovingClient(store: Store, id = "acme"): Promise<Cl
   return parsed.value;
 }
 
-/** A valid onboarding body for "acme", ready for the approving client (it names a manager). */
+/**
+ * A valid onboarding body for "acme", ready for the approving client (it names a manager). Tests submit
+ * Jane Doe many times over, so it allows duplicates; test/server/idempotency.test.ts turns that off.
+ */
 export function onboardingBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     client: "acme",
@@ -41,6 +44,7 @@ export function onboardingBody(overrides: Record<string, unknown> = {}): Record<
     start: "now",
     requester: "boss@acme.example.com",
     manager,
+    allowDuplicate: true,
     ...overrides,
   };
 }

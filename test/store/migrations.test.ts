@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { createHash, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { catalog } from "../../src/actions/define.ts";
 import { memoryWork, type NoPorts } from "../support/test-actions.ts";
 import { getRun } from "../../src/engine/read.ts";
@@ -13,27 +11,8 @@ import { migrate } from "../../src/store/migrate.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
-import { freshPostgresDatabase, postgresSkipReason } from "../support/stores.ts";
-
-const folder = fileURLToPath(new URL("../../src/store/migrations/", import.meta.url));
-
-/** Brings an empty database to the schema as it stood after `tag`, recorded as the migrator records it. */
-async function migrateUpTo(store: Store, tag: string): Promise<void> {
-  const journal = JSON.parse(readFileSync(`${folder}meta/_journal.json`, "utf8")) as {
-    entries: { idx: number; tag: string }[];
-  };
-  await store.query(`create table lifecycle_migrations (
-    tag text primary key, hash text not null, applied_at timestamptz not null default now())`);
-  for (const entry of [...journal.entries].sort((a, b) => a.idx - b.idx)) {
-    const text = readFileSync(`${folder}${entry.tag}.sql`, "utf8");
-    for (const statement of text.split("--> statement-breakpoint"))
-      if (statement.trim()) await store.query(statement);
-    const hash = createHash("sha256").update(text).digest("hex");
-    await store.query("insert into lifecycle_migrations (tag, hash) values ($1, $2)", [entry.tag, hash]);
-    if (entry.tag === tag) return;
-  }
-  throw new Error(`no migration ${tag}`);
-}
+import { migrateUpTo } from "../support/migrate-up-to.ts";
+import { freshPostgresDatabase, postgresSkipReason, testKeys } from "../support/stores.ts";
 
 /** Runs as the engine stored them before 0002: an approval step, a signal for no step, a blocked "skip". */
 async function seedOldRows(store: Store) {
@@ -100,6 +79,8 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0005_workflow_versions",
       "0006_actions_always",
       "0007_ticket_trail",
+      "0008_audit_append_only",
+      "0009_staff_idempotency",
     ],
   });
 
@@ -153,7 +134,7 @@ describe("migration 0002 keeps stored runs working", () => {
     const skip = await postgresSkipReason();
     if (skip) return t.skip(skip);
     const db = await freshPostgresDatabase();
-    const store = await openStore({ databaseUrl: db.url, migrate: false });
+    const store = await openStore({ databaseUrl: db.url, migrate: false, keys: testKeys });
     try {
       await upgradeHonoursOldRows(store);
     } finally {

@@ -76,6 +76,8 @@ export function stepContext<P>(
     actionKey: key,
     attempt: 1,
     inDoubt: false,
+    // Unless a test says it is the step's first, an attempt may follow others: actions look before writing.
+    firstAttempt: false,
     signal: new AbortController().signal,
     attemptStartedAt: new Date(),
     runStartAt: new Date(Date.now() - 1000),

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { keyring } from "../../src/credentials/keys.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 
@@ -50,6 +51,10 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
   };
 }
 
+/** A master key for stores that outlive one open (PostgreSQL, a data folder): the audit chain is keyed from it. */
+const testKey = keyring(randomBytes(32));
+export const testKeys = () => testKey;
+
 export interface StoreUnderTest {
   name: "pglite" | "postgres";
   open(): Promise<{ store: Store; url?: string; cleanup: () => Promise<void> }>;
@@ -67,7 +72,7 @@ export const postgresUnderTest: StoreUnderTest = {
   name: "postgres",
   async open() {
     const db = await freshPostgresDatabase();
-    const store = await openStore({ databaseUrl: db.url });
+    const store = await openStore({ databaseUrl: db.url, keys: testKeys });
     return {
       store,
       url: db.url,

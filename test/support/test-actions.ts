@@ -73,7 +73,12 @@ const effectAction = (type: string) =>
       if (p.verifyPolls) {
         const seen = (pollsSeen.get(`verify:${ctx.idempotencyKey}`) ?? 0) + 1;
         pollsSeen.set(`verify:${ctx.idempotencyKey}`, seen);
-        if (seen <= p.verifyPolls) return { kind: "not-verified", observed: "not replicated yet" };
+        // What a re-read saw is data too: the engine keeps it with the outcome, passed or not.
+        if (seen <= p.verifyPolls)
+          return { kind: "not-verified", observed: "not replicated yet", data: { verifyPoll: seen } };
+        return (await exists(ctx.ports.serviceUrl, ctx.idempotencyKey))
+          ? { kind: "verified", data: { verifyPoll: seen } }
+          : { kind: "not-verified", observed: "effect missing" };
       }
       return (await exists(ctx.ports.serviceUrl, ctx.idempotencyKey))
         ? { kind: "verified" }

@@ -471,6 +471,12 @@ for (const s of stacks) {
         "exactly one ticket opened",
       );
       assert.equal(opened.title, "New starter: Ole Offen");
+      // The ticket's link, where the connector knows one, is in the run's record of the step.
+      const step = run.actions.find((a) => a.type === "psa.open-ticket");
+      const data = step?.outcome && "data" in step.outcome ? step.outcome.data : undefined;
+      assert.equal(data?.ticketId, opened.id);
+      assert.equal(data?.url, opened.url);
+      if (s.psa === "connectwise") assert.match(String(data?.url), /ConnectWise\.aspx\?.*recid=/);
       await assertTrail(emu(), psa, run, opened.id);
     });
 
@@ -504,7 +510,9 @@ for (const s of stacks) {
       assert.equal(await emu().contactActive(contact.id), false, "inactive by the vendor's own flag");
       const opened = await psa.findTicketByReference(runId);
       assert.ok(opened && !before.includes(opened.id), "the offboarding opened its ticket");
-      await assertTrail(emu(), psa, run, opened.id);
+      const log = await assertTrail(emu(), psa, run, opened.id);
+      // The verdict is read from what the verification recorded, check by check.
+      assert.match(log.text, /^Verification: no access remains; \d+ checks \(.+\) re-read, all clean\.$/m);
     });
 
     test("a ticket the PSA does not know is waited for while the directory's steps complete; cancelled, nothing is posted", async () => {

@@ -17,12 +17,14 @@ export const createContact = defineAction({
     const found = await ctx.ports.psa.findContact(p.email);
     if (found?.active) return { kind: "already-done", detail: `contact ${p.email} is in the PSA` };
     return found
-      ? { kind: "will-change", summary: `reactivate contact ${p.email}` }
-      : { kind: "will-change", summary: `create contact ${p.email}` };
+      ? { kind: "will-change", summary: `reactivate contact ${p.email}`, handOff: { found } }
+      : { kind: "will-change", summary: `create contact ${p.email}`, handOff: { found } };
   },
-  async apply(p, ctx) {
+  async apply(p, ctx, planned) {
     const psa = ctx.ports.psa;
-    const found = await psa.findContact(p.email);
+    // After an earlier attempt, looked up again right before creating: its create may still have been
+    // landing at the PSA when plan read. A first attempt's plan has just looked.
+    const found = ctx.firstAttempt && planned ? planned.found : await psa.findContact(p.email);
     if (found) {
       if (!found.active) await psa.setContactActive(found.id, true);
       return { kind: "done", detail: `reactivated contact ${p.email}`, data: { contactId: found.id } };
@@ -37,6 +39,7 @@ export const createContact = defineAction({
     });
     return { kind: "done", detail: `created contact ${p.email}`, data: { contactId: created.id } };
   },
+  // Read back by its address, not the create's answer: what a later plan relies on to find it.
   async verify(p, ctx) {
     const found = await ctx.ports.psa.findContact(p.email);
     if (!found) return { kind: "not-verified", observed: `no contact ${p.email}` };

@@ -13,15 +13,20 @@ export const logRun = defineAction({
   params: z.strictObject({ ticketId: text, number: text }),
   ports: ["psa", "runRecord"],
   async plan(p, ctx) {
-    return (await ctx.ports.psa.findNote(p.ticketId, ctx.idempotencyKey))
+    // Before the step's first attempt no note carries its marker: there is nothing to look for.
+    return !ctx.firstAttempt && (await ctx.ports.psa.findNote(p.ticketId, ctx.idempotencyKey))
       ? { kind: "will-change", summary: `set ticket #${p.number}'s status (the log is on it)` }
       : { kind: "will-change", summary: `log every step to ticket #${p.number}` };
   },
   async apply(p, ctx) {
     const { psa, runRecord } = ctx.ports;
     const run = await runRecord.run(ctx.runId);
-    const { posted } = await postNoteOnce(psa, p.ticketId, ctx.idempotencyKey, async () =>
-      finalLog(run, runRecord.links(ctx.runId), new Date()),
+    const { posted } = await postNoteOnce(
+      psa,
+      p.ticketId,
+      ctx.idempotencyKey,
+      async () => finalLog(run, runRecord.links(ctx.runId), new Date()),
+      { lookFirst: !ctx.firstAttempt },
     );
     const phase = finalPhase(run);
     await psa.setTicketPhase(p.ticketId, phase);
@@ -31,6 +36,7 @@ export const logRun = defineAction({
       data: { number: p.number, phase },
     };
   },
+  // The log read back by its marker, not the post's answer: what every later attempt's look relies on.
   async verify(p, ctx) {
     return (await ctx.ports.psa.findNote(p.ticketId, ctx.idempotencyKey))
       ? { kind: "verified" }

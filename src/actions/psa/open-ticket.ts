@@ -13,11 +13,23 @@ const params = z.strictObject({
 type Params = z.output<typeof params>;
 
 const missingTicketRetryMs = 60_000;
-const missingTicketDeadlineMs = 30 * 60_000;
+/** How long a named ticket the PSA does not know is waited for (it may be being created by hand). */
+export const missingTicketDeadlineMs = 30 * 60_000;
 
-async function existing(psa: Psa, p: Params, ctx: StepInfo): Promise<PsaTicket | undefined> {
-  // A run opens its ticket under its own id as reference: a retried open finds the one the lost answer made.
-  return p.number ? psa.findTicket(p.number) : psa.findTicketByReference(ctx.runId);
+interface Found {
+  /** One this run opened already: an answer lost, or a named ticket found closed before. */
+  ours: PsaTicket | undefined;
+  named: PsaTicket | undefined;
+}
+
+/**
+ * The run opens its ticket under its own id as reference, and only this step does: a retried open finds
+ * the one the lost answer made, and before the step's first attempt there is none to look for.
+ */
+async function lookUp(psa: Psa, p: Params, ctx: StepInfo): Promise<Found> {
+  const ours = ctx.firstAttempt ? undefined : await psa.findTicketByReference(ctx.runId);
+  const named = p.number && !ours ? await psa.findTicket(p.number) : undefined;
+  return { ours, named };
 }
 
 const data = (t: PsaTicket) => ({ ticketId: t.id, number: t.number, ...(t.url ? { url: t.url } : {}) });
@@ -31,31 +43,39 @@ export const openTicket = defineAction({
   params,
   ports: ["psa"],
   async plan(p, ctx) {
-    const found = await existing(ctx.ports.psa, p, ctx);
-    if (p.number && !found)
+    const found = await lookUp(ctx.ports.psa, p, ctx);
+    const { ours, named } = found;
+    if (ours) return { kind: "will-change", summary: `log to ticket #${ours.number}`, handOff: found };
+    if (p.number && !named)
       return {
         kind: "wait",
         for: `ticket #${p.number} in the PSA`,
         retryInMs: missingTicketRetryMs,
         deadlineMs: missingTicketDeadlineMs,
       };
-    if (found?.closed && p.number)
+    if (named?.closed)
       return {
         kind: "will-change",
-        summary: `ticket #${found.number} is closed: open a new one that names it`,
+        summary: `ticket #${named.number} is closed: open a new one that names it`,
+        handOff: found,
       };
-    return found
-      ? { kind: "will-change", summary: `log to ticket #${found.number}` }
-      : { kind: "will-change", summary: `open a ticket "${p.title}"` };
+    return named
+      ? { kind: "will-change", summary: `log to ticket #${named.number}`, handOff: found }
+      : { kind: "will-change", summary: `open a ticket "${p.title}"`, handOff: found };
   },
-  async apply(p, ctx) {
+  async apply(p, ctx, planned) {
     const psa = ctx.ports.psa;
-    // One this run opened already (an answer lost, or a named ticket found closed before) comes first.
-    const ours = await psa.findTicketByReference(ctx.runId);
-    if (ours) return { kind: "done", detail: `logging to ticket #${ours.number}`, data: data(ours) };
-    const named = p.number ? await psa.findTicket(p.number) : undefined;
-    if (named && !named.closed)
-      return { kind: "done", detail: `logging to ticket #${named.number}`, data: data(named) };
+    // After an earlier attempt, looked up again right before opening: its open may still have been
+    // landing at the PSA when plan read. A first attempt's plan has just looked.
+    const { ours, named } = ctx.firstAttempt && planned ? planned : await lookUp(psa, p, ctx);
+    const chosen = ours ?? (named && !named.closed ? named : undefined);
+    if (chosen)
+      return {
+        kind: "done",
+        detail: `logging to ticket #${chosen.number}`,
+        data: data(chosen),
+        handOff: { read: true },
+      };
     const opened = await psa.openTicket({
       title: p.title,
       description:
@@ -64,9 +84,17 @@ export const openTicket = defineAction({
           .join("\n\n") || p.title,
       reference: ctx.runId,
     });
-    return { kind: "done", detail: `opened ticket #${opened.number}`, data: data(opened) };
+    return {
+      kind: "done",
+      detail: `opened ticket #${opened.number}`,
+      data: data(opened),
+      handOff: { read: false },
+    };
   },
-  async verify(p, ctx) {
+  async verify(p, ctx, applied) {
+    // A ticket this attempt found by reading is there: that read is the proof. One it opened is read back
+    // by the run's reference, which is what a retried open relies on to find it.
+    if (applied?.read) return { kind: "verified" };
     const psa = ctx.ports.psa;
     const t =
       (await psa.findTicketByReference(ctx.runId)) ?? (p.number ? await psa.findTicket(p.number) : undefined);

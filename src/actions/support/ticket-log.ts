@@ -52,6 +52,40 @@ export function planNote(run: RecordedRun, links: { run?: string }): string {
   );
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The final re-read's result from what it recorded, step by step: what still gives access or could not be
+ * looked at, each under the step that was to take it away. A step that recorded no checks (it failed
+ * before it could look, or ran before checks were recorded) is told in its own words.
+ */
+function verificationLines(run: RecordedRun, v: RecordedStep): string[] {
+  const passed = v.state === "succeeded";
+  if (!v.checks) return [`Verification: ${passed ? "no access remains" : (v.detail ?? v.state)}`];
+  const whats = [...new Set(v.checks.map((c) => c.what))].join(", ");
+  const looked = `${plural(v.checks.length, "check")}${whats ? ` (${whats})` : ""}`;
+  if (passed) return [`Verification: no access remains; ${looked} re-read, all clean.`];
+  const titleOf = (key: string) => run.steps.find((s) => s.key === key)?.title ?? key;
+  const open = v.checks.filter((c) => c.result !== "clean");
+  if (!open.length) return [`Verification: ${v.detail ?? v.state}`];
+  const found = open.filter((c) => c.result === "found").length;
+  const unchecked = open.length - found;
+  const counts = [
+    found ? `${found} found access remaining` : "",
+    unchecked ? `${unchecked} could not be checked` : "",
+  ].filter(Boolean);
+  return [
+    `Verification ${v.state === "failed" ? "FAILED" : v.state}: of ${looked}, ${counts.join(" and ")}:`,
+    ...open.flatMap((c) =>
+      c.result === "found"
+        ? c.findings.map((f) => `- ${sentence(titleOf(c.step))}: ${f.found}`)
+        : c.result === "not-checked"
+          ? [`- ${sentence(titleOf(c.step))}: ${c.what} not checked (${c.why})`]
+          : [],
+    ),
+  ];
+}
+
 /** The run's full log for its final note: one line per step, elapsed from the start, and the verdict. */
 export function finalLog(run: RecordedRun, links: { run?: string; report?: string }, now: Date): string {
   // In the order things happened; steps that never ran (blocked, skipped before starting) last.
@@ -69,11 +103,7 @@ export function finalLog(run: RecordedRun, links: { run?: string; report?: strin
     [
       `Lifecycle log of the ${run.kind === "onboard" ? "onboarding" : "offboarding"} of ${run.subject} (run ${run.runId}):`,
       ...steps.map((s) => line(run, s)),
-      ...(verification
-        ? [
-            `Verification: ${verification.state === "succeeded" ? "no access remains" : (verification.detail ?? verification.state)}`,
-          ]
-        : []),
+      ...(verification ? verificationLines(run, verification) : []),
       `${elapsed(run.startAt, now)} ${verdict}`,
       ...(links.report ? [`Report: ${links.report}`] : []),
     ].join("\n"),

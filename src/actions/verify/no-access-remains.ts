@@ -2,7 +2,8 @@ import { z } from "zod";
 import { LifecycleError } from "../../domain/errors.ts";
 import { wipeModes } from "../../domain/offboarding-actions.ts";
 import { portNames, type Capabilities } from "../../ports/index.ts";
-import { defineAction, type ActionCatalog, type Finding, type StepContext } from "../define.ts";
+import { residualWords, type ResidualCheck } from "../../domain/residual-access.ts";
+import { defineAction, type ActionCatalog, type StepContext } from "../define.ts";
 import { upn } from "../support/params.ts";
 import { resolveUser } from "../support/resolve-user.ts";
 
@@ -98,16 +99,28 @@ export function noAccessRemainsOver(steps: ActionCatalog<Capabilities>) {
       return action?.residualAccessOf ? [{ step: s, action, what: action.residualAccessOf }] : [];
     });
 
-  /** A check that needs a port the client does not have is a finding: unproven is not gone. */
-  async function findings(p: Params, ctx: StepContext<Capabilities>): Promise<Finding[]> {
-    const each = checked(p).map(async ({ step, action, what }): Promise<Finding[]> => {
+  /** A check that needs a port the client does not have is "not checked": unproven is not gone. */
+  async function recheck(p: Params, ctx: StepContext<Capabilities>): Promise<ResidualCheck[]> {
+    const each = checked(p).map(async ({ step, action, what }): Promise<ResidualCheck> => {
+      const base = { step: step.key, type: step.type, what };
       const bound = action.bind(step.params, ctx.ports, { ...ctx, actionKey: step.key });
-      if (bound.ok) return bound.step.residualAccess ? bound.step.residualAccess() : [];
-      if (bound.missingPort !== undefined)
-        return [{ found: `${what} not checked (no ${String(bound.missingPort)} connector)` }];
+      if (bound.ok) {
+        const found = bound.step.residualAccess ? await bound.step.residualAccess() : [];
+        return found.length
+          ? {
+              ...base,
+              result: "found",
+              findings: found.map((f) => ({ found: f.found, settled: f.settled === true })),
+            }
+          : { ...base, result: "clean" };
+      }
+      if (bound.missingPort !== undefined) {
+        const port = String(bound.missingPort);
+        return { ...base, result: "not-checked", port, why: `no ${port} connector` };
+      }
       throw new LifecycleError(bound.failure);
     });
-    return (await Promise.all(each)).flat();
+    return Promise.all(each);
   }
 
   return defineAction({
@@ -125,14 +138,15 @@ export function noAccessRemainsOver(steps: ActionCatalog<Capabilities>) {
     async verify(p, ctx) {
       // A leaver the directory no longer knows fails the step: nothing else can be re-read by their id.
       await resolveUser(ctx.ports.directory, p.upn);
-      const found = await findings(p, ctx);
+      const checks = await recheck(p, ctx);
+      const data = { checks };
       // The same thing seen by two steps' checks (the mailbox missing) is said once.
-      const said = unique(found.map((f) => f.found));
-      const settled = found.some((f) => f.settled === true);
-      const names = unique(checked(p).map((c) => c.what));
+      const said = unique(checks.flatMap(residualWords));
+      const settled = checks.some((c) => c.result === "found" && c.findings.some((f) => f.settled));
+      const names = unique(checks.map((c) => c.what));
       return said.length
-        ? { kind: "not-verified", observed: said.join("; "), settled }
-        : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains` };
+        ? { kind: "not-verified", observed: said.join("; "), settled, data }
+        : { kind: "verified", detail: `re-read ${names.join(", ")}: no access remains`, data };
     },
     verifyDeadlineMs: 60_000,
   });

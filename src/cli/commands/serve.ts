@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import { portsFor } from "../../composition/index.ts";
 import type { KeySource } from "../../credentials/keys.ts";
 import { capabilitiesFromEnv, keysFor, liveStateFrom, openConfiguredStore, startWorker } from "../runtime.ts";
+import { checkpointFileIn } from "../../store/audit/anchor.ts";
+import { auditAtStart } from "./audit.ts";
 import type { CliContext } from "./context.ts";
 
 export interface StartOptions {
@@ -25,8 +27,8 @@ export async function startLifecycle(
   opts: StartOptions,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const opened = await openConfiguredStore(ctx.env);
-  const { store } = opened;
-  const keys = keysFor(ctx.env, opened);
+  const { store, keys } = opened;
+  const checkpointFile = checkpointFileIn(opened.dataDir);
   await opts.seed?.(store, keys);
   // One-time links point at this server unless LIFECYCLE_PUBLIC_URL names the address people reach it at.
   const own: { url?: string } = {};
@@ -41,7 +43,9 @@ export async function startLifecycle(
     apiToken: ctx.env.LIFECYCLE_API_TOKEN || undefined,
     logger: ctx.env.LIFECYCLE_LOG === "1",
     live: liveStateFrom(resolve),
+    auditCheckpointFile: checkpointFile,
   });
+  const stopAudit = await auditAtStart(ctx, store, { file: checkpointFile, log: app.log });
   await app.listen({ port: opts.port, host: opts.host });
   const { port: listening } = app.server.address() as AddressInfo;
   const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${listening}`;
@@ -56,6 +60,7 @@ export async function startLifecycle(
       removeServerFile();
       await app.close();
       await worker?.stop();
+      await stopAudit();
       await store.close();
       opened.release();
     })());
@@ -101,10 +106,11 @@ export function serveCommands(ctx: CliContext): Command[] {
           exitCodes.invalid,
         );
       }
-      const store = await openStore(opts);
+      const keys = keysFor(ctx.env, { embedded: false });
+      const store = await openStore({ ...opts, keys });
       const w = startWorker(store, {
         slots: o.slots,
-        capabilities: capabilitiesFromEnv(ctx.env, store, keysFor(ctx.env, { embedded: false })),
+        capabilities: capabilitiesFromEnv(ctx.env, store, keys),
       });
       await w.start();
       ctx.err(`worker ${w.id} is running`);

@@ -36,14 +36,23 @@ export const httpsOrLoopbackUrl = z
 export const defaultZoneDiscoveryUrl = "https://webservices.autotask.net/atservicesrest/v1.0/zoneInformation";
 
 const id = z.int().positive();
-/** A picklist value of the client's Autotask instance (statuses, queues, priorities, note types …). */
-const picklistValue = z.int();
+/**
+ * A picklist value of the client's Autotask instance (statuses, queues, priorities, note types …): the
+ * value itself, or its label as Autotask shows it ("Onboarding & Offboarding"). Either is checked against
+ * the instance's own picklist (entityInformation/fields) before it is used.
+ */
+const picklistValue = z.union([
+  z.int(),
+  z.string().trim().min(1, { error: "must be a picklist value or its label" }),
+]);
+export type PicklistRef = z.output<typeof picklistValue>;
 
 /**
  * One client's section: where in the MSP's Autotask this client's contacts and tickets live, and the
  * picklist values the MSP uses. What the reference marks [unconfirmed] (status 1/5, the internal `publish`
  * value, how a suspended threshold answers) is a setting here, with the documented convention as default
- * where one exists and no default where a wrong guess would show a note to the customer.
+ * where one exists and no default where a wrong guess would show a note to the customer. A value the
+ * instance's picklist does not have fails the first ticket call with PSA_CONFIG_VALUE_UNKNOWN, naming it.
  */
 export const autotaskConfig = z.strictObject({
   /** Zone discovery; the emulator's own for tests and the demo. */

@@ -17,6 +17,11 @@ export function errorsOf(body: unknown): string[] | undefined {
 export interface AutotaskClassifyOptions {
   /** The status a suspended hourly threshold answers with [unconfirmed]; see config.ts. */
   suspendedStatus: number;
+  /**
+   * How long a suspension is waited out when Autotask sends no Retry-After [unconfirmed]: it lasts until
+   * the rolling hour's usage drops, so it is the engine's wait from the first refusal, never a retry here.
+   */
+  suspendedRetryAfterMs: number;
 }
 
 /**
@@ -68,6 +73,7 @@ export function classifyAutotaskError(
     kind: rule?.kind ?? "fatal",
     code: rule?.code ?? "VENDOR_ERROR",
     message: text || `HTTP ${status}`,
+    ...(rule?.code === "AUTOTASK_THRESHOLD_EXCEEDED" ? { retryAfterMs: opts.suspendedRetryAfterMs } : {}),
   };
 }
 

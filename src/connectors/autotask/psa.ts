@@ -8,7 +8,9 @@ import type {
   PsaTicket,
   TicketPhase,
 } from "../../ports/index.ts";
+import { VendorError } from "../http/index.ts";
 import type { AutotaskConfig } from "./config.ts";
+import { Picklists, ResolvedConfig } from "./picklists.ts";
 import {
   contactItem,
   ticketItem,
@@ -39,10 +41,20 @@ const eq = (field: string, value: string | number): Filter => ({ op: "eq", field
  * The Psa port on Autotask, bound to one client's company by its config. Contacts are read at the root
  * (`/Contacts/query`) and written under their company (`/Companies/{id}/Contacts`); tickets are found by
  * ticketNumber (or id) and by externalID within the company; notes go under the ticket with the
- * configured internal `publish` value and carry their marker in the text.
+ * configured internal `publish` value and carry their marker in the text. The statuses, queue, priority,
+ * ticket type, note type and publish value the config names are checked against (and, by label, looked
+ * up in) the instance's own picklists before the first ticket call.
  */
 export function autotaskPsa(config: AutotaskConfig, at: AutotaskTransport): Psa {
   const company = eq("companyID", config.companyID);
+  const values = new ResolvedConfig(config, new Picklists(at));
+
+  // A refused ticket or note write may mean a picklist value went away in Autotask: read them again.
+  const writeTicket = (c: Parameters<AutotaskTransport["write"]>[0]): Promise<number> =>
+    at.write(c).catch((err: unknown) => {
+      if (err instanceof VendorError && err.failure.kind === "invalid") values.forget();
+      throw err;
+    });
 
   const first = async <T>(items: AsyncIterable<T>): Promise<T | undefined> => {
     for await (const item of items) return item;
@@ -57,11 +69,11 @@ export function autotaskPsa(config: AutotaskConfig, at: AutotaskTransport): Psa 
     active: c.isActive === 1 || c.isActive === true,
   });
 
-  const ticketOf = (t: TicketItem): PsaTicket => ({
+  const ticketOf = async (t: TicketItem): Promise<PsaTicket> => ({
     id: String(t.id),
     number: t.ticketNumber,
     title: t.title ?? "",
-    closed: config.statuses.closed.includes(t.status),
+    closed: (await values.get()).statuses.closed.includes(t.status),
   });
 
   const findTicketWhere = (filter: Filter): Promise<TicketItem | undefined> =>
@@ -133,19 +145,20 @@ export function autotaskPsa(config: AutotaskConfig, at: AutotaskTransport): Psa 
     },
 
     async openTicket(ticket: NewPsaTicket) {
+      const v = await values.get();
       const body: TicketModel = {
         companyID: config.companyID,
         title: truncate(ticket.title, titleMax),
         description: truncate(ticket.description, descriptionMax),
-        status: config.statuses.new,
-        priority: config.priority,
-        queueID: config.queueID,
+        status: v.statuses.new,
+        priority: v.priority,
+        queueID: v.queueID,
         externalID: referenceOf(ticket.reference),
-        ...(config.ticketType !== undefined ? { ticketType: config.ticketType } : {}),
+        ...(v.ticketType !== undefined ? { ticketType: v.ticketType } : {}),
         ...(config.companyLocationID !== undefined ? { companyLocationID: config.companyLocationID } : {}),
         ...(ticket.contactId !== undefined ? { contactID: idOf(ticket.contactId, "contact") } : {}),
       };
-      const id = await at.write({
+      const id = await writeTicket({
         method: "POST",
         path: "/V1.0/Tickets",
         endpoint: "Tickets",
@@ -166,16 +179,18 @@ export function autotaskPsa(config: AutotaskConfig, at: AutotaskTransport): Psa 
 
     async addNote(ticketId, note) {
       const marker = markerOf(note.marker);
+      const ticket = idOf(ticketId, "ticket");
       const suffix = `\n\n${markerLine(marker)}`;
+      const { notes } = await values.get();
       const body: TicketNoteModel = {
         title: config.notes.title,
         description: truncate(note.text, noteMax - suffix.length) + suffix,
-        noteType: config.notes.noteType,
-        publish: config.notes.publish,
+        noteType: notes.noteType,
+        publish: notes.publish,
       };
-      const id = await at.write({
+      const id = await writeTicket({
         method: "POST",
-        path: `/V1.0/Tickets/${idOf(ticketId, "ticket")}/Notes`,
+        path: `/V1.0/Tickets/${ticket}/Notes`,
         endpoint: "TicketNotes",
         call: "POST /V1.0/Tickets/{id}/Notes",
         body,
@@ -195,10 +210,10 @@ export function autotaskPsa(config: AutotaskConfig, at: AutotaskTransport): Psa 
     },
 
     async setTicketPhase(ticketId, phase: TicketPhase) {
-      const status = config.statuses.phases[phase];
-      if (status === undefined) return;
-      const body: TicketModel = { id: idOf(ticketId, "ticket"), status };
-      await at.write({
+      if (config.statuses.phases[phase] === undefined) return;
+      const id = idOf(ticketId, "ticket");
+      const body: TicketModel = { id, status: (await values.get()).statuses.phases[phase] };
+      await writeTicket({
         method: "PATCH",
         path: "/V1.0/Tickets",
         endpoint: "Tickets",

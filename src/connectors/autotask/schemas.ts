@@ -72,6 +72,26 @@ export const ticketNoteItem = z.looseObject({
 });
 export type TicketNoteItem = z.infer<typeof ticketNoteItem>;
 
+/** A picklist value as entityInformation/fields lists it: the value is text, even for an int field. */
+export const picklistValue = z.looseObject({
+  value: z.string().min(1),
+  label: z.string(),
+  isActive: z.boolean(),
+}) satisfies z.ZodType<Schemas["PickListValue"]>;
+export type PicklistValue = z.infer<typeof picklistValue>;
+
+/** GET /V1.0/{Entity}/entityInformation/fields: every field, with its picklist values when it has some. */
+export const fieldInformation = z.looseObject({
+  fields: z.array(
+    z.looseObject({
+      name: z.string().min(1),
+      isPickList: z.boolean().nullish(),
+      picklistValues: z.array(picklistValue).nullish(),
+    }),
+  ),
+}) satisfies z.ZodType<Schemas["FieldInformationResultModel"]>;
+export type FieldInformation = z.infer<typeof fieldInformation>;
+
 /** What the connector sends, typed by the generated description. */
 export type ContactModel = Schemas["ContactModel"];
 export type TicketModel = Schemas["TicketModel"];

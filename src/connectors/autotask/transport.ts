@@ -4,10 +4,12 @@ import { followLinks, HttpClient, VendorError, type HttpClientOptions } from "..
 import { isHttpsOrLoopback, type AutotaskApiUser } from "./config.ts";
 import { autotaskClassifier } from "./errors.ts";
 import {
+  fieldInformation,
   itemIdResult,
   queryPage,
   thresholdInformation,
   zoneInformation,
+  type FieldInformation,
   type Filter,
   type QueryModel,
   type ThresholdInformation,
@@ -98,7 +100,10 @@ export class AutotaskTransport {
   private readonly discovery: HttpClient;
 
   constructor(private readonly o: AutotaskTransportOptions) {
-    const classify = autotaskClassifier({ suspendedStatus: o.suspendedStatus });
+    const classify = autotaskClassifier({
+      suspendedStatus: o.suspendedStatus,
+      suspendedRetryAfterMs: o.suspendedRetryAfterMs,
+    });
     this.http = new HttpClient({
       api: autotaskApi,
       classify,
@@ -151,8 +156,9 @@ export class AutotaskTransport {
         code: "MALFORMED_RESPONSE",
         message: `${c.call}: a page link leads outside the zone (${new URL(c.url).origin})`,
       });
-    const res = await this.o.gate
-      .run(`${this.o.credential.integrationCode}\u0000${c.endpoint.toLowerCase()}`, () =>
+    const res = await this.o.gate.run(
+      `${this.o.credential.integrationCode}\u0000${c.endpoint.toLowerCase()}`,
+      () =>
         this.http.request<unknown>({
           method: c.method,
           url,
@@ -160,10 +166,7 @@ export class AutotaskTransport {
           ...(c.body !== undefined ? { body: c.body } : {}),
           ...(c.once ? { once: true } : {}),
         }),
-      )
-      .catch((err: unknown) => {
-        throw this.withSuspensionWait(err);
-      });
+    );
     return checked(schema, res.body, c.call, res.status);
   }
 
@@ -198,6 +201,16 @@ export class AutotaskTransport {
     });
   }
 
+  /** An entity's fields as the instance has them, picklist values (active or not) included. */
+  fields(entity: string): Promise<FieldInformation> {
+    return this.send(fieldInformation, {
+      method: "GET",
+      path: `/V1.0/${entity}/entityInformation/fields`,
+      endpoint: entity,
+      call: `GET /V1.0/${entity}/entityInformation/fields`,
+    });
+  }
+
   /** The database's use of its hourly request threshold (10,000 per rolling hour, shared by all integrations). */
   threshold(): Promise<ThresholdInformation> {
     return this.send(thresholdInformation, {
@@ -211,29 +224,6 @@ export class AutotaskTransport {
   private async root(): Promise<string> {
     const zone = await this.zone();
     return zone.url.endsWith("/") ? zone.url : `${zone.url}/`;
-  }
-
-  /** A suspension sends no Retry-After [unconfirmed]: the engine waits the configured time instead. */
-  private withSuspensionWait(err: unknown): unknown {
-    if (
-      !(err instanceof VendorError) ||
-      err.failure.code !== "AUTOTASK_THRESHOLD_EXCEEDED" ||
-      err.failure.retryAfterMs !== undefined
-    )
-      return err;
-    return new VendorError(
-      {
-        api: err.vendor.api,
-        kind: err.failure.kind,
-        code: err.failure.code,
-        message: err.failure.message,
-        ...(err.vendor.status !== undefined ? { status: err.vendor.status } : {}),
-        ...(err.vendor.requestId !== undefined ? { requestId: err.vendor.requestId } : {}),
-        ...(err.vendor.body !== undefined ? { body: err.vendor.body } : {}),
-        retryAfterMs: this.o.suspendedRetryAfterMs,
-      },
-      { cause: err },
-    );
   }
 }
 

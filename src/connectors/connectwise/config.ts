@@ -55,6 +55,35 @@ const phaseStatuses = z.strictObject(
   >,
 );
 
+/** A communication type by its id, or by its name (description) among the site's types. */
+const communicationTypeRef = z.union([
+  z.int().positive(),
+  z.string().trim().min(1, { error: "must name a communication type of the site" }),
+]);
+export type CommunicationTypeRef = z.output<typeof communicationTypeRef>;
+
+/**
+ * Where a ticket opens in Manage's web UI. The reference documents no pattern [unconfirmed], so this is a
+ * setting; the default is Manage's ConnectWise.aspx deep link to a service ticket.
+ */
+export const defaultTicketUrl =
+  "{site}/{codebase}ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid={id}&companyName={company}";
+
+/** A link template: {id} in it, no other placeholder than these, and an http(s) URL once filled in. */
+const ticketUrlTemplate = z
+  .string()
+  .includes("{id}", { error: 'must contain "{id}"' })
+  .refine((t) => !/\{(?!(site|codebase|company|id)\})[^}]*\}/.test(t), {
+    error: "may use only {site}, {codebase}, {company} and {id}",
+  })
+  .refine(
+    (t) => {
+      const filled = t.replace("{site}", "https://site.example").replace(/\{\w+\}/g, "1");
+      return URL.canParse(filled) && /^https?:$/.test(new URL(filled).protocol);
+    },
+    { error: "must be an http(s) URL once filled in" },
+  );
+
 /** The client's section of `systems.<name>` for this connector (besides connector, credential, limits). */
 export const connectwiseConfig = z.strictObject({
   /** https://api-na.myconnectwise.net, an on-premises host, or the emulator. */
@@ -84,8 +113,17 @@ export const connectwiseConfig = z.strictObject({
    * id is documented (reference §11), so it is a setting; 1 is what the reference's example body uses.
    */
   emailCommunicationTypeId: z.int().positive().default(1),
-  /** The communication type of a phone number; without it a new contact gets no phone. */
-  phoneCommunicationTypeId: z.int().positive().optional(),
+  /**
+   * The communication type a new contact's phone number is filed under (communicationType "Phone"): by
+   * id, or by name among the site's types (GET /company/communicationTypes, one with phoneFlag), looked
+   * up once. Instance data with no documented id; "Direct", Manage's direct-line type, by default.
+   */
+  phoneCommunicationType: communicationTypeRef.default("Direct"),
+  /**
+   * A ticket's link for people: {site} (the API host without its "api-" prefix, where the UI is),
+   * {codebase}, {company} (the login company) and {id} are filled in; false for no link.
+   */
+  ticketUrl: z.union([z.literal(false), ticketUrlTemplate]).default(defaultTicketUrl),
   /** Records per page when listing (the vendor's maximum is 1,000). */
   pageSize: z.int().min(1).max(1000).default(1000),
 });

@@ -9,14 +9,16 @@ import type {
   TicketPhase,
 } from "../../ports/psa.ts";
 import { VendorError } from "../http/index.ts";
-import type { ConnectwiseConfig, StatusRef } from "./config.ts";
+import type { CommunicationTypeRef, ConnectwiseConfig, StatusRef } from "./config.ts";
 import type { CwTransport } from "./transport.ts";
 import {
   boardStatusSchema,
+  communicationTypeSchema,
   contactSchema,
   ticketNoteSchema,
   ticketSchema,
   type BoardStatus,
+  type CommunicationType,
   type Contact,
   type NewContactBody,
   type NewNoteBody,
@@ -111,6 +113,46 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
     return found.id;
   }
 
+  let communicationTypes: Promise<CommunicationType[]> | undefined;
+
+  /** The phone type by its id, or by its name among the site's phone types (read once). */
+  async function phoneTypeId(ref: CommunicationTypeRef): Promise<number> {
+    if (typeof ref === "number") return ref;
+    communicationTypes ??= cw.list(
+      "/company/communicationTypes",
+      "GET /company/communicationTypes",
+      communicationTypeSchema,
+    );
+    const phones = (await communicationTypes.catch(forgetTypes)).filter((t) => t.phoneFlag === true);
+    const found = phones.find((t) => t.description.trim().toLowerCase() === ref.trim().toLowerCase());
+    if (found) return found.id;
+    communicationTypes = undefined; // Perhaps added since: look again next time.
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "PSA_CONFIG_VALUE_UNKNOWN",
+      message:
+        `the client's config names "${ref}" for phoneCommunicationType, which is not a phone ` +
+        `communication type of the ConnectWise site (its phone types: ${phones.map((t) => `${t.id} "${t.description}"`).join(", ") || "none"})`,
+    });
+  }
+
+  function forgetTypes(error: unknown): never {
+    communicationTypes = undefined;
+    throw error;
+  }
+
+  async function urlOf(id: number): Promise<string | undefined> {
+    if (config.ticketUrl === false) return undefined;
+    const link = await cw.webLink();
+    const parts: Record<string, string> = {
+      site: link.site,
+      codebase: link.codebase,
+      company: encodeURIComponent(link.company),
+      id: String(id),
+    };
+    return config.ticketUrl.replace(/\{(site|codebase|company|id)\}/g, (_, name: string) => parts[name]!);
+  }
+
   async function closed(ticket: Ticket): Promise<boolean> {
     if (ticket.closedFlag !== undefined) return ticket.closedFlag;
     if (!ticket.status || !ticket.board) return false;
@@ -119,11 +161,13 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
   }
 
   async function toTicket(ticket: Ticket): Promise<PsaTicket> {
+    const url = await urlOf(ticket.id);
     return {
       id: String(ticket.id),
       number: String(ticket.id),
       title: ticket.summary,
       closed: await closed(ticket),
+      ...(url !== undefined ? { url } : {}),
     };
   }
 
@@ -181,6 +225,7 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
     },
 
     async createContact(contact: NewPsaContact) {
+      const phoneType = contact.phone ? await phoneTypeId(config.phoneCommunicationType) : undefined;
       const body: NewContactBody = {
         firstName: contact.firstName,
         lastName: contact.lastName,
@@ -194,10 +239,10 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
             defaultFlag: true,
             communicationType: "Email",
           },
-          ...(contact.phone && config.phoneCommunicationTypeId !== undefined
+          ...(contact.phone && phoneType !== undefined
             ? [
                 {
-                  type: { id: config.phoneCommunicationTypeId },
+                  type: { id: phoneType },
                   value: contact.phone,
                   defaultFlag: true,
                   communicationType: "Phone" as const,
@@ -283,16 +328,13 @@ export function connectwisePsa(config: ConnectwiseConfig, cw: CwTransport): Psa 
     },
 
     async addNote(ticketId, note) {
-      // Already there (a crash after the POST, a lost answer): the same note, not a second one.
       if (!isRecordId(ticketId))
         throw new LifecycleError({
           kind: "not-found",
           code: "OBJECT_NOT_FOUND",
           message: `ConnectWise has no ticket ${ticketId}`,
         });
-      // Listing the notes of a ticket that does not exist is the vendor's 404: not-found, retried by the step.
-      const existing = await findNote(ticketId, note.marker);
-      if (existing) return existing;
+      // Looking for the marker first is the caller's (findNote), where an earlier attempt may have posted.
       const body: NewNoteBody = {
         text: `${note.text.trimEnd()}\n\n${markerLine(note.marker)}`,
         detailDescriptionFlag: false,

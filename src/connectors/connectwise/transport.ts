@@ -92,8 +92,22 @@ export class CwTransport {
 
   /** https://{site}/{codebase}apis/3.0 */
   async root(): Promise<string> {
-    const codebase = this.o.codebase ?? (await this.codebases.get(() => this.discover()));
-    return `${this.o.site}/${codebase}apis/3.0`;
+    return `${this.o.site}/${await this.codebase()}apis/3.0`;
+  }
+
+  /** "v2025_1/": configured, or discovered once. */
+  codebase(): Promise<string> {
+    return this.o.codebase ? Promise.resolve(this.o.codebase) : this.codebases.get(() => this.discover());
+  }
+
+  /**
+   * What a link into Manage's web UI is made of: the UI's origin (a cloud API host is the UI host with
+   * "api-" before it, reference §2), the codebase and the login company.
+   */
+  async webLink(): Promise<{ site: string; codebase: string; company: string }> {
+    const url = new URL(this.o.site);
+    url.hostname = url.hostname.replace(/^api-/i, "");
+    return { site: url.origin, codebase: await this.codebase(), company: this.o.credential.companyId };
   }
 
   private async discover(): Promise<string> {

@@ -72,6 +72,19 @@ export const boardStatusSchema = z.looseObject({
 });
 export type BoardStatus = z.output<typeof boardStatusSchema>;
 
+/**
+ * A communication type of the site (GET /company/communicationTypes): its name is `description`, and
+ * its flags say what its items hold (the generated clients' CommunicationType model).
+ */
+export const communicationTypeSchema = z.looseObject({
+  id: z.int(),
+  description: z.string(),
+  phoneFlag: z.boolean().optional(),
+  emailFlag: z.boolean().optional(),
+  faxFlag: z.boolean().optional(),
+});
+export type CommunicationType = z.output<typeof communicationTypeSchema>;
+
 /** The error envelope of every refusal but a 429 (which sends {error, message}). */
 export interface CwErrorBody {
   code?: string;

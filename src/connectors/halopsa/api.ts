@@ -70,10 +70,20 @@ export class HaloApi {
     return this.write("/Users", user, haloUser, opts);
   }
 
-  tickets(query: { client_id: number; advanced_search: AdvancedFilter[] }): Promise<HaloTicket[]> {
+  /**
+   * The client's open or closed tickets the search matches. Whether Halo's list leaves closed tickets out
+   * when asked neither is not documented, so every call says which, with the spec's own `open_only` or
+   * `closed_only`.
+   */
+  tickets(query: {
+    client_id: number;
+    advanced_search: AdvancedFilter[];
+    state: "open" | "closed";
+  }): Promise<HaloTicket[]> {
     return this.paged("/Tickets", "tickets", haloTicket, {
       client_id: String(query.client_id),
       advanced_search: JSON.stringify(query.advanced_search),
+      [query.state === "open" ? "open_only" : "closed_only"]: "true",
     });
   }
 

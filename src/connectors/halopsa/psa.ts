@@ -92,12 +92,18 @@ export function haloPsa(api: HaloApi, config: HaloPsaConfig): Psa {
 
     async findTicketByReference(reference) {
       const field = config.referenceField;
-      const tickets = await api.tickets({
-        client_id: config.clientId,
-        advanced_search: [{ filter_name: field, filter_type: 2, filter_value: reference }],
-      });
-      const found = tickets.find((t) => ours(t) && t[field] === reference);
-      return found && ticketOf(found);
+      // Open first: a run's own ticket usually is, and then one call finds it. A closed one is still
+      // the run's (a retried open must not open a second), so it is asked for when no open one matched.
+      for (const state of ["open", "closed"] as const) {
+        const tickets = await api.tickets({
+          client_id: config.clientId,
+          advanced_search: [{ filter_name: field, filter_type: 2, filter_value: reference }],
+          state,
+        });
+        const found = tickets.find((t) => ours(t) && t[field] === reference);
+        if (found) return ticketOf(found);
+      }
+      return undefined;
     },
 
     async openTicket(ticket: NewPsaTicket) {

@@ -27,6 +27,11 @@ export interface Classified {
   message: string;
   /** The vendor's own code as sent, when it has one. */
   vendorCode?: string;
+  /**
+   * How long the vendor's documentation says such an answer lasts when the answer itself sends no
+   * Retry-After (an Autotask suspension): a header, when sent, still wins.
+   */
+  retryAfterMs?: number;
 }
 
 export interface HttpCall {
@@ -189,7 +194,6 @@ export class HttpClient {
         this.o.reauthenticate();
         continue;
       }
-      const wait = retryAfterMs(res.headers.get("retry-after"));
       const answer: VendorAnswer = {
         call: req.call,
         status: res.status,
@@ -199,6 +203,7 @@ export class HttpClient {
         requestId,
       };
       const classified = this.o.classify(answer);
+      const wait = retryAfterMs(res.headers.get("retry-after")) ?? classified.retryAfterMs;
       const error = this.failure(answer, classified, wait);
       const lagging =
         classified.kind === "not-found" &&

@@ -41,7 +41,7 @@ const busySql = `
          (select max_parallel from runs where id = $3) as run_cap`;
 
 const takeSql = `
-  with prev as (select id, state from actions where id = $1),
+  with prev as (select id, state, started_at from actions where id = $1),
        spend as (update tenant_limits set tokens = $4::double precision - 1, refilled_at = now()
                   where tenant = $5 and api = $6)
   update actions a
@@ -51,7 +51,8 @@ const takeSql = `
    where a.id = prev.id and r.id = a.run_id
   returning a.id, a.run_id as "runId", r.client_id as "clientId", a.key, a.type, a.title, a.params, a.deps,
             a.required, a.tenant, a.api, a.queue, a.bind, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
-            prev.state as "previousState", a.deadline_at as "deadlineAt", now() as "claimedAt",
+            prev.state as "previousState",
+            prev.started_at is null as "firstAttempt", a.deadline_at as "deadlineAt", now() as "claimedAt",
             r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
             a.outcome->'applied' as applied,
             coalesce((select jsonb_object_agg(d.key, d.outcome->'data') from actions d

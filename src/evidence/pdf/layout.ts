@@ -1,3 +1,5 @@
+import type { Cell, Note, Table, Tone } from "../view/model.ts";
+
 /** Drawing helpers over pdfkit: headings, key/value blocks and tables that wrap and break across pages. */
 
 export const page = { size: "A4", layout: "landscape", margin: 40 } as const;
@@ -9,6 +11,10 @@ export const rule = "#d5dae0";
 export const band = "#eef1f4";
 export const bad = "#b42318";
 export const good = "#1a7f37";
+export const warn = "#9a6700";
+
+const tones: Record<Tone, string> = { good, bad, warn, muted };
+export const colorOf = (tone: Tone | undefined, otherwise = ink) => (tone ? tones[tone] : otherwise);
 
 // The standard PDF fonts encode WinAnsi only. A letter outside it loses its accent if that makes it
 // encodable, else becomes "?": the JSON and HTML reports keep every character as recorded.
@@ -31,25 +37,10 @@ export function pdfText(text: string): string {
     .join("");
 }
 
-export interface Column {
-  header: string;
-  /** A share of the usable width; the shares of a table's columns are scaled to fill it. */
-  width: number;
-  align?: "left" | "right";
-  mono?: boolean;
-}
-
-export interface Cell {
-  text: string;
-  /** Smaller, grey lines under the text (a key, an offset, an error). */
-  sub?: string;
-  color?: string;
-  bold?: boolean;
-}
-
-type Row = (Cell | string)[];
-
 const pad = 3;
+
+const fontOf = (c: { bold?: boolean; badge?: boolean; mono?: boolean }) =>
+  c.bold || c.badge ? (c.mono ? "Courier-Bold" : "Helvetica-Bold") : c.mono ? "Courier" : "Helvetica";
 
 export class Pdf {
   constructor(readonly doc: PDFKit.PDFDocument) {}
@@ -69,8 +60,9 @@ export class Pdf {
     if (this.doc.y + height > this.bottom) this.doc.addPage();
   }
 
+  // A heading keeps at least a table's header and first row with it, never alone at a page's foot.
   heading(text: string): void {
-    this.ensure(60);
+    this.ensure(80);
     const { doc } = this;
     doc.moveDown(0.8);
     doc.font("Helvetica-Bold").fontSize(12).fillColor(ink).text(pdfText(text), this.left, doc.y);
@@ -85,7 +77,7 @@ export class Pdf {
   }
 
   subheading(text: string): void {
-    this.ensure(40);
+    this.ensure(70);
     this.doc.moveDown(0.4);
     this.doc.font("Helvetica-Bold").fontSize(9.5).fillColor(ink).text(pdfText(text), this.left, this.doc.y);
     this.doc.moveDown(0.2);
@@ -102,45 +94,86 @@ export class Pdf {
     doc.moveDown(0.3);
   }
 
+  /** The height of a cell's text and its notes at `width`. */
+  private measure(c: Cell, width: number, size: number, mono = false): number {
+    const { doc } = this;
+    doc.font(fontOf({ ...c, mono: c.mono || mono })).fontSize(size);
+    let h = doc.heightOfString(pdfText(c.text) || " ", { width });
+    for (const n of c.notes ?? []) {
+      doc.font(n.mono ? "Courier" : "Helvetica").fontSize(size - 1);
+      h += doc.heightOfString(pdfText(n.text) || " ", { width }) + 1;
+    }
+    return h;
+  }
+
+  /** Draws a cell's text and its notes from (x, y), never below `y + height`. */
+  private draw(
+    c: Cell,
+    at: { x: number; y: number; width: number; height: number },
+    size: number,
+    opts: { mono?: boolean; align?: "left" | "right" } = {},
+  ): void {
+    const { doc } = this;
+    const end = at.y + at.height;
+    const clip = (top: number) => ({
+      width: at.width,
+      height: Math.max(end - top, size),
+      ellipsis: true,
+      align: opts.align ?? "left",
+    });
+    doc
+      .font(fontOf({ ...c, mono: c.mono || opts.mono }))
+      .fontSize(size)
+      .fillColor(colorOf(c.tone))
+      .text(pdfText(c.text) || " ", at.x, at.y, clip(at.y));
+    for (const n of c.notes ?? []) {
+      const top = doc.y + 1;
+      if (top >= end) break;
+      this.note(n, at.x, top, size - 1, clip(top));
+    }
+  }
+
+  private note(n: Note, x: number, y: number, size: number, opts: PDFKit.Mixins.TextOptions): void {
+    this.doc
+      .font(n.mono ? "Courier" : "Helvetica")
+      .fontSize(size)
+      .fillColor(colorOf(n.tone, muted))
+      .text(pdfText(n.text), x, y, opts);
+  }
+
   /** Label and value pairs in two columns, wrapping values. */
-  pairs(rows: [string, string, string?][]): void {
+  pairs(rows: { label: string; value: Cell }[]): void {
     const { doc } = this;
     const labelWidth = 130;
     const valueWidth = this.width - labelWidth;
-    for (const [label, value, color] of rows) {
-      doc.font("Helvetica").fontSize(9);
-      const text = pdfText(value);
-      const h = Math.max(doc.heightOfString(text, { width: valueWidth }), 11) + 3;
+    for (const { label, value } of rows) {
+      const h = Math.max(this.measure(value, valueWidth, 9), 11) + 3;
       this.ensure(h);
       const y = doc.y;
-      doc.fillColor(muted).text(pdfText(label), this.left, y, { width: labelWidth - 8 });
-      doc.fillColor(color ?? ink).text(text, this.left + labelWidth, y, { width: valueWidth });
+      doc
+        .font("Helvetica")
+        .fontSize(9)
+        .fillColor(muted)
+        .text(pdfText(label), this.left, y, { width: labelWidth - 8 });
+      this.draw(value, { x: this.left + labelWidth, y, width: valueWidth, height: h }, 9);
       doc.y = y + h;
     }
   }
 
   /** A table whose rows grow to fit their text; a row that does not fit starts a page, headers repeated. */
-  table(columns: Column[], rows: Row[], size = 8): void {
+  table(t: Table): void {
     const { doc } = this;
+    const { columns } = t;
+    const size = t.dense ? 7.5 : 8;
     const total = columns.reduce((s, c) => s + c.width, 0);
     const widths = columns.map((c) => (c.width / total) * this.width);
     const xs = widths.map((_, i) => this.left + widths.slice(0, i).reduce((s, w) => s + w, 0));
-    const cells = rows.map((r) => r.map((c) => (typeof c === "string" ? { text: c } : c)));
+    const inner = (i: number) => widths[i]! - 2 * pad;
 
-    const measure = (cell: Cell, i: number, col: Column) => {
-      const w = widths[i]! - 2 * pad;
-      doc.font(cell.bold ? "Helvetica-Bold" : col.mono ? "Courier" : "Helvetica").fontSize(size);
-      let h = doc.heightOfString(pdfText(cell.text) || " ", { width: w });
-      if (cell.sub) {
-        doc.font("Helvetica").fontSize(size - 1);
-        h += doc.heightOfString(pdfText(cell.sub), { width: w }) + 1;
-      }
-      return h;
-    };
     const header = () => {
       doc.font("Helvetica-Bold").fontSize(size);
       const h =
-        Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) +
+        Math.max(...columns.map((c, i) => doc.heightOfString(pdfText(c.header), { width: inner(i) }))) +
         2 * pad;
       const y = doc.y;
       doc.rect(this.left, y, this.width, h).fill(band);
@@ -149,7 +182,7 @@ export class Pdf {
           .fillColor(ink)
           .font("Helvetica-Bold")
           .fontSize(size)
-          .text(c.header, xs[i]! + pad, y + pad, { width: widths[i]! - 2 * pad, align: c.align ?? "left" }),
+          .text(pdfText(c.header), xs[i]! + pad, y + pad, { width: inner(i), align: c.align ?? "left" }),
       );
       doc.y = y + h;
     };
@@ -157,8 +190,9 @@ export class Pdf {
     this.ensure(40);
     header();
     const fullPage = this.bottom - this.doc.page.margins.top - 40;
-    for (const row of cells) {
-      const natural = Math.max(...row.map((c, i) => measure(c, i, columns[i]!))) + 2 * pad;
+    for (const row of t.rows) {
+      const natural =
+        Math.max(...row.map((c, i) => this.measure(c, inner(i), size, columns[i]!.mono))) + 2 * pad;
       // A row taller than a whole page is cut with an ellipsis rather than drawn over the footer.
       const h = Math.min(natural, fullPage);
       if (doc.y + h > this.bottom) {
@@ -166,26 +200,12 @@ export class Pdf {
         header();
       }
       const y = doc.y;
-      row.forEach((cell, i) => {
+      row.forEach((c, i) => {
         const col = columns[i]!;
-        const w = widths[i]! - 2 * pad;
-        const clip = { width: w, height: h - 2 * pad, ellipsis: true, align: col.align ?? "left" };
-        doc
-          .font(cell.bold ? "Helvetica-Bold" : col.mono ? "Courier" : "Helvetica")
-          .fontSize(size)
-          .fillColor(cell.color ?? ink)
-          .text(pdfText(cell.text) || " ", xs[i]! + pad, y + pad, clip);
-        if (cell.sub) {
-          const used = doc.y - (y + pad);
-          doc
-            .font("Helvetica")
-            .fontSize(size - 1)
-            .fillColor(muted)
-            .text(pdfText(cell.sub), xs[i]! + pad, doc.y + 1, {
-              ...clip,
-              height: Math.max(h - 2 * pad - used - 1, size),
-            });
-        }
+        this.draw(c, { x: xs[i]! + pad, y: y + pad, width: inner(i), height: h - 2 * pad }, size, {
+          ...(col.mono ? { mono: true } : {}),
+          ...(col.align ? { align: col.align } : {}),
+        });
       });
       doc
         .moveTo(this.left, y + h)

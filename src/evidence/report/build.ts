@@ -1,12 +1,13 @@
 import type { Outcome, VendorCall } from "../../domain/outcome.ts";
 import type { PlanFinding } from "../../domain/plan.ts";
+import { residualChecksIn, residualWords, type ResidualCheck } from "../../domain/residual-access.ts";
 import type { ActionRow } from "../../engine/read.ts";
 import { planHash } from "../../planner/hash.ts";
 import type { Sql } from "../../store/sql.ts";
 import { recordWithoutSecrets, redactText } from "../redact.ts";
 import { beforeState, licenses, type ChangedStep } from "./changes.ts";
 import { readRunRecords, type AttemptRow, type RunRecords } from "./read.ts";
-import type { ReportAction, RunReport } from "./schema.ts";
+import type { ReportAction, ReportResidualCheck, RunReport } from "./schema.ts";
 
 const iso = (d: Date | string | null | undefined): string | null =>
   d === null || d === undefined ? null : new Date(d).toISOString();
@@ -39,7 +40,8 @@ const callsOf = (o: Outcome | null): VendorCall[] =>
 
 function dataOf(o: Outcome | null): Record<string, unknown> {
   if (o?.kind === "succeeded") return recordWithoutSecrets(o.data ?? {});
-  if (o?.kind === "waiting") return recordWithoutSecrets(o.applied?.data ?? {});
+  if (o?.kind === "waiting") return recordWithoutSecrets({ ...o.data, ...o.applied?.data });
+  if (o?.kind === "failed") return recordWithoutSecrets(o.data ?? {});
   return {};
 }
 
@@ -122,20 +124,46 @@ function actionOf(a: ActionRow, records: RunRecords): ReportAction {
 }
 
 const verifyType = "verify.no-access-remains";
-const foundPrefix = /^(?:re-read found|change not observed after re-reading): /;
+// How the engine words a re-read that did not hold, for runs whose step recorded no checks.
+const notVerifiedText = /^(?:re-read found|change not observed after re-reading): (.*)$/s;
+const stillWaiting = /^waiting for verification \(observed: (.*)\)$/s;
+
+function checkOf(c: ResidualCheck): ReportResidualCheck {
+  return {
+    step: c.step,
+    type: c.type,
+    what: c.what,
+    result: c.result,
+    findings: c.result === "found" ? c.findings : [],
+    port: c.result === "not-checked" ? c.port : null,
+    why: c.result === "not-checked" ? c.why : null,
+  };
+}
+
+/** The findings of a run whose step recorded only words: its failure message, split as it was joined. */
+function wordsOf(summary: string): string[] {
+  const text = notVerifiedText.exec(summary)?.[1] ?? stillWaiting.exec(summary)?.[1];
+  return text ? text.split("; ") : [];
+}
 
 /** The offboarding's final re-read: what it checked, and anything it found still in place. */
 function verificationOf(actions: ReportAction[]): RunReport["verification"] {
   const step = actions.findLast((a) => a.type === verifyType);
-  if (!step) return { step: null, result: "none-planned", detail: null, findings: [], at: null };
-  const base = { step: step.key, at: step.finishedAt };
-  if (step.state === "succeeded") return { ...base, result: "verified", detail: step.summary, findings: [] };
+  if (!step)
+    return { step: null, result: "none-planned", detail: null, findings: [], checks: null, at: null };
+  const recorded = residualChecksIn(step.data);
+  const base = {
+    step: step.key,
+    at: step.finishedAt,
+    detail: step.summary,
+    checks: recorded?.map(checkOf) ?? null,
+  };
+  if (step.state === "succeeded") return { ...base, result: "verified", findings: [] };
   if (step.state === "failed" || step.state === "waiting" || step.state === "retry") {
-    const observed = /\(observed: (.*)\)$/.exec(step.summary)?.[1];
-    const text = observed ?? step.summary.replace(foundPrefix, "");
-    return { ...base, result: "not-verified", detail: step.summary, findings: text.split("; ") };
+    const findings = recorded ? unique(recorded.flatMap(residualWords)) : wordsOf(step.summary);
+    return { ...base, result: "not-verified", findings };
   }
-  return { ...base, result: "not-run", detail: step.summary, findings: [] };
+  return { ...base, result: "not-run", findings: [] };
 }
 
 function findingsOf(records: RunRecords): PlanFinding[] {

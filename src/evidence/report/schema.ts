@@ -100,6 +100,29 @@ export const reportFinding = z.object({
   step: z.string().optional(),
 });
 
+export const reportResidualCheck = z
+  .object({
+    step: z.string().describe("The planned step whose change was re-read."),
+    type: z.string(),
+    what: z.string().describe('What its check looks at: "groups", "licenses", "sign-in", ...'),
+    result: z
+      .enum(["clean", "found", "not-checked"])
+      .describe(
+        "clean: nothing left; found: still in place; not-checked: the client has no connector for it.",
+      ),
+    findings: z
+      .array(
+        z.object({
+          found: z.string(),
+          settled: z.boolean().describe("Waiting will not change it: the verification failed at once."),
+        }),
+      )
+      .describe("What it found still in place; empty unless `found`."),
+    port: z.string().nullable().describe("For not-checked: the port the check needs and the client lacks."),
+    why: z.string().nullable().describe("For not-checked: why it could not look."),
+  })
+  .describe("One planned step's residual access as the final re-read saw it.");
+
 export const reportSku = z.object({
   skuId: z.string().nullable().describe("Null where the step named the SKU only by its part number."),
   skuPartNumber: z.string(),
@@ -161,7 +184,17 @@ export const runReport = z
       step: z.string().nullable().describe("The final re-read step; null when the run has none."),
       result: z.enum(["verified", "not-verified", "not-run", "none-planned"]),
       detail: z.string().nullable(),
-      findings: z.array(z.string()).describe("What the re-read found still in place."),
+      findings: z
+        .array(z.string())
+        .describe("What the re-read found still in place, or could not check, each said once."),
+      checks: z
+        .array(reportResidualCheck)
+        .nullable()
+        .describe(
+          "Each planned step the re-read looked at, as the step recorded it; null when it recorded none " +
+            "(a run verified before checks were recorded, or a re-read that failed before it could look): " +
+            "`findings` then come from its message.",
+        ),
       at: instant.nullable(),
     }),
     billing: z.object({
@@ -176,3 +209,4 @@ export type RunReport = z.output<typeof runReport>;
 export type ReportAction = RunReport["actions"][number];
 export type ReportChange = RunReport["beforeState"][number];
 export type ReportSku = RunReport["billing"]["licensesRecovered"][number];
+export type ReportResidualCheck = z.output<typeof reportResidualCheck>;

@@ -14,6 +14,7 @@ import {
 } from "../fields.ts";
 import { defineForm } from "../kit/define-form.ts";
 import {
+  checkbox,
   clientChoice,
   customFields,
   dateTime,
@@ -63,6 +64,8 @@ export type OnboardingRequest = StartTime & {
   customFields: Record<string, string>;
   /** Who must approve before the run starts, from the client's policy; "none" when nobody. */
   approval: ApprovalPolicy;
+  /** Submitted knowing another onboarding of the same person is pending or just finished. */
+  allowDuplicate?: true;
 };
 
 const inTenant = ({ client }: { client: ClientConfig }) => inClientDomains(client);
@@ -201,6 +204,10 @@ export const onboardingForm = defineForm({
       cli: { value: "<who>", fallback: "actor" },
     }),
     notes: multiline({ label: "Notes", value: multiLine(4000) }),
+    allowDuplicate: checkbox({
+      label: "Allow a duplicate",
+      help: "Submit although another onboarding of the same person is pending or finished within the last day.",
+    }),
     customFields: customFields({
       label: "Custom fields",
       help: "Fields the client defines, by key.",
@@ -254,6 +261,7 @@ export const onboardingForm = defineForm({
         notes: v.notes,
         customFields: v.customFields ?? {},
         approval: client.approval.onboarding,
+        allowDuplicate: v.allowDuplicate === true ? true : undefined,
       }),
     ),
 });

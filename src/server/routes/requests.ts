@@ -17,6 +17,18 @@ const submitQuery = z.strictObject({
     .describe("Plan only: nothing is stored and nothing runs."),
 });
 
+const submitHeaders = z.looseObject({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, { error: "must be 1–255 visible ASCII characters, e.g. a UUID" })
+    .optional()
+    .describe(
+      "A key unique to this submission (a UUID): sent again with the same body it answers the first run, with another body 409.",
+    ),
+});
+
 const validated = z
   .record(z.string(), z.unknown())
   .describe("The request as validated: trimmed, defaults filled in, start time resolved.");
@@ -120,8 +132,13 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
           summary: kind === "onboard" ? "Submit an onboarding" : "Submit an offboarding",
           tags: ["requests"],
           querystring: submitQuery,
+          headers: submitHeaders,
           body: formSchemas[kind],
-          response: { 200: dryRun, 201: submitted, ...errorResponses("LC_ERR_VALIDATION", ...bodyErrors) },
+          response: {
+            200: dryRun,
+            201: submitted,
+            ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_CONFLICT", ...bodyErrors),
+          },
         },
       },
       async (request, reply) => {
@@ -131,6 +148,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
           dryRun: request.query.dryRun ?? false,
           now: now(),
           live,
+          idempotencyKey: request.headers["idempotency-key"],
         });
         if (!submission.ok)
           throw new ApiError("LC_ERR_VALIDATION", `the ${kind} request is not valid`, {
@@ -143,6 +161,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
             .send({ dryRun: true as const, planHash, plan: planned, request: validRequest, findings });
         if (runId === undefined || status === undefined)
           throw new Error("submitRequest stored a run without returning its id and status");
+        if (submission.value.replayed) reply.header("idempotent-replayed", "true");
         return reply
           .code(201)
           .send({ runId, status, planHash, plan: planned, request: validRequest, findings });

@@ -180,15 +180,147 @@ describe("notes", () => {
   });
 });
 
+describe("picklists", () => {
+  const fieldReads = () =>
+    emulator.admin
+      .calls()
+      .filter((c) => /entityInformation\/fields/i.test(c.url))
+      .map((c) => c.url);
+  const configError = (check: (message: string) => void) => (e: unknown) => {
+    assert.ok(e instanceof LifecycleError, `a LifecycleError, not ${String(e)}`);
+    assert.equal(e.failure.code, "PSA_CONFIG_VALUE_UNKNOWN");
+    assert.equal(e.failure.kind, "invalid");
+    check(e.failure.message);
+    return true;
+  };
+
+  test("the config may name queue, priority, statuses, note type and publish value by their labels", async () => {
+    const labelled = rig(emulator, {
+      section: {
+        queueID: "onboarding & offboarding",
+        priority: "Medium",
+        ticketType: "Service Request",
+        statuses: { new: "New", closed: ["Complete"], phases: { "waiting-on-customer": "Waiting Customer" } },
+        notes: { publish: "Internal Only", noteType: "Task Summary" },
+      },
+    });
+    const t = await labelled.psa.openTicket({ title: "By label", description: "x", reference: randomUUID() });
+    const stored = emulator.admin.ticket(Number(t.id))!;
+    assert.equal(stored.queueID, initech.queues.onboarding);
+    assert.equal(stored.priority, initech.priorities.medium);
+    assert.equal(stored.ticketType, initech.ticketTypes.serviceRequest);
+    assert.equal(stored.status, initech.statuses.new);
+    await labelled.psa.setTicketPhase(t.id, "waiting-on-customer");
+    assert.equal(emulator.admin.ticket(Number(t.id))?.status, initech.statuses.waitingCustomer);
+    const note = await labelled.psa.addNote(t.id, { text: "x", marker: `m-${randomUUID()}` });
+    const written = emulator.admin.notes(Number(t.id)).find((n) => String(n.id) === note.id)!;
+    assert.equal(written.publish, initech.publish.internalOnly);
+    assert.equal(written.noteType, initech.noteTypes.taskSummary);
+  });
+
+  test("the picklists are read once per connector instance, one call per entity", async () => {
+    await r.psa.findTicket(initech.openTicketNumber);
+    const t = await r.psa.openTicket({ title: "Once", description: "x", reference: randomUUID() });
+    await r.psa.addNote(t.id, { text: "x", marker: `m-${randomUUID()}` });
+    await r.psa.setTicketPhase(t.id, "completed");
+    const reads = fieldReads();
+    assert.equal(reads.length, 2);
+    assert.ok(reads.some((u) => /\/V1\.0\/Tickets\/entityInformation\/fields$/i.test(u)));
+    assert.ok(reads.some((u) => /\/V1\.0\/TicketNotes\/entityInformation\/fields$/i.test(u)));
+  });
+
+  test("a value the instance does not have fails the first ticket call, naming the field, before anything is written", async () => {
+    await assert.rejects(
+      rig(emulator, { section: { priority: 99 } }).psa.openTicket({
+        title: "x",
+        description: "x",
+        reference: randomUUID(),
+      }),
+      configError((m) => {
+        assert.match(m, /99 for priority/);
+        assert.match(m, /Tickets\.priority/);
+        assert.match(m, /2 "Medium"/, "the values there are named");
+      }),
+    );
+    await assert.rejects(
+      rig(emulator, { section: { notes: { publish: "Internal" } } }).psa.findTicket(initech.openTicketNumber),
+      configError((m) => assert.match(m, /"Internal" for notes\.publish.*TicketNotes\.publish/)),
+    );
+    await assert.rejects(
+      rig(emulator, { section: { statuses: { phases: { completed: "Done" } } } }).psa.findTicket(
+        initech.openTicketNumber,
+      ),
+      configError((m) => assert.match(m, /statuses\.phases\.completed/)),
+    );
+    assert.equal(emulator.admin.calls().filter((c) => c.method !== "GET" && !/query/.test(c.url)).length, 0);
+  });
+
+  test("an inactive value is refused where it is written, but still reads as closed", async () => {
+    const statuses = emulator.admin.picklist("status");
+    emulator.admin.setPicklist("status", [...statuses, { value: 9, label: "Closed (old)" }]);
+    try {
+      const old = emulator.admin.addTicket({
+        companyID: initech.companyID,
+        title: "Closed long ago",
+        status: 9,
+        priority: 2,
+        queueID: initech.queues.serviceDesk,
+      });
+      emulator.admin.setPicklist("status", [
+        ...statuses,
+        { value: 9, label: "Closed (old)", isActive: false },
+      ]);
+      const retired = rig(emulator, { section: { statuses: { closed: [5, "Closed (old)"] } } });
+      assert.equal((await retired.psa.findTicket(old.ticketNumber))?.closed, true);
+      await assert.rejects(
+        rig(emulator, { section: { statuses: { phases: { completed: 9 } } } }).psa.findTicket(
+          old.ticketNumber,
+        ),
+        configError((m) => assert.match(m, /not an active value/)),
+      );
+    } finally {
+      emulator.admin.setPicklist("status", statuses);
+    }
+  });
+
+  test("a value added in Autotask after a failed check is found on the next try", async () => {
+    const queues = emulator.admin.picklist("queueID");
+    const p = rig(emulator, { section: { queueID: "Lifecycle" } });
+    try {
+      await assert.rejects(p.psa.openTicket({ title: "x", description: "x", reference: randomUUID() }));
+      emulator.admin.setPicklist("queueID", [...queues, { value: 29683999, label: "Lifecycle" }]);
+      const t = await p.psa.openTicket({ title: "x", description: "x", reference: randomUUID() });
+      assert.equal(emulator.admin.ticket(Number(t.id))?.queueID, 29683999);
+    } finally {
+      emulator.admin.setPicklist("queueID", queues);
+    }
+  });
+});
+
 describe("errors, limits and zones", () => {
   test("a refused create (HTTP 500 with errors[]) is an invalid VendorError keeping Autotask's message and status", async () => {
-    const bad = rig(emulator, { section: { priority: 99 } });
-    const e = await rejection(bad.psa.openTicket({ title: "x", description: "x", reference: randomUUID() }));
-    assert.equal(e.failure.kind, "invalid");
-    assert.equal(e.failure.code, "VENDOR_INVALID");
-    assert.equal(e.status, 500);
-    assert.match(e.message, /Value 99 does not exist in the picklist for priority/);
-    assert.match(e.vendor.body ?? "", /"errors"/);
+    // The connector read the priorities while 2 was there; Autotask retired it since.
+    await r.psa.findTicket(initech.openTicketNumber);
+    const priorities = emulator.admin.picklist("priority");
+    emulator.admin.setPicklist(
+      "priority",
+      priorities.map((p) => ({ ...p, isActive: p.value !== 2 })),
+    );
+    try {
+      const e = await rejection(r.psa.openTicket({ title: "x", description: "x", reference: randomUUID() }));
+      assert.equal(e.failure.kind, "invalid");
+      assert.equal(e.failure.code, "VENDOR_INVALID");
+      assert.equal(e.status, 500);
+      assert.match(e.message, /Value 2 does not exist in the picklist for priority/);
+      assert.match(e.vendor.body ?? "", /"errors"/);
+      // The refusal has the picklists read again: the next try names the retired value itself.
+      await assert.rejects(
+        r.psa.openTicket({ title: "x", description: "x", reference: randomUUID() }),
+        (err: LifecycleError) => err.failure.code === "PSA_CONFIG_VALUE_UNKNOWN",
+      );
+    } finally {
+      emulator.admin.setPicklist("priority", priorities);
+    }
   });
 
   test("a wrong secret is an authentication failure, and the secret is in no part of the error", async () => {
@@ -226,18 +358,51 @@ describe("errors, limits and zones", () => {
     assert.equal(e.failure.code, "VENDOR_UNAVAILABLE");
   });
 
-  test("a suspended database (hourly threshold used up) is throttled, with the configured wait for the engine", async () => {
+  test("a suspended database (hourly threshold used up) is handed to the engine at once, with the configured wait", async () => {
+    // Retries to spare: a suspension lasts until the hour's usage drops, so none may be spent on it.
     const suspended = rig(emulator, {
-      maxRetries: 0,
+      maxRetries: 4,
       section: { throttling: { suspendedRetryAfterMs: 120_000 } },
     });
     await suspended.transport.zone();
     emulator.admin.setThresholdUsage(10_000);
+    emulator.admin.clearCalls();
     const e = await rejection(suspended.psa.findContact(initech.contacts.peter));
     assert.equal(e.failure.kind, "throttled");
     assert.equal(e.failure.code, "AUTOTASK_THRESHOLD_EXCEEDED");
     assert.equal(e.failure.retryAfterMs, 120_000);
     assert.equal(e.status, 429);
+    assert.deepEqual(
+      emulator.admin.calls().map((c) => c.status),
+      [429],
+      "one refused call, no retry inside the step",
+    );
+  });
+
+  test("a suspension answered with another status (a setting) is recognised and handed over just the same", async () => {
+    emulator.admin.configure({ suspendedStatus: 503 });
+    try {
+      const suspended = rig(emulator, {
+        maxRetries: 4,
+        section: { throttling: { suspendedStatus: 503, suspendedRetryAfterMs: 600_000 } },
+      });
+      await suspended.transport.zone();
+      emulator.admin.setThresholdUsage(10_000);
+      emulator.admin.clearCalls();
+      const e = await rejection(suspended.psa.findTicket(initech.openTicketNumber));
+      assert.equal(e.failure.code, "AUTOTASK_THRESHOLD_EXCEEDED");
+      assert.equal(e.failure.retryAfterMs, 600_000);
+      assert.equal(e.status, 503);
+      assert.equal(emulator.admin.calls().length, 1);
+    } finally {
+      emulator.admin.configure({ suspendedStatus: 429 });
+    }
+  });
+
+  test("a thread-limit refusal (a short 429) is still retried inside the step", async () => {
+    emulator.admin.injectFault({ kind: "status", status: 429, count: 1, pathPattern: "Tickets/query" });
+    const t = await rig(emulator, { maxRetries: 2 }).psa.findTicket(initech.openTicketNumber);
+    assert.equal(t?.number, initech.openTicketNumber);
   });
 
   test("the threshold is read from ThresholdInformation; above half of it every call is slowed", async () => {

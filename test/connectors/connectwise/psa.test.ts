@@ -8,7 +8,9 @@ import {
   startConnectWiseEmulator,
   type ConnectWiseEmulator,
 } from "../../../emulators/connectwise/index.ts";
-import { apiCalls, globexPsa, sharedRuntime } from "./support.ts";
+import { connectwiseConfig, defaultTicketUrl } from "../../../src/connectors/connectwise/config.ts";
+import { CwTransport } from "../../../src/connectors/connectwise/transport.ts";
+import { apiCalls, globexCredential, globexPsa, sharedRuntime } from "./support.ts";
 
 let cw: ConnectWiseEmulator;
 before(async () => {
@@ -94,6 +96,122 @@ test("creates a contact at the client's company and site (201), deactivates and 
   assert.deepEqual(patch?.requestBody, [{ op: "replace", path: "inactiveFlag", value: false }]);
 });
 
+test("a new contact's phone is filed under the site's Direct phone type by default, looked up once by name", async () => {
+  const { psa } = globexPsa(cw);
+  const stored = async (phone: string) => {
+    const created = await psa.createContact({
+      firstName: "Jonas",
+      lastName: "Koch",
+      email: `jonas-${randomUUID().slice(0, 6)}@globex.de`,
+      phone,
+    });
+    return cw.admin.contacts(globex.loginCompany).find((c) => String(c.id) === created.id)!;
+  };
+  const first = await stored("+49 30 1234567");
+  assert.deepEqual(
+    first.communicationItems.map((i) => [i.type.id, i.type.name, i.communicationType, i.value]),
+    [
+      [1, "Email", "Email", first.communicationItems[0]!.value],
+      [2, "Direct", "Phone", "+49 30 1234567"],
+    ],
+  );
+  await stored("+49 30 7654321");
+  const lookups = apiCalls(cw).filter((c) => /communicationTypes/.test(c.url));
+  assert.equal(lookups.length, 1, "the site's types are read once");
+});
+
+test("the phone type may be named (any case) or given by id; a name the site has no phone type for fails naming the field", async () => {
+  const contact = () => ({
+    firstName: "Lea",
+    lastName: "Braun",
+    email: `lea-${randomUUID().slice(0, 6)}@globex.de`,
+    phone: "+49 171 5550100",
+  });
+  const phoneOf = (id: string) =>
+    cw.admin
+      .contacts(globex.loginCompany)
+      .find((c) => String(c.id) === id)!
+      .communicationItems.find((i) => i.communicationType === "Phone");
+  const byName = await globexPsa(cw, { phoneCommunicationType: "cell" }).psa.createContact(contact());
+  assert.equal(phoneOf(byName.id)?.type.id, 4);
+  const byId = await globexPsa(cw, { phoneCommunicationType: 4 }).psa.createContact(contact());
+  assert.equal(phoneOf(byId.id)?.type.name, "Cell");
+  cw.admin.clearCalls();
+  await assert.rejects(
+    globexPsa(cw, { phoneCommunicationType: "Email" }).psa.createContact(contact()),
+    (e: unknown) => {
+      assert.ok(e instanceof LifecycleError);
+      assert.equal(e.failure.code, "PSA_CONFIG_VALUE_UNKNOWN");
+      assert.match(e.failure.message, /"Email" for phoneCommunicationType/);
+      assert.match(e.failure.message, /2 "Direct", 4 "Cell"/);
+      return true;
+    },
+  );
+  assert.equal(apiCalls(cw).filter((c) => c.method === "POST").length, 0, "nothing created");
+  // Without a phone no type is needed, so none is looked up.
+  cw.admin.clearCalls();
+  await globexPsa(cw, { phoneCommunicationType: "Pager" }).psa.createContact({
+    ...contact(),
+    phone: undefined,
+  });
+  assert.equal(apiCalls(cw).filter((c) => /communicationTypes/.test(c.url)).length, 0);
+});
+
+test("a ticket carries its link into Manage's web UI, which the emulator's UI opens on that ticket", async () => {
+  const { psa } = globexPsa(cw);
+  const ticket = (await psa.findTicket(String(globex.openTicket)))!;
+  assert.equal(
+    ticket.url,
+    `${cw.url}/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=48291&companyName=${globex.loginCompany}`,
+  );
+  const page = await fetch(ticket.url!);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Service Ticket #48291 - New starter/);
+  const opened = await psa.openTicket({
+    title: "Onboard Jonas",
+    description: "Plan",
+    reference: randomUUID(),
+  });
+  assert.match(opened.url ?? "", new RegExp(`recid=${opened.id}&`));
+  const custom = globexPsa(cw, { ticketUrl: "https://globex.example/tickets/{id}?c={company}" });
+  assert.equal(
+    (await custom.psa.findTicket("48291"))?.url,
+    `https://globex.example/tickets/48291?c=${globex.loginCompany}`,
+  );
+  assert.equal((await globexPsa(cw, { ticketUrl: false }).psa.findTicket("48291"))?.url, undefined);
+});
+
+test("the config's defaults name the Direct phone type and Manage's ticket link; a link template must be a URL", () => {
+  const base = { site: "https://api-eu.myconnectwise.net", companyId: 250, boardId: 1 };
+  const config = connectwiseConfig.parse(base);
+  assert.equal(config.phoneCommunicationType, "Direct");
+  assert.equal(config.ticketUrl, defaultTicketUrl);
+  for (const ticketUrl of [
+    "https://x.example/t",
+    "t/{id}",
+    "https://x.example/{id}/{ticket}",
+    "ftp://x/{id}",
+  ])
+    assert.equal(connectwiseConfig.safeParse({ ...base, ticketUrl }).success, false, ticketUrl);
+  assert.equal(connectwiseConfig.safeParse({ ...base, ticketUrl: "{site}/t?id={id}" }).success, true);
+});
+
+test("on a cloud host the link leads to the UI host, without the API's api- prefix", async () => {
+  const transport = new CwTransport({
+    site: "https://api-eu.myconnectwise.net",
+    codebase: "v2025_1/",
+    apiVersion: "2025.1",
+    credential: { ...globexCredential },
+    pageSize: 25,
+    runtime: sharedRuntime(),
+  });
+  assert.deepEqual(await transport.webLink(), {
+    site: "https://eu.myconnectwise.net",
+    codebase: "v2025_1/",
+    company: globex.loginCompany,
+  });
+});
+
 test("a PATCH the vendor answers 200 without applying it (its false 200) is not taken for done", async () => {
   const { psa } = globexPsa(cw);
   const anna = (await psa.findContact("anna.schmidt@globex.de"))!;
@@ -167,13 +285,16 @@ test("opens a ticket on the client's board with externalXRef, a title cut to 100
   );
 });
 
-test("an internal note carries its marker; posting it again with the same marker finds it, no duplicate", async () => {
+test("an internal note is one POST carrying its marker, found again by it", async () => {
   const { psa } = globexPsa(cw);
   const ticketId = String(globex.openTicket);
   const marker = `lifecycle:${randomUUID()}`;
+  cw.admin.clearCalls();
   const first = await psa.addNote(ticketId, { text: "0:02 Created user in Entra ID", marker });
-  const again = await psa.addNote(ticketId, { text: "0:02 Created user in Entra ID", marker });
-  assert.equal(again.id, first.id);
+  assert.deepEqual(
+    apiCalls(cw).map((c) => `${c.method} ${c.route.replace(/^.*\/apis\/3\.0/, "")}`),
+    ["POST /service/tickets/:id/notes"],
+  );
   const notes = cw.admin.notes(globex.loginCompany, globex.openTicket).filter((n) => n.text.includes(marker));
   assert.equal(notes.length, 1);
   assert.equal(notes[0]!.internalAnalysisFlag, true);

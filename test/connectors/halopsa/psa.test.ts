@@ -145,6 +145,34 @@ describe("tickets", () => {
     assert.equal(halo.admin.ticket(48291).hasbeenclosed, true);
   });
 
+  for (const includesClosed of [false, true])
+    test(`a closed ticket is still found by its reference and by its number (the list ${includesClosed ? "includes" : "hides"} closed ones by default)`, async () => {
+      const { psa, halo } = await open();
+      halo.admin.configure({ ticketListIncludesClosed: includesClosed });
+      const reference = randomUUID();
+      const t = await psa.openTicket({ title: "Closed later", description: "x", reference });
+      await psa.setTicketPhase(t.id, "completed");
+      assert.equal(halo.admin.ticket(Number(t.id)).hasbeenclosed, true);
+      halo.admin.clearCalls();
+      const byReference = await psa.findTicketByReference(reference);
+      assert.equal(byReference?.id, t.id);
+      assert.equal(byReference?.closed, true);
+      const lists = wire(halo).filter((c) => c.startsWith("GET /api/Tickets?"));
+      assert.equal(lists.length, 2, "asked for open ones, then for closed ones");
+      assert.match(lists[0]!, /open_only=true/);
+      assert.match(lists[1]!, /closed_only=true/);
+      assert.equal((await psa.findTicket(t.number))?.closed, true);
+    });
+
+  test("an open ticket is found by its reference in one call", async () => {
+    const { psa, halo } = await open();
+    const reference = randomUUID();
+    const t = await psa.openTicket({ title: "Open", description: "x", reference });
+    halo.admin.clearCalls();
+    assert.equal((await psa.findTicketByReference(reference))?.id, t.id);
+    assert.equal(wire(halo).length, 1);
+  });
+
   test("a referenceField the instance will not search is refused as such, not as an empty answer", async () => {
     const { psa, halo } = await open();
     halo.admin.configure({ ticketSearchFields: ["summary"] });

@@ -127,6 +127,46 @@ describe("the shared HTTP client against a real peer", () => {
     assert.equal(peer.seen.length, 1);
   });
 
+  test("a wait the vendor's table names for an answer without Retry-After is handed back at once when long", async () => {
+    peer.on((s, res) => json(res, 503, { errors: ["suspended"] }));
+    const suspended = (a: VendorAnswer): Classified =>
+      a.status === 503
+        ? {
+            kind: "throttled",
+            code: "AUTOTASK_THRESHOLD_EXCEEDED",
+            message: "suspended",
+            retryAfterMs: 300_000,
+          }
+        : classify(a);
+    await assert.rejects(
+      get(client({ classify: suspended, maxRetries: 4 })),
+      rejectsWith((e) => {
+        assert.equal(e.failure.kind, "throttled");
+        assert.equal(e.failure.retryAfterMs, 300_000);
+      }),
+    );
+    assert.equal(peer.seen.length, 1, "no retry spent on a wait the engine must do");
+  });
+
+  test("a Retry-After the answer does send wins over the table's own wait", async () => {
+    peer.on((s, res) =>
+      peer.seen.length === 1
+        ? json(res, 503, { errors: ["suspended"] }, { "retry-after": "0.05" })
+        : json(res, 200, { ok: true }),
+    );
+    const suspended = (a: VendorAnswer): Classified =>
+      a.status === 503
+        ? {
+            kind: "throttled",
+            code: "AUTOTASK_THRESHOLD_EXCEEDED",
+            message: "suspended",
+            retryAfterMs: 300_000,
+          }
+        : classify(a);
+    assert.deepEqual((await get(client({ classify: suspended }))).body, { ok: true });
+    assert.equal(peer.seen.length, 2);
+  });
+
   test("a 5xx is retried, but not for a call sent `once`: the caller decides", async () => {
     peer.on((s, res) => (peer.seen.length === 1 ? json(res, 503, {}) : json(res, 202, { ok: true })));
     assert.equal((await get(client(), { body: { x: 1 } })).status, 202);

@@ -148,6 +148,45 @@ test("credentials are checked as the vendor does: keys, clientId, and the 404 so
   assert.equal(otherCodebase.status, 404);
 });
 
+test("communicationTypes lists the site's types by their description, with the flag of their kind", async () => {
+  const res = await call("GET", "/company/communicationTypes");
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    (res.body as { id: number; description: string; phoneFlag: boolean; emailFlag: boolean }[]).map((t) => [
+      t.id,
+      t.description,
+      t.phoneFlag,
+      t.emailFlag,
+    ]),
+    [
+      [1, "Email", false, true],
+      [2, "Direct", true, false],
+      [4, "Cell", true, false],
+    ],
+  );
+  const phones = await call("GET", `/company/communicationTypes?${q({ conditions: "phoneFlag=True" })}`);
+  assert.deepEqual(
+    (phones.body as { id: number }[]).map((t) => t.id),
+    [2, 4],
+  );
+});
+
+test("a ticket's ConnectWise.aspx link opens that ticket; a link to anything else is not found", async () => {
+  const link = (recid: string, company: string = globex.loginCompany, codebase: string = globex.codebase) =>
+    fetch(
+      `${cw.url}/${codebase}ConnectWise.aspx?${q({ locale: "en_US", routeTo: "ServiceFV", recid, companyName: company })}`,
+    );
+  const page = await link(String(globex.openTicket));
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+  const html = await page.text();
+  assert.match(html, /Service Ticket #48291 - New starter: laptop and accounts for the Munich office/);
+  assert.match(html, /Globex GmbH · Service Board · New/);
+  assert.equal((await link("999999")).status, 404);
+  assert.equal((await link(String(globex.openTicket), "someoneelse")).status, 404);
+  assert.equal((await link(String(globex.openTicket), globex.loginCompany, "v2019_1/")).status, 404);
+});
+
 test("the sites survive a restart from the state file", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cw-emu-"));
   try {

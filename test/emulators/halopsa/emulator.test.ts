@@ -131,6 +131,29 @@ describe("HaloPSA emulator", () => {
     await post("/Tickets", [{ id: 48291, status_id: 1 }]);
   });
 
+  test("the ticket list's open_only and closed_only filter; without either, the setting says whether closed ones show", async () => {
+    const closed = (await (
+      await post("/Tickets", [{ summary: "Done already", client_id: haloDemo.acme.clientId, status_id: 9 }])
+    ).json()) as { id: number };
+    const ids = async (query: string) =>
+      (
+        (await (await api(`/Tickets?client_id=${haloDemo.acme.clientId}${query}`)).json()) as {
+          tickets: { id: number; hasbeenclosed: boolean }[];
+        }
+      ).tickets.map((t) => t.id);
+    try {
+      assert.ok(!(await ids("")).includes(closed.id), "hidden by default");
+      assert.ok((await ids("")).includes(48291));
+      assert.deepEqual(await ids("&closed_only=true"), [closed.id]);
+      assert.ok(!(await ids("&open_only=true")).includes(closed.id));
+      halo.admin.configure({ ticketListIncludesClosed: true });
+      assert.ok((await ids("")).includes(closed.id), "listed when the setting says so");
+      assert.ok(!(await ids("&open_only=true")).includes(closed.id), "open_only still filters");
+    } finally {
+      halo.admin.configure({ ticketListIncludesClosed: false });
+    }
+  });
+
   test("a storm answers 429 with Retry-After in whole seconds and no body", async () => {
     halo.admin.startThrottleStorm(haloDemo.clientId, { durationMs: 60_000, retryAfterSeconds: 7 });
     try {

@@ -129,6 +129,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/V1.0/Tickets/entityInformation/fields": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations["Tickets_QueryFieldDefinitions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/V1.0/TicketNotes/entityInformation/fields": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations["TicketNotes_QueryFieldDefinitions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -158,6 +190,14 @@ export interface components {
     ErrorResult: {
       errors: string[];
     };
+    FieldInformationModel: {
+      name?: string | null;
+      isPickList?: boolean | null;
+      picklistValues?: components["schemas"]["PickListValue"][] | null;
+    };
+    FieldInformationResultModel: {
+      fields?: components["schemas"]["FieldInformationModel"][] | null;
+    };
     Filter: {
       op?: string;
       field?: string;
@@ -174,6 +214,11 @@ export interface components {
       requestCount: number;
       prevPageUrl: string | null;
       nextPageUrl: string | null;
+    };
+    PickListValue: {
+      value?: string;
+      label?: string;
+      isActive?: boolean;
     };
     QueryModel: {
       /** Format: int32 */
@@ -897,6 +942,94 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["ErrorResult"];
         };
+      };
+    };
+  };
+  Tickets_QueryFieldDefinitions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description API Integration Code */
+        ApiIntegrationCode: string;
+        /** @description User Name */
+        UserName: string;
+        /** @description Secret */
+        Secret: string;
+        /** @description Impersonation Resource Key */
+        ImpersonationResourceId?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["FieldInformationResultModel"];
+          "text/json": components["schemas"]["FieldInformationResultModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TicketNotes_QueryFieldDefinitions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description API Integration Code */
+        ApiIntegrationCode: string;
+        /** @description User Name */
+        UserName: string;
+        /** @description Secret */
+        Secret: string;
+        /** @description Impersonation Resource Key */
+        ImpersonationResourceId?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["FieldInformationResultModel"];
+          "text/json": components["schemas"]["FieldInformationResultModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

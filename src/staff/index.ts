@@ -1,0 +1,27 @@
+export {
+  createAccount,
+  disableAccount,
+  listAccounts,
+  setPassword,
+  type NewAccount,
+  type StaffAccount,
+} from "./accounts.ts";
+export {
+  ensureFirstAdmin,
+  signInLinkFor,
+  writeCliToken,
+  cliTokenFile,
+  localOperatorEmail,
+} from "./bootstrap.ts";
+export { minPasswordLength } from "./passwords.ts";
+export { createSession, endSession, sessionPrincipal, sessionIdleMs, sessionMaxAgeMs } from "./sessions.ts";
+export { signIn, freeAttempts, lockFor } from "./sign-in.ts";
+export {
+  createToken,
+  listTokens,
+  redeemSignInLink,
+  revokeToken,
+  tokenPrincipal,
+  type TokenInfo,
+  type TokenRequest,
+} from "./tokens.ts";
