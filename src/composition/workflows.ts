@@ -110,9 +110,9 @@ function inOverlay(overlay: WorkflowOverlay, e: FieldError): FieldError {
   const [, id, rest] = m;
   const added = overlay.add.findIndex((s) => s.id === id);
   if (added >= 0) return { ...e, field: rest ? `add.${added}.${rest}` : `add.${added}` };
-  const patch = overlay.patch[id];
+  const patch = Object.hasOwn(overlay.patch, id) ? overlay.patch[id] : undefined;
   const top = rest?.split(".")[0];
-  if (patch && top && top in patch) return { ...e, field: `patch.${id}.${rest}` };
+  if (patch && top && Object.hasOwn(patch, top)) return { ...e, field: `patch.${id}.${rest}` };
   return e;
 }
 

@@ -7,7 +7,8 @@ import type { PortsResolver } from "../composition/client-ports.ts";
 import type { SubmitOptions } from "../composition/submit.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
-import { errorCatalogue, errorSchemas, handleError, handleNotFound } from "./errors.ts";
+import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
+import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -21,6 +22,7 @@ import { runReportRoutes } from "./routes/run-report.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
+import { refuseUnstorableInput } from "./unstorable-input.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
 export interface ServerOptions {
@@ -63,8 +65,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const auth = opts.apiToken !== undefined;
 
   const keys = opts.keys ?? noKeys;
+  const authenticate = opts.apiToken === undefined ? undefined : bearerAuth(opts.apiToken);
+  const routes = new RouteMethods();
+  const notFound = notFoundHandler((path) => routes.allowed(path));
 
   const app = Fastify({
+    routerOptions: { maxParamLength },
+    frameworkErrors: frameworkErrors(authenticate),
+    clientErrorHandler,
     logger: opts.logger
       ? {
           serializers: {
@@ -76,8 +84,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  app.setNotFoundHandler(notFound);
+  app.addHook("onRoute", (route) => routes.record(route));
   for (const schema of errorSchemas) app.addSchema(schema);
+  app.addHook("preValidation", refuseUnstorableInput);
 
   await app.register(helmet);
   await app.register(swagger, {
@@ -126,7 +136,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(
     async (api) => {
-      if (opts.apiToken !== undefined) api.addHook("onRequest", bearerAuth(opts.apiToken));
+      if (authenticate) api.addHook("onRequest", authenticate);
+      // Here as well as at the root, so an unknown /api path is answered after the bearer check.
+      api.setNotFoundHandler(notFound);
       await api.register(openapiRoutes);
       await api.register(clientRoutes, { store });
       await api.register(requestRoutes, { store, now, live: opts.live });

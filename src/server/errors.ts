@@ -27,6 +27,14 @@ export const errorCatalogue = {
     status: 404,
     description: "No such route, client or run.",
   },
+  LC_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    description: "The path exists but does not answer this method; the Allow header lists those it does.",
+  },
+  LC_ERR_TIMEOUT: {
+    status: 408,
+    description: "The request did not arrive in full in time; the connection is closed.",
+  },
   LC_ERR_CONFLICT: {
     status: 409,
     description: "The request contradicts the current state, e.g. cancelling a run that has finished.",
@@ -39,6 +47,10 @@ export const errorCatalogue = {
     status: 413,
     description: "The body is larger than the server accepts.",
   },
+  LC_ERR_URI_TOO_LONG: {
+    status: 414,
+    description: "A segment of the path is longer than the server routes.",
+  },
   LC_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     description: "The body's content type is not application/json.",
@@ -47,6 +59,10 @@ export const errorCatalogue = {
     status: 429,
     description:
       "Too many requests of this kind from this address or for this link; `Retry-After` says when to try again.",
+  },
+  LC_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    description: "The request's headers are larger than the server accepts; the connection is closed.",
   },
   LC_ERR_INTERNAL: {
     status: 500,
@@ -109,8 +125,12 @@ const byKind: Record<ErrorKind, ErrorCode> = {
 const byFastifyStatus: Record<number, ErrorCode> = {
   400: "LC_ERR_MALFORMED_REQUEST",
   404: "LC_ERR_NOT_FOUND",
+  405: "LC_ERR_METHOD_NOT_ALLOWED",
+  408: "LC_ERR_TIMEOUT",
   413: "LC_ERR_PAYLOAD_TOO_LARGE",
+  414: "LC_ERR_URI_TOO_LONG",
   415: "LC_ERR_UNSUPPORTED_MEDIA_TYPE",
+  431: "LC_ERR_HEADERS_TOO_LARGE",
 };
 
 /** Known errors keep their meaning; anything else becomes `undefined`, to be rendered as an internal error. */
@@ -178,12 +198,26 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   return reply.code(internal.status).send(errorBody(internal));
 }
 
-export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const err = new ApiError(
-    "LC_ERR_NOT_FOUND",
-    `no route ${request.method} ${request.url.split("?")[0] ?? ""}`,
-  );
-  return reply.code(err.status).send(errorBody(err));
+/**
+ * No route matched: 405 with an Allow header when the path is served by other methods (`allowed` says
+ * which), else 404.
+ */
+export function notFoundHandler(
+  allowed: (path: string) => string[],
+): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const methods = allowed(path);
+    if (methods.length) {
+      const err = new ApiError(
+        "LC_ERR_METHOD_NOT_ALLOWED",
+        `${path} does not answer ${request.method}; it answers ${methods.join(", ")}`,
+      );
+      return reply.code(err.status).header("allow", methods.join(", ")).send(errorBody(err));
+    }
+    const err = new ApiError("LC_ERR_NOT_FOUND", `no route ${request.method} ${path}`);
+    return reply.code(err.status).send(errorBody(err));
+  };
 }
 
 /** Shared schemas for the OpenAPI document, referenced by every route's error responses. */

@@ -59,7 +59,7 @@ function describeFields(
     if (choices) described.choices = [...choices];
     if (f.closed) described.closed = true;
     if (f.orOff) described.orOff = f.orOff;
-    const initial = key in defaults ? defaults[key] : f.default?.(client);
+    const initial = Object.hasOwn(defaults, key) ? defaults[key] : f.default?.(client);
     if (initial !== undefined) described.default = initial;
     if (f.excludes) described.excludes = [...f.excludes.fields];
     if (f.fields) described.fields = describeFields(f.fields, client, f.defaults?.(client) ?? {});

@@ -346,7 +346,7 @@ export function customFields(opts: Common<false>) {
       // Checked once the form parses, so a missing custom field never hides a wrong standard one.
       check: (value, { client }) =>
         client.customFields
-          .filter((f) => f.required && value?.[f.key] === undefined)
+          .filter((f) => f.required && !(value && Object.hasOwn(value, f.key)))
           .map((f) => ({ field: f.key, message: `is required (${f.label})` })),
       extras: (client) => ({
         clientFields: client.customFields.map((f) => ({ key: f.key, label: f.label, required: f.required })),

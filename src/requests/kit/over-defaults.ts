@@ -13,17 +13,19 @@ export function overDefaults<T extends Record<string, unknown>>(
   defaults: T,
   path: string,
 ): Result<T> {
+  // Keys come from the request: "constructor" must not find Object.prototype's.
+  const field = (key: string): Field | undefined => (Object.hasOwn(fields, key) ? fields[key] : undefined);
   const picked = Object.entries(chosen).filter(([, v]) => v !== undefined);
   const explicit = new Set(picked.map(([k]) => k));
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of picked) {
-    if (value === false && fields[key]?.orOff) delete merged[key];
+    if (value === false && field(key)?.orOff) delete merged[key];
     else merged[key] = value;
   }
   const isOn = (key: string) =>
-    fields[key]?.kind === "checkbox" ? merged[key] === true : merged[key] !== undefined;
+    field(key)?.kind === "checkbox" ? merged[key] === true : merged[key] !== undefined;
   const switchOff = (key: string) => {
-    if (fields[key]?.kind === "checkbox") merged[key] = false;
+    if (field(key)?.kind === "checkbox") merged[key] = false;
     else delete merged[key];
   };
 

@@ -47,7 +47,8 @@ const params = z.strictObject({
   id: z.string().min(1).max(100).describe("The client's id."),
   kind: z.enum(workflowKinds),
 });
-const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
+// Versions are stored as PostgreSQL integers: a larger number names no version and must not reach the query.
+const versionParams = params.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 
 const saved = {
   client: z.string(),

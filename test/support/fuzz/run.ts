@@ -1,0 +1,202 @@
+import fc from "fast-check";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { errorCodes } from "../../../src/server/errors.ts";
+import type { Store } from "../../../src/store/sql.ts";
+import type { FuzzOperation, FuzzRequest } from "./operations.ts";
+
+export interface OperationReport {
+  id: string;
+  tried: number;
+  statuses: Map<number, number>;
+  /** Answers of 5xx, with the request that got each (the first few). */
+  serverErrors: { request: FuzzRequest; status: number; body: string }[];
+  serverErrorCount: number;
+  /** Error answers in JSON that are not the product's envelope with a catalogued code. */
+  offEnvelope: { request: FuzzRequest; status: number; body: string }[];
+  /** Rows inserted, updated or deleted while a request was being refused (status ≥ 400). */
+  rowsWrittenByRejected: number;
+  rejectedThatWrote: { request: FuzzRequest; status: number; rows: number }[];
+  /** Answers that got past validation into the handler's own logic (2xx, 404, 409, 410). */
+  reached: number;
+}
+
+const keep = 5;
+const known = new Set<string>(errorCodes);
+
+/**
+ * What every table holds, cheaply: rows and the newest row version (xmin), so an insert, update or delete
+ * shows. PostgreSQL's snapshot xmax moves only when some transaction writes, so it is read per request
+ * and the tables only when it moved.
+ */
+export class RowProbe {
+  #tables: string[] = [];
+  #xmax = "";
+  #signature = new Map<string, { rows: number; newest: bigint }>();
+  constructor(private readonly store: Store) {}
+
+  async start(): Promise<void> {
+    const rows = await this.store.query<{ name: string }>(
+      `select table_name as name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    );
+    this.#tables = rows.map((r) => r.name);
+    await this.refresh();
+  }
+
+  async #xmaxNow(): Promise<string> {
+    const [row] = await this.store.query<{ x: string }>(
+      `select pg_snapshot_xmax(pg_current_snapshot())::text as x`,
+    );
+    return row?.x ?? "";
+  }
+
+  async #read(): Promise<Map<string, { rows: number; newest: bigint }>> {
+    const union = this.#tables
+      .map(
+        (t) =>
+          `select '${t}' as t, count(*)::int as n, coalesce(max(xmin::text::bigint), 0)::text as x from "${t}"`,
+      )
+      .join(" union all ");
+    const rows = await this.store.query<{ t: string; n: number; x: string }>(union);
+    return new Map(rows.map((r) => [r.t, { rows: r.n, newest: BigInt(r.x) }]));
+  }
+
+  /** Called before a request: re-reads the tables only if something wrote since the last read. */
+  async refresh(): Promise<void> {
+    const xmax = await this.#xmaxNow();
+    if (xmax === this.#xmax) return;
+    this.#signature = await this.#read();
+    this.#xmax = await this.#xmaxNow();
+  }
+
+  /** Rows written since refresh(): inserted, updated or deleted; zero only when nothing was. */
+  async written(): Promise<number> {
+    if ((await this.#xmaxNow()) === this.#xmax) return 0;
+    let total = 0;
+    for (const t of this.#tables) {
+      const before = this.#signature.get(t) ?? { rows: 0, newest: 0n };
+      const [row] = await this.store.query<{ n: number }>(
+        `select count(*)::int as n from "${t}" where xmin::text::bigint > $1`,
+        [before.newest.toString()],
+      );
+      const [count] = await this.store.query<{ n: number }>(`select count(*)::int as n from "${t}"`);
+      const fresh = row?.n ?? 0;
+      // An update leaves the count and adds a row version; an insert adds both; a delete only changes the
+      // count. Mixed writes may count low, never as zero.
+      total += Math.max(fresh, Math.abs((count?.n ?? 0) - before.rows));
+    }
+    return total;
+  }
+}
+
+function isJson(res: LightMyRequestResponse): boolean {
+  return String(res.headers["content-type"] ?? "").startsWith("application/json");
+}
+
+function inEnvelope(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    return (
+      typeof parsed.error?.message === "string" &&
+      typeof parsed.error.code === "string" &&
+      known.has(parsed.error.code)
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function send(app: FastifyInstance, op: FuzzOperation, req: FuzzRequest) {
+  const options: InjectOptions = {
+    method: req.method as InjectOptions["method"],
+    url: req.url,
+    headers: req.headers,
+    ...(req.payload !== undefined ? { payload: req.payload } : {}),
+  };
+  if (!op.streams) {
+    const res = await app.inject(options);
+    return { status: res.statusCode, body: res.body, json: isJson(res) };
+  }
+  // A live stream ends only when its client leaves: read the head, then leave.
+  const res = await app.inject({ ...options, payloadAsStream: true });
+  if (res.statusCode === 200) {
+    res.raw.res.destroy();
+    return { status: 200, body: "", json: false };
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.stream()) chunks.push(Buffer.from(chunk as Buffer));
+  return { status: res.statusCode, body: Buffer.concat(chunks).toString("utf8"), json: isJson(res) };
+}
+
+/** Sends `runs` generated requests to one operation, one at a time, and reports what came back. */
+export async function fuzzOperation(
+  app: FastifyInstance,
+  store: Store,
+  op: FuzzOperation,
+  runs: number,
+  seed: number,
+): Promise<OperationReport> {
+  const probe = new RowProbe(store);
+  await probe.start();
+  const report: OperationReport = {
+    id: op.id,
+    tried: 0,
+    statuses: new Map(),
+    serverErrors: [],
+    serverErrorCount: 0,
+    offEnvelope: [],
+    rowsWrittenByRejected: 0,
+    rejectedThatWrote: [],
+    reached: 0,
+  };
+  const batch = 250;
+  for (let done = 0; done < runs; done += batch) {
+    const inputs = fc.sample(op.input, { numRuns: Math.min(batch, runs - done), seed: seed + done });
+    for (const req of inputs) {
+      await probe.refresh();
+      const res = await send(app, op, req);
+      report.tried++;
+      report.statuses.set(res.status, (report.statuses.get(res.status) ?? 0) + 1);
+      if (res.status >= 500) {
+        report.serverErrorCount++;
+        if (report.serverErrors.length < keep)
+          report.serverErrors.push({ request: req, status: res.status, body: res.body });
+      }
+      if (res.status >= 400 && res.json && !inEnvelope(res.body) && report.offEnvelope.length < keep)
+        report.offEnvelope.push({ request: req, status: res.status, body: res.body });
+      if ((res.status >= 200 && res.status < 300) || [404, 409, 410].includes(res.status)) report.reached++;
+      if (res.status >= 400) {
+        const rows = await probe.written();
+        if (rows > 0) {
+          report.rowsWrittenByRejected += rows;
+          if (report.rejectedThatWrote.length < keep)
+            report.rejectedThatWrote.push({ request: req, status: res.status, rows });
+        }
+      }
+    }
+  }
+  return report;
+}
+
+const short = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
+
+export function describeRequest(r: FuzzRequest): string {
+  return `${r.method} ${short(r.url, 200)} ${JSON.stringify(r.headers)} ${r.payload === undefined ? "" : short(r.payload)}`;
+}
+
+/** One line per operation: inputs, status counts, 5xx, rows written by refused requests. */
+export function summary(reports: OperationReport[]): string {
+  const lines = reports.map((r) => {
+    const statuses = [...r.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}:${n}`)
+      .join(" ");
+    return `${r.id.padEnd(52)} tried ${String(r.tried).padStart(6)}  5xx ${r.serverErrorCount}  rows written by rejected ${r.rowsWrittenByRejected}  [${statuses}]`;
+  });
+  const total = (f: (r: OperationReport) => number) => reports.reduce((n, r) => n + f(r), 0);
+  lines.push(
+    `${reports.length} operations, ${total((r) => r.tried)} inputs, 5xx ${total((r) => r.serverErrorCount)}, ` +
+      `off-envelope ${total((r) => r.offEnvelope.length)}, rows written by rejected ${total((r) => r.rowsWrittenByRejected)}`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { credentialKinds } from "../../../src/composition/credential-kinds.ts";
+import { keyring, type KeySource } from "../../../src/credentials/keys.ts";
+import { oneTimeLinks } from "../../../src/credentials/one-time-links.ts";
+import { liveStateOf } from "../../../src/composition/live-state.ts";
+import { parseClient } from "../../../src/composition/index.ts";
+import { parseClientConfig } from "../../../src/domain/client.ts";
+import { buildServer } from "../../../src/server/app.ts";
+import { upsertClient } from "../../../src/store/clients-repo.ts";
+import { openStore } from "../../../src/store/open.ts";
+import type { Store } from "../../../src/store/sql.ts";
+import { testClientConfig } from "../engine-helpers.ts";
+import { acmeCapabilities, demoAcme } from "../microsoft.ts";
+import { startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
+import type { OpenApiDocument } from "./operations.ts";
+
+/** The product's server on an embedded store, seeded so that valid-shaped input finds something. */
+export interface FuzzTarget {
+  app: FastifyInstance;
+  store: Store;
+  doc: OpenApiDocument;
+  pools: Map<string, unknown[]>;
+  bodies: Map<string, unknown[]>;
+  close(): Promise<void>;
+}
+
+const now = new Date("2025-03-03T08:00:00Z");
+const manager = "mike.chen@acmecorp.com";
+const leaver = "tom.williams@acmecorp.com";
+const requester = "hr@acmecorp.com";
+
+export async function fuzzTarget(): Promise<FuzzTarget> {
+  const store = await openStore({});
+  const ring = keyring(randomBytes(32));
+  const keys: KeySource = () => ring;
+  // Acme as the demo has it, its Microsoft 365 tenant emulated, so the pre-flight reads a live system;
+  // both its forms need approval, so runs wait where approve and reject can reach them.
+  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  const demo = demoAcme();
+  const acme = parseClient({ ...demo, approval: { ...demo.approval, onboarding: "manager" } });
+  assert.ok(acme.ok, JSON.stringify(acme));
+  await upsertClient(store, acme.value);
+  // Globex has no systems: requests are planned from the form and its configuration alone.
+  const globex = parseClientConfig(testClientConfig("globex"));
+  assert.ok(globex.ok, JSON.stringify(globex));
+  await upsertClient(store, globex.value);
+  const caps = acmeCapabilities(m365);
+  const app = await buildServer({
+    store,
+    keys,
+    now: () => now,
+    live: async (client) => (client.id === "acme" ? liveStateOf(caps) : {}),
+  });
+
+  const inject = async (method: "POST" | "PUT", url: string, payload: unknown) => {
+    const res = await app.inject({ method, url, payload: payload as Record<string, unknown> });
+    assert.ok(res.statusCode < 300, `${method} ${url}: ${res.body}`);
+    return JSON.parse(res.body) as Record<string, unknown>;
+  };
+
+  const globexDomain = globex.value.domains[0] ?? "";
+  const onboard = [
+    { client: "acme", firstName: "Jane", lastName: "Doe", start: "now", requester, manager },
+    {
+      client: "acme",
+      firstName: "Zoë",
+      lastName: "Ødegård",
+      department: "Marketing",
+      role: "staff",
+      start: "2025-03-10T09:00",
+      requester,
+      manager,
+      extraGroups: ["All-Staff"],
+    },
+    {
+      client: "globex",
+      firstName: "Ann",
+      lastName: "Lee",
+      start: "2025-04-01T09:00",
+      requester: `boss@${globexDomain}`,
+      manager: `boss@${globexDomain}`,
+    },
+  ];
+  const offboard = [
+    { client: "acme", user: leaver, lastDay: "now", requester },
+    {
+      client: "acme",
+      user: leaver,
+      lastDay: "2025-03-20T17:00",
+      requester,
+      actions: { forwardTo: { address: manager, keepCopy: true }, convertToShared: true },
+    },
+  ];
+  const runIds: string[] = [];
+  const planHashes: string[] = [];
+  for (const body of onboard) {
+    const r = await inject("POST", "/api/requests/onboard", body);
+    runIds.push(String(r.runId));
+    planHashes.push(String(r.planHash));
+  }
+  const off = await inject("POST", "/api/requests/offboard", offboard[0]);
+  runIds.push(String(off.runId));
+  planHashes.push(String(off.planHash));
+
+  const graphCredential = { clientId: randomUUID(), clientSecret: "fuzz-secret" };
+  await inject("PUT", "/api/credentials/acme%2Fgraph", {
+    kind: "microsoft-app",
+    value: graphCredential,
+    actor: "fuzz",
+  });
+
+  const links = oneTimeLinks({ sql: store, keys, publicUrl: () => "https://lifecycle.test" });
+  const tokens: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const shared = await links.share({ runId: "fuzz", actionKey: String(i) }, `pass-${i}`, {
+      label: `pass ${i}`,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const address = await links.address(shared.linkId);
+    assert.equal(address.kind, "ready", JSON.stringify(address));
+    tokens.push(address.url.slice(address.url.lastIndexOf("/") + 1));
+  }
+
+  const overlays = (kind: "onboard" | "offboard") => [
+    { extends: `builtin:${kind}@1`, kind },
+    { extends: `builtin:${kind}@1`, kind, remove: [], patch: {}, add: [] },
+  ];
+
+  const doc = (await app
+    .inject({ method: "GET", url: "/api/openapi.json" })
+    .then((r) => JSON.parse(r.body))) as OpenApiDocument;
+
+  const clientIds = ["acme", "globex"];
+  const byOperation = (pathPrefix: string, name: string, values: unknown[]) =>
+    Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith(pathPrefix))
+      .flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => [`${m.toUpperCase()} ${path} ${name}`, values] as const),
+      );
+  const pools = new Map<string, unknown[]>([
+    ...byOperation("/api/clients/{id}", "id", clientIds),
+    ...byOperation("/api/runs/{id}", "id", runIds),
+    ["client", clientIds],
+    ["id", [...clientIds, ...runIds]],
+    ["ref", ["acme/graph", "globex/graph"]],
+    ["token", tokens],
+    ["kind", [...credentialKinds.keys(), "onboard", "offboard"]],
+    ["value", [graphCredential]],
+    ["actor", ["fuzz@msp.example"]],
+    ["requester", [requester]],
+    ["manager", [manager]],
+    ["user", [leaver]],
+    ["planHash", planHashes],
+    ["start", ["now", "2025-03-10T09:00"]],
+    ["lastDay", ["now", "2025-03-20T17:00"]],
+    ["firstName", ["Jane", "Zoë"]],
+    ["lastName", ["Doe", "Ødegård"]],
+    ["domain", ["acmecorp.com", globexDomain]],
+    ["version", [1, 2]],
+    ["dryRun", ["true", "false", "1", "0"]],
+    ["after", [0, 1, 5]],
+    ["extends", ["builtin:onboard@1", "builtin:offboard@1"]],
+  ]);
+  const bodies = new Map<string, unknown[]>([
+    ["POST /api/requests/onboard", onboard],
+    ["POST /api/requests/offboard", offboard],
+    ["PUT /api/clients/{id}/workflows/{kind}/overlay", [...overlays("onboard"), ...overlays("offboard")]],
+    ["POST /api/clients/{id}/workflows/{kind}/validate", [...overlays("onboard"), ...overlays("offboard")]],
+    ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential, actor: "fuzz" }]],
+    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ actor: manager, planHash }))],
+    ["POST /api/runs/{id}/reject", [{ actor: manager, note: "no" }]],
+    ["POST /api/runs/{id}/cancel", [{ actor: "fuzz", reason: "fuzz" }]],
+    ["POST /api/runs/{id}/retry", [{ actor: "fuzz" }]],
+  ]);
+
+  return {
+    app,
+    store,
+    doc,
+    pools,
+    bodies,
+    async close() {
+      await app.close();
+      await m365.close();
+      await store.close();
+    },
+  };
+}
