@@ -114,7 +114,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   const links = oneTimeLinks({ sql: store, keys, publicUrl: () => "https://lifecycle.test" });
   const tokens: string[] = [];
   for (let i = 0; i < 20; i++) {
-    const shared = await links.share({ runId: "fuzz", actionKey: String(i) }, `pass-${i}`, {
+    const shared = await links.share({ runId: runIds[0]!, actionKey: `fuzz-${i}` }, `pass-${i}`, {
       label: `pass ${i}`,
       expiresAt: new Date(Date.now() + 86_400_000),
     });
