@@ -33,6 +33,13 @@ export interface AccountRow {
 export const accountColumns =
   "id, email, display_name, role, clients, password_hash, failed_sign_ins, locked_until, created_at, disabled_at";
 
+/** The same columns of a joined `staff_accounts` under `alias`. */
+export const accountColumnsOf = (alias: string) =>
+  accountColumns
+    .split(", ")
+    .map((c) => `${alias}.${c}`)
+    .join(", ");
+
 export function accountOf(r: AccountRow): StaffAccount {
   return {
     id: r.id,

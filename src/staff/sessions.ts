@@ -1,7 +1,7 @@
 import type { Principal } from "../domain/staff-roles.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { Store } from "../store/sql.ts";
-import { accountColumns, type AccountRow } from "./accounts.ts";
+import { accountColumnsOf, type AccountRow } from "./accounts.ts";
 import { issueSecret, parseSecret, secretMatches } from "./secrets.ts";
 
 /** A session ends after this long without a request, and after `maxAgeMs` whatever happens. */
@@ -50,10 +50,7 @@ export async function sessionPrincipal(
   const [row] = await store.query<
     AccountRow & { secret_hash: string; last_seen_at: Date; expires_at: Date; revoked_at: Date | null }
   >(
-    `select ${accountColumns
-      .split(", ")
-      .map((c) => `a.${c}`)
-      .join(", ")},
+    `select ${accountColumnsOf("a")},
             s.secret_hash, s.last_seen_at, s.expires_at, s.revoked_at
        from staff_sessions s join staff_accounts a on a.id = s.account_id where s.id = $1`,
     [parsed.id],

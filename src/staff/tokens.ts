@@ -10,7 +10,7 @@ import {
 } from "../domain/staff-roles.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { Sql, Store } from "../store/sql.ts";
-import { accountColumns, type AccountRow } from "./accounts.ts";
+import { accountColumnsOf, type AccountRow } from "./accounts.ts";
 import { issueSecret, parseSecret, secretMatches } from "./secrets.ts";
 
 const prefix = "lct";
@@ -205,10 +205,7 @@ async function tokenRow(sql: Sql, value: string): Promise<FullTokenRow | undefin
   const parsed = parseSecret(prefix, value.trim());
   if (!parsed) return undefined;
   const [row] = await sql.query<FullTokenRow>(
-    `select ${accountColumns
-      .split(", ")
-      .map((c) => `a.${c}`)
-      .join(", ")},
+    `select ${accountColumnsOf("a")},
             t.id as token_id, t.role as token_role, t.clients as token_clients, t.purpose, t.secret_hash,
             t.expires_at, t.revoked_at, t.last_used_at
        from staff_tokens t join staff_accounts a on a.id = t.account_id where t.id = $1`,
