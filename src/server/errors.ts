@@ -17,11 +17,18 @@ export const errorCatalogue = {
   },
   LC_ERR_UNAUTHENTICATED: {
     status: 401,
-    description: "No valid `Authorization: Bearer <token>` header was sent.",
+    description:
+      "Neither a valid session cookie nor a valid `Authorization: Bearer <token>` header (a personal API token) was sent.",
   },
   LC_ERR_FORBIDDEN: {
     status: 403,
-    description: "The caller is known but may not do this.",
+    description:
+      "The caller is known but may not do this: their role lacks the permission, or the client is not theirs.",
+  },
+  LC_ERR_CSRF: {
+    status: 403,
+    description:
+      "A change made with a session cookie without its CSRF token (`x-csrf-token`, from sign-in or /api/auth/me).",
   },
   LC_ERR_NOT_FOUND: {
     status: 404,
@@ -142,6 +149,8 @@ export function toApiError(err: unknown): ApiError | undefined {
     const code = byKind[err.failure.kind];
     return code === "LC_ERR_INTERNAL" ? undefined : new ApiError(code, err.message, { cause: err });
   }
+  if (isCsrfError(err))
+    return new ApiError("LC_ERR_CSRF", "send the session's CSRF token as x-csrf-token", { cause: err });
   const fields = ajvFields(err);
   if (fields) return new ApiError("LC_ERR_VALIDATION", "the request is not valid", { fields, cause: err });
   const status = statusOf(err);
@@ -150,6 +159,10 @@ export function toApiError(err: unknown): ApiError | undefined {
   }
   return undefined;
 }
+
+// @fastify/csrf-protection's own errors (a missing secret cookie, a wrong or missing token).
+const isCsrfError = (err: unknown) =>
+  typeof err === "object" && err !== null && "code" in err && String(err.code).startsWith("FST_CSRF_");
 
 function statusOf(err: unknown): number | undefined {
   if (typeof err !== "object" || err === null || !("statusCode" in err)) return undefined;

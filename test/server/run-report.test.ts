@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { pageCount, pdfText } from "../evidence/pdf-text.ts";
@@ -10,7 +10,6 @@ import {
   assertMatchesDocument,
   fieldsOf,
   json,
-  manager,
   onboardingBody,
   openapi,
   seedApprovingClient,
@@ -25,7 +24,7 @@ let planHash: string;
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
-  app = await buildServer({ store });
+  app = await signedInServer({ store });
   const res = await app.inject({
     method: "POST",
     url: "/api/requests/onboard",
@@ -36,7 +35,7 @@ before(async () => {
   const approved = await app.inject({
     method: "POST",
     url: `/api/runs/${runId}/approve`,
-    payload: { actor: manager, planHash },
+    payload: { planHash },
   });
   assert.equal(approved.statusCode, 200, approved.body);
 });
@@ -68,7 +67,7 @@ test("the report answers JSON by default, as the OpenAPI document describes it",
   assert.equal(body.request.ticket, "T-1042");
   assert.deepEqual(
     body.approvals.map((a) => [a.by, a.planHash, a.matchesPlan]),
-    [[manager, planHash, true]],
+    [["test-admin@lifecycle.test", planHash, true]],
   );
   assert.equal(body.plan.hash, planHash);
   assert.equal(body.plan.workflow, "builtin:onboard@1");

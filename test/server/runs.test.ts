@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
@@ -26,7 +26,7 @@ before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
   await seedClient(store, "globex");
-  app = await buildServer({ store });
+  app = await signedInServer({ store });
 });
 
 after(async () => {
@@ -57,7 +57,6 @@ const command = (runId: string, verb: string, payload: Record<string, unknown>) 
 test("approving a run awaiting approval answers 200 with the run and the approval recorded", async () => {
   const { runId, planHash } = await submit();
   const res = await command(runId, "approve", {
-    actor: "mike.chen@acme.example.com",
     planHash,
     note: "welcome aboard",
   });
@@ -65,14 +64,13 @@ test("approving a run awaiting approval answers 200 with the run and the approva
   const run = json<RunReply>(res);
   assert.equal(run.id, runId);
   const approved = run.events.find((e) => e.type === "approval.approved");
-  assert.match(approved?.message ?? "", /approved by mike\.chen@acme\.example\.com: welcome aboard/);
+  assert.match(approved?.message ?? "", /approved by test-admin@lifecycle\.test: welcome aboard/);
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
 });
 
 test("approving a plan hash other than the run's answers 409 LC_ERR_CONFLICT", async () => {
   const { runId } = await submit();
   const res = await command(runId, "approve", {
-    actor: "mike.chen@acme.example.com",
     planHash: "0".repeat(64),
   });
   assert.equal(res.statusCode, 409);
@@ -88,14 +86,14 @@ test("approving a run that needs no approval answers 409", async () => {
     start: "now",
     requester: "it@globex.example.com",
   });
-  const res = await command(runId, "approve", { actor: "someone" });
+  const res = await command(runId, "approve", {});
   assert.equal(res.statusCode, 409);
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
 });
 
 test("approving a gate step the run does not have answers 404", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", gate: "no-such-step" });
+  const res = await command(runId, "approve", { gate: "no-such-step" });
   assert.equal(res.statusCode, 404, res.body);
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
@@ -103,31 +101,28 @@ test("approving a gate step the run does not have answers 404", async () => {
 
 test("rejecting a run awaiting approval answers 200 with the rejection recorded", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "reject", { actor: "mike.chen@acme.example.com", note: "not this one" });
+  const res = await command(runId, "reject", { note: "not this one" });
   assert.equal(res.statusCode, 200, res.body);
   assert.ok(json<RunReply>(res).events.some((e) => e.type === "approval.rejected"));
 });
 
 test("cancelling an unfinished run answers 200 cancelled; cancelling it again answers 409", async () => {
   const { runId } = await submit();
-  const first = await command(runId, "cancel", { actor: "tech@msp.example", reason: "duplicate request" });
+  const first = await command(runId, "cancel", { reason: "duplicate request" });
   assert.equal(first.statusCode, 200, first.body);
   const run = json<RunReply>(first);
   assert.equal(run.status, "cancelled");
   assert.equal(run.cancelReason, "duplicate request");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/cancel", first);
 
-  const again = await command(runId, "cancel", { actor: "tech@msp.example" });
+  const again = await command(runId, "cancel", {});
   assert.equal(again.statusCode, 409);
   assert.equal(json<ErrorReply>(again).error.code, "LC_ERR_CONFLICT");
 });
 
 test("retrying a failed run answers 200 with its failed steps reopened; retrying an unfinished run answers 409", async () => {
   const { runId, planHash } = await submit();
-  assert.equal(
-    (await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode,
-    200,
-  );
+  assert.equal((await command(runId, "approve", { planHash })).statusCode, 200);
   // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
   const worker = createWorker({
     queue: sqlStepQueue(store),
@@ -142,7 +137,7 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   } finally {
     await worker.stop();
   }
-  const res = await command(runId, "retry", { actor: "tech@msp.example" });
+  const res = await command(runId, "retry", {});
   assert.equal(res.statusCode, 200, res.body);
   const run = json<RunReply>(res);
   assert.notEqual(run.status, "failed");
@@ -154,17 +149,24 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   );
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/retry", res);
 
-  const again = await command(runId, "retry", { actor: "tech@msp.example" });
+  const again = await command(runId, "retry", {});
   assert.equal(again.statusCode, 409);
 });
 
-test("a command without an actor answers 400 naming the actor field", async () => {
+test("a command names its actor from the token, never from the body", async () => {
   const { runId } = await submit();
   for (const verb of ["approve", "reject", "cancel", "retry"]) {
-    const res = await command(runId, verb, { note: "x" });
+    const res = await command(runId, verb, { actor: "someone.else@acme.example.com" });
     assert.equal(res.statusCode, 400, verb);
     assert.ok(fieldsOf(res).includes("actor"), `${verb}: ${res.body}`);
   }
+  const cancelled = await command(runId, "cancel", { reason: "test" });
+  assert.equal(cancelled.statusCode, 200, cancelled.body);
+  const [audit] = await store.query<{ actor: string }>(
+    "select actor from audit_log where action = 'run.cancel' and subject = $1",
+    [runId],
+  );
+  assert.equal(audit?.actor, "test-admin@lifecycle.test");
 });
 
 test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike", async () => {
@@ -181,7 +183,7 @@ test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike"
     assertMatchesDocument(doc, method, path, res);
   }
   for (const verb of ["approve", "reject", "cancel", "retry"]) {
-    const res = await command(id, verb, { actor: "tech@msp.example" });
+    const res = await command(id, verb, {});
     assert.equal(res.statusCode, 404, verb);
   }
 });
@@ -192,7 +194,7 @@ test("a malformed run id answers 400 with a field error on id", async () => {
     assert.equal(res.statusCode, 400, url);
     assert.deepEqual(fieldsOf(res), ["id"]);
   }
-  const res = await command("nope", "cancel", { actor: "tech@msp.example" });
+  const res = await command("nope", "cancel", {});
   assert.deepEqual(fieldsOf(res), ["id"]);
 });
 

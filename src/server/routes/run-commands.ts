@@ -3,8 +3,9 @@ import { getRun } from "../../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../../engine/runs.ts";
 import type { Store } from "../../store/sql.ts";
 import { bodyErrors, errorResponses } from "../errors.ts";
-import { actor, runDetail, runParams } from "../schemas.ts";
+import { runDetail, runParams } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun, principalOf } from "../principal.ts";
 
 const note = z.string().trim().max(2000).optional();
 const gate = z
@@ -16,7 +17,6 @@ const gate = z
   .describe("The key of the gate step answered (a run may wait on several); absent, the run's approval.");
 
 const approveBody = z.strictObject({
-  actor,
   planHash: z
     .string()
     .trim()
@@ -27,9 +27,9 @@ const approveBody = z.strictObject({
   note,
   gate,
 });
-const rejectBody = z.strictObject({ actor, note, gate });
-const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
-const retryBody = z.strictObject({ actor });
+const rejectBody = z.strictObject({ note, gate });
+const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+const retryBody = z.strictObject({}).nullish();
 
 const commandErrors = errorResponses(
   "LC_ERR_VALIDATION",
@@ -45,6 +45,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/approve",
     {
+      config: { access: { permission: "approve", client: clientOfRun(store) } },
       schema: {
         summary: "Approve a run awaiting approval",
         tags: ["runs"],
@@ -54,7 +55,11 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await signalRun(store, request.params.id, { kind: "approve", ...request.body });
+      await signalRun(store, request.params.id, {
+        kind: "approve",
+        ...request.body,
+        actor: principalOf(request).email,
+      });
       return getRun(store, request.params.id);
     },
   );
@@ -62,6 +67,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/reject",
     {
+      config: { access: { permission: "approve", client: clientOfRun(store) } },
       schema: {
         summary: "Reject a run awaiting approval",
         tags: ["runs"],
@@ -71,7 +77,11 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await signalRun(store, request.params.id, { kind: "reject", ...request.body });
+      await signalRun(store, request.params.id, {
+        kind: "reject",
+        ...request.body,
+        actor: principalOf(request).email,
+      });
       return getRun(store, request.params.id);
     },
   );
@@ -79,6 +89,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/cancel",
     {
+      config: { access: { permission: "operate", client: clientOfRun(store) } },
       schema: {
         summary: "Cancel an unfinished run",
         description: "Steps already running finish; nothing else starts.",
@@ -89,7 +100,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await cancelRun(store, request.params.id, request.body.actor, request.body.reason);
+      await cancelRun(store, request.params.id, principalOf(request).email, request.body.reason);
       return getRun(store, request.params.id);
     },
   );
@@ -97,6 +108,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/retry",
     {
+      config: { access: { permission: "operate", client: clientOfRun(store) } },
       schema: {
         summary: "Retry the failed steps of a finished run",
         description: "Succeeded steps are never run again; an expired approval is asked for again.",
@@ -107,7 +119,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await retryFailed(store, request.params.id, request.body.actor);
+      await retryFailed(store, request.params.id, principalOf(request).email);
       return getRun(store, request.params.id);
     },
   );

@@ -6,6 +6,7 @@ import { errorResponses } from "../errors.ts";
 import { runParams } from "../schemas.ts";
 import { keepAliveMs, maxBufferedBytes, resumeAfter, sseFrame, sseKeepAlive } from "../sse.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun } from "../principal.ts";
 
 const streamQuery = z.strictObject({
   after: z.coerce
@@ -41,6 +42,7 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
   app.get(
     "/runs/:id/stream",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "Follow a run's events live",
         tags: ["runs"],
