@@ -1,6 +1,6 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { PortsResolver } from "../composition/client-ports.ts";
@@ -9,6 +9,7 @@ import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
+import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -25,11 +26,11 @@ import { workflowRoutes } from "./routes/workflows.ts";
 import { refuseUnstorableInput } from "./unstorable-input.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
-export interface ServerOptions {
+/** Hardening (src/server/hardening): the log, the Host allow-list, proxy trust, timeouts and caps. */
+export interface ServerOptions extends Hardening {
   store: Store;
   /** When set, every /api route requires `Authorization: Bearer <apiToken>`; /healthz stays open. */
   apiToken?: string;
-  logger?: boolean;
   /** Read-only questions the planner asks a client's systems (is this username taken?). */
   live?: SubmitOptions["live"];
   /** The clock requests are validated and planned against (start times in the past, approval expiry). */
@@ -50,9 +51,6 @@ const noKeys: KeySource = () => {
   });
 };
 
-// A one-time link's token is the secret's key: it never reaches a log line.
-const loggedUrl = (url: string) => url.replace(/^\/credentials\/[^/?]+/, "/credentials/[token]");
-
 const apiVersion = "0.1.0";
 
 /** The HTTP API. Everything it depends on is passed in, so tests and the CLI build as many as they need. */
@@ -70,17 +68,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const notFound = notFoundHandler((path) => routes.allowed(path));
 
   const app = Fastify({
+    ...hardenedServerOptions(opts),
     routerOptions: { maxParamLength },
     frameworkErrors: frameworkErrors(authenticate),
     clientErrorHandler,
-    logger: opts.logger
-      ? {
-          serializers: {
-            req: (req: FastifyRequest) => ({ method: req.method, url: loggedUrl(req.url), reqId: req.id }),
-          },
-        }
-      : false,
   }).withTypeProvider<ZodTypeProvider>();
+  harden(app, opts);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -146,7 +139,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runCommandRoutes, { store });
       await api.register(runReportRoutes, { store });
       await api.register(runLinkRoutes, { store, keys, ...(opts.ports ? { ports: opts.ports } : {}) });
-      await api.register(runStreamRoutes, { store });
+      await api.register(runStreamRoutes, { store, maxStreamsPerCaller: limitsOf(opts).maxStreamsPerCaller });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });
       await api.register(auditRoutes, { store, checkpointFile: opts.auditCheckpointFile });
