@@ -9,7 +9,8 @@ export interface HttpLimits {
   headersTimeoutMs: number;
   /**
    * A socket with no traffic either way for this long is closed: a client that stopped reading its answer.
-   * Longer than an event stream's keep-alive comment (15 s), which counts as traffic.
+   * Longer than an event stream's keep-alive comment (15 s), which counts as traffic, and than a handler
+   * can wait on a vendor before answering (a submit's pre-flight reads; Exchange allows 120 s a call).
    */
   idleTimeoutMs: number;
   /** An idle kept-alive connection is closed after this; longer than a load balancer's usual 60 s. */
@@ -31,7 +32,7 @@ export interface HttpLimits {
 export const defaultLimits: HttpLimits = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 15_000,
-  idleTimeoutMs: 120_000,
+  idleTimeoutMs: 300_000,
   keepAliveTimeoutMs: 72_000,
   timeoutCheckMs: 2_000,
   maxConnections: 512,
