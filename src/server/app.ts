@@ -1,6 +1,6 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { PortsResolver } from "../composition/client-ports.ts";
@@ -9,6 +9,7 @@ import type { Store } from "../store/sql.ts";
 import { hkdfSync, randomBytes } from "node:crypto";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
+import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -29,11 +30,11 @@ import { authenticate as staffAuthenticate, staffAuth, type StaffAuthOptions } f
 import { refuseUnstorableInput } from "./unstorable-input.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
-export interface ServerOptions {
+/** Hardening (src/server/hardening): the log, the Host allow-list, proxy trust, timeouts and caps. */
+export interface ServerOptions extends Hardening {
   store: Store;
   /** Where people reach this server (https makes its cookies Secure); sign-in links are made from it. */
   publicUrl?: () => string | undefined;
-  logger?: boolean;
   /** Read-only questions the planner asks a client's systems (is this username taken?). */
   live?: SubmitOptions["live"];
   /** The clock requests are validated and planned against (start times in the past, approval expiry). */
@@ -53,9 +54,6 @@ const noKeys: KeySource = () => {
     message: "this server was started without a master key, so it cannot store or show secrets",
   });
 };
-
-// A one-time link's token is the secret's key: it never reaches a log line.
-const loggedUrl = (url: string) => url.replace(/^\/credentials\/[^/?]+/, "/credentials/[token]");
 
 const apiVersion = "0.1.0";
 
@@ -87,17 +85,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const notFound = notFoundHandler((path) => routes.allowed(path));
 
   const app = Fastify({
+    ...hardenedServerOptions(opts),
     routerOptions: { maxParamLength },
     frameworkErrors: frameworkErrors(authenticate),
     clientErrorHandler,
-    logger: opts.logger
-      ? {
-          serializers: {
-            req: (req: FastifyRequest) => ({ method: req.method, url: loggedUrl(req.url), reqId: req.id }),
-          },
-        }
-      : false,
   }).withTypeProvider<ZodTypeProvider>();
+  harden(app, opts);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -172,7 +165,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runCommandRoutes, { store });
       await api.register(runReportRoutes, { store });
       await api.register(runLinkRoutes, { store, keys, ...(opts.ports ? { ports: opts.ports } : {}) });
-      await api.register(runStreamRoutes, { store });
+      await api.register(runStreamRoutes, { store, maxStreamsPerCaller: limitsOf(opts).maxStreamsPerCaller });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });
       await api.register(auditRoutes, { store, checkpointFile: opts.auditCheckpointFile });

@@ -62,10 +62,18 @@ export const errorCatalogue = {
     status: 415,
     description: "The body's content type is not application/json.",
   },
+  LC_ERR_HOST_NOT_ALLOWED: {
+    status: 421,
+    description:
+      "The Host header names an address this server does not answer for: not its public URL, a loopback " +
+      "name, its listening address or an allowed host. This is what keeps a page on another site, whose " +
+      "name has been pointed at this server (DNS rebinding), from reading it.",
+  },
   LC_ERR_RATE_LIMITED: {
     status: 429,
     description:
-      "Too many requests of this kind from this address or for this link; `Retry-After` says when to try again.",
+      "Too many requests of this kind from this address or for this link, or too many live streams open " +
+      "for one caller; `Retry-After` says when to try again.",
   },
   LC_ERR_HEADERS_TOO_LARGE: {
     status: 431,

@@ -48,7 +48,7 @@ describe("lifecycle audit, on an embedded data folder", () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "lc-audit-cli-"));
-    env = { LIFECYCLE_DATA_DIR: dir };
+    env = { LIFECYCLE_DATA_DIR: dir, LIFECYCLE_LOG: "0" };
     for (let n = 1; n <= 3; n++)
       await withStore((sql) => appendAudit(sql, { actor: "t", action: "x", subject: `s${n}` }));
   });

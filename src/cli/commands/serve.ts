@@ -5,6 +5,8 @@ import { openStore, storeOptionsFromEnv } from "../../store/open.ts";
 import type { Store } from "../../store/sql.ts";
 import { CliError, exitCodes } from "../api.ts";
 import { writeServerFile } from "../data-dir-lock.ts";
+import { httpSettingsFromEnv, listenRefusal } from "../http-settings.ts";
+import { usePrivateUmask } from "../../store/file-modes.ts";
 import { exitOnUnhandledRejection } from "../unhandled-rejection.ts";
 import type { AddressInfo } from "node:net";
 import { portsFor } from "../../composition/index.ts";
@@ -38,6 +40,13 @@ export async function startLifecycle(
       exitCodes.invalid,
     );
   }
+  // Both before anything is opened or written: a refused start leaves no trace.
+  const settings = httpSettingsFromEnv(ctx.env);
+  if (!settings.ok)
+    throw new CliError("the server's settings are not valid", exitCodes.invalid, settings.errors);
+  const refusal = listenRefusal(opts.host, ctx.env);
+  if (refusal) throw new CliError(refusal, exitCodes.invalid);
+  usePrivateUmask();
   const opened = await openConfiguredStore(ctx.env);
   const { store, keys } = opened;
   const checkpointFile = checkpointFileIn(opened.dataDir);
@@ -50,10 +59,10 @@ export async function startLifecycle(
     publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,
   });
   const app = await buildServer({
+    ...settings.value,
     store,
     keys,
     publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,
-    logger: ctx.env.LIFECYCLE_LOG === "1",
     live: liveStateFrom(resolve),
     ports: resolve,
     auditCheckpointFile: checkpointFile,
@@ -155,6 +164,7 @@ export function serveCommands(ctx: CliContext): Command[] {
         );
       }
       exitOnUnhandledRejection((line) => ctx.err(line));
+      usePrivateUmask();
       const keys = keysFor(ctx.env, { embedded: false });
       const store = await openStore({ ...opts, keys });
       const w = startWorker(store, {
