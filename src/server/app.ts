@@ -5,6 +5,7 @@ import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { PortsResolver } from "../composition/client-ports.ts";
 import type { SubmitOptions } from "../composition/submit.ts";
+import type { OidcSettings } from "../staff/oidc/index.ts";
 import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
@@ -13,6 +14,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
@@ -40,6 +42,8 @@ export interface ServerOptions {
   ports?: PortsResolver;
   /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
   auditCheckpointFile?: string | undefined;
+  /** Sign-in with the MSP's own identity provider (Entra) over OpenID Connect; off when unset. */
+  oidc?: OidcSettings | undefined;
 }
 
 const noKeys: KeySource = () => {
@@ -134,6 +138,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   await app.register(healthRoutes, { store });
   await app.register(oneTimeLinkRoutes, { store, keys });
+  await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
   await app.register(
     async (api) => {
       if (authenticate) api.addHook("onRequest", authenticate);

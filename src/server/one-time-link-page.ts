@@ -1,10 +1,10 @@
 import type { TokenState } from "../credentials/one-time-links.ts";
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // No script: the page must work under the server's strict content security policy, and a form post is
-// what a mail scanner's prefetch never sends.
-function page(title: string, body: string): string {
+// what a mail scanner's prefetch never sends. The sign-in pages share it.
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escape(title)}</title>
