@@ -20,6 +20,12 @@ describe("OIDC settings from the environment", () => {
     const on = oidcSettingsFromEnv(full, noUrl);
     assert.ok(on.ok && on.value);
     assert.equal(on.value.issuer.href, entra);
+    const slashed = oidcSettingsFromEnv(
+      { ...full, LIFECYCLE_OIDC_ISSUER: `${entra.replace("8f3c1a52", "8F3C1A52")}/` },
+      noUrl,
+    );
+    assert.ok(slashed.ok && slashed.value);
+    assert.equal(slashed.value.issuer.href, entra, "Entra's issuer exactly as its tokens write it");
     assert.equal(on.value.claim, "preferred_username");
     assert.equal(on.value.tenantId, undefined);
     const byEmail = oidcSettingsFromEnv(
@@ -48,6 +54,11 @@ describe("OIDC settings from the environment", () => {
         { ...full, LIFECYCLE_OIDC_ISSUER: "https://login.microsoftonline.com/common/v2.0" },
         ["LIFECYCLE_OIDC_ISSUER"],
       ],
+      [
+        { ...full, LIFECYCLE_OIDC_ISSUER: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0" },
+        ["LIFECYCLE_OIDC_ISSUER"],
+      ],
+      [{ ...full, LIFECYCLE_OIDC_ISSUER: entra.replace("/v2.0", "") }, ["LIFECYCLE_OIDC_ISSUER"]],
       [{ ...full, LIFECYCLE_OIDC_CLAIM: "sub" }, ["LIFECYCLE_OIDC_CLAIM"]],
       [{ ...full, LIFECYCLE_OIDC_TENANT: "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9" }, ["LIFECYCLE_OIDC_TENANT"]],
     ];

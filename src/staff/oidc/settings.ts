@@ -61,12 +61,11 @@ export function oidcSettingsFromEnv(
     return value ?? "";
   };
   const issuerText = need(env.issuer);
+  const issuer = issuerText ? issuerUrl(issuerText, errors) : undefined;
   const clientId = need(env.clientId);
   const clientSecret = need(env.clientSecret);
   const tenantId = read(env.tenantId);
   const claimText = read(env.claim) ?? "preferred_username";
-
-  const issuer = issuerText ? issuerUrl(issuerText, errors) : undefined;
   const claim = oidcClaims.find((c) => c === claimText);
   if (!claim) errors.push({ field: env.claim, message: `must be one of ${oidcClaims.join(", ")}` });
   if (issuer && tenantId) {
@@ -98,14 +97,22 @@ function issuerUrl(text: string, errors: FieldError[]): URL | undefined {
     return undefined;
   }
   const tenant = entraTenantOf(url);
-  if (tenant !== undefined && entraSharedTenants.has(tenant.toLowerCase())) {
+  if (tenant === undefined) return url;
+  const expected = `https://${entraHost}/<tenant id>/v2.0`;
+  if (entraSharedTenants.has(tenant.toLowerCase())) {
     errors.push({
       field,
-      message: `must name your tenant (https://${entraHost}/<tenant id>/v2.0), not "${tenant}", which lets in accounts of any organisation`,
+      message: `must name your tenant (${expected}), not "${tenant}", which lets in accounts of any organisation`,
     });
     return undefined;
   }
-  return url;
+  // Entra's ID tokens name the tenant by its id on the v2.0 endpoint; by a domain name, or on v1 (issued
+  // by sts.windows.net), discovery's issuer would not match the one configured.
+  if (!guid.test(tenant) || !/^\/[^/]+\/v2\.0\/?$/.test(url.pathname)) {
+    errors.push({ field, message: `must be ${expected}, the tenant named by its id (a GUID)` });
+    return undefined;
+  }
+  return new URL(`https://${entraHost}/${tenant.toLowerCase()}/v2.0`);
 }
 
 function entraTenantOf(url: URL): string | undefined {
