@@ -5,6 +5,7 @@ import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { PortsResolver } from "../composition/client-ports.ts";
 import type { SubmitOptions } from "../composition/submit.ts";
+import type { OidcSettings } from "../staff/oidc/index.ts";
 import type { Store } from "../store/sql.ts";
 import { hkdfSync, randomBytes } from "node:crypto";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
@@ -14,6 +15,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
@@ -45,6 +47,8 @@ export interface ServerOptions extends Hardening {
   ports?: PortsResolver;
   /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
   auditCheckpointFile?: string | undefined;
+  /** Sign-in with the MSP's own identity provider (Entra) over OpenID Connect; off when unset. */
+  oidc?: OidcSettings | undefined;
 }
 
 const noKeys: KeySource = () => {
@@ -120,6 +124,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "credentials" },
         { name: "one-time links" },
         { name: "audit" },
+        { name: "staff" },
+        { name: "auth" },
       ],
       components: {
         securitySchemes: {
@@ -154,6 +160,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(healthRoutes, { store });
   await app.register(signInRoutes, { store, now, secureCookies: authOptions.secureCookies });
   await app.register(oneTimeLinkRoutes, { store, keys });
+  await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
   await app.register(
     async (api) => {
       // Here as well as at the root, so an unknown /api path is answered after the bearer check.

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { portsFor } from "../../composition/index.ts";
 import type { KeySource } from "../../credentials/keys.ts";
 import { capabilitiesFromEnv, keysFor, liveStateFrom, openConfiguredStore, startWorker } from "../runtime.ts";
+import { oidcSettingsFromEnv } from "../../staff/oidc/index.ts";
 import { checkpointFileIn } from "../../store/audit/anchor.ts";
 import { ensureFirstAdmin, writeCliToken } from "../../staff/index.ts";
 import { auditAtStart } from "./audit.ts";
@@ -47,25 +48,32 @@ export async function startLifecycle(
   const refusal = listenRefusal(opts.host, ctx.env);
   if (refusal) throw new CliError(refusal, exitCodes.invalid);
   usePrivateUmask();
+  // One-time links and the OIDC callback point at this server unless LIFECYCLE_PUBLIC_URL names the
+  // address people reach it at.
+  const own: { url?: string } = {};
+  const publicUrl = () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url;
+  // Checked before the store opens, so a mistyped variable costs no start-up.
+  const oidc = oidcSettingsFromEnv(ctx.env, publicUrl);
+  if (!oidc.ok)
+    throw new CliError(
+      "sign-in with the identity provider is not set up right",
+      exitCodes.invalid,
+      oidc.errors,
+    );
   const opened = await openConfiguredStore(ctx.env);
   const { store, keys } = opened;
   const checkpointFile = checkpointFileIn(opened.dataDir);
   await opts.seed?.(store, keys);
-  // One-time links point at this server unless LIFECYCLE_PUBLIC_URL names the address people reach it at.
-  const own: { url?: string } = {};
-  const resolve = portsFor({
-    sql: store,
-    keys,
-    publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,
-  });
+  const resolve = portsFor({ sql: store, keys, publicUrl });
   const app = await buildServer({
     ...settings.value,
     store,
     keys,
-    publicUrl: () => ctx.env.LIFECYCLE_PUBLIC_URL || own.url,
+    publicUrl,
     live: liveStateFrom(resolve),
     ports: resolve,
     auditCheckpointFile: checkpointFile,
+    oidc: oidc.value,
   });
   const stopAudit = await auditAtStart(ctx, store, { file: checkpointFile, log: app.log });
   await app.listen({ port: opts.port, host: opts.host });
