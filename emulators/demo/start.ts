@@ -1,3 +1,4 @@
+import { join } from "node:path";
 // `npm start`: Lifecycle on its embedded store with a demo MSP, so a newcomer sees it work in a minute.
 import { parseClient } from "../../src/composition/index.ts";
 import { printFirstSignIn, startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
@@ -12,6 +13,8 @@ const env = process.env;
 // The same data folder as the embedded store (LIFECYCLE_DATA_DIR, default ./data) keeps the emulator's state.
 const profile = env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic";
 const dataDir = env.LIFECYCLE_DATA_DIR || "./data";
+// The server's log goes beside the data, so the terminal keeps the demo's own lines.
+env.LIFECYCLE_LOG_FILE ??= join(dataDir, "server.log");
 const [emulator, psas] = await Promise.all([demoMicrosoft365(profile, dataDir), demoPsas(profile, dataDir)]);
 const ctx = {
   env,

@@ -152,6 +152,15 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
         "GET",
         `${workflows(clientId, kind)}${version === undefined ? "/overlay" : `/versions/${version}`}`,
       ),
+    listStaff: () => call("GET", "/api/staff"),
+    addStaff: (input) => call("POST", "/api/staff", input),
+    disableStaff: (email) => call("POST", `/api/staff/${encodeURIComponent(email)}/disable`, {}),
+    staffSignInLink: async (email) =>
+      (await call<{ signInLink: string }>("POST", `/api/staff/${encodeURIComponent(email)}/sign-in-link`, {}))
+        .signInLink,
+    createToken: (input) => call("POST", "/api/auth/tokens", input),
+    listTokens: (all) => call("GET", `/api/auth/tokens${all ? "?all=true" : ""}`),
+    revokeToken: (tokenId) => call("DELETE", `/api/auth/tokens/${encodeURIComponent(tokenId)}`),
     saveWorkflow: (clientId, kind, overlay) => call("PUT", `${workflows(clientId, kind)}/overlay`, overlay),
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),

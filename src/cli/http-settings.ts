@@ -1,3 +1,5 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { isIP } from "node:net";
 import { failAll, ok, type Result } from "../domain/result.ts";
 import type { FieldError } from "../domain/result.ts";
@@ -15,7 +17,9 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv): Result<Hardening> {
     errors.push({ field, message });
     return undefined;
   };
-  const logger = logSetting(env.LIFECYCLE_LOG, (m) => problem("LIFECYCLE_LOG", m));
+  const level = logSetting(env.LIFECYCLE_LOG, (m) => problem("LIFECYCLE_LOG", m));
+  const logger =
+    level && env.LIFECYCLE_LOG_FILE ? { ...level, stream: logFile(env.LIFECYCLE_LOG_FILE) } : level;
   const publicUrl = publicUrlSetting(env.LIFECYCLE_PUBLIC_URL, (m) => problem("LIFECYCLE_PUBLIC_URL", m));
   const extra = allowedHostsSetting(env.LIFECYCLE_ALLOWED_HOSTS, (m) =>
     problem("LIFECYCLE_ALLOWED_HOSTS", m),
@@ -26,6 +30,16 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv): Result<Hardening> {
 }
 
 type Problem = (message: string) => undefined;
+
+/** The log appended to a file (the demo's, beside its data) that only the server's user reads. */
+function logFile(path: string): { write(line: string): unknown } {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const stream = createWriteStream(path, { flags: "a", mode: 0o600 });
+  stream.on("error", (err) =>
+    process.stderr.write(`the server log ${path} cannot be written: ${err.message}\n`),
+  );
+  return stream;
+}
 
 const levels = new Set(["fatal", "error", "warn", "info", "debug", "trace"]);
 
