@@ -10,8 +10,18 @@ import { testClientConfig } from "../support/engine-helpers.ts";
 import { sha256 } from "../../src/staff/secrets.ts";
 
 const stubSecret = "s".repeat(43);
-/** The bearer token a stub store knows: an admin's, so requests reach the route under test. */
-export const stubAdminToken = `lct_stubtoken001.${stubSecret}`;
+/**
+ * A bearer token a stub store knows: each 12-character name is an admin account of its own, so requests
+ * reach the route under test and tests can tell callers apart.
+ */
+export const stubToken = (name: string) => `lct_${name.padEnd(12, "0").slice(0, 12)}.${stubSecret}`;
+export const stubAdminToken = stubToken("stubtoken001");
+const stubAccount = (tokenId: string) => ({
+  ...stubAdmin,
+  id: `00000000-0000-4000-8000-${sha256(tokenId).slice(0, 12)}`,
+  email: tokenId === "stubtoken001" ? stubAdmin.email : `${tokenId}@lifecycle.test`,
+  token_id: tokenId,
+});
 const stubAdmin = {
   id: "00000000-0000-4000-8000-000000000001",
   email: "stub-admin@lifecycle.test",
@@ -42,8 +52,10 @@ export function stubStore(
   kind: Store["kind"] = "pglite",
 ): Store {
   const sql: Sql = {
-    query: async <T>(text: string) =>
-      (/from staff_tokens t join staff_accounts a/.test(text) ? [stubAdmin] : await answer(text)) as T[],
+    query: async <T>(text: string, params?: unknown[]) =>
+      (/from staff_tokens t join staff_accounts a/.test(text)
+        ? [stubAccount(String(params?.[0]))]
+        : await answer(text)) as T[],
   };
   return {
     kind,

@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from "node:net";
 import { test } from "node:test";
 import { buildServer } from "../../src/server/app.ts";
 import { defaultLimits } from "../../src/server/hardening/limits.ts";
-import { stubStore } from "./helpers.ts";
+import { stubAdminToken, stubStore } from "./helpers.ts";
 
 const store = stubStore(async () => [{ "?column?": 1 }]);
 const runId = "0b8e4c44-5d0f-4a57-9d25-8e1f6c1f0c11";
@@ -44,6 +44,7 @@ test("a body trickled in slower than the request timeout is cut off with 408 LC_
   await connected(socket);
   socket.write(
     `POST /api/runs/${runId}/cancel HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Authorization: Bearer ${stubAdminToken}\r\n` +
       "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
   );
   // One byte at a time, never reaching the 1,000 announced, for as long as the socket stays open.

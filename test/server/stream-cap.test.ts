@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/server/app.ts";
-import { stubStore, type ErrorReply } from "./helpers.ts";
+import { stubAdminToken, stubStore, stubToken, type ErrorReply } from "./helpers.ts";
 
 const runId = "0b8e4c44-5d0f-4a57-9d25-8e1f6c1f0c11";
 // Enough of a run for the stream to start; it has no events, so each stream only waits.
@@ -15,18 +15,6 @@ const streams: AbortController[] = [];
 before(async () => {
   // Behind a proxy on loopback, so each test caller can come from an address of its own.
   app = await buildServer({ store, trustProxy: ["127.0.0.1"], limits: { maxStreamsPerCaller: 2 } });
-  // What staff sign-in will do: the account a request acts as, here named by a test header.
-  app.addHook("onRequest", async (request) => {
-    const account = request.headers["x-test-account"];
-    if (typeof account === "string")
-      request.principal = {
-        accountId: account,
-        email: `${account}@msp.example`,
-        role: "viewer",
-        clients: "all",
-        via: "token",
-      };
-  });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
 });
 
@@ -45,9 +33,9 @@ async function stream(
   return { status: res.status, res, close: () => controller.abort() };
 }
 
-const from = (address: string, account?: string) => ({
+const from = (address: string, account = "caller-1") => ({
   "x-forwarded-for": address,
-  ...(account ? { "x-test-account": account } : {}),
+  authorization: `Bearer ${stubToken(account)}`,
 });
 
 test(
@@ -64,8 +52,8 @@ test(
     assert.ok(Number(over.headers.get("retry-after")) > 0);
     assert.equal(((await over.json()) as ErrorReply).error.code, "LC_ERR_RATE_LIMITED");
 
-    // Another address is another caller.
-    const elsewhere = await stream(from("198.51.100.2"));
+    // Another account is another caller.
+    const elsewhere = await stream(from("198.51.100.1", "caller-2"));
     assert.equal(elsewhere.status, 200);
     elsewhere.close();
 
@@ -91,7 +79,7 @@ test(
     assert.deepEqual([a.status, b.status], [200, 200]);
     assert.equal((await stream(from("198.51.100.12", "acct-1"))).status, 429);
     // Someone else at the same address as the account's first stream is not counted against it.
-    const neighbour = await stream(from("198.51.100.10"));
+    const neighbour = await stream(from("198.51.100.10", "neighbour"));
     assert.equal(neighbour.status, 200);
     for (const s of [a, b, neighbour]) s.close();
   },
@@ -101,7 +89,11 @@ test("a stream for an unknown run gives its place back at once", async () => {
   const missing = stubStore(async () => []);
   const small = await buildServer({ store: missing, limits: { maxStreamsPerCaller: 1 } });
   for (let i = 0; i < 3; i++) {
-    const res = await small.inject({ method: "GET", url: `/api/runs/${runId}/stream` });
+    const res = await small.inject({
+      method: "GET",
+      url: `/api/runs/${runId}/stream`,
+      headers: { authorization: `Bearer ${stubAdminToken}` },
+    });
     assert.equal(res.statusCode, 404);
   }
   await small.close();
