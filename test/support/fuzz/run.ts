@@ -1,8 +1,9 @@
 import fc from "fast-check";
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { errorCodes } from "../../../src/server/errors.ts";
 import type { Store } from "../../../src/store/sql.ts";
 import type { FuzzOperation, FuzzRequest } from "./operations.ts";
+import type { FuzzTarget } from "./target.ts";
 
 export interface OperationReport {
   id: string;
@@ -11,8 +12,9 @@ export interface OperationReport {
   /** Answers of 5xx, with the request that got each (the first few). */
   serverErrors: { request: FuzzRequest; status: number; body: string }[];
   serverErrorCount: number;
-  /** Error answers in JSON that are not the product's envelope with a catalogued code. */
+  /** Error answers not in the envelope with a catalogued code (nor an HTML page the document names). */
   offEnvelope: { request: FuzzRequest; status: number; body: string }[];
+  offEnvelopeCount: number;
   /** Rows inserted, updated or deleted while a request was being refused (status ≥ 400). */
   rowsWrittenByRejected: number;
   rejectedThatWrote: { request: FuzzRequest; status: number; rows: number }[];
@@ -89,9 +91,10 @@ export class RowProbe {
   }
 }
 
-function isJson(res: LightMyRequestResponse): boolean {
-  return String(res.headers["content-type"] ?? "").startsWith("application/json");
-}
+const mediaType = (res: LightMyRequestResponse) =>
+  String(res.headers["content-type"] ?? "")
+    .replace(/;.*$/s, "")
+    .trim();
 
 function inEnvelope(body: string): boolean {
   try {
@@ -106,37 +109,45 @@ function inEnvelope(body: string): boolean {
   }
 }
 
-async function send(app: FastifyInstance, op: FuzzOperation, req: FuzzRequest) {
+type Subject = Pick<FuzzTarget, "app" | "store" | "headers">;
+
+async function send({ app, headers }: Subject, op: FuzzOperation, req: FuzzRequest) {
   const options: InjectOptions = {
     method: req.method as InjectOptions["method"],
     url: req.url,
-    headers: req.headers,
+    headers: { ...headers, ...req.headers },
+    remoteAddress: req.remoteAddress,
     ...(req.payload !== undefined ? { payload: req.payload } : {}),
   };
   if (!op.streams) {
     const res = await app.inject(options);
-    return { status: res.statusCode, body: res.body, json: isJson(res) };
+    return { status: res.statusCode, body: res.body, type: mediaType(res) };
   }
   // A live stream ends only when its client leaves: read the head, then leave.
   const res = await app.inject({ ...options, payloadAsStream: true });
   if (res.statusCode === 200) {
     res.raw.res.destroy();
-    return { status: 200, body: "", json: false };
+    return { status: 200, body: "", type: mediaType(res) };
   }
   const chunks: Buffer[] = [];
   for await (const chunk of res.stream()) chunks.push(Buffer.from(chunk as Buffer));
-  return { status: res.statusCode, body: Buffer.concat(chunks).toString("utf8"), json: isJson(res) };
+  return { status: res.statusCode, body: Buffer.concat(chunks).toString("utf8"), type: mediaType(res) };
+}
+
+/** In the envelope, or the page the document says this status may answer with. */
+function answeredAsDocumented(op: FuzzOperation, res: { status: number; body: string; type: string }) {
+  if (res.type === "text/html" && op.pages.has(res.status)) return true;
+  return res.type === "application/json" && inEnvelope(res.body);
 }
 
 /** Sends `runs` generated requests to one operation, one at a time, and reports what came back. */
 export async function fuzzOperation(
-  app: FastifyInstance,
-  store: Store,
+  target: Subject,
   op: FuzzOperation,
   runs: number,
   seed: number,
 ): Promise<OperationReport> {
-  const probe = new RowProbe(store);
+  const probe = new RowProbe(target.store);
   await probe.start();
   const report: OperationReport = {
     id: op.id,
@@ -145,6 +156,7 @@ export async function fuzzOperation(
     serverErrors: [],
     serverErrorCount: 0,
     offEnvelope: [],
+    offEnvelopeCount: 0,
     rowsWrittenByRejected: 0,
     rejectedThatWrote: [],
     reached: 0,
@@ -154,7 +166,7 @@ export async function fuzzOperation(
     const inputs = fc.sample(op.input, { numRuns: Math.min(batch, runs - done), seed: seed + done });
     for (const req of inputs) {
       await probe.refresh();
-      const res = await send(app, op, req);
+      const res = await send(target, op, req);
       report.tried++;
       report.statuses.set(res.status, (report.statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 500) {
@@ -162,8 +174,11 @@ export async function fuzzOperation(
         if (report.serverErrors.length < keep)
           report.serverErrors.push({ request: req, status: res.status, body: res.body });
       }
-      if (res.status >= 400 && res.json && !inEnvelope(res.body) && report.offEnvelope.length < keep)
-        report.offEnvelope.push({ request: req, status: res.status, body: res.body });
+      if (res.status >= 400 && !answeredAsDocumented(op, res)) {
+        report.offEnvelopeCount++;
+        if (report.offEnvelope.length < keep)
+          report.offEnvelope.push({ request: req, status: res.status, body: res.body });
+      }
       if ((res.status >= 200 && res.status < 300) || [404, 409, 410].includes(res.status)) report.reached++;
       if (res.status >= 400) {
         const rows = await probe.written();
@@ -181,7 +196,7 @@ export async function fuzzOperation(
 const short = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 
 export function describeRequest(r: FuzzRequest): string {
-  return `${r.method} ${short(r.url, 200)} ${JSON.stringify(r.headers)} ${r.payload === undefined ? "" : short(r.payload)}`;
+  return `${r.method} ${short(r.url, 200)} from ${r.remoteAddress} ${JSON.stringify(r.headers)} ${r.payload === undefined ? "" : short(r.payload)}`;
 }
 
 /** One line per operation: inputs, status counts, 5xx, rows written by refused requests. */
@@ -191,12 +206,12 @@ export function summary(reports: OperationReport[]): string {
       .sort(([a], [b]) => a - b)
       .map(([s, n]) => `${s}:${n}`)
       .join(" ");
-    return `${r.id.padEnd(52)} tried ${String(r.tried).padStart(6)}  5xx ${r.serverErrorCount}  rows written by rejected ${r.rowsWrittenByRejected}  [${statuses}]`;
+    return `${r.id.padEnd(52)} tried ${String(r.tried).padStart(6)}  5xx ${r.serverErrorCount}  off-envelope ${r.offEnvelopeCount}  rows written by rejected ${r.rowsWrittenByRejected}  [${statuses}]`;
   });
   const total = (f: (r: OperationReport) => number) => reports.reduce((n, r) => n + f(r), 0);
   lines.push(
     `${reports.length} operations, ${total((r) => r.tried)} inputs, 5xx ${total((r) => r.serverErrorCount)}, ` +
-      `off-envelope ${total((r) => r.offEnvelope.length)}, rows written by rejected ${total((r) => r.rowsWrittenByRejected)}`,
+      `off-envelope ${total((r) => r.offEnvelopeCount)}, rows written by rejected ${total((r) => r.rowsWrittenByRejected)}`,
   );
   return lines.join("\n");
 }

@@ -21,6 +21,8 @@ export interface FuzzTarget {
   app: FastifyInstance;
   store: Store;
   doc: OpenApiDocument;
+  /** Sent with every request, the seeding's and the fuzzer's: the credentials /api asks for go here. */
+  headers: Record<string, string>;
   pools: Map<string, unknown[]>;
   bodies: Map<string, unknown[]>;
   close(): Promise<void>;
@@ -46,16 +48,20 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   const globex = parseClientConfig(testClientConfig("globex"));
   assert.ok(globex.ok, JSON.stringify(globex));
   await upsertClient(store, globex.value);
-  const caps = acmeCapabilities(m365);
+  const links = oneTimeLinks({ sql: store, keys, publicUrl: () => "https://lifecycle.test" });
+  const caps = acmeCapabilities(m365, links);
   const app = await buildServer({
     store,
     keys,
     now: () => now,
     live: async (client) => (client.id === "acme" ? liveStateOf(caps) : {}),
+    // As `lifecycle start` builds it: without client systems the re-issue answers 503 to any valid input.
+    ports: async (client) => (client?.id === "acme" ? caps : {}),
   });
+  const headers: Record<string, string> = {};
 
   const inject = async (method: "POST" | "PUT", url: string, payload: unknown) => {
-    const res = await app.inject({ method, url, payload: payload as Record<string, unknown> });
+    const res = await app.inject({ method, url, headers, payload: payload as Record<string, unknown> });
     assert.ok(res.statusCode < 300, `${method} ${url}: ${res.body}`);
     return JSON.parse(res.body) as Record<string, unknown>;
   };
@@ -111,7 +117,6 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     actor: "fuzz",
   });
 
-  const links = oneTimeLinks({ sql: store, keys, publicUrl: () => "https://lifecycle.test" });
   const tokens: string[] = [];
   for (let i = 0; i < 20; i++) {
     const shared = await links.share({ runId: runIds[0]!, actionKey: `fuzz-${i}` }, `pass-${i}`, {
@@ -129,7 +134,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   ];
 
   const doc = (await app
-    .inject({ method: "GET", url: "/api/openapi.json" })
+    .inject({ method: "GET", url: "/api/openapi.json", headers })
     .then((r) => JSON.parse(r.body))) as OpenApiDocument;
 
   const clientIds = ["acme", "globex"];
@@ -145,7 +150,10 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["client", clientIds],
     ["id", [...clientIds, ...runIds]],
     ["ref", ["acme/graph", "globex/graph"]],
-    ["token", tokens],
+    // Each link is limited to 10 answers in 15 minutes, so the page's inputs would use up every link's
+    // budget before the reveal's first: each route gets links of its own.
+    ["GET /credentials/{token} token", tokens.slice(0, 10)],
+    ["POST /credentials/{token}/reveal token", tokens.slice(10)],
     ["kind", [...credentialKinds.keys(), "onboard", "offboard"]],
     ["value", [graphCredential]],
     ["actor", ["fuzz@msp.example"]],
@@ -179,6 +187,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     app,
     store,
     doc,
+    headers,
     pools,
     bodies,
     async close() {
