@@ -41,7 +41,7 @@ const { url, stop, firstSignIn } = await startLifecycle(ctx, {
   },
 });
 process.stderr.write(
-  `Lifecycle demo is listening on ${url}\n` +
+  `Lifecycle demo is listening on ${url} (its log: ${env.LIFECYCLE_LOG_FILE})\n` +
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --now --wait\n` +
