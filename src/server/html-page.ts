@@ -16,3 +16,8 @@ button{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:.4rem;background
 /** An HTML answer in the OpenAPI document. */
 export const htmlContent = { "text/html": { schema: { type: "string" } } };
 export const htmlResponse = (description: string) => ({ description, content: htmlContent });
+/** An answer that is a page for a browser's form post and the error envelope for an API client. */
+export const pageOrErrorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "ErrorResponse#" } }, ...htmlContent },
+});

@@ -14,16 +14,12 @@ import { appendAudit } from "../../store/audit.ts";
 import type { Sql, Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
 import { readyPage, revealedPage, unavailablePage } from "../one-time-link-page.ts";
-import { htmlContent, htmlResponse as html } from "../html-page.ts";
+import { htmlResponse as html, pageOrErrorResponse as pageOrError } from "../html-page.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 // Any token is looked up, so a malformed one answers as an unknown one does: no answer tells them apart.
 const tokenParams = z.strictObject({ token: z.string().describe("The link's token.") });
 // A browser's form post gets the same answer as a page; an API client gets the error envelope.
-const pageOrError = (code: string) => ({
-  description: code,
-  content: { "application/json": { schema: { $ref: "ErrorResponse#" } }, ...htmlContent },
-});
 
 type Unavailable = Exclude<TokenState, { kind: "ready" }>;
 

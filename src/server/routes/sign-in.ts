@@ -15,7 +15,7 @@ import { accountOf } from "../../staff/accounts.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { principalOf } from "../principal.ts";
-import { htmlResponse } from "../html-page.ts";
+import { htmlResponse, pageOrErrorResponse } from "../html-page.ts";
 import { signInLinkPage, signedInPage, signInLinkRefusedPage } from "../sign-in-page.ts";
 import { clearSessionCookie, setSessionCookie } from "../session-cookie.ts";
 import { csrfTokenFor } from "../staff-auth.ts";
@@ -187,10 +187,13 @@ export const signInRoutes: RoutePlugin<SignInDeps> = async (app, { store, now, s
         params: linkParams,
         body: z.object({ password: z.string().max(1024), confirm: z.string().max(1024) }),
         response: {
-          200: htmlResponse("Signed in: the session cookie is set and the link is spent."),
-          400: htmlResponse("The passwords differ or are too weak; the link is kept."),
-          404: htmlResponse("The link is unknown, spent or expired."),
           ...errorResponses("LC_ERR_RATE_LIMITED", ...bodyErrors),
+          200: htmlResponse("Signed in: the session cookie is set and the link is spent."),
+          // After the envelope's entries: a form post's own refusals are pages.
+          400: pageOrErrorResponse(
+            "The passwords differ or are too weak (a page; the link is kept), or the body is not valid.",
+          ),
+          404: htmlResponse("The link is unknown, spent or expired."),
         },
       },
     },

@@ -8,6 +8,7 @@ import { liveStateOf } from "../../../src/composition/live-state.ts";
 import { parseClient } from "../../../src/composition/index.ts";
 import { parseClientConfig } from "../../../src/domain/client.ts";
 import { buildServer } from "../../../src/server/app.ts";
+import { staffToken } from "../signed-in.ts";
 import { upsertClient } from "../../../src/store/clients-repo.ts";
 import { openStore } from "../../../src/store/open.ts";
 import type { Store } from "../../../src/store/sql.ts";
@@ -58,7 +59,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     // As `lifecycle start` builds it: without client systems the re-issue answers 503 to any valid input.
     ports: async (client) => (client?.id === "acme" ? caps : {}),
   });
-  const headers: Record<string, string> = {};
+  // Every request is an admin's: refusals are the routes', not the sign-in's (the authorisation matrix
+  // covers those).
+  const headers: Record<string, string> = { authorization: `Bearer ${await staffToken(store)}` };
 
   const inject = async (method: "POST" | "PUT", url: string, payload: unknown) => {
     const res = await app.inject({ method, url, headers, payload: payload as Record<string, unknown> });
@@ -114,7 +117,6 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   await inject("PUT", "/api/credentials/acme%2Fgraph", {
     kind: "microsoft-app",
     value: graphCredential,
-    actor: "fuzz",
   });
 
   const tokens: string[] = [];
@@ -156,7 +158,6 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["POST /credentials/{token}/reveal token", tokens.slice(10)],
     ["kind", [...credentialKinds.keys(), "onboard", "offboard"]],
     ["value", [graphCredential]],
-    ["actor", ["fuzz@msp.example"]],
     ["requester", [requester]],
     ["manager", [manager]],
     ["user", [leaver]],
@@ -176,11 +177,11 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["POST /api/requests/offboard", offboard],
     ["PUT /api/clients/{id}/workflows/{kind}/overlay", [...overlays("onboard"), ...overlays("offboard")]],
     ["POST /api/clients/{id}/workflows/{kind}/validate", [...overlays("onboard"), ...overlays("offboard")]],
-    ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential, actor: "fuzz" }]],
-    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ actor: manager, planHash }))],
-    ["POST /api/runs/{id}/reject", [{ actor: manager, note: "no" }]],
-    ["POST /api/runs/{id}/cancel", [{ actor: "fuzz", reason: "fuzz" }]],
-    ["POST /api/runs/{id}/retry", [{ actor: "fuzz" }]],
+    ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential }]],
+    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ planHash }))],
+    ["POST /api/runs/{id}/reject", [{ note: "no" }]],
+    ["POST /api/runs/{id}/cancel", [{ reason: "fuzz" }]],
+    ["POST /api/runs/{id}/retry", [{}]],
   ]);
 
   return {
