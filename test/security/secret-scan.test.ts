@@ -157,10 +157,15 @@ interface Caller {
 const browser = (): Caller => ({ cookies: new Map() });
 const withToken = (token: string): Caller => ({ cookies: new Map(), token });
 
-/** Calls over real HTTP as its callers would, keeping every answer whole. */
+/**
+ * Calls over real HTTP as its callers would, keeping every answer whole; every cookie an answer sets is
+ * told to `sawCookie`, so none is missed as a secret.
+ */
 class Recorder {
   readonly answers: Answer[] = [];
   base = "";
+
+  constructor(private readonly sawCookie: (name: string, value: string) => void) {}
 
   async call(
     caller: Caller,
@@ -186,8 +191,10 @@ class Recorder {
       const at = pair.indexOf("=");
       const name = pair.slice(0, at).trim();
       const value = pair.slice(at + 1).trim();
-      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) caller.cookies.set(name, value);
-      else caller.cookies.delete(name);
+      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) {
+        caller.cookies.set(name, value);
+        this.sawCookie(name, value);
+      } else caller.cookies.delete(name);
     }
     const bytes = Buffer.from(await res.arrayBuffer());
     // A PDF's text is in compressed streams: it is scanned as the words it shows.
@@ -403,7 +410,9 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
       logLines.push(...lines);
     },
   };
-  const http = new Recorder();
+  const http = new Recorder((name, value) =>
+    name === "lc_session" ? keepToken("session cookie", value) : keep("CSRF secret", value),
+  );
   const publicUrl = () => http.base;
   const resolve = portsFor({ sql: store, keys, publicUrl });
   const app = await buildServer({
@@ -423,10 +432,8 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   await worker.start();
   cleanups.push(() => worker.stop());
   const session = (c: Caller) => c.cookies.get("lc_session");
-  const keepSession = (c: Caller, csrfToken: string) => {
-    keepToken("session cookie", session(c));
-    for (const [name, value] of c.cookies) if (name !== "lc_session") keep("CSRF secret", value);
-    c.csrf = keep("CSRF token", csrfToken);
+  const keepCsrf = (c: Caller, answer: Answer) => {
+    c.csrf = keep("CSRF token", json<{ csrfToken: string }>(answer).csrfToken);
   };
 
   // The first start: an admin with a one-time sign-in link, and the CLI's token in the data folder.
@@ -441,10 +448,8 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
     `horse "battery" <staple> & 100% \\ ${randomBytes(9).toString("base64url")}`,
   );
   assert.equal((await http.call(browser(), "GET", `/sign-in/${firstLink}`)).status, 200);
-  const claimed = browser();
   const form = { password: adminPassword, confirm: adminPassword };
-  assert.equal((await http.call(claimed, "POST", `/sign-in/${firstLink}`, { form })).status, 200);
-  keepToken("session cookie", session(claimed));
+  assert.equal((await http.call(browser(), "POST", `/sign-in/${firstLink}`, { form })).status, 200);
   const admin = browser();
   const typo = keep("mistyped staff password", `horse battery ${randomBytes(9).toString("base64url")}`);
   const wrong = await http.call(admin, "POST", "/api/auth/sign-in", {
@@ -454,7 +459,7 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   const signedIn = await http.call(admin, "POST", "/api/auth/sign-in", {
     json: { email: "admin@msp.example", password: adminPassword },
   });
-  keepSession(admin, json<{ csrfToken: string }>(signedIn).csrfToken);
+  keepCsrf(admin, signedIn);
   keep("CSRF token", json<{ csrfToken: string }>(await http.call(admin, "GET", "/api/auth/me")).csrfToken);
 
   // The admin stores Acme's app credential (two attempts refused first: the secret pasted alone, and one
@@ -489,7 +494,7 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   const techIn = await http.call(tech, "POST", "/api/auth/sign-in", {
     json: { email: "tech@msp.example", password: techPassword },
   });
-  keepSession(tech, json<{ csrfToken: string }>(techIn).csrfToken);
+  keepCsrf(tech, techIn);
   const made = await http.call(tech, "POST", "/api/auth/tokens", { json: { name: "HR sync" } });
   const script = withToken(keepToken("personal token", json<{ token: string }>(made, 201).token));
 
@@ -628,9 +633,9 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   assert.ok(kinds.has("vendor access token"), "the connectors' access tokens were seen");
   assert.ok(logLines.length > http.answers.length, "the log has a line per request at least");
   t.diagnostic(
-    `secret scan: ${secrets.length} secrets of ${kinds.size} kinds, none found in ${before.rows + after.rows} ` +
-      `rows of ${after.tables.length} tables (2 dumps), ${logLines.length} server log lines (level trace), ` +
-      `${events} run events or ${http.answers.length} API answers (bodies and headers) but the ` +
-      `${carrying.size} whose purpose is to carry one`,
+    `secret scan: ${secrets.length} secrets of ${kinds.size} kinds looked for in ${before.rows + after.rows} rows ` +
+      `of ${after.tables.length} tables (2 dumps), ${logLines.length} server log lines (level trace), ` +
+      `${events} run events and ${http.answers.length} API answers (bodies and headers): found only in ` +
+      `the ${carrying.size} answers whose purpose is to carry one`,
   );
 });
