@@ -1,0 +1,641 @@
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { liveStateOf, parseClient, portsFor, productWorker } from "../../src/composition/index.ts";
+import { keyring, type KeySource } from "../../src/credentials/keys.ts";
+import { getRun } from "../../src/engine/read.ts";
+import { buildServer } from "../../src/server/app.ts";
+import { ensureFirstAdmin, writeCliToken } from "../../src/staff/index.ts";
+import { upsertClient } from "../../src/store/clients-repo.ts";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { demoClients } from "../../emulators/demo/clients.ts";
+import { acme } from "../../emulators/microsoft365/index.ts";
+import { pdfText } from "../evidence/pdf-text.ts";
+import { waitForStatus } from "../support/engine-helpers.ts";
+import { startAcmeTenant } from "../support/microsoft.ts";
+
+type SecretKind =
+  | "staff password"
+  | "mistyped staff password"
+  | "personal token"
+  | "CLI token"
+  | "session cookie"
+  | "CSRF token"
+  | "CSRF secret"
+  | "sign-in link token"
+  | "one-time link token"
+  | "Temporary Access Pass"
+  | "generated password"
+  | "reset password"
+  | "client secret"
+  | "vendor access token"
+  | "master key";
+
+/**
+ * The answers whose purpose is to hand a secret over, once, and the part of them that does. A secret
+ * anywhere else (any other answer, another part of these, another kind of secret in these) is a leak.
+ * `own`: only the token in the answer's own address (a link's page posts its form back to itself).
+ */
+const carriers: readonly Carrier[] = [
+  {
+    route: "POST /api/auth/tokens",
+    part: "body",
+    kinds: ["personal token"],
+    why: "a new token is shown once",
+  },
+  {
+    route: "POST /api/auth/sign-in",
+    part: "set-cookie",
+    kinds: ["session cookie", "CSRF secret"],
+    why: "signing in sets the session cookie, and the CSRF plugin's secret beside it",
+  },
+  {
+    route: "POST /api/auth/sign-in",
+    part: "body",
+    kinds: ["CSRF token"],
+    why: "the console sends this token back with every change",
+  },
+  {
+    route: "GET /api/auth/me",
+    part: "body",
+    kinds: ["CSRF token"],
+    why: "a reloaded console asks for its session's CSRF token again",
+  },
+  {
+    route: "POST /api/staff",
+    part: "body",
+    kinds: ["sign-in link token"],
+    why: "adding an account answers its holder's one-time sign-in link",
+  },
+  {
+    route: "POST /api/staff/:email/sign-in-link",
+    part: "body",
+    kinds: ["sign-in link token"],
+    why: "a forgotten password: a new one-time sign-in link for the holder",
+  },
+  {
+    route: "GET /sign-in/:token",
+    part: "body",
+    kinds: ["sign-in link token"],
+    own: true,
+    why: "the link's page posts its form back to its own address",
+  },
+  {
+    route: "POST /sign-in/:token",
+    part: "set-cookie",
+    kinds: ["session cookie"],
+    why: "choosing a password with the link signs its holder in",
+  },
+  {
+    route: "GET /credentials/:token",
+    part: "body",
+    kinds: ["one-time link token"],
+    own: true,
+    why: "the link's page posts its Show button back to its own address",
+  },
+  {
+    route: "POST /credentials/:token/reveal",
+    part: "body",
+    kinds: ["Temporary Access Pass"],
+    why: "the one time the pass is shown",
+  },
+];
+
+interface Carrier {
+  route: string;
+  part: "body" | "set-cookie";
+  kinds: readonly SecretKind[];
+  own?: boolean;
+  why: string;
+}
+
+/** One secret, and every way it is written where it could end up. */
+interface Secret {
+  kind: SecretKind;
+  forms: string[];
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** As is, inside JSON, in a URL, in a page. */
+const writtenForms = (value: string) => [
+  value,
+  JSON.stringify(value).slice(1, -1),
+  encodeURIComponent(value),
+  escapeHtml(value),
+];
+
+/** What was captured, to be scanned: an API answer (status, headers, body as text). */
+interface Answer {
+  n: number;
+  method: string;
+  path: string;
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** A text to scan, and how to name where it is without quoting it. */
+interface Place {
+  where: string;
+  text: string;
+  answer?: Answer;
+  part?: string;
+}
+
+/** Who calls: a browser (its cookies, and the CSRF token it was given) or a script with a bearer token. */
+interface Caller {
+  cookies: Map<string, string>;
+  csrf?: string;
+  token?: string;
+}
+const browser = (): Caller => ({ cookies: new Map() });
+const withToken = (token: string): Caller => ({ cookies: new Map(), token });
+
+/**
+ * Calls over real HTTP as its callers would, keeping every answer whole; every cookie an answer sets is
+ * told to `sawCookie`, so none is missed as a secret.
+ */
+class Recorder {
+  readonly answers: Answer[] = [];
+  base = "";
+
+  constructor(private readonly sawCookie: (name: string, value: string) => void) {}
+
+  async call(
+    caller: Caller,
+    method: string,
+    path: string,
+    opts: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (caller.token) headers.authorization = `Bearer ${caller.token}`;
+    if (caller.cookies.size) headers.cookie = [...caller.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    if (caller.csrf && method !== "GET") headers["x-csrf-token"] = caller.csrf;
+    let body: string | undefined;
+    if (opts.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(opts.json);
+    } else if (opts.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(opts.form).toString();
+    }
+    const res = await fetch(`${this.base}${path}`, { method, headers, body, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ""] = line.split(";");
+      const at = pair.indexOf("=");
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) {
+        caller.cookies.set(name, value);
+        this.sawCookie(name, value);
+      } else caller.cookies.delete(name);
+    }
+    const bytes = Buffer.from(await res.arrayBuffer());
+    // A PDF's text is in compressed streams: it is scanned as the words it shows.
+    const pdf = (res.headers.get("content-type") ?? "").includes("pdf");
+    return this.keep(method, path, res, pdf ? pdfText(bytes) : bytes.toString("utf8"));
+  }
+
+  /** A run's live stream, read as a browser would until it has sent every event the run has so far. */
+  async stream(caller: Caller, runId: string, lastEventId: number | undefined): Promise<Answer> {
+    const abort = new AbortController();
+    const path = `/api/runs/${runId}/stream`;
+    const res = await fetch(`${this.base}${path}`, {
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${caller.token}` },
+    });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes(`id: ${lastEventId}\n`)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    abort.abort();
+    return this.keep("GET", path, res, text);
+  }
+
+  private keep(method: string, path: string, res: Response, body: string): Answer {
+    const answer = {
+      n: this.answers.length + 1,
+      method,
+      path,
+      status: res.status,
+      headers: [...res.headers],
+      body,
+    };
+    this.answers.push(answer);
+    return answer;
+  }
+}
+
+function json<T>(a: Answer, status = 200): T {
+  assert.equal(a.status, status, `${a.method} ${a.path}: ${a.body.slice(0, 500)}`);
+  return JSON.parse(a.body) as T;
+}
+
+/** Every row of every table of the database, one place per column; `label` names the dump. */
+async function dumpTables(
+  store: Store,
+  label: string,
+): Promise<{ tables: string[]; rows: number; places: Place[] }> {
+  const listed = await store.query<{ table_schema: string; table_name: string }>(
+    `select table_schema, table_name from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')
+      order by 1, 2`,
+  );
+  const places: Place[] = [];
+  let rows = 0;
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  for (const { table_schema: schema, table_name: table } of listed) {
+    const all = await store.query<{ row: string }>(
+      `select row_to_json(t)::text as row from ${quoted(schema)}.${quoted(table)} t`,
+    );
+    all.forEach(({ row }, i) => {
+      for (const [column, value] of Object.entries(JSON.parse(row) as Record<string, unknown>))
+        places.push({ where: `${table}.${column} (${label}, row ${i + 1})`, text: JSON.stringify(value) });
+    });
+    rows += all.length;
+  }
+  return { tables: listed.map((t) => `${t.table_schema}.${t.table_name}`), rows, places };
+}
+
+function routeMatch(carrier: Carrier, a: Answer): { own?: string } | undefined {
+  const [method, pattern] = carrier.route.split(" ") as [string, string];
+  if (method !== a.method) return undefined;
+  const names: string[] = [];
+  const path = pattern.replace(/:(\w+)/g, (_m, name: string) => (names.push(name), "([^/?]+)"));
+  const m = new RegExp(`^${path}(?:\\?.*)?$`).exec(a.path);
+  if (!m) return undefined;
+  const at = names.indexOf("token");
+  return at >= 0 ? { own: decodeURIComponent(m[at + 1]!) } : {};
+}
+
+/** The carrier that hands this secret over in this part of this answer, if one does. */
+function carrierOf(place: Place, secret: Secret, form: string): Carrier | undefined {
+  const { answer, part } = place;
+  if (!answer) return undefined;
+  return carriers.find((c) => {
+    if (c.part !== part || !c.kinds.includes(secret.kind)) return false;
+    const m = routeMatch(c, answer);
+    return m !== undefined && (!c.own || (m.own?.includes(form) ?? false));
+  });
+}
+
+/**
+ * Each secret found outside its carriers, named by kind and place. Places can quote a secret (an
+ * answer's path is a link's address), so every secret in a description is replaced by its kind.
+ */
+function scan(places: readonly Place[], secrets: readonly Secret[]) {
+  const mask = (text: string) =>
+    secrets.reduce((t, s) => s.forms.reduce((u, f) => u.split(f).join(`<${s.kind}>`), t), text);
+  const found: string[] = [];
+  const carrying = new Set<number>();
+  const used = new Set<Carrier>();
+  for (const place of places)
+    for (const secret of secrets) {
+      const form = secret.forms.find((f) => place.text.includes(f));
+      if (form === undefined) continue;
+      const carrier = carrierOf(place, secret, form);
+      if (!carrier) found.push(mask(`a ${secret.kind} in ${place.where}`));
+      else {
+        carrying.add(place.answer!.n);
+        used.add(carrier);
+      }
+    }
+  return { found, carrying, used };
+}
+
+/**
+ * The secrets of a day's work through the HTTP API, looked for everywhere the product keeps or shows
+ * things: every table of the database (twice: while the pass is still sealed in its link, and at the
+ * end), the whole server log at its most verbose level, every run's events, and every API answer,
+ * headers and body.
+ */
+test("secret scan: no password, pass, token, cookie, link or key of a day's work is in a table, the log, an event or an answer", async (t) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  t.after(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+  const secrets: Secret[] = [];
+  const keep = (kind: SecretKind, value: string | undefined, ...alsoAs: string[]): string => {
+    assert.ok(value && value.length >= 8, `a ${kind} arose`);
+    if (!secrets.some((s) => s.forms[0] === value))
+      secrets.push({ kind, forms: [...new Set([value, ...alsoAs].flatMap(writtenForms))] });
+    return value;
+  };
+  /** A product token (`lct_<id>.<secret>`, `lcs_…`): the whole value, or its secret part alone. */
+  const keepToken = (kind: SecretKind, value: string | undefined): string =>
+    keep(kind, value, value?.slice(value.lastIndexOf(".") + 1) ?? "");
+
+  const masterKey = randomBytes(32);
+  keep(
+    "master key",
+    masterKey.toString("base64"),
+    masterKey.toString("hex"),
+    masterKey.toString("base64url"),
+  );
+  const ring = keyring(masterKey);
+  const keys: KeySource = () => ring;
+  const store = await openStore({ keys });
+  cleanups.push(() => store.close());
+  const m365 = await startAcmeTenant();
+  cleanups.push(() => m365.close());
+  const dataDir = mkdtempSync(join(tmpdir(), "lifecycle-scan-"));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+
+  // Acme's app registration, with a secret only this test knows.
+  const appId = randomUUID();
+  const clientSecret = keep("client secret", `${randomBytes(24).toString("base64url")}~Q8`);
+  m365.admin.addApp(acme.tenantId, {
+    clientId: appId,
+    clientSecret,
+    displayName: "Lifecycle (scan)",
+    directoryRoles: ["User Administrator"],
+  });
+  // The app-only tokens the connectors get from the emulated Entra ID, each the tenant's admin power for
+  // an hour: read off the token endpoint's answers as the product's own fetch receives them.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const res = await realFetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes("/oauth2/v2.0/token") && res.ok) {
+      const token = ((await res.clone().json()) as { access_token?: string }).access_token;
+      if (token) keep("vendor access token", token);
+    }
+    return res;
+  };
+  cleanups.push(async () => {
+    globalThis.fetch = realFetch;
+  });
+
+  // Acme's Microsoft side as an MSP configures it: its systems name a credential reference, not a secret.
+  const demo = demoClients.find((c) => c.id === "acme")!;
+  const credential = "acme/microsoft-app";
+  const parsed = parseClient({
+    ...demo,
+    systems: {
+      entra: {
+        connector: "msgraph",
+        tenantId: acme.tenantId,
+        credential,
+        endpoints: { authority: m365.url, graph: m365.url },
+      },
+      exchange: {
+        connector: "exchange-online",
+        tenantId: acme.tenantId,
+        credential,
+        endpoints: { authority: m365.url, exchange: m365.url },
+      },
+    },
+  });
+  assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors));
+  await upsertClient(store, parsed.value);
+
+  // The server and a worker as `lifecycle start` builds them, the log captured at its most verbose level.
+  const logLines: string[] = [];
+  let partial = "";
+  const logStream = {
+    write(chunk: string) {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop()!;
+      logLines.push(...lines);
+    },
+  };
+  const http = new Recorder((name, value) =>
+    name === "lc_session" ? keepToken("session cookie", value) : keep("CSRF secret", value),
+  );
+  const publicUrl = () => http.base;
+  const resolve = portsFor({ sql: store, keys, publicUrl });
+  const app = await buildServer({
+    store,
+    keys,
+    publicUrl,
+    live: async (client) => liveStateOf(await resolve(client)),
+    ports: resolve,
+    logger: { level: "trace", stream: logStream },
+  });
+  cleanups.push(() => app.close());
+  http.base = await app.listen({ host: "127.0.0.1", port: 0 });
+  const worker = productWorker(store, {
+    ports: resolve,
+    tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
+  });
+  await worker.start();
+  cleanups.push(() => worker.stop());
+  const session = (c: Caller) => c.cookies.get("lc_session");
+  const keepCsrf = (c: Caller, answer: Answer) => {
+    c.csrf = keep("CSRF token", json<{ csrfToken: string }>(answer).csrfToken);
+  };
+
+  // The first start: an admin with a one-time sign-in link, and the CLI's token in the data folder.
+  const first = await ensureFirstAdmin(store, "admin@msp.example");
+  const firstLink = keepToken("sign-in link token", first?.signInToken);
+  const cliToken = readFileSync(await writeCliToken(store, dataDir), "utf8").trim();
+  const cli = withToken(keepToken("CLI token", cliToken));
+
+  // The admin opens the link and chooses a password, mistypes it at the next sign-in, then signs in.
+  const adminPassword = keep(
+    "staff password",
+    `horse "battery" <staple> & 100% \\ ${randomBytes(9).toString("base64url")}`,
+  );
+  assert.equal((await http.call(browser(), "GET", `/sign-in/${firstLink}`)).status, 200);
+  const form = { password: adminPassword, confirm: adminPassword };
+  assert.equal((await http.call(browser(), "POST", `/sign-in/${firstLink}`, { form })).status, 200);
+  const admin = browser();
+  const typo = keep("mistyped staff password", `horse battery ${randomBytes(9).toString("base64url")}`);
+  const wrong = await http.call(admin, "POST", "/api/auth/sign-in", {
+    json: { email: "admin@msp.example", password: typo },
+  });
+  assert.equal(wrong.status, 401);
+  const signedIn = await http.call(admin, "POST", "/api/auth/sign-in", {
+    json: { email: "admin@msp.example", password: adminPassword },
+  });
+  keepCsrf(admin, signedIn);
+  keep("CSRF token", json<{ csrfToken: string }>(await http.call(admin, "GET", "/api/auth/me")).csrfToken);
+
+  // The admin stores Acme's app credential (two attempts refused first: the secret pasted alone, and one
+  // beside a field the kind does not have), then adds a technician limited to Acme.
+  const pasted = keep("client secret", `${randomBytes(24).toString("base64url")}~P1`);
+  const extra = keep("client secret", `${randomBytes(24).toString("base64url")}~X2`);
+  for (const value of [pasted, { clientId: appId, clientSecret: extra, tenant: acme.tenantId }]) {
+    const refused = await http.call(admin, "PUT", "/api/credentials/acme%2Fspare", {
+      json: { kind: "microsoft-app", value },
+    });
+    assert.equal(refused.status, 400, refused.body);
+  }
+  const stored = await http.call(admin, "PUT", `/api/credentials/${encodeURIComponent(credential)}`, {
+    json: { kind: "microsoft-app", value: { clientId: appId, clientSecret } },
+  });
+  json(stored);
+  json(await http.call(admin, "GET", "/api/credentials"));
+  const added = await http.call(admin, "POST", "/api/staff", {
+    json: { email: "tech@msp.example", role: "technician", clients: ["acme"] },
+  });
+  const techLink = keepToken(
+    "sign-in link token",
+    json<{ signInLink: string }>(added, 201).signInLink.split("/sign-in/")[1],
+  );
+
+  // The technician chooses a password with the link, signs in, and makes a token for the HR system's script.
+  const techPassword = keep("staff password", `correct-${randomBytes(12).toString("base64url")}-staple`);
+  assert.equal((await http.call(browser(), "GET", `/sign-in/${techLink}`)).status, 200);
+  const chosen = { form: { password: techPassword, confirm: techPassword } };
+  assert.equal((await http.call(browser(), "POST", `/sign-in/${techLink}`, chosen)).status, 200);
+  const tech = browser();
+  const techIn = await http.call(tech, "POST", "/api/auth/sign-in", {
+    json: { email: "tech@msp.example", password: techPassword },
+  });
+  keepCsrf(tech, techIn);
+  const made = await http.call(tech, "POST", "/api/auth/tokens", { json: { name: "HR sync" } });
+  const script = withToken(keepToken("personal token", json<{ token: string }>(made, 201).token));
+
+  // The script submits an onboarding: the hire's pass goes behind a one-time link in a welcome email.
+  const upn = "sarah.johnson@acmecorp.com";
+  json(await http.call(script, "GET", "/api/requests/onboard/form?client=acme"));
+  const submitted = await http.call(script, "POST", "/api/requests/onboard", {
+    headers: { "idempotency-key": randomUUID() },
+    json: {
+      client: "acme",
+      requester: "hr@acmecorp.com",
+      firstName: "Sarah",
+      lastName: "Johnson",
+      department: "Marketing",
+      manager: "mike.chen@acmecorp.com",
+      personalEmail: "sarah@example.org",
+      start: "now",
+    },
+  });
+  const onboard = json<{ runId: string }>(submitted, 201).runId;
+  const ended = ["completed", "completed-with-warnings", "failed"] as const;
+  await waitForStatus(store, onboard, [...ended], 60_000);
+  const onboarded = json<{ status: string }>(await http.call(script, "GET", `/api/runs/${onboard}`));
+  assert.equal(onboarded.status, "completed", JSON.stringify(onboarded));
+  const generated = keep("generated password", m365.admin.user(acme.tenantId, upn).password);
+  const mailedToken = () => {
+    const mail = m365.admin
+      .sentMail(acme.tenantId)
+      .filter((m) => m.content.includes("/credentials/"))
+      .at(-1);
+    return keep("one-time link token", /\/credentials\/([\w-]+)/.exec(mail?.content ?? "")?.[1]);
+  };
+  const firstToken = mailedToken();
+  // While the pass is still sealed behind its link.
+  const before = await dumpTables(store, "dump 1");
+
+  // The technician re-issues the link (the first email went astray); the hire opens the new one, once.
+  json(await http.call(script, "GET", `/api/runs/${onboard}/links`));
+  json(await http.call(tech, "POST", `/api/runs/${onboard}/links/reissue`, { json: {} }));
+  const secondToken = mailedToken();
+  assert.notEqual(secondToken, firstToken);
+  assert.equal((await http.call(browser(), "GET", `/credentials/${firstToken}`)).status, 404);
+  assert.equal((await http.call(browser(), "GET", `/credentials/${secondToken}`)).status, 200);
+  const revealed = await http.call(browser(), "POST", `/credentials/${secondToken}/reveal`);
+  keep("Temporary Access Pass", json<{ secret: string }>(revealed).secret);
+  assert.equal((await http.call(browser(), "POST", `/credentials/${secondToken}/reveal`)).status, 410);
+  assert.equal((await http.call(browser(), "POST", `/credentials/${firstToken}/reveal`)).status, 404);
+  json(await http.call(script, "GET", `/api/runs/${onboard}/links`));
+  assert.equal(
+    (await http.call(tech, "POST", `/api/runs/${onboard}/links/reissue`, { json: {} })).status,
+    409,
+  );
+
+  // Her offboarding, approved by the admin in the console: her password is reset to one nobody knows.
+  const leaving = await http.call(script, "POST", "/api/requests/offboard", {
+    headers: { "idempotency-key": randomUUID() },
+    json: { client: "acme", requester: "hr@acmecorp.com", user: upn, lastDay: "now" },
+  });
+  const { runId: offboard, planHash } = json<{ runId: string; planHash: string }>(leaving, 201);
+  await waitForStatus(store, offboard, ["awaiting-approval"], 60_000);
+  json(await http.call(admin, "POST", `/api/runs/${offboard}/approve`, { json: { planHash } }));
+  await waitForStatus(store, offboard, [...ended], 60_000);
+  const offboarded = json<{ status: string }>(await http.call(script, "GET", `/api/runs/${offboard}`));
+  assert.equal(offboarded.status, "completed", JSON.stringify(offboarded));
+  const reset = keep("reset password", m365.admin.user(acme.tenantId, upn).password);
+  assert.ok(reset !== generated, "the password was reset");
+
+  // What a console, a script and the CLI read afterwards; a forgotten password; both sign out.
+  for (const runId of [onboard, offboard]) {
+    json(await http.call(script, "GET", `/api/runs/${runId}/events`));
+    for (const format of ["json", "html", "pdf"])
+      assert.equal(
+        (await http.call(script, "GET", `/api/runs/${runId}/report?format=${format}`)).status,
+        200,
+      );
+    await http.stream(script, runId, (await getRun(store, runId)).events.at(-1)?.id);
+  }
+  for (const [who, path] of [
+    [tech, "/api/runs"],
+    [tech, "/api/clients/acme"],
+    [tech, "/api/auth/tokens"],
+    [cli, "/api/auth/tokens?all=true"],
+    [cli, "/api/staff"],
+    [cli, "/api/audit"],
+  ] as const)
+    json(await http.call(who, "GET", path));
+  json(await http.call(cli, "POST", "/api/audit/verify", { json: {} }));
+  const relinked = await http.call(cli, "POST", "/api/staff/tech%40msp.example/sign-in-link", { json: {} });
+  keepToken(
+    "sign-in link token",
+    json<{ signInLink: string }>(relinked, 201).signInLink.split("/sign-in/")[1],
+  );
+  for (const who of [admin, tech]) {
+    const cookie = session(who)!;
+    json(await http.call(who, "POST", "/api/auth/sign-out", { json: {} }));
+    const replayed = await http.call({ cookies: new Map([["lc_session", cookie]]) }, "GET", "/api/auth/me");
+    assert.equal(replayed.status, 401, "a signed-out session is over");
+  }
+  const after = await dumpTables(store, "dump 2");
+
+  // The places: both dumps, every run's events as the engine reads them, the log, every answer.
+  for (const name of [
+    "staff_sessions",
+    "staff_tokens",
+    "credentials",
+    "one_time_links",
+    "audit_log",
+    "events",
+  ])
+    assert.ok(after.tables.includes(`public.${name}`), `the dump has ${name}`);
+  const places: Place[] = [...before.places, ...after.places];
+  let events = 0;
+  for (const { id } of await store.query<{ id: string }>("select id from runs"))
+    for (const e of (await getRun(store, id)).events) {
+      events += 1;
+      places.push({ where: `run ${id} event ${e.id} (${e.type})`, text: JSON.stringify(e) });
+    }
+  if (partial) logLines.push(partial);
+  logLines.forEach((line, i) => places.push({ where: `server log line ${i + 1}`, text: line }));
+  for (const a of http.answers) {
+    const where = `answer ${a.n} (${a.method} ${a.path} ${a.status})`;
+    places.push({ where: `${where} body`, text: a.body, answer: a, part: "body" });
+    for (const [name, value] of a.headers)
+      places.push({ where: `${where} header ${name}`, text: value, answer: a, part: name });
+  }
+
+  const { found, carrying, used } = scan(places, secrets);
+  assert.deepEqual(found, [], "secrets where they must never be");
+  // Every exception was met: the scan saw its secret there, so it would have seen it anywhere else.
+  assert.deepEqual(
+    carriers.filter((c) => !used.has(c)).map((c) => `${c.route} ${c.part}`),
+    [],
+    "exceptions that carried nothing",
+  );
+  const kinds = new Set(secrets.map((s) => s.kind));
+  assert.ok(kinds.has("vendor access token"), "the connectors' access tokens were seen");
+  assert.ok(logLines.length > http.answers.length, "the log has a line per request at least");
+  t.diagnostic(
+    `secret scan: ${secrets.length} secrets of ${kinds.size} kinds looked for in ${before.rows + after.rows} rows ` +
+      `of ${after.tables.length} tables (2 dumps), ${logLines.length} server log lines (level trace), ` +
+      `${events} run events and ${http.answers.length} API answers (bodies and headers): found only in ` +
+      `the ${carrying.size} answers whose purpose is to carry one`,
+  );
+});
