@@ -9,6 +9,11 @@ import { parseClient } from "../../../src/composition/index.ts";
 import { parseClientConfig } from "../../../src/domain/client.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { staffToken } from "../signed-in.ts";
+import { staffRoles } from "../../../src/domain/staff-roles.ts";
+import { createAccount } from "../../../src/staff/index.ts";
+
+const staffEmail = "fuzz.tech@msp.example";
+const staffPassword = "correct horse battery staple";
 import { upsertClient } from "../../../src/store/clients-repo.ts";
 import { openStore } from "../../../src/store/open.ts";
 import type { Store } from "../../../src/store/sql.ts";
@@ -62,6 +67,12 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   // Every request is an admin's: refusals are the routes', not the sign-in's (the authorisation matrix
   // covers those).
   const headers: Record<string, string> = { authorization: `Bearer ${await staffToken(store)}` };
+  const made = await createAccount(
+    store,
+    { email: staffEmail, role: "technician", password: staffPassword },
+    "fuzz",
+  );
+  assert.ok(made.ok, JSON.stringify(made));
 
   const inject = async (method: "POST" | "PUT", url: string, payload: unknown) => {
     const res = await app.inject({ method, url, headers, payload: payload as Record<string, unknown> });
@@ -152,6 +163,10 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["client", clientIds],
     ["id", [...clientIds, ...runIds]],
     ["ref", ["acme/graph", "globex/graph"]],
+    // A staff member who can sign in, and addresses free for a new account.
+    ["email", [staffEmail, "new.tech@msp.example", "new.viewer@msp.example"]],
+    ["password", [staffPassword]],
+    ["role", [...staffRoles]],
     // Each link is limited to 10 answers in 15 minutes, so the page's inputs would use up every link's
     // budget before the reveal's first: each route gets links of its own.
     ["GET /credentials/{token} token", tokens.slice(0, 10)],
