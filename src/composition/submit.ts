@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { describePolicy } from "../domain/approval.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
@@ -116,7 +117,7 @@ export async function submitRequest(
         request.approval === "none"
           ? undefined
           : {
-              policy: request.approval,
+              policy: describePolicy(request.approval),
               expiresAt: new Date(
                 Math.max(now.getTime(), Date.parse(request.startAt)) +
                   client.approval.expiresAfterHours * 3600_000,
