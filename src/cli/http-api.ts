@@ -40,9 +40,11 @@ const exitForStatus = (status: number): number =>
       ? exitCodes.notFound
       : status === 409
         ? exitCodes.conflict
-        : status === 401 || status === 403
-          ? exitCodes.invalid
-          : exitCodes.internal;
+        : status === 403
+          ? exitCodes.forbidden
+          : status === 401
+            ? exitCodes.invalid
+            : exitCodes.internal;
 
 /** The CLI talking to a Lifecycle server (LIFECYCLE_URL), with LIFECYCLE_API_TOKEN when it needs one. */
 export function httpApi(baseUrl: string, token?: string): LifecycleApi {
@@ -131,9 +133,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     getRun: (runId) => call("GET", `/api/runs/${id(runId)}`),
     cancel: (runId, actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { actor, reason }),
     retry: (runId, actor) => call("POST", `/api/runs/${id(runId)}/retry`, { actor }),
-    approve: (runId, actor, planHash, note) =>
-      call("POST", `/api/runs/${id(runId)}/approve`, { actor, planHash, note }),
-    reject: (runId, actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { actor, note }),
+    approve: (runId, planHash, note) => call("POST", `/api/runs/${id(runId)}/approve`, { planHash, note }),
+    reject: (runId, note) => call("POST", `/api/runs/${id(runId)}/reject`, { note }),
     links: (runId) => call("GET", `/api/runs/${id(runId)}/links`),
     reissueLink: (runId, actor, step) =>
       call("POST", `/api/runs/${id(runId)}/links/reissue`, { actor, step }),

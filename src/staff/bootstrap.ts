@@ -59,11 +59,7 @@ export async function signInLinkFor(
   return made.value.token;
 }
 
-/**
- * A fresh token for the CLI on this machine, written to the data folder readable by its owner only; the
- * previous one is revoked. The operator account is created the first time.
- */
-export async function writeCliToken(store: Store, dataDir: string, now = new Date()): Promise<string> {
+async function localOperatorRow(store: Store) {
   let row = await findAccountRow(store, localOperatorEmail);
   if (!row) {
     const made = await createAccount(
@@ -75,6 +71,23 @@ export async function writeCliToken(store: Store, dataDir: string, now = new Dat
     row = await findAccountRow(store, localOperatorEmail);
   }
   if (!row) throw new Error("the local operator account is missing");
+  return row;
+}
+
+/**
+ * Who the CLI is when it opens the store itself (no server to show a token to): whoever can open the
+ * data folder is the operator on this machine, an admin. The account is created the first time.
+ */
+export async function localOperator(store: Store): Promise<Principal> {
+  return principalOf(accountOf(await localOperatorRow(store)));
+}
+
+/**
+ * A fresh token for the CLI on this machine, written to the data folder readable by its owner only; the
+ * previous one is revoked. The operator account is created the first time.
+ */
+export async function writeCliToken(store: Store, dataDir: string, now = new Date()): Promise<string> {
+  const row = await localOperatorRow(store);
   await store.query(
     "update staff_tokens set revoked_at = $2 where account_id = $1 and purpose = 'local-cli' and revoked_at is null",
     [row.id, now],

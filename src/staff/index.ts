@@ -12,6 +12,7 @@ export {
   writeCliToken,
   cliTokenFile,
   localOperatorEmail,
+  localOperator,
 } from "./bootstrap.ts";
 export { minPasswordLength } from "./passwords.ts";
 export { createSession, endSession, sessionPrincipal, sessionIdleMs, sessionMaxAgeMs } from "./sessions.ts";

@@ -6,6 +6,7 @@ import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { pageCount, pdfText } from "../evidence/pdf-text.ts";
+import { as, principal, signInWith } from "../support/staff.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
@@ -21,11 +22,13 @@ let store: Store;
 let app: FastifyInstance;
 let runId: string;
 let planHash: string;
+const mike = principal(manager);
 
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
   app = await buildServer({ store });
+  signInWith(app, [mike]);
   const res = await app.inject({
     method: "POST",
     url: "/api/requests/onboard",
@@ -36,7 +39,8 @@ before(async () => {
   const approved = await app.inject({
     method: "POST",
     url: `/api/runs/${runId}/approve`,
-    payload: { actor: manager, planHash },
+    payload: { planHash },
+    headers: as(mike),
   });
   assert.equal(approved.statusCode, 200, approved.body);
 });

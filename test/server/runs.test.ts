@@ -8,6 +8,7 @@ import { buildServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
+import { as, principal, signInWith } from "../support/staff.ts";
 import { testCatalog } from "../support/test-actions.ts";
 import {
   assertMatchesDocument,
@@ -15,18 +16,23 @@ import {
   json,
   onboardingBody,
   openapi,
+  manager,
   seedApprovingClient,
   type ErrorReply,
 } from "./helpers.ts";
 
 let store: Store;
 let app: FastifyInstance;
+// Acme's onboardings are the manager's to approve; a technician operates runs.
+const mike = principal(manager);
+const tech = principal("tech@msp.example", "technician");
 
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
   await seedClient(store, "globex");
   app = await buildServer({ store });
+  signInWith(app, [mike, tech]);
 });
 
 after(async () => {
@@ -52,15 +58,16 @@ async function submit(
 }
 
 const command = (runId: string, verb: string, payload: Record<string, unknown>) =>
-  app.inject({ method: "POST", url: `/api/runs/${runId}/${verb}`, payload });
+  app.inject({
+    method: "POST",
+    url: `/api/runs/${runId}/${verb}`,
+    payload,
+    headers: as(verb === "approve" || verb === "reject" ? mike : tech),
+  });
 
 test("approving a run awaiting approval answers 200 with the run and the approval recorded", async () => {
   const { runId, planHash } = await submit();
-  const res = await command(runId, "approve", {
-    actor: "mike.chen@acme.example.com",
-    planHash,
-    note: "welcome aboard",
-  });
+  const res = await command(runId, "approve", { planHash, note: "welcome aboard" });
   assert.equal(res.statusCode, 200, res.body);
   const run = json<RunReply>(res);
   assert.equal(run.id, runId);
@@ -71,10 +78,7 @@ test("approving a run awaiting approval answers 200 with the run and the approva
 
 test("approving a plan hash other than the run's answers 409 LC_ERR_CONFLICT", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "approve", {
-    actor: "mike.chen@acme.example.com",
-    planHash: "0".repeat(64),
-  });
+  const res = await command(runId, "approve", { planHash: "0".repeat(64) });
   assert.equal(res.statusCode, 409);
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_CONFLICT");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
@@ -88,14 +92,14 @@ test("approving a run that needs no approval answers 409", async () => {
     start: "now",
     requester: "it@globex.example.com",
   });
-  const res = await command(runId, "approve", { actor: "someone" });
+  const res = await command(runId, "approve", { planHash: "0".repeat(64) });
   assert.equal(res.statusCode, 409);
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
 });
 
 test("approving a gate step the run does not have answers 404", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "approve", { actor: "mike.chen@acme.example.com", gate: "no-such-step" });
+  const res = await command(runId, "approve", { gate: "no-such-step" });
   assert.equal(res.statusCode, 404, res.body);
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
@@ -103,7 +107,7 @@ test("approving a gate step the run does not have answers 404", async () => {
 
 test("rejecting a run awaiting approval answers 200 with the rejection recorded", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "reject", { actor: "mike.chen@acme.example.com", note: "not this one" });
+  const res = await command(runId, "reject", { note: "not this one" });
   assert.equal(res.statusCode, 200, res.body);
   assert.ok(json<RunReply>(res).events.some((e) => e.type === "approval.rejected"));
 });
@@ -124,10 +128,7 @@ test("cancelling an unfinished run answers 200 cancelled; cancelling it again an
 
 test("retrying a failed run answers 200 with its failed steps reopened; retrying an unfinished run answers 409", async () => {
   const { runId, planHash } = await submit();
-  assert.equal(
-    (await command(runId, "approve", { actor: "mike.chen@acme.example.com", planHash })).statusCode,
-    200,
-  );
+  assert.equal((await command(runId, "approve", { planHash })).statusCode, 200);
   // The test catalogue has none of the onboarding actions, so every step fails at once and the run fails.
   const worker = createWorker({
     queue: sqlStepQueue(store),
@@ -160,7 +161,7 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
 
 test("a command without an actor answers 400 naming the actor field", async () => {
   const { runId } = await submit();
-  for (const verb of ["approve", "reject", "cancel", "retry"]) {
+  for (const verb of ["cancel", "retry"]) {
     const res = await command(runId, verb, { note: "x" });
     assert.equal(res.statusCode, 400, verb);
     assert.ok(fieldsOf(res).includes("actor"), `${verb}: ${res.body}`);
@@ -180,8 +181,13 @@ test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike"
     assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
     assertMatchesDocument(doc, method, path, res);
   }
-  for (const verb of ["approve", "reject", "cancel", "retry"]) {
-    const res = await command(id, verb, { actor: "tech@msp.example" });
+  for (const [verb, payload] of [
+    ["approve", { planHash: "0".repeat(64) }],
+    ["reject", {}],
+    ["cancel", { actor: "tech@msp.example" }],
+    ["retry", { actor: "tech@msp.example" }],
+  ] as const) {
+    const res = await command(id, verb, payload);
     assert.equal(res.statusCode, 404, verb);
   }
 });
