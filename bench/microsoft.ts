@@ -1,4 +1,4 @@
-import type { Capabilities, OneTimeLinks } from "../src/ports/index.ts";
+import type { ApprovalLinks, Capabilities, OneTimeLinks } from "../src/ports/index.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
 import { parseClient } from "../src/composition/index.ts";
@@ -53,6 +53,17 @@ const links: OneTimeLinks = {
   address: async (linkId) => ({
     kind: "ready",
     url: `https://lifecycle.bench/credentials/${encodeURIComponent(linkId)}`,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  }),
+};
+
+/** Approval links kept in memory: every approval waits, each approver's address is made from the ids. */
+const approvals: ApprovalLinks = {
+  pending: async () => ({ expiresAt: new Date(Date.now() + 3_600_000) }),
+  linkFor: async (runId, approver) => ({
+    kind: "ready",
+    linkId: `${runId}:${approver}`,
+    url: `https://lifecycle.bench/approvals/${encodeURIComponent(`${runId}:${approver}`)}`,
     expiresAt: new Date(Date.now() + 3_600_000),
   }),
 };
@@ -152,6 +163,7 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
       batchWindowMs,
     }),
     oneTimeLinks: links,
+    approvalLinks: approvals,
   });
   const batched = capsWith();
   const unbatched = capsWith(0);

@@ -11,14 +11,20 @@ import type { ClientConfig } from "../domain/client.ts";
 import type { PlanFinding, PlannedAction } from "../domain/plan.ts";
 import type { Request } from "../requests/index.ts";
 import type { LiveState } from "./live-state.ts";
-import type { PlanSystems } from "./plan-builder.ts";
+import { PlanBuilder, type PlanSystems } from "./plan-builder.ts";
+
+/** The step that mails each approver by address their approval link; it runs before the approval. */
+export const approvalRequestKey = "approval-request";
+export const approvalRequestType = "notify.approval-request";
 
 export interface ApprovalPlanning {
   approval?: PlanApproval;
-  /** Steps the approval adds to the plan. */
+  /** The approval request step, when someone is to be mailed. */
   steps: PlannedAction[];
   findings: PlanFinding[];
 }
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1);
 
 /** The field a request's approval findings are about: where the person who fills the form can act. */
 const fieldOf = (request: Request) => (request.kind === "onboard" ? "manager" : "requiresApproval");
@@ -46,7 +52,8 @@ async function managerOf(
 /**
  * Who may approve the request, resolved now so the plan's hash covers them: the manager (from the request,
  * or the directory for a leaver), the addresses the policy names, staff. Who asked is never an approver;
- * a policy that leaves nobody is an error, so no run is stored that nobody could approve.
+ * a policy that leaves nobody is an error, so no run is stored that nobody could approve. Each approver by
+ * address is mailed a link by a step before the approval when the client has a mail system to send it.
  */
 export async function planApproval(input: {
   request: Request;
@@ -100,5 +107,49 @@ export async function planApproval(input: {
   }
   const approval: PlanApproval = { who: whoOf(able), approvers: able };
   findings.push({ field, severity: "info", message: `approved by ${approval.who}` });
-  return { approval, steps: [], findings };
+  const named = new Set(rules.flatMap((r) => (typeof r === "object" ? [r.email] : [])));
+  const people = able.flatMap((a) => (a.kind === "person" ? [a] : []));
+  // The directory's manager may be a guest: mailed only at the client's own domains (or when named).
+  const mailable = people.filter((a) => named.has(a.email) || client.domains.includes(domainOf(a.email)));
+  for (const a of people.filter((p) => !mailable.includes(p)))
+    findings.push({
+      field,
+      severity: "warning",
+      message: `${a.email} is not mailed an approval link: the address is not in the client's domains (${client.domains.join(", ")}); they approve signed in as staff`,
+    });
+  const from = client.mail.sendMailFrom;
+  const why = !systems.servedBy("mailSender")
+    ? "the client has no system that sends mail"
+    : !from
+      ? "the client's config names no mailbox to send from (mail.sendMailFrom)"
+      : undefined;
+  if (mailable.length && why) {
+    findings.push({
+      field,
+      severity: "warning",
+      message: `no approval link is mailed (${why}): ${mailable.map((a) => a.email).join(", ")} approve signed in as staff`,
+    });
+    return { approval, steps: [], findings };
+  }
+  if (!mailable.length) return { approval, steps: [], findings };
+  const b = new PlanBuilder(client, systems);
+  b.add({
+    key: approvalRequestKey,
+    type: approvalRequestType,
+    title: "Approval requested",
+    port: "mailSender",
+    params: {
+      approvers: mailable.map((a) => a.email),
+      from,
+      kind: request.kind,
+      about: request.kind === "onboard" ? request.displayName : request.user,
+      requester: request.requester,
+    },
+    deps: [],
+    required: false,
+    priority: 0,
+    always: false,
+    beforeApproval: true,
+  });
+  return { approval, steps: b.plan().actions, findings };
 }

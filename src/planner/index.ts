@@ -15,7 +15,7 @@ export { noSystems, type PlanSystems } from "./plan-builder.ts";
 export { planHash } from "./hash.ts";
 export { validatePlanGraph } from "./dag.ts";
 export { planWorkflow, type PlanInput, type PlanOutput } from "./interpret.ts";
-export { planApproval } from "./approval.ts";
+export { approvalRequestKey, approvalRequestType, planApproval } from "./approval.ts";
 
 /**
  * A request planned with a workflow definition: the client's own, or the built-in of its kind. The

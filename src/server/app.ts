@@ -9,6 +9,7 @@ import type { Store } from "../store/sql.ts";
 import { bearerAuth } from "./auth.ts";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
+import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -50,8 +51,8 @@ const noKeys: KeySource = () => {
   });
 };
 
-// A one-time link's token is the secret's key: it never reaches a log line.
-const loggedUrl = (url: string) => url.replace(/^\/credentials\/[^/?]+/, "/credentials/[token]");
+// A one-time or approval link's token is a credential: it never reaches a log line.
+const loggedUrl = (url: string) => url.replace(/^\/(credentials|approvals)\/[^/?]+/, "/$1/[token]");
 
 const apiVersion = "0.1.0";
 
@@ -109,6 +110,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
+        { name: "approval links" },
         { name: "audit" },
       ],
       components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
@@ -134,6 +136,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   await app.register(healthRoutes, { store });
   await app.register(oneTimeLinkRoutes, { store, keys });
+  await app.register(approvalLinkRoutes, { store });
   await app.register(
     async (api) => {
       if (authenticate) api.addHook("onRequest", authenticate);
