@@ -145,6 +145,8 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
         const body: unknown = request.body;
         const submission = await submitRequest(store, kind, body, {
           actor: actorOf(body),
+          // Whoever signed in to submit never approves the run, whatever the body names as requester.
+          submittedBy: request.principal,
           dryRun: request.query.dryRun ?? false,
           now: now(),
           live,
