@@ -106,7 +106,7 @@ export async function planApproval(input: {
     return { steps: [], findings };
   }
   const approval: PlanApproval = { who: whoOf(able), approvers: able };
-  findings.push({ field, severity: "info", message: `approved by ${approval.who}` });
+  findings.push({ field, severity: "info", message: `waits for approval by ${approval.who}` });
   const named = new Set(rules.flatMap((r) => (typeof r === "object" ? [r.email] : [])));
   const people = able.flatMap((a) => (a.kind === "person" ? [a] : []));
   // The directory's manager may be a guest: mailed only at the client's own domains (or when named).

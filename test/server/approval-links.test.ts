@@ -119,7 +119,10 @@ describe("approval links, end to end through the emulated mailbox", () => {
     for (const a of asked.actions.filter((x) => x.type !== "engine.gate"))
       assert.ok(shown.body.includes(a.title.replace(/&/g, "&#38;")), `the page lists "${a.title}"`);
     assert.ok(shown.body.includes(planHash), "the page shows the plan hash");
-    assert.ok(shown.body.includes(`approved by ${mike} (manager)`), "and the pre-flight's findings");
+    assert.ok(
+      shown.body.includes(`waits for approval by ${mike} (manager)`),
+      "and the pre-flight's findings",
+    );
     assert.match(shown.body, /<form method="post" action="\/approvals\//);
     assert.equal((await getRun(store, runId)).status, "awaiting-approval", "viewing decides nothing");
 
