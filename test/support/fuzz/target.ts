@@ -169,8 +169,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["PUT /api/clients/{id}/workflows/{kind}/overlay", [...overlays("onboard"), ...overlays("offboard")]],
     ["POST /api/clients/{id}/workflows/{kind}/validate", [...overlays("onboard"), ...overlays("offboard")]],
     ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential, actor: "fuzz" }]],
-    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ actor: manager, planHash }))],
-    ["POST /api/runs/{id}/reject", [{ actor: manager, note: "no" }]],
+    // The approver is the request's principal, not a field: these bodies say only what was decided.
+    ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ planHash }))],
+    ["POST /api/runs/{id}/reject", [{ note: "no" }]],
     ["POST /api/runs/{id}/cancel", [{ actor: "fuzz", reason: "fuzz" }]],
     ["POST /api/runs/{id}/retry", [{ actor: "fuzz" }]],
   ]);
