@@ -109,24 +109,6 @@ export async function markUsed(
   return rows.length > 0;
 }
 
-/** The links of a run's approval: id, approver and state, never an address. */
-export async function approvalLinksOfRun(
-  sql: Sql,
-  runId: string,
-  now = new Date(),
-): Promise<{ linkId: string; approver: string; state: ApprovalLinkState["kind"]; expiresAt: Date }[]> {
-  const rows = await sql.query<LinkRow>(
-    `select ${columns} from approval_links where run_id = $1 order by created_at, approver`,
-    [runId],
-  );
-  return rows.map((row) => ({
-    linkId: row.id,
-    approver: row.approver,
-    state: stateOf(row, now).kind,
-    expiresAt: new Date(row.expires_at),
-  }));
-}
-
 /** The approval gate's deadline while it waits for a decision. */
 export async function pendingApproval(sql: Sql, runId: string): Promise<{ expiresAt: Date } | undefined> {
   const [row] = await sql.query<{ deadline_at: Date | null }>(
