@@ -1,6 +1,7 @@
+import { join } from "node:path";
 // `npm start`: Lifecycle on its embedded store with a demo MSP, so a newcomer sees it work in a minute.
 import { parseClient } from "../../src/composition/index.ts";
-import { startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
+import { printFirstSignIn, startLifecycle, untilSignal } from "../../src/cli/commands/serve.ts";
 import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
@@ -12,33 +13,33 @@ const env = process.env;
 // The same data folder as the embedded store (LIFECYCLE_DATA_DIR, default ./data) keeps the emulator's state.
 const profile = env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic";
 const dataDir = env.LIFECYCLE_DATA_DIR || "./data";
+// The server's log goes beside the data, so the terminal keeps the demo's own lines.
+env.LIFECYCLE_LOG_FILE ??= join(dataDir, "server.log");
 const [emulator, psas] = await Promise.all([demoMicrosoft365(profile, dataDir), demoPsas(profile, dataDir)]);
-const { url, stop } = await startLifecycle(
-  {
-    env,
-    actor: "demo",
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
-    setExitCode: () => undefined,
-    connect: (o) => connect(env, o),
-  },
-  {
-    port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? "127.0.0.1",
-    async seed(store, keys) {
-      if (!(await listClients(store)).length) {
-        for (const input of demoClients) {
-          const parsed = parseClient(input);
-          if (!parsed.ok)
-            throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
-          await upsertClient(store, parsed.value);
-        }
+const ctx = {
+  env,
+  actor: "demo",
+  out: (t: string) => process.stdout.write(`${t}\n`),
+  err: (t: string) => process.stderr.write(`${t}\n`),
+  setExitCode: () => undefined,
+  connect: (o: { worker: boolean }) => connect(env, o),
+};
+const { url, stop, firstSignIn } = await startLifecycle(ctx, {
+  port: Number(env.PORT ?? 3000),
+  host: env.HOST ?? "127.0.0.1",
+  async seed(store, keys) {
+    if (!(await listClients(store)).length) {
+      for (const input of demoClients) {
+        const parsed = parseClient(input);
+        if (!parsed.ok)
+          throw new Error(`demo client ${input.id} is invalid: ${JSON.stringify(parsed.errors)}`);
+        await upsertClient(store, parsed.value);
       }
-      await connectAcme(store, keys, emulator);
-      await connectPsas(store, keys, psas);
-    },
+    }
+    await connectAcme(store, keys, emulator);
+    await connectPsas(store, keys, psas);
   },
-);
+});
 process.stderr.write(
   `Lifecycle demo is listening on ${url}\n` +
     `Try, in another terminal:\n` +
@@ -49,6 +50,7 @@ process.stderr.write(
     `PSAs: Acme on HaloPSA ${psas.halo.url} (ticket #48291), Globex on ConnectWise ${psas.connectwise.url}, ` +
     `Initech on Autotask ${psas.autotask.url}; each has /_admin\n`,
 );
+printFirstSignIn(ctx, firstSignIn);
 untilSignal(async () => {
   await stop();
   await emulator.close();

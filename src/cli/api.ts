@@ -16,6 +16,15 @@ import type { WorkflowKind } from "../workflows/index.ts";
 import type { ReportFormat } from "../evidence/index.ts";
 import type { AuditCheckpoint } from "../store/audit/checkpoint.ts";
 import type { AuditReport } from "../store/audit/verify.ts";
+import type { StaffAccount, TokenInfo, TokenRequest } from "../staff/index.ts";
+import type { StaffRole } from "../domain/staff-roles.ts";
+
+export interface NewStaff {
+  email: string;
+  role: StaffRole;
+  clients?: string[];
+  displayName?: string;
+}
 
 /** What the CLI asks of Lifecycle, served in-process (a store it opened) or by a server (LIFECYCLE_URL). */
 export interface LifecycleApi {
@@ -58,6 +67,15 @@ export interface LifecycleApi {
   auditCheckpoint(): Promise<AuditCheckpoint>;
   /** Calls onEvent for each of the run's events from the start, live, until the returned stop is called. */
   follow(id: string, onEvent: (e: RunEvent) => void): Promise<() => Promise<void>>;
+  /** Staff accounts (admins): the answer's sign-in link is a path when no server made it. */
+  listStaff(): Promise<StaffAccount[]>;
+  addStaff(input: NewStaff): Promise<{ account: StaffAccount; signInLink: string }>;
+  disableStaff(email: string): Promise<StaffAccount>;
+  staffSignInLink(email: string): Promise<string>;
+  /** Personal API tokens of whoever the CLI is (an admin may list everyone's). */
+  createToken(input: TokenRequest): Promise<{ token: string; info: TokenInfo }>;
+  listTokens(all: boolean): Promise<TokenInfo[]>;
+  revokeToken(id: string): Promise<TokenInfo>;
   close(): Promise<void>;
 }
 

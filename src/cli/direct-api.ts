@@ -24,7 +24,16 @@ import { advanceCheckpoint, keptCheckpoint } from "../store/audit/anchor.ts";
 import { takeCheckpoint } from "../store/audit/checkpoint.ts";
 import { verifyAudit } from "../store/audit/verify.ts";
 import type { Store } from "../store/sql.ts";
-import { localOperator } from "../staff/index.ts";
+import {
+  createAccount,
+  createToken,
+  disableAccount,
+  listAccounts,
+  listTokens,
+  localOperator,
+  revokeToken,
+  signInLinkFor,
+} from "../staff/index.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
 const codeFor: Partial<Record<ErrorKind, number>> = {
@@ -54,6 +63,18 @@ function unwrap<T>(r: Result<T>, invalid: string): T {
   throw new CliError(invalid, stale ? exitCodes.conflict : exitCodes.invalid, r.errors);
 }
 
+function valid<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw new CliError("the request is not valid", exitCodes.invalid, r.errors);
+}
+
+/** Without a server there is no address yet: the link is its path, for the server's address to go before. */
+async function linkPathOn(store: Store, email: string, actor: string): Promise<string> {
+  const token = await signInLinkFor(store, email, actor);
+  if (!token) throw new CliError(`no enabled staff account "${email}"`, exitCodes.notFound);
+  return `/sign-in/${token}`;
+}
+
 /** The CLI working on a store it opened itself; `live` answers the planner's and pre-flight's reads. */
 export function directApi(
   store: Store,
@@ -74,6 +95,7 @@ export function directApi(
     return opts.keys();
   };
   const kept = () => (opts.audit ? keptCheckpoint(opts.audit.checkpointFile) : []);
+  const linkPath = (email: string, actor: string) => linkPathOn(store, email, actor);
   return {
     listClients: () => listClients(store),
     async getClient(id) {
@@ -170,6 +192,26 @@ export function directApi(
       return checkpoint;
     },
     follow: (id, onEvent) => followRun(store, id, onEvent),
+    listStaff: () => listAccounts(store),
+    async addStaff(input) {
+      const operator = await localOperator(store);
+      const account = valid(await createAccount(store, input, operator.email));
+      return { account, signInLink: await linkPath(account.email, operator.email) };
+    },
+    async disableStaff(email) {
+      valid(await disableAccount(store, email, (await localOperator(store)).email));
+      const found = (await listAccounts(store)).find((a) => a.email === email.trim().toLowerCase());
+      if (!found) throw new CliError(`no staff account "${email}"`, exitCodes.notFound);
+      return found;
+    },
+    staffSignInLink: async (email) => linkPath(email, (await localOperator(store)).email),
+    createToken: async (input) => valid(await createToken(store, await localOperator(store), input)),
+    listTokens: async (all) => listTokens(store, all ? undefined : (await localOperator(store)).accountId),
+    async revokeToken(id) {
+      const done = await revokeToken(store, await localOperator(store), id);
+      if (!done.ok) throw new CliError(done.errors[0]!.message, exitCodes.notFound);
+      return done.value;
+    },
     close: async () => {
       await opts.beforeClose?.();
       // Entries this process wrote move the kept checkpoint on, as a server's would after each one.

@@ -46,7 +46,10 @@ const exitForStatus = (status: number): number =>
             ? exitCodes.invalid
             : exitCodes.internal;
 
-/** The CLI talking to a Lifecycle server (LIFECYCLE_URL), with LIFECYCLE_API_TOKEN when it needs one. */
+/**
+ * The CLI talking to a Lifecycle server with its token. The server names the actor from the token, so the
+ * `actor` the in-process API takes is not sent.
+ */
 export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   const base = baseUrl.replace(/\/+$/, "");
   const headers = (json: boolean): Record<string, string> => ({
@@ -131,18 +134,17 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       return call("GET", `/api/runs?${q.toString()}`);
     },
     getRun: (runId) => call("GET", `/api/runs/${id(runId)}`),
-    cancel: (runId, actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { actor, reason }),
-    retry: (runId, actor) => call("POST", `/api/runs/${id(runId)}/retry`, { actor }),
+    cancel: (runId, _actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { reason }),
+    retry: (runId) => call("POST", `/api/runs/${id(runId)}/retry`, {}),
     approve: (runId, planHash, note) => call("POST", `/api/runs/${id(runId)}/approve`, { planHash, note }),
     reject: (runId, note) => call("POST", `/api/runs/${id(runId)}/reject`, { note }),
     links: (runId) => call("GET", `/api/runs/${id(runId)}/links`),
-    reissueLink: (runId, actor, step) =>
-      call("POST", `/api/runs/${id(runId)}/links/reissue`, { actor, step }),
-    setCredential: (ref, kind, value, actor) =>
-      call("PUT", `/api/credentials/${encodeURIComponent(ref)}`, { kind, value, actor }),
+    reissueLink: (runId, _actor, step) => call("POST", `/api/runs/${id(runId)}/links/reissue`, { step }),
+    setCredential: (ref, kind, value) =>
+      call("PUT", `/api/credentials/${encodeURIComponent(ref)}`, { kind, value }),
     listCredentials: () => call("GET", "/api/credentials"),
-    async removeCredential(ref, actor) {
-      await call("DELETE", `/api/credentials/${encodeURIComponent(ref)}?actor=${encodeURIComponent(actor)}`);
+    async removeCredential(ref) {
+      await call("DELETE", `/api/credentials/${encodeURIComponent(ref)}`);
     },
     workflow: (clientId, kind, version) =>
       call("GET", `${workflows(clientId, kind)}${version === undefined ? "" : `/versions/${version}`}`),
@@ -151,8 +153,16 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
         "GET",
         `${workflows(clientId, kind)}${version === undefined ? "/overlay" : `/versions/${version}`}`,
       ),
-    saveWorkflow: (clientId, kind, overlay, actor) =>
-      call("PUT", `${workflows(clientId, kind)}/overlay?actor=${encodeURIComponent(actor)}`, overlay),
+    listStaff: () => call("GET", "/api/staff"),
+    addStaff: (input) => call("POST", "/api/staff", input),
+    disableStaff: (email) => call("POST", `/api/staff/${encodeURIComponent(email)}/disable`, {}),
+    staffSignInLink: async (email) =>
+      (await call<{ signInLink: string }>("POST", `/api/staff/${encodeURIComponent(email)}/sign-in-link`, {}))
+        .signInLink,
+    createToken: (input) => call("POST", "/api/auth/tokens", input),
+    listTokens: (all) => call("GET", `/api/auth/tokens${all ? "?all=true" : ""}`),
+    revokeToken: (tokenId) => call("DELETE", `/api/auth/tokens/${encodeURIComponent(tokenId)}`),
+    saveWorkflow: (clientId, kind, overlay) => call("PUT", `${workflows(clientId, kind)}/overlay`, overlay),
     checkWorkflow: (clientId, kind, overlay) =>
       call("POST", `${workflows(clientId, kind)}/validate`, overlay),
     workflowHistory: (clientId, kind) => call("GET", `${workflows(clientId, kind)}/history`),

@@ -8,6 +8,7 @@ import { linksCommand } from "./commands/links.ts";
 import type { CliContext } from "./commands/context.ts";
 import { offboardCommand, onboardCommand } from "./commands/requests.ts";
 import { serveCommands } from "./commands/serve.ts";
+import { staffCommands } from "./commands/staff.ts";
 import { workflowsCommand } from "./commands/workflows.ts";
 
 export function buildProgram(ctx: CliContext): Command {
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
     linksCommand(ctx),
     ...approvalCommands(ctx),
     auditCommand(ctx),
+    ...staffCommands(ctx),
   ]) {
     program.addCommand(cmd);
   }

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cliTokenFile } from "../staff/index.ts";
 import { liveStateOf, portsFor, productWorker, type PortsResolver } from "../composition/index.ts";
 import { masterKeys, type KeySource } from "../credentials/keys.ts";
 import type { ClientConfig } from "../domain/client.ts";
@@ -6,7 +9,7 @@ import type { Worker } from "../engine/worker.ts";
 import { checkpointFileIn } from "../store/audit/anchor.ts";
 import { openStore, storeOptionsFromEnv } from "../store/open.ts";
 import type { Store } from "../store/sql.ts";
-import type { LifecycleApi } from "./api.ts";
+import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 import { lockDataDir, readServerFile } from "./data-dir-lock.ts";
 import { directApi } from "./direct-api.ts";
 import { httpApi } from "./http-api.ts";
@@ -62,11 +65,12 @@ export function liveStateFrom(resolve: PortsResolver): (client: ClientConfig) =>
  * nothing else can run its steps).
  */
 export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean }): Promise<LifecycleApi> {
-  if (env.LIFECYCLE_URL) return httpApi(env.LIFECYCLE_URL, env.LIFECYCLE_API_TOKEN);
   const storeOpts = storeOptionsFromEnv(env);
+  const dataDir = storeOpts.dataDir ?? "./data";
+  if (env.LIFECYCLE_URL) return httpApi(env.LIFECYCLE_URL, cliToken(env, dataDir));
   if (!storeOpts.databaseUrl) {
-    const running = readServerFile(storeOpts.dataDir ?? "./data");
-    if (running) return httpApi(running.url, env.LIFECYCLE_API_TOKEN);
+    const running = readServerFile(dataDir);
+    if (running) return httpApi(running.url, cliToken(env, dataDir));
   }
   const opened = await openConfiguredStore(env);
   const { keys } = opened;
@@ -83,4 +87,21 @@ export async function connect(env: NodeJS.ProcessEnv, opts: { worker: boolean })
     beforeClose: async () => worker?.stop(),
     afterClose: opened.release,
   });
+}
+
+/**
+ * The token the CLI signs in with: LIFECYCLE_TOKEN (a personal token), else the one the server on this
+ * machine wrote to its data folder, readable by its owner only: being able to read it is being that operator.
+ */
+export function cliToken(env: NodeJS.ProcessEnv, dataDir: string): string | undefined {
+  if (env.LIFECYCLE_TOKEN) return env.LIFECYCLE_TOKEN.trim();
+  try {
+    return readFileSync(join(dataDir, cliTokenFile), "utf8").trim() || undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CliError(
+      `cannot read the CLI's token in ${dataDir}: ${(err as Error).message}; run the CLI as the user who runs the server, or set LIFECYCLE_TOKEN`,
+      exitCodes.invalid,
+    );
+  }
 }

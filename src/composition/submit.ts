@@ -48,9 +48,11 @@ export interface SubmitOptions {
   registry?: readonly Connector[];
   /**
    * The submitter's Idempotency-Key: the same key with the same body answers the first submission's run
-   * (nothing new is stored); with another body the submission is refused. Scoped to `actor`.
+   * (nothing new is stored); with another body the submission is refused. Scoped to `idempotencyOwner`.
    */
   idempotencyKey?: string;
+  /** Whose keys these are: the signed-in account (another account's same key is another submission); `actor` when absent. */
+  idempotencyOwner?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function submitRequest(
 ): Promise<Result<Submission>> {
   const idempotency =
     opts.idempotencyKey && !opts.dryRun
-      ? { owner: opts.actor, key: opts.idempotencyKey, bodyHash: bodyHashOf(body) }
+      ? { owner: opts.idempotencyOwner ?? opts.actor, key: opts.idempotencyKey, bodyHash: bodyHashOf(body) }
       : undefined;
   if (idempotency) {
     const first = await earlierSubmission(store, idempotency);

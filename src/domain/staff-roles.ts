@@ -49,6 +49,8 @@ export interface Principal {
   via: "session" | "token";
   /** The token's id when via a token: what an audit entry and a revocation name. */
   tokenId?: string;
+  /** The session's id when via a session: what signing out ends and CSRF tokens are bound to. */
+  sessionId?: string;
 }
 
 export function inScope(scope: ClientScope, clientId: string): boolean {

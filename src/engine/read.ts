@@ -64,12 +64,19 @@ export async function getRun(sql: Sql, runId: string): Promise<RunDetail> {
 
 export async function listRuns(
   sql: Sql,
-  filter: { clientId?: string | undefined; status?: string | undefined; limit?: number | undefined } = {},
+  filter: {
+    clientId?: string | undefined;
+    /** Only these clients' runs (a principal limited to some clients); absent, every client's. */
+    clientIds?: readonly string[] | undefined;
+    status?: string | undefined;
+    limit?: number | undefined;
+  } = {},
 ): Promise<RunRow[]> {
   return sql.query<RunRow>(
     `select ${runColumns} from runs r join requests q on q.id = r.request_id
       where ($1::text is null or r.client_id = $1) and ($2::text is null or r.status = $2)
+        and ($4::text[] is null or r.client_id = any($4::text[]))
       order by r.created_at desc limit $3`,
-    [filter.clientId ?? null, filter.status ?? null, filter.limit ?? 50],
+    [filter.clientId ?? null, filter.status ?? null, filter.limit ?? 50, filter.clientIds ?? null],
   );
 }

@@ -1,19 +1,22 @@
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { KeySource } from "../credentials/keys.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { PortsResolver } from "../composition/client-ports.ts";
 import type { SubmitOptions } from "../composition/submit.ts";
+import type { OidcSettings } from "../staff/oidc/index.ts";
 import type { Store } from "../store/sql.ts";
-import { bearerAuth } from "./auth.ts";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
+import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
 import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
@@ -23,14 +26,18 @@ import { runReportRoutes } from "./routes/run-report.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
+import { signInRoutes } from "./routes/sign-in.ts";
+import { staffRoutes } from "./routes/staff.ts";
+import { sessionCookieName } from "./session-cookie.ts";
+import { authenticate as staffAuthenticate, staffAuth, type StaffAuthOptions } from "./staff-auth.ts";
 import { refuseUnstorableInput } from "./unstorable-input.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
-export interface ServerOptions {
+/** Hardening (src/server/hardening): the log, the Host allow-list, proxy trust, timeouts and caps. */
+export interface ServerOptions extends Hardening {
   store: Store;
-  /** When set, every /api route requires `Authorization: Bearer <apiToken>`; /healthz stays open. */
-  apiToken?: string;
-  logger?: boolean;
+  /** Where people reach this server (https makes its cookies Secure); sign-in links are made from it. */
+  publicUrl?: () => string | undefined;
   /** Read-only questions the planner asks a client's systems (is this username taken?). */
   live?: SubmitOptions["live"];
   /** The clock requests are validated and planned against (start times in the past, approval expiry). */
@@ -41,6 +48,8 @@ export interface ServerOptions {
   ports?: PortsResolver;
   /** The audit checkpoint this server keeps (in its data folder), checked by every verification. */
   auditCheckpointFile?: string | undefined;
+  /** Sign-in with the MSP's own identity provider (Entra) over OpenID Connect; off when unset. */
+  oidc?: OidcSettings | undefined;
 }
 
 const noKeys: KeySource = () => {
@@ -51,37 +60,42 @@ const noKeys: KeySource = () => {
   });
 };
 
-// A one-time or approval link's token is a credential: it never reaches a log line.
-const loggedUrl = (url: string) => url.replace(/^\/(credentials|approvals)\/[^/?]+/, "/$1/[token]");
-
 const apiVersion = "0.1.0";
+
+/** CSRF tokens' key, from the master key so a restart keeps them; a server without one makes its own. */
+function csrfKeyFrom(keys: KeySource): Buffer {
+  let master: Buffer;
+  try {
+    master = keys().current.key;
+  } catch {
+    master = randomBytes(32);
+  }
+  return Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "lifecycle csrf v1", 32));
+}
 
 /** The HTTP API. Everything it depends on is passed in, so tests and the CLI build as many as they need. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  if (opts.apiToken !== undefined && opts.apiToken.trim() === "") {
-    throw new Error("apiToken is empty: leave it unset for an open API, or give a real token");
-  }
   const { store } = opts;
   const now = opts.now ?? (() => new Date());
-  const auth = opts.apiToken !== undefined;
-
+  const publicUrl = opts.publicUrl ?? (() => undefined);
   const keys = opts.keys ?? noKeys;
-  const authenticate = opts.apiToken === undefined ? undefined : bearerAuth(opts.apiToken);
+  const authOptions: StaffAuthOptions = {
+    store,
+    now,
+    csrfKey: csrfKeyFrom(keys),
+    secureCookies: publicUrl()?.startsWith("https:") ?? false,
+  };
+  const authenticate = staffAuthenticate(authOptions);
   const routes = new RouteMethods();
   const notFound = notFoundHandler((path) => routes.allowed(path));
 
   const app = Fastify({
+    ...hardenedServerOptions(opts),
     routerOptions: { maxParamLength },
     frameworkErrors: frameworkErrors(authenticate),
     clientErrorHandler,
-    logger: opts.logger
-      ? {
-          serializers: {
-            req: (req: FastifyRequest) => ({ method: req.method, url: loggedUrl(req.url), reqId: req.id }),
-          },
-        }
-      : false,
   }).withTypeProvider<ZodTypeProvider>();
+  harden(app, opts);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -112,19 +126,29 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "one-time links" },
         { name: "approval links" },
         { name: "audit" },
+        { name: "staff" },
+        { name: "auth" },
       ],
-      components: auth ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } } : {},
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", description: "A personal API token (lct_…)." },
+          sessionCookie: { type: "apiKey", in: "cookie", name: sessionCookieName },
+        },
+      },
     },
     // Shared schemas keep their $id as their component name; the default would be "def-0", "def-1", ...
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === "string" ? json.$id : `def-${i}`,
     },
-    transform: ({ schema, url }) => {
+    transform: ({ schema, url, route: routeOptions }) => {
       const out = toOpenApiSchema(schema ?? {});
-      if (auth && url.startsWith("/api/")) {
+      const access = routeOptions.config?.access;
+      if (access && !("public" in access)) {
         const { status } = errorCatalogue.LC_ERR_UNAUTHENTICATED;
-        out.security = [{ bearerAuth: [] }];
+        out.security = [{ bearerAuth: [] }, { sessionCookie: [] }];
+        out["x-permission"] = access.permission;
+        if (access.client) out["x-client-scoped"] = true;
         out.response = {
           ...(out.response ?? {}),
           [status]: { $ref: "ErrorResponse#", description: "LC_ERR_UNAUTHENTICATED" },
@@ -134,12 +158,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
 
+  await staffAuth(app, authOptions);
   await app.register(healthRoutes, { store });
+  await app.register(signInRoutes, { store, now, secureCookies: authOptions.secureCookies });
   await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(approvalLinkRoutes, { store });
+  await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
   await app.register(
     async (api) => {
-      if (authenticate) api.addHook("onRequest", authenticate);
       // Here as well as at the root, so an unknown /api path is answered after the bearer check.
       api.setNotFoundHandler(notFound);
       await api.register(openapiRoutes);
@@ -149,10 +175,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(runCommandRoutes, { store });
       await api.register(runReportRoutes, { store });
       await api.register(runLinkRoutes, { store, keys, ...(opts.ports ? { ports: opts.ports } : {}) });
-      await api.register(runStreamRoutes, { store });
+      await api.register(runStreamRoutes, { store, maxStreamsPerCaller: limitsOf(opts).maxStreamsPerCaller });
       await api.register(credentialRoutes, { store, keys });
       await api.register(workflowRoutes, { store });
       await api.register(auditRoutes, { store, checkpointFile: opts.auditCheckpointFile });
+      await api.register(staffRoutes, { store, now, publicUrl });
     },
     { prefix: "/api" },
   );

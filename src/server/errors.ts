@@ -17,11 +17,18 @@ export const errorCatalogue = {
   },
   LC_ERR_UNAUTHENTICATED: {
     status: 401,
-    description: "No valid `Authorization: Bearer <token>` header was sent.",
+    description:
+      "Neither a valid session cookie nor a valid `Authorization: Bearer <token>` header (a personal API token) was sent.",
   },
   LC_ERR_FORBIDDEN: {
     status: 403,
-    description: "The caller is known but may not do this.",
+    description:
+      "The caller is known but may not do this: their role lacks the permission, or the client is not theirs.",
+  },
+  LC_ERR_CSRF: {
+    status: 403,
+    description:
+      "A change made with a session cookie without its CSRF token (`x-csrf-token`, from sign-in or /api/auth/me).",
   },
   LC_ERR_NOT_FOUND: {
     status: 404,
@@ -55,10 +62,18 @@ export const errorCatalogue = {
     status: 415,
     description: "The body's content type is not application/json.",
   },
+  LC_ERR_HOST_NOT_ALLOWED: {
+    status: 421,
+    description:
+      "The Host header names an address this server does not answer for: not its public URL, a loopback " +
+      "name, its listening address or an allowed host. This is what keeps a page on another site, whose " +
+      "name has been pointed at this server (DNS rebinding), from reading it.",
+  },
   LC_ERR_RATE_LIMITED: {
     status: 429,
     description:
-      "Too many requests of this kind from this address or for this link; `Retry-After` says when to try again.",
+      "Too many requests of this kind from this address or for this link, or too many live streams open " +
+      "for one caller; `Retry-After` says when to try again.",
   },
   LC_ERR_HEADERS_TOO_LARGE: {
     status: 431,
@@ -142,6 +157,8 @@ export function toApiError(err: unknown): ApiError | undefined {
     const code = byKind[err.failure.kind];
     return code === "LC_ERR_INTERNAL" ? undefined : new ApiError(code, err.message, { cause: err });
   }
+  if (isCsrfError(err))
+    return new ApiError("LC_ERR_CSRF", "send the session's CSRF token as x-csrf-token", { cause: err });
   const fields = ajvFields(err);
   if (fields) return new ApiError("LC_ERR_VALIDATION", "the request is not valid", { fields, cause: err });
   const status = statusOf(err);
@@ -150,6 +167,10 @@ export function toApiError(err: unknown): ApiError | undefined {
   }
   return undefined;
 }
+
+// @fastify/csrf-protection's own errors (a missing secret cookie, a wrong or missing token).
+const isCsrfError = (err: unknown) =>
+  typeof err === "object" && err !== null && "code" in err && String(err.code).startsWith("FST_CSRF_");
 
 function statusOf(err: unknown): number | undefined {
   if (typeof err !== "object" || err === null || !("statusCode" in err)) return undefined;

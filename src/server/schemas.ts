@@ -8,13 +8,6 @@ import { actionStates, runStatuses } from "../domain/run-status.ts";
  */
 
 /** Who is acting, until sign-in exists: named by the caller, recorded in the audit log. */
-export const actor = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .describe("Who is doing this; recorded in the audit log.");
-
 export const runId = z.guid({ error: "must be a run id (a UUID)" });
 export const runParams = z.strictObject({ id: runId });
 

@@ -59,42 +59,19 @@ export async function signInLinkFor(
   return made.value.token;
 }
 
-async function localOperatorRow(store: Store) {
-  let row = await findAccountRow(store, localOperatorEmail);
-  if (!row) {
-    const made = await createAccount(
-      store,
-      { email: localOperatorEmail, role: "admin", displayName: "Operator on the server's machine" },
-      "lifecycle",
-    );
-    if (!made.ok) throw new Error(made.errors[0]?.message);
-    row = await findAccountRow(store, localOperatorEmail);
-  }
-  if (!row) throw new Error("the local operator account is missing");
-  return row;
-}
-
-/**
- * Who the CLI is when it opens the store itself (no server to show a token to): whoever can open the
- * data folder is the operator on this machine, an admin. The account is created the first time.
- */
-export async function localOperator(store: Store): Promise<Principal> {
-  return principalOf(accountOf(await localOperatorRow(store)));
-}
-
 /**
  * A fresh token for the CLI on this machine, written to the data folder readable by its owner only; the
  * previous one is revoked. The operator account is created the first time.
  */
 export async function writeCliToken(store: Store, dataDir: string, now = new Date()): Promise<string> {
-  const row = await localOperatorRow(store);
+  const operator = await localOperator(store);
   await store.query(
     "update staff_tokens set revoked_at = $2 where account_id = $1 and purpose = 'local-cli' and revoked_at is null",
-    [row.id, now],
+    [operator.accountId, now],
   );
   const made = await createToken(
     store,
-    principalOf(accountOf(row)),
+    operator,
     { name: "CLI on the server's machine", expiresInDays: cliTokenDays },
     "local-cli",
     now,
@@ -108,4 +85,25 @@ export async function writeCliToken(store: Store, dataDir: string, now = new Dat
   await chmod(part, 0o600);
   await rename(part, path);
   return path;
+}
+
+/**
+ * The operator on the server's machine, made the first time: who the CLI acts as when it holds the
+ * machine's token, or works on the store directly (being able to open the data folder is being them).
+ */
+export async function localOperator(store: Store): Promise<Principal> {
+  let row = await findAccountRow(store, localOperatorEmail);
+  if (!row) {
+    const made = await createAccount(
+      store,
+      { email: localOperatorEmail, role: "admin", displayName: "Operator on the server's machine" },
+      "lifecycle",
+    );
+    // Two processes making it at once: the other one's row is as good.
+    if (!made.ok && made.errors[0]?.message !== "already has an account")
+      throw new Error(made.errors[0]?.message);
+    row = await findAccountRow(store, localOperatorEmail);
+  }
+  if (!row) throw new Error("the local operator account is missing");
+  return principalOf(accountOf(row));
 }

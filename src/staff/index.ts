@@ -14,13 +14,14 @@ export {
   localOperatorEmail,
   localOperator,
 } from "./bootstrap.ts";
-export { minPasswordLength } from "./passwords.ts";
+export { checkPassword, minPasswordLength } from "./passwords.ts";
 export { createSession, endSession, sessionPrincipal, sessionIdleMs, sessionMaxAgeMs } from "./sessions.ts";
 export { signIn, freeAttempts, lockFor } from "./sign-in.ts";
 export {
   createToken,
   listTokens,
   redeemSignInLink,
+  signInLinkAccount,
   revokeToken,
   tokenPrincipal,
   type TokenInfo,

@@ -18,7 +18,20 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-export async function createSession(store: Store, accountId: string, now = new Date()): Promise<NewSession> {
+/** How a session's holder proved who they are, for the audit entry of the sign-in. */
+export interface SignInMethod {
+  method: "password" | "oidc" | "sign-in-link";
+  /** The identity provider's issuer and subject, when it was the provider that said who this is. */
+  issuer?: string;
+  subject?: string;
+}
+
+export async function createSession(
+  store: Store,
+  accountId: string,
+  now = new Date(),
+  how?: SignInMethod,
+): Promise<NewSession> {
   const s = issueSecret(prefix);
   const expiresAt = new Date(now.getTime() + sessionMaxAgeMs);
   await store.tx(async (sql) => {
@@ -34,6 +47,7 @@ export async function createSession(store: Store, accountId: string, now = new D
       actor: who?.email ?? accountId,
       action: "staff.sign-in",
       subject: `session:${s.id}`,
+      ...(how ? { detail: { ...how } } : {}),
     });
   });
   return { cookie: s.value, id: s.id, expiresAt };

@@ -174,6 +174,16 @@ export async function tokenPrincipal(
   };
 }
 
+/** The account a sign-in link is for, while it is usable; nothing is spent (the page asks for a password first). */
+export async function signInLinkAccount(
+  store: Store,
+  value: string,
+  now = new Date(),
+): Promise<AccountRow | undefined> {
+  const row = await tokenRow(store, value);
+  return row && row.purpose === "sign-in-link" && usable(row, now) ? row : undefined;
+}
+
 /** Exchanges a one-time sign-in link for its account: the link is spent, whatever happens next. */
 export async function redeemSignInLink(
   store: Store,

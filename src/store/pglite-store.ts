@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { MasterKeys } from "./audit/keys.ts";
+import { makeDataDirPrivate } from "./file-modes.ts";
 import type { Sql, Store } from "./sql.ts";
 
 /** The embedded default: PostgreSQL compiled to WASM, persisted in a folder, one process at a time. */
@@ -8,12 +9,22 @@ export async function openPgliteStore(
   dataDir: string | undefined,
   auditKeys?: MasterKeys | undefined,
 ): Promise<Store> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // PostgreSQL's default 128 MB of shared buffers is most of PGlite's footprint (357 MB resident against
   // 222 MB at 16 MB, measured here); the embedded store's data is small and the OS caches its files anyway.
   const db = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined, {
     postgresqlconf: ["shared_buffers=16MB"],
   });
+  // After the open, so what initdb just wrote is covered, and before any data goes in. Every process that
+  // opens the folder repairs it, the CLI's too, so a folder made by an older version closes on next use.
+  if (dataDir) {
+    try {
+      makeDataDirPrivate(dataDir);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
   return {
     kind: "pglite",
     auditKeys,

@@ -404,3 +404,25 @@ export const staffTokens = pgTable(
     check("staff_tokens_purpose", sql`${t.purpose} in ('personal', 'local-cli', 'sign-in-link')`),
   ],
 );
+
+/**
+ * A sign-in through the MSP's identity provider, between leaving for it and coming back: at most ten
+ * minutes, taken (deleted) by the first callback that names it. The browser's flow cookie holds
+ * `<id>.<secret>`, the row the secret's SHA-256, so the callback is bound to the browser that started it.
+ * The PKCE verifier stays here; it is worthless without the code the browser brings back.
+ */
+export const staffOidcFlows = pgTable(
+  "staff_oidc_flows",
+  {
+    id: text("id").primaryKey(),
+    secretHash: text("secret_hash").notNull(),
+    state: text("state").notNull(),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    /** A same-origin path to land on once signed in. */
+    returnTo: text("return_to").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("staff_oidc_flows_expires").on(t.expiresAt)],
+);

@@ -36,6 +36,13 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     verifyAudit: unused,
     auditCheckpoint: unused,
     follow: unused,
+    listStaff: unused,
+    addStaff: unused,
+    disableStaff: unused,
+    staffSignInLink: unused,
+    createToken: unused,
+    listTokens: unused,
+    revokeToken: unused,
     close: async () => undefined,
   };
 }

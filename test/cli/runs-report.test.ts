@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import type { LifecycleApi } from "../../src/cli/api.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
 import { httpApi } from "../../src/cli/http-api.ts";
@@ -12,7 +11,7 @@ import type { CliContext } from "../../src/cli/commands/context.ts";
 import { runCli } from "../../src/cli/program.ts";
 import { exitCodes } from "../../src/cli/api.ts";
 import { createRun } from "../../src/engine/runs.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient } from "../support/engine-helpers.ts";
@@ -21,7 +20,7 @@ import { pageCount, pdfText } from "../evidence/pdf-text.ts";
 let store: Store;
 let runId: string;
 let dir: string;
-let server: FastifyInstance;
+let server: Awaited<ReturnType<typeof signedInServer>>;
 let serverUrl: string;
 
 before(async () => {
@@ -52,7 +51,7 @@ before(async () => {
     },
   }));
   dir = mkdtempSync(join(tmpdir(), "lifecycle-report-"));
-  server = await buildServer({ store });
+  server = await signedInServer({ store });
   serverUrl = await server.listen({ port: 0, host: "127.0.0.1" });
 });
 
@@ -79,7 +78,7 @@ async function cli(api: () => LifecycleApi, ...argv: string[]) {
 
 // The store stays open across commands; closing the API must not close it.
 const direct = () => ({ ...directApi(store), close: async () => undefined });
-const overHttp = () => httpApi(serverUrl);
+const overHttp = () => httpApi(serverUrl, server.token);
 
 for (const [name, api] of [
   ["in-process", direct],

@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import { parse } from "yaml";
 import type { LifecycleApi } from "../../src/cli/api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
 import { httpApi } from "../../src/cli/http-api.ts";
 import { runCli } from "../../src/cli/program.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { saveWorkflowVersion } from "../../src/store/workflows-repo.ts";
@@ -31,12 +30,12 @@ const financeGroup = {
 for (const via of ["store", "http"] as const) {
   describe(`lifecycle workflows (${via})`, () => {
     let store: Store;
-    let server: FastifyInstance | undefined;
+    let server: Awaited<ReturnType<typeof signedInServer>> | undefined;
     let url = "";
     let dir: string;
     const file = (name: string) => join(dir, name);
     const connect = (): LifecycleApi =>
-      via === "http" ? httpApi(url) : { ...directApi(store), close: async () => undefined };
+      via === "http" ? httpApi(url, server?.token) : { ...directApi(store), close: async () => undefined };
 
     const lifecycle = async (...argv: string[]) => {
       const out: string[] = [];
@@ -61,7 +60,7 @@ for (const via of ["store", "http"] as const) {
       for (const id of ["acme", "globex", "initech"]) await seedClient(store, id);
       dir = mkdtempSync(join(tmpdir(), "lc-workflows-"));
       if (via === "http") {
-        server = await buildServer({ store });
+        server = await signedInServer({ store }, { email: "tech@msp.example" });
         url = await server.listen({ port: 0, host: "127.0.0.1" });
       }
     });

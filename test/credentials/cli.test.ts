@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import type { LifecycleApi } from "../../src/cli/api.ts";
 import type { CliContext } from "../../src/cli/commands/context.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
@@ -10,7 +9,7 @@ import { httpApi } from "../../src/cli/http-api.ts";
 import { runCli } from "../../src/cli/program.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { readCredential } from "../../src/credentials/repo.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 
@@ -22,14 +21,14 @@ const appCredential = JSON.stringify({
 
 describe("lifecycle credentials", () => {
   let store: Store;
-  let server: FastifyInstance;
+  let server: Awaited<ReturnType<typeof signedInServer>>;
   let serverUrl: string;
   const ring = keyring(randomBytes(32));
   const keys: KeySource = () => ring;
 
   before(async () => {
     store = await openStore({});
-    server = await buildServer({ store, keys, apiToken: "t0ken" });
+    server = await signedInServer({ store, keys });
     await server.listen({ port: 0, host: "127.0.0.1" });
     serverUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   });
@@ -42,7 +41,7 @@ describe("lifecycle credentials", () => {
     const api = (): LifecycleApi =>
       mode === "direct"
         ? { ...directApi(store, { keys }), close: async () => undefined }
-        : httpApi(serverUrl, "t0ken");
+        : httpApi(serverUrl, server.token);
     const cli = async (stdin: string | undefined, ...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];

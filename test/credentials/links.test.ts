@@ -6,7 +6,7 @@ import type { LinkOwner, OneTimeLinks } from "../../src/ports/index.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { linksOfRun, oneTimeLinks, reissueLink } from "../../src/credentials/one-time-links.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { linkLimits } from "../../src/server/routes/one-time-links.ts";
 import { verifyAudit } from "../../src/store/audit/verify.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -29,7 +29,7 @@ describe("one-time links", () => {
 
   before(async () => {
     store = await openStore({});
-    app = await buildServer({ store, keys });
+    app = await signedInServer({ store, keys });
     links = oneTimeLinks({ sql: store, keys, publicUrl: () => "https://lifecycle.msp.example/" });
   });
   after(async () => {

@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import { runCli } from "../../src/cli/program.ts";
 import { exitCodes } from "../../src/cli/api.ts";
 import { directApi } from "../../src/cli/direct-api.ts";
@@ -19,7 +18,7 @@ import { asStaff } from "../support/staff.ts";
 import type { Worker } from "../../src/engine/worker.ts";
 import { buildReport, renderHtml, renderPdf, runReport, type RunReport } from "../../src/evidence/index.ts";
 import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -51,7 +50,7 @@ describe("the evidence report of a real run", () => {
   let store: Store;
   let worker: Worker;
   let client: ClientConfig;
-  let app: FastifyInstance;
+  let app: Awaited<ReturnType<typeof signedInServer>>;
   let base: string;
   const ring = keyring(randomBytes(32));
   const keys: KeySource = () => ring;
@@ -70,7 +69,7 @@ describe("the evidence report of a real run", () => {
     caps = acmeCapabilities(m365, links);
     client = demoAcme();
     await upsertClient(store, client);
-    app = await buildServer({ store, keys, ports: async () => caps });
+    app = await signedInServer({ store, keys, ports: async () => caps }, { email: "tech@msp.example" });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     worker = await startProductWorker(store, () => caps);
   });
@@ -266,7 +265,10 @@ describe("the evidence report of a real run", () => {
   async function streamed(runId: string): Promise<string> {
     const last = (await getRun(store, runId)).events.at(-1)?.id;
     const abort = new AbortController();
-    const res = await fetch(`${base}/api/runs/${runId}/stream`, { signal: abort.signal });
+    const res = await fetch(`${base}/api/runs/${runId}/stream`, {
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${app.token}` },
+    });
     assert.equal(res.status, 200);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -409,7 +411,7 @@ describe("the evidence report of a real run", () => {
     const res = await app.inject({
       method: "POST",
       url: `/api/runs/${runId}/links/reissue`,
-      payload: { actor: "tech@msp.example" },
+      payload: {},
     });
     assert.equal(res.statusCode, 200, res.body);
     const reissued = JSON.parse(res.body) as {

@@ -17,8 +17,9 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
 import { acmeCapabilities, demoAcme, startAcmeTenant, startProductWorker } from "../support/microsoft.ts";
+import { staffToken } from "../support/signed-in.ts";
 import { testKeys } from "../support/stores.ts";
-import { assertMatchesDocument, json, openapi, type ErrorReply } from "./helpers.ts";
+import { assertMatchesDocument, json, type ErrorReply } from "./helpers.ts";
 
 const mike = "mike.chen@acmecorp.com";
 const html = { accept: "text/html" };
@@ -88,6 +89,11 @@ describe("approval links, end to end through the emulated mailbox", () => {
     return token;
   }
 
+  // The link pages need no sign-in; the API's document and reads do.
+  const signedIn = async () => ({ authorization: `Bearer ${await staffToken(store)}` });
+  const openapi = async (): Promise<Parameters<typeof assertMatchesDocument>[0]> =>
+    json(await app.inject({ method: "GET", url: "/api/openapi.json", headers: await signedIn() }));
+
   const page = (token: string) => app.inject({ method: "GET", url: `/approvals/${token}`, headers: html });
   const decide = (token: string, body: Record<string, string>, headers: Record<string, string> = form) =>
     app.inject({
@@ -152,7 +158,7 @@ describe("approval links, end to end through the emulated mailbox", () => {
     );
     assert.equal(again.statusCode, 410);
     assert.equal(json<ErrorReply>(again).error.code, "LC_ERR_GONE");
-    assertMatchesDocument(await openapi(app), "POST", "/approvals/{token}", again);
+    assertMatchesDocument(await openapi(), "POST", "/approvals/{token}", again);
 
     // Who approved, by which link: never the token, in the record or the API's answers.
     const run = await getRun(store, runId);
@@ -166,7 +172,12 @@ describe("approval links, end to end through the emulated mailbox", () => {
     );
     assert.ok(audit.some((e) => e.action === "run.approve" && e.actor === mike));
     assert.ok(audit.some((e) => e.action === "approval.link.viewed"));
-    const api = await app.inject({ method: "GET", url: `/api/runs/${runId}` });
+    const api = await app.inject({
+      method: "GET",
+      url: `/api/runs/${runId}`,
+      headers: await signedIn(),
+    });
+    assert.equal(api.statusCode, 200, api.body);
     const everything = JSON.stringify([
       run,
       audit,
@@ -258,6 +269,6 @@ describe("approval links, end to end through the emulated mailbox", () => {
     });
     assert.equal(limited.statusCode, 429);
     assert.equal(json<ErrorReply>(limited).error.code, "LC_ERR_RATE_LIMITED");
-    assertMatchesDocument(await openapi(app), "GET", "/approvals/{token}", limited);
+    assertMatchesDocument(await openapi(), "GET", "/approvals/{token}", limited);
   });
 });

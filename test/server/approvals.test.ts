@@ -4,12 +4,13 @@ import type { FastifyInstance } from "fastify";
 import { parseClientConfig } from "../../src/domain/client.ts";
 import type { Plan } from "../../src/domain/plan.ts";
 import { planHash } from "../../src/planner/hash.ts";
-import { buildServer } from "../../src/server/app.ts";
+import type { StaffRole } from "../../src/domain/staff-roles.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { testClientConfig } from "../support/engine-helpers.ts";
-import { as, principal, signInWith } from "../support/staff.ts";
+import { signedInServer } from "../support/signed-in.ts";
+import { signedIn } from "../support/staff.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
@@ -24,13 +25,20 @@ import {
 let store: Store;
 let app: FastifyInstance;
 
-// Acme's onboardings are approved by the manager (Mike); Globex's by MSP staff or its CEO.
-const mike = principal(manager);
-const boss = principal("boss@acme.example.com");
-const eve = principal("eve@acme.example.com");
-const admin = principal("admin@msp.example", "admin");
-const ann = principal("ann@msp.example");
-const viewer = principal("vic@msp.example", "viewer");
+type Staff = Awaited<ReturnType<typeof signedIn>>;
+// Acme's onboardings are approved by the manager (Mike); Globex's by MSP staff or its CEO. A technician
+// submits unless a test says who.
+const who: Record<string, [string, StaffRole]> = {
+  mike: [manager, "approver"],
+  boss: ["boss@acme.example.com", "approver"],
+  eve: ["eve@acme.example.com", "approver"],
+  admin: ["admin@msp.example", "admin"],
+  sam: ["sam@msp.example", "admin"],
+  ann: ["ann@msp.example", "approver"],
+  viewer: ["vic@msp.example", "viewer"],
+  tech: ["tech@msp.example", "technician"],
+};
+const staff: Record<string, Staff> = {};
 const ceo = "ceo@globex.example.com";
 
 before(async () => {
@@ -43,9 +51,12 @@ before(async () => {
   });
   assert.ok(parsed.ok, JSON.stringify(parsed));
   await upsertClient(store, parsed.value);
-  app = await buildServer({ store });
-  signInWith(app, [mike, boss, eve, admin, ann, viewer]);
+  // A reader's token by default, for the OpenAPI document; each decision says whose it is.
+  app = await signedInServer({ store }, { email: "reader@msp.example", role: "viewer" });
+  for (const [name, [email, role]] of Object.entries(who)) staff[name] = await signedIn(store, email, role);
 });
+
+const the = (name: string): Staff => staff[name] ?? assert.fail(`no ${name}`);
 
 after(async () => {
   await app.close();
@@ -54,13 +65,13 @@ after(async () => {
 
 async function submit(
   body: Record<string, unknown> = onboardingBody(),
-  by?: ReturnType<typeof principal>,
+  by: Staff = the("tech"),
 ): Promise<{ runId: string; planHash: string; plan: { approval?: unknown } }> {
   const res = await app.inject({
     method: "POST",
     url: "/api/requests/onboard",
     payload: body,
-    ...(by ? { headers: as(by) } : {}),
+    headers: by.headers,
   });
   assert.equal(res.statusCode, 201, res.body);
   return json(res);
@@ -70,7 +81,7 @@ const globexBody = (overrides: Record<string, unknown> = {}) =>
   onboardingBody({ client: "globex", requester: "hr@globex.example.com", manager: undefined, ...overrides });
 
 const decide = (
-  by: ReturnType<typeof principal> | undefined,
+  by: Staff | undefined,
   runId: string,
   verb: "approve" | "reject",
   payload: Record<string, unknown>,
@@ -79,7 +90,7 @@ const decide = (
     method: "POST",
     url: `/api/runs/${runId}/${verb}`,
     payload,
-    ...(by ? { headers: as(by) } : {}),
+    headers: by ? by.headers : { authorization: "" },
   });
 
 const signals = async (runId: string) =>
@@ -98,11 +109,14 @@ test("the plan names who may approve, so its hash covers them", async () => {
 });
 
 test("the requester may not approve their own request: 403 saying so, and nothing is recorded", async () => {
-  // Named as the request's requester, and signed in as the one who submitted it.
-  const named = await submit(globexBody({ requester: ann.email }));
-  const byAnn = await submit(globexBody(), ann);
-  for (const { runId, planHash } of [named, byAnn]) {
-    const res = await decide(ann, runId, "approve", { planHash });
+  // Named as the request's requester (Ann), and signed in as the one who submitted it (Sam).
+  const named = await submit(globexBody({ requester: the("ann").email }));
+  const bySam = await submit(globexBody(), the("sam"));
+  for (const [asker, { runId, planHash }] of [
+    [the("ann"), named],
+    [the("sam"), bySam],
+  ] as const) {
+    const res = await decide(asker, runId, "approve", { planHash });
     assert.equal(res.statusCode, 403, res.body);
     const body = json<ErrorReply>(res);
     assert.equal(body.error.code, "LC_ERR_FORBIDDEN");
@@ -111,37 +125,40 @@ test("the requester may not approve their own request: 403 saying so, and nothin
     assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
   }
   // Another of the staff the policy names may.
-  assert.equal((await decide(admin, byAnn.runId, "approve", { planHash: byAnn.planHash })).statusCode, 200);
+  assert.equal(
+    (await decide(the("admin"), bySam.runId, "approve", { planHash: bySam.planHash })).statusCode,
+    200,
+  );
 });
 
 test("an approver the policy does not name is refused 403, an admin included when only the manager may", async () => {
   const { runId, planHash } = await submit();
-  for (const who of [eve, admin, boss]) {
-    const res = await decide(who, runId, "approve", { planHash });
-    assert.equal(res.statusCode, 403, `${who.email}: ${res.body}`);
+  for (const stranger of [the("eve"), the("admin"), the("boss")]) {
+    const res = await decide(stranger, runId, "approve", { planHash });
+    assert.equal(res.statusCode, 403, `${stranger.email}: ${res.body}`);
     assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_FORBIDDEN");
   }
   assert.match(
-    json<ErrorReply>(await decide(admin, runId, "approve", { planHash })).error.message,
+    json<ErrorReply>(await decide(the("admin"), runId, "approve", { planHash })).error.message,
     /is not one who may approve this run: the client's policy names mike\.chen@acme\.example\.com \(manager\)/,
   );
-  const rejected = await decide(eve, runId, "reject", {});
+  const rejected = await decide(the("eve"), runId, "reject", {});
   assert.equal(rejected.statusCode, 403, "a stranger may not reject either");
-  const byViewer = await decide(viewer, runId, "approve", { planHash });
+  const byViewer = await decide(the("viewer"), runId, "approve", { planHash });
   assert.equal(byViewer.statusCode, 403);
-  assert.match(json<ErrorReply>(byViewer).error.message, /\(viewer\) may not approve/);
+  assert.equal(json<ErrorReply>(byViewer).error.code, "LC_ERR_FORBIDDEN");
   assert.equal(await signals(runId), 0);
-  assert.equal((await decide(mike, runId, "approve", { planHash })).statusCode, 200);
+  assert.equal((await decide(the("mike"), runId, "approve", { planHash })).statusCode, 200);
 });
 
 test("approving without the plan hash is a field error naming planHash", async () => {
   const { runId } = await submit();
-  const res = await decide(mike, runId, "approve", { note: "looks fine" });
+  const res = await decide(the("mike"), runId, "approve", { note: "looks fine" });
   assert.equal(res.statusCode, 400, res.body);
   assert.deepEqual(fieldsOf(res), ["planHash"]);
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
   // The body's actor is no longer how an approver is named.
-  const typed = await decide(mike, runId, "approve", { actor: manager, planHash: "x" });
+  const typed = await decide(the("mike"), runId, "approve", { actor: manager, planHash: "x" });
   assert.deepEqual(fieldsOf(typed), ["actor"]);
   assert.equal(await signals(runId), 0);
 });
@@ -156,8 +173,8 @@ test("without a signed-in principal there is nobody to decide: 401", async () =>
 
 test("approving again answers as the first did, with one signal; rejecting after it is a 409", async () => {
   const { runId, planHash } = await submit();
-  const first = await decide(mike, runId, "approve", { planHash });
-  const again = await decide(mike, runId, "approve", { planHash, note: "still fine" });
+  const first = await decide(the("mike"), runId, "approve", { planHash });
+  const again = await decide(the("mike"), runId, "approve", { planHash, note: "still fine" });
   assert.equal(first.statusCode, 200, first.body);
   assert.equal(again.statusCode, 200, again.body);
   assert.equal(await signals(runId), 1);
@@ -165,28 +182,29 @@ test("approving again answers as the first did, with one signal; rejecting after
     (e) => e.type === "approval.approved",
   );
   assert.equal(events.length, 1);
-  const reject = await decide(mike, runId, "reject", { note: "changed my mind" });
+  const reject = await decide(the("mike"), runId, "reject", { note: "changed my mind" });
   assert.equal(reject.statusCode, 409, reject.body);
   assert.match(json<ErrorReply>(reject).error.message, /already approved by mike\.chen@acme\.example\.com/);
 
   const other = await submit();
-  assert.equal((await decide(mike, other.runId, "reject", {})).statusCode, 200);
-  assert.equal((await decide(mike, other.runId, "reject", { note: "twice" })).statusCode, 200);
+  assert.equal((await decide(the("mike"), other.runId, "reject", {})).statusCode, 200);
+  assert.equal((await decide(the("mike"), other.runId, "reject", { note: "twice" })).statusCode, 200);
   assert.equal(await signals(other.runId), 1);
-  assert.equal((await decide(mike, other.runId, "approve", { planHash: other.planHash })).statusCode, 409);
+  assert.equal(
+    (await decide(the("mike"), other.runId, "approve", { planHash: other.planHash })).statusCode,
+    409,
+  );
 });
 
 test("the audit log names the verified approver by account", async () => {
   const { runId, planHash } = await submit();
-  assert.equal((await decide(mike, runId, "approve", { planHash })).statusCode, 200);
+  assert.equal((await decide(the("mike"), runId, "approve", { planHash })).statusCode, 200);
   const [entry] = await store.query<{ actor: string; detail: { approver: Record<string, string> } }>(
     "select actor, detail from audit_log where action = 'run.approve' and subject = $1",
     [runId],
   );
   assert.equal(entry?.actor, manager);
-  assert.deepEqual(entry?.detail.approver, {
-    via: "staff-session",
-    accountId: mike.accountId,
-    email: manager,
-  });
+  const { tokenId, ...approver } = entry?.detail.approver ?? {};
+  assert.deepEqual(approver, { via: "staff-token", accountId: the("mike").accountId, email: manager });
+  assert.ok(tokenId, "and the token it came with");
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { parseClient } from "../../src/composition/index.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
@@ -32,7 +32,7 @@ before(async () => {
   await store.query(
     `update clients set config = jsonb_set(config, '{systems,exchange,clientSecret}', '"abc8Q~s3cr3t+value=="') where id = 'globex'`,
   );
-  app = await buildServer({ store });
+  app = await signedInServer({ store });
 });
 
 after(async () => {

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LifecycleError, errorKinds } from "../../src/domain/errors.ts";
-import { buildServer } from "../../src/server/app.ts";
 import { ApiError, errorCatalogue, toApiError } from "../../src/server/errors.ts";
-import { json, stubStore, type ErrorReply } from "./helpers.ts";
+import { json, stubServer, stubStore, type ErrorReply } from "./helpers.ts";
 
 test("an unexpected failure answers 500 LC_ERR_INTERNAL with a request id and none of the failure's text", async () => {
-  const app = await buildServer({
+  const app = await stubServer({
     store: stubStore(async () => {
       throw new TypeError('relation "clients" does not exist; dsn=postgres://admin:hunter2@db');
     }),
@@ -22,7 +21,7 @@ test("an unexpected failure answers 500 LC_ERR_INTERNAL with a request id and no
 });
 
 test("a body that is not JSON answers 400 LC_ERR_MALFORMED_REQUEST", async () => {
-  const app = await buildServer({ store: stubStore(async () => []) });
+  const app = await stubServer({ store: stubStore(async () => []) });
   const res = await app.inject({
     method: "POST",
     url: "/api/runs/0b8e4c44-5d0f-4a57-9d25-8e1f6c1f0c11/cancel",
@@ -35,7 +34,7 @@ test("a body that is not JSON answers 400 LC_ERR_MALFORMED_REQUEST", async () =>
 });
 
 test("a body in another media type answers 415 LC_ERR_UNSUPPORTED_MEDIA_TYPE", async () => {
-  const app = await buildServer({ store: stubStore(async () => []) });
+  const app = await stubServer({ store: stubStore(async () => []) });
   const res = await app.inject({
     method: "POST",
     url: "/api/requests/onboard",
@@ -48,7 +47,7 @@ test("a body in another media type answers 415 LC_ERR_UNSUPPORTED_MEDIA_TYPE", a
 });
 
 test("an unknown route answers 404 LC_ERR_NOT_FOUND in the same envelope", async () => {
-  const app = await buildServer({ store: stubStore(async () => []) });
+  const app = await stubServer({ store: stubStore(async () => []) });
   const res = await app.inject({ method: "GET", url: "/api/nothing-here?x=1" });
   assert.equal(res.statusCode, 404);
   assert.deepEqual(json(res), {
@@ -58,7 +57,7 @@ test("an unknown route answers 404 LC_ERR_NOT_FOUND in the same envelope", async
 });
 
 test("query validation failures come out as LC_ERR_VALIDATION naming each field", async () => {
-  const app = await buildServer({ store: stubStore(async () => []) });
+  const app = await stubServer({ store: stubStore(async () => []) });
   const res = await app.inject({ method: "GET", url: "/api/runs?limit=501&status=done&colour=red" });
   assert.equal(res.statusCode, 400);
   const { error } = json<ErrorReply>(res);

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
-import { buildServer } from "../../src/server/app.ts";
 import { errorCatalogue } from "../../src/server/errors.ts";
 import { clientErrorHandler } from "../../src/server/framework-errors.ts";
-import { json, stubStore, type ErrorReply } from "./helpers.ts";
+import { buildServer } from "../../src/server/app.ts";
+import { json, stubAdminToken, stubStore, type ErrorReply } from "./helpers.ts";
 
 const store = stubStore(async () => []);
-const token = "lc_5e8a1f";
+const token = stubAdminToken;
 const auth = { authorization: `Bearer ${token}` };
 
 function envelope(res: LightMyRequestResponse, code: keyof typeof errorCatalogue): void {
@@ -19,7 +19,7 @@ function envelope(res: LightMyRequestResponse, code: keyof typeof errorCatalogue
 }
 
 test("a path segment too long for the router answers 414 LC_ERR_URI_TOO_LONG, after the bearer check", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   const url = `/api/clients/${"a".repeat(2000)}`;
   envelope(await app.inject({ method: "GET", url }), "LC_ERR_UNAUTHENTICATED");
   const res = await app.inject({ method: "GET", url, headers: auth });
@@ -29,7 +29,7 @@ test("a path segment too long for the router answers 414 LC_ERR_URI_TOO_LONG, af
 });
 
 test("an identifier past the route's own limit but within the router's is a field error", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   const res = await app.inject({ method: "GET", url: `/api/clients/${"a".repeat(150)}`, headers: auth });
   envelope(res, "LC_ERR_VALIDATION");
   assert.deepEqual(json<ErrorReply>(res).error.fields, [
@@ -39,7 +39,7 @@ test("an identifier past the route's own limit but within the router's is a fiel
 });
 
 test("a %-escape that is not UTF-8 answers 400 LC_ERR_MALFORMED_REQUEST, after the bearer check", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   envelope(await app.inject({ method: "GET", url: "/api/clients/%ED%A0%80" }), "LC_ERR_UNAUTHENTICATED");
   envelope(
     await app.inject({ method: "GET", url: "/api/clients/%ED%A0%80", headers: auth }),
@@ -51,7 +51,7 @@ test("a %-escape that is not UTF-8 answers 400 LC_ERR_MALFORMED_REQUEST, after t
 });
 
 test("a known path with another method answers 405 LC_ERR_METHOD_NOT_ALLOWED with Allow, after auth", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   envelope(await app.inject({ method: "DELETE", url: "/api/clients" }), "LC_ERR_UNAUTHENTICATED");
   const res = await app.inject({ method: "DELETE", url: "/api/clients", headers: auth });
   envelope(res, "LC_ERR_METHOD_NOT_ALLOWED");
@@ -67,7 +67,7 @@ test("a known path with another method answers 405 LC_ERR_METHOD_NOT_ALLOWED wit
 });
 
 test("an unknown /api path is answered after the bearer check; one outside /api is a plain 404", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   envelope(await app.inject({ method: "GET", url: "/api/nothing-here" }), "LC_ERR_UNAUTHENTICATED");
   envelope(await app.inject({ method: "GET", url: "/api/nothing-here", headers: auth }), "LC_ERR_NOT_FOUND");
   envelope(await app.inject({ method: "GET", url: "/nothing-here" }), "LC_ERR_NOT_FOUND");
@@ -75,7 +75,7 @@ test("an unknown /api path is answered after the bearer check; one outside /api 
 });
 
 test("413 and 415 come after the bearer check, in the envelope", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   const url = "/api/runs/0b8e4c44-5d0f-4a57-9d25-8e1f6c1f0c11/cancel";
   const big = { method: "POST" as const, url, payload: `"${"x".repeat(1_100_000)}"` };
   const xml = { method: "POST" as const, url, payload: "<cancel/>" };
@@ -107,7 +107,7 @@ function parseRaw(reply: string): { status: number; body: ErrorReply } {
 }
 
 test("bytes that are not HTTP, and headers too large, are answered by Node's clientError in the envelope", async () => {
-  const app = await buildServer({ store, apiToken: token });
+  const app = await buildServer({ store });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const garbage = parseRaw(await raw(port, "NOT HTTP AT ALL\r\n\r\n"));

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildServer } from "../../src/server/app.ts";
-import { json, stubStore, type ErrorReply } from "./helpers.ts";
+import { json, stubServer, stubStore, type ErrorReply } from "./helpers.ts";
 
 test("healthz answers 200 ok and names the store kind after the database answers select 1", async () => {
   const seen: string[] = [];
-  const app = await buildServer({
+  const app = await stubServer({
     store: stubStore(async (text) => {
       seen.push(text);
       return [{ "?column?": 1 }];
@@ -19,7 +18,7 @@ test("healthz answers 200 ok and names the store kind after the database answers
 });
 
 test("healthz answers 503 LC_ERR_UNAVAILABLE in JSON when the database fails, without the driver's message", async () => {
-  const app = await buildServer({
+  const app = await stubServer({
     store: stubStore(async () => {
       throw new Error("connect ECONNREFUSED 10.0.0.5:5432 password=hunter2");
     }),
@@ -33,7 +32,7 @@ test("healthz answers 503 LC_ERR_UNAVAILABLE in JSON when the database fails, wi
 });
 
 test("healthz needs no token even when the API requires one", async () => {
-  const app = await buildServer({ store: stubStore(async () => [{}]), apiToken: "s3cret-token" });
+  const app = await stubServer({ store: stubStore(async () => [{}]) });
   const res = await app.inject({ method: "GET", url: "/healthz" });
   assert.equal(res.statusCode, 200);
   await app.close();

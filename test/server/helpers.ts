@@ -1,17 +1,62 @@
 import assert from "node:assert/strict";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { buildServer } from "../../src/server/app.ts";
+import { injectingToken } from "../support/signed-in.ts";
 import { z } from "zod";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import type { Sql, Store } from "../../src/store/sql.ts";
 import { testClientConfig } from "../support/engine-helpers.ts";
+import { sha256 } from "../../src/staff/secrets.ts";
 
-/** A Store that answers every query with `answer`, for tests that need no database. */
+const stubSecret = "s".repeat(43);
+/**
+ * A bearer token a stub store knows: each 12-character name is an admin account of its own, so requests
+ * reach the route under test and tests can tell callers apart.
+ */
+export const stubToken = (name: string) => `lct_${name.padEnd(12, "0").slice(0, 12)}.${stubSecret}`;
+export const stubAdminToken = stubToken("stubtoken001");
+const stubAccount = (tokenId: string) => ({
+  ...stubAdmin,
+  id: `00000000-0000-4000-8000-${sha256(tokenId).slice(0, 12)}`,
+  email: tokenId === "stubtoken001" ? stubAdmin.email : `${tokenId}@lifecycle.test`,
+  token_id: tokenId,
+});
+const stubAdmin = {
+  id: "00000000-0000-4000-8000-000000000001",
+  email: "stub-admin@lifecycle.test",
+  display_name: "Stub admin",
+  role: "admin",
+  clients: null,
+  password_hash: null,
+  failed_sign_ins: 0,
+  locked_until: null,
+  created_at: new Date(0),
+  disabled_at: null,
+  token_id: "stubtoken001",
+  token_role: "admin",
+  token_clients: null,
+  purpose: "personal",
+  secret_hash: sha256(stubSecret),
+  expires_at: new Date("2999-01-01T00:00:00Z"),
+  revoked_at: null,
+  last_used_at: new Date(),
+};
+
+/**
+ * A Store that answers every query with `answer`, for tests that need no database. It knows one staff
+ * token (`stubAdminToken`), so a server on it authenticates requests as the real one does.
+ */
 export function stubStore(
   answer: (text: string) => Promise<Record<string, unknown>[]>,
   kind: Store["kind"] = "pglite",
 ): Store {
-  const sql: Sql = { query: async <T>(text: string) => (await answer(text)) as T[] };
+  const sql: Sql = {
+    query: async <T>(text: string, params?: unknown[]) =>
+      (/from staff_tokens t join staff_accounts a/.test(text)
+        ? [stubAccount(String(params?.[0]))]
+        : await answer(text)) as T[],
+  };
   return {
     kind,
     query: sql.query,
@@ -117,4 +162,9 @@ export function assertMatchesDocument(
     parsed.success,
     `${method} ${path} ${res.statusCode} differs from the document: ${parsed.error?.message}`,
   );
+}
+
+/** A server on a stub store whose injected requests carry the stub admin's token. */
+export async function stubServer(opts: Parameters<typeof buildServer>[0]): Promise<FastifyInstance> {
+  return injectingToken(await buildServer(opts), stubAdminToken);
 }

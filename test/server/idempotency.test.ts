@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { cancelRun } from "../../src/engine/runs.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import {
@@ -27,7 +27,7 @@ const now = new Date("2025-03-03T08:00:00Z");
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store);
-  app = await buildServer({ store, now: () => now });
+  app = await signedInServer({ store, now: () => now });
 });
 
 after(async () => {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../../src/server/app.ts";
 import { errorCatalogue, errorCodes } from "../../src/server/errors.ts";
-import { openapi, stubStore } from "./helpers.ts";
+import { openapi, stubServer, stubStore } from "./helpers.ts";
 
 const store = stubStore(async () => []);
 
@@ -36,7 +35,7 @@ function documentedRoutes(doc: Awaited<ReturnType<typeof openapi>>): Set<string>
 }
 
 test("the OpenAPI document describes exactly the routes the server serves", async () => {
-  const app = await buildServer({ store });
+  const app = await stubServer({ store });
   await app.ready();
   const served = servedRoutes(app);
   const doc = await openapi(app);
@@ -46,7 +45,7 @@ test("the OpenAPI document describes exactly the routes the server serves", asyn
 });
 
 test("the OpenAPI document is 3.1 with a JSON schema for every parameter, body and JSON response", async () => {
-  const app = await buildServer({ store });
+  const app = await stubServer({ store });
   const raw = await app.inject({ method: "GET", url: "/api/openapi.json" });
   assert.match(String(raw.headers["content-type"]), /application\/json/);
   const doc = JSON.parse(raw.body) as {
@@ -94,7 +93,7 @@ test("the OpenAPI document is 3.1 with a JSON schema for every parameter, body a
 });
 
 test("every code in the error catalogue appears in the document's ErrorCode schema, and nothing else does", async () => {
-  const app = await buildServer({ store });
+  const app = await stubServer({ store });
   const doc = await openapi(app);
   const schema = doc.components.schemas.ErrorCode as { enum: string[]; description: string };
   assert.ok(schema, "no ErrorCode schema in the document");
@@ -112,23 +111,31 @@ test("every catalogue entry has a stable LC_ERR_ name, an error status and a des
   }
 });
 
-test("with an API token, every /api operation declares bearer security and documents 401", async () => {
-  const app = await buildServer({ store, apiToken: "t0ken" });
-  const res = await app.inject({
-    method: "GET",
-    url: "/api/openapi.json",
-    headers: { authorization: "Bearer t0ken" },
-  });
-  const doc = JSON.parse(res.body) as {
+test("every protected operation declares its security, permission and 401; public ones none", async () => {
+  const app = await stubServer({ store });
+  const doc = (await openapi(app)) as unknown as {
     components: { securitySchemes?: Record<string, unknown> };
-    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<string, { security?: unknown[]; "x-permission"?: string; responses: Record<string, unknown> }>
+    >;
   };
   assert.ok(doc.components.securitySchemes?.bearerAuth);
+  assert.ok(doc.components.securitySchemes?.sessionCookie);
+  const open = new Set(["/healthz", "/api/auth/sign-in", "/api/auth/methods"]);
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const api = path.startsWith("/api/");
-      assert.equal(Boolean(op.security), api, `${method} ${path} security`);
-      assert.equal(Boolean(op.responses["401"]), api, `${method} ${path} 401`);
+      const isPublic =
+        open.has(path) ||
+        path.startsWith("/credentials/") ||
+        path.startsWith("/approvals/") ||
+        path.startsWith("/sign-in/") ||
+        path.startsWith("/auth/");
+      assert.equal(Boolean(op.security), !isPublic, `${method} ${path} security`);
+      assert.equal(Boolean(op["x-permission"]), !isPublic, `${method} ${path} permission`);
+      // Signing in with a wrong password is a 401 of its own.
+      if (path !== "/api/auth/sign-in")
+        assert.equal(Boolean(op.responses["401"]), !isPublic, `${method} ${path} 401`);
     }
   }
   await app.close();

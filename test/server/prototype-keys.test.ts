@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { keyring } from "../../src/credentials/keys.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { json, onboardingBody, seedApprovingClient, type ErrorReply } from "./helpers.ts";
@@ -23,7 +23,7 @@ before(async () => {
   store = await openStore({});
   await seedApprovingClient(store);
   const ring = keyring(randomBytes(32));
-  app = await buildServer({ store, keys: () => ring, now: () => new Date("2025-03-03T08:00:00Z") });
+  app = await signedInServer({ store, keys: () => ring, now: () => new Date("2025-03-03T08:00:00Z") });
 });
 
 after(async () => {
@@ -120,7 +120,6 @@ test("credentials: a prototype name as kind, reference or inside the value is a 
       const res = await send("PUT", `/api/credentials/${encodeURIComponent(ref)}`, {
         kind,
         value,
-        actor: "a",
       });
       assertSound(res, `${kind} ${ref} ${JSON.stringify(value)}`);
       const { error } = json<ErrorReply>(res);
@@ -159,7 +158,7 @@ test("workflows: prototype names as step ids, actions, patches, bindings and exp
   await fc.assert(
     fc.asyncProperty(protoKey, placed, fc.boolean(), async (k, v, save) => {
       const res = save
-        ? await send("PUT", "/api/clients/acme/workflows/onboard/overlay?actor=a", overlay(k, v))
+        ? await send("PUT", "/api/clients/acme/workflows/onboard/overlay", overlay(k, v))
         : await send("POST", "/api/clients/acme/workflows/onboard/validate", overlay(k, v));
       assertSound(res, `${k} ${JSON.stringify(v)}`);
     }),

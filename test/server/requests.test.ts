@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { requestForms } from "../../src/requests/index.ts";
 import type { Fields } from "../../src/requests/kit/field.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import {
@@ -25,7 +25,7 @@ const now = new Date("2025-03-03T08:00:00Z");
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store);
-  app = await buildServer({ store, now: () => now });
+  app = await signedInServer({ store, now: () => now });
 });
 
 after(async () => {
@@ -255,7 +255,7 @@ test("the console reads each form for a client, with that client's choices and d
 
 test("pre-flight: a dry run shows an unknown manager as a finding; the real submission is refused and stores nothing", async () => {
   // A directory that knows nobody: the manager the body names is not there.
-  const nobody = await buildServer({
+  const nobody = await signedInServer({
     store,
     now: () => now,
     live: () => ({ findUser: async () => undefined, isUsernameTaken: async () => false }),

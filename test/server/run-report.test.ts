@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { pageCount, pdfText } from "../evidence/pdf-text.ts";
-import { as, principal, signInWith } from "../support/staff.ts";
+import { signedIn } from "../support/staff.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
@@ -22,13 +22,11 @@ let store: Store;
 let app: FastifyInstance;
 let runId: string;
 let planHash: string;
-const mike = principal(manager);
 
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
-  app = await buildServer({ store });
-  signInWith(app, [mike]);
+  app = await signedInServer({ store });
   const res = await app.inject({
     method: "POST",
     url: "/api/requests/onboard",
@@ -40,7 +38,8 @@ before(async () => {
     method: "POST",
     url: `/api/runs/${runId}/approve`,
     payload: { planHash },
-    headers: as(mike),
+    // Acme's onboardings are the manager's to approve.
+    headers: (await signedIn(store, manager)).headers,
   });
   assert.equal(approved.statusCode, 200, approved.body);
 });

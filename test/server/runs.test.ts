@@ -4,35 +4,34 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
-import { as, principal, signInWith } from "../support/staff.ts";
 import { testCatalog } from "../support/test-actions.ts";
+import { signedIn } from "../support/staff.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
   json,
+  manager,
   onboardingBody,
   openapi,
-  manager,
   seedApprovingClient,
   type ErrorReply,
 } from "./helpers.ts";
 
 let store: Store;
 let app: FastifyInstance;
-// Acme's onboardings are the manager's to approve; a technician operates runs.
-const mike = principal(manager);
-const tech = principal("tech@msp.example", "technician");
+// Acme's onboardings are the manager's to approve: Mike decides, the admin operates.
+let mike: Awaited<ReturnType<typeof signedIn>>;
 
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
   await seedClient(store, "globex");
-  app = await buildServer({ store });
-  signInWith(app, [mike, tech]);
+  app = await signedInServer({ store });
+  mike = await signedIn(store, manager);
 });
 
 after(async () => {
@@ -62,12 +61,15 @@ const command = (runId: string, verb: string, payload: Record<string, unknown>) 
     method: "POST",
     url: `/api/runs/${runId}/${verb}`,
     payload,
-    headers: as(verb === "approve" || verb === "reject" ? mike : tech),
+    ...(verb === "approve" || verb === "reject" ? { headers: mike.headers } : {}),
   });
 
 test("approving a run awaiting approval answers 200 with the run and the approval recorded", async () => {
   const { runId, planHash } = await submit();
-  const res = await command(runId, "approve", { planHash, note: "welcome aboard" });
+  const res = await command(runId, "approve", {
+    planHash,
+    note: "welcome aboard",
+  });
   assert.equal(res.statusCode, 200, res.body);
   const run = json<RunReply>(res);
   assert.equal(run.id, runId);
@@ -78,7 +80,9 @@ test("approving a run awaiting approval answers 200 with the run and the approva
 
 test("approving a plan hash other than the run's answers 409 LC_ERR_CONFLICT", async () => {
   const { runId } = await submit();
-  const res = await command(runId, "approve", { planHash: "0".repeat(64) });
+  const res = await command(runId, "approve", {
+    planHash: "0".repeat(64),
+  });
   assert.equal(res.statusCode, 409);
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_CONFLICT");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
@@ -114,14 +118,14 @@ test("rejecting a run awaiting approval answers 200 with the rejection recorded"
 
 test("cancelling an unfinished run answers 200 cancelled; cancelling it again answers 409", async () => {
   const { runId } = await submit();
-  const first = await command(runId, "cancel", { actor: "tech@msp.example", reason: "duplicate request" });
+  const first = await command(runId, "cancel", { reason: "duplicate request" });
   assert.equal(first.statusCode, 200, first.body);
   const run = json<RunReply>(first);
   assert.equal(run.status, "cancelled");
   assert.equal(run.cancelReason, "duplicate request");
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/cancel", first);
 
-  const again = await command(runId, "cancel", { actor: "tech@msp.example" });
+  const again = await command(runId, "cancel", {});
   assert.equal(again.statusCode, 409);
   assert.equal(json<ErrorReply>(again).error.code, "LC_ERR_CONFLICT");
 });
@@ -143,7 +147,7 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   } finally {
     await worker.stop();
   }
-  const res = await command(runId, "retry", { actor: "tech@msp.example" });
+  const res = await command(runId, "retry", {});
   assert.equal(res.statusCode, 200, res.body);
   const run = json<RunReply>(res);
   assert.notEqual(run.status, "failed");
@@ -155,17 +159,24 @@ test("retrying a failed run answers 200 with its failed steps reopened; retrying
   );
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/retry", res);
 
-  const again = await command(runId, "retry", { actor: "tech@msp.example" });
+  const again = await command(runId, "retry", {});
   assert.equal(again.statusCode, 409);
 });
 
-test("a command without an actor answers 400 naming the actor field", async () => {
+test("a command names its actor from the token, never from the body", async () => {
   const { runId } = await submit();
-  for (const verb of ["cancel", "retry"]) {
-    const res = await command(runId, verb, { note: "x" });
+  for (const verb of ["approve", "reject", "cancel", "retry"]) {
+    const res = await command(runId, verb, { actor: "someone.else@acme.example.com" });
     assert.equal(res.statusCode, 400, verb);
     assert.ok(fieldsOf(res).includes("actor"), `${verb}: ${res.body}`);
   }
+  const cancelled = await command(runId, "cancel", { reason: "test" });
+  assert.equal(cancelled.statusCode, 200, cancelled.body);
+  const [audit] = await store.query<{ actor: string }>(
+    "select actor from audit_log where action = 'run.cancel' and subject = $1",
+    [runId],
+  );
+  assert.equal(audit?.actor, "test-admin@lifecycle.test");
 });
 
 test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike", async () => {
@@ -181,13 +192,8 @@ test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike"
     assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
     assertMatchesDocument(doc, method, path, res);
   }
-  for (const [verb, payload] of [
-    ["approve", { planHash: "0".repeat(64) }],
-    ["reject", {}],
-    ["cancel", { actor: "tech@msp.example" }],
-    ["retry", { actor: "tech@msp.example" }],
-  ] as const) {
-    const res = await command(id, verb, payload);
+  for (const verb of ["approve", "reject", "cancel", "retry"]) {
+    const res = await command(id, verb, verb === "approve" ? { planHash: "0".repeat(64) } : {});
     assert.equal(res.statusCode, 404, verb);
   }
 });
@@ -198,7 +204,7 @@ test("a malformed run id answers 400 with a field error on id", async () => {
     assert.equal(res.statusCode, 400, url);
     assert.deepEqual(fieldsOf(res), ["id"]);
   }
-  const res = await command("nope", "cancel", { actor: "tech@msp.example" });
+  const res = await command("nope", "cancel", {});
   assert.deepEqual(fieldsOf(res), ["id"]);
 });
 

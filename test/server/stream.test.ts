@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { buildServer } from "../../src/server/app.ts";
+import { signedInServer } from "../support/signed-in.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { json, onboardingBody, seedApprovingClient } from "./helpers.ts";
 
 let store: Store;
-let app: FastifyInstance;
+let app: Awaited<ReturnType<typeof signedInServer>>;
 let base: string;
 let listening = 0;
 
@@ -32,7 +31,7 @@ function tracked(inner: Store): Store {
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store);
-  app = await buildServer({ store: tracked(store) });
+  app = await signedInServer({ store: tracked(store) });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
 });
 
@@ -104,7 +103,10 @@ async function released(): Promise<void> {
 test("the stream sends a run's existing events, then new ones live, and lets go when the client disconnects", async () => {
   const { runId } = await submit();
   const abort = new AbortController();
-  const res = await fetch(`${base}/api/runs/${runId}/stream`, { signal: abort.signal });
+  const res = await fetch(`${base}/api/runs/${runId}/stream`, {
+    signal: abort.signal,
+    headers: { authorization: `Bearer ${app.token}` },
+  });
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
   assert.ok(res.body);
@@ -120,7 +122,7 @@ test("the stream sends a run's existing events, then new ones live, and lets go 
   const cancelled = await app.inject({
     method: "POST",
     url: `/api/runs/${runId}/cancel`,
-    payload: { actor: "tech@msp.example" },
+    payload: {},
   });
   assert.equal(cancelled.statusCode, 200);
   const live: string[] = [];
@@ -145,7 +147,7 @@ test("a stream opened with Last-Event-ID starts after that event", async () => {
   const abort = new AbortController();
   const res = await fetch(`${base}/api/runs/${runId}/stream?after=0`, {
     signal: abort.signal,
-    headers: { "last-event-id": String(first.id) },
+    headers: { "last-event-id": String(first.id), authorization: `Bearer ${app.token}` },
   });
   assert.ok(res.body);
   const frame = await frames(res.body).next();
@@ -156,10 +158,12 @@ test("a stream opened with Last-Event-ID starts after that event", async () => {
 });
 
 test("closing the server ends its open streams instead of waiting for them forever", async () => {
-  const own = await buildServer({ store: tracked(store) });
+  const own = await signedInServer({ store: tracked(store) });
   const url = await own.listen({ host: "127.0.0.1", port: 0 });
   const { runId } = await submit();
-  const res = await fetch(`${url}/api/runs/${runId}/stream`);
+  const res = await fetch(`${url}/api/runs/${runId}/stream`, {
+    headers: { authorization: `Bearer ${own.token}` },
+  });
   assert.ok(res.body);
   const stream = frames(res.body);
   assert.ok(await stream.next());

@@ -86,7 +86,8 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0008_audit_append_only",
       "0009_staff_idempotency",
       "0010_one_time_link_ids",
-      "0011_approval_links",
+      "0011_staff_oidc_flows",
+      "0012_approval_links",
     ],
   });
 
@@ -201,7 +202,9 @@ async function scrubsOldLinks(store: Store): Promise<void> {
     [`${run}:tap`, tokenHash(token), sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag],
   );
 
-  assert.deepEqual(await migrate(store), { applied: ["0010_one_time_link_ids", "0011_approval_links"] });
+  assert.deepEqual(await migrate(store), {
+    applied: ["0010_one_time_link_ids", "0011_staff_oidc_flows", "0012_approval_links"],
+  });
 
   const everything = JSON.stringify([
     await store.query("select outcome from actions"),

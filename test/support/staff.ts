@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyInstance } from "fastify";
 import type { VerifiedApprover } from "../../src/domain/approval.ts";
 import type { ClientScope, Principal, StaffRole } from "../../src/domain/staff-roles.ts";
+import { findAccountRow } from "../../src/staff/accounts.ts";
+import type { Store } from "../../src/store/sql.ts";
+import { staffToken } from "./signed-in.ts";
 
 /** A signed-in staff member as the server's sign-in would hand a route one (no account row needed). */
 export function principal(
@@ -12,25 +14,19 @@ export function principal(
   return { accountId: randomUUID(), email, role, clients, via: "session" };
 }
 
-/** A staff approver, for calling the engine as the route would once it has a principal. */
+/** A staff approver, for calling the engine as a route does with its principal. */
 export function asStaff(email: string, role: StaffRole = "approver"): VerifiedApprover {
   return { kind: "staff", principal: principal(email, role) };
 }
 
-export const principalHeader = "x-test-principal";
-
-/**
- * Sets `request.principal` from a test-only header naming one of `principals` by address, standing in
- * for the staff sign-in hook: a request without the header has no principal.
- */
-export function signInWith(app: FastifyInstance, principals: readonly Principal[]): void {
-  const byEmail = new Map(principals.map((p) => [p.email, p]));
-  app.addHook("onRequest", async (request) => {
-    const who = request.headers[principalHeader];
-    const p = typeof who === "string" ? byEmail.get(who) : undefined;
-    if (p) request.principal = p;
-  });
+/** A staff account of this role and a token for it: the headers that make a request theirs. */
+export async function signedIn(
+  store: Store,
+  email: string,
+  role: StaffRole = "approver",
+): Promise<{ email: string; accountId: string; headers: { authorization: string } }> {
+  const token = await staffToken(store, { email, role });
+  const row = await findAccountRow(store, email);
+  if (!row) throw new Error(`no account ${email}`);
+  return { email, accountId: row.id, headers: { authorization: `Bearer ${token}` } };
 }
-
-/** The header that makes a request `p`'s. */
-export const as = (p: Principal) => ({ [principalHeader]: p.email });

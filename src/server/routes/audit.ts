@@ -5,7 +5,6 @@ import { auditRowsBefore } from "../../store/audit/rows.ts";
 import { verifyAudit, type CheckpointToCheck } from "../../store/audit/verify.ts";
 import type { Store } from "../../store/sql.ts";
 import { bodyErrors, errorResponses } from "../errors.ts";
-import { adminOnly, adminOnlyNote } from "../roles.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const head = z.object({ id: z.number(), hash: z.string() });
@@ -73,10 +72,10 @@ export const auditRoutes: RoutePlugin<{ store: Store; checkpointFile?: string | 
   app.get(
     "/audit",
     {
-      config: adminOnly,
+      config: { access: { permission: "administer" } },
       schema: {
         summary: "The audit log: its verification and a page of entries, newest first",
-        description: `Verified against the server's own checkpoint. ${adminOnlyNote}`,
+        description: "Verified against the server's own checkpoint. Admins only.",
         tags: ["audit"],
         querystring: listQuery,
         response: {
@@ -108,10 +107,10 @@ export const auditRoutes: RoutePlugin<{ store: Store; checkpointFile?: string | 
   app.post(
     "/audit/verify",
     {
-      config: adminOnly,
+      config: { access: { permission: "administer" } },
       schema: {
         summary: "Verify the audit log, against the server's checkpoint and one exported earlier",
-        description: adminOnlyNote,
+        description: "Admins only.",
         tags: ["audit"],
         body: verifyBody,
         response: { 200: auditReport, ...errorResponses("LC_ERR_VALIDATION", ...bodyErrors) },
@@ -126,10 +125,10 @@ export const auditRoutes: RoutePlugin<{ store: Store; checkpointFile?: string | 
   app.post(
     "/audit/checkpoint",
     {
-      config: adminOnly,
+      config: { access: { permission: "administer" } },
       schema: {
         summary: "A signed checkpoint of the audit log's head, to keep outside the database",
-        description: `The server's own checkpoint moves on to it too. ${adminOnlyNote}`,
+        description: "The server's own checkpoint moves on to it too. Admins only.",
         tags: ["audit"],
         body: z.strictObject({}).describe("Nothing: the checkpoint is of the head as it stands."),
         response: { 200: auditCheckpoint, ...errorResponses("LC_ERR_VALIDATION", ...bodyErrors) },

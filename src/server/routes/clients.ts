@@ -5,6 +5,7 @@ import { getClient, listClients } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientFromParams, listScope } from "../principal.ts";
 
 // Built from the config's own fields (pick() refuses a schema with refinements) so the two cannot drift.
 const { id, displayName, domains, timeZone, systems } = clientConfigSchema.shape;
@@ -19,25 +20,31 @@ export const clientRoutes: RoutePlugin<{ store: Store }> = async (app, { store }
   app.get(
     "/clients",
     {
+      config: { access: { permission: "read" } },
       schema: {
         summary: "List clients",
         tags: ["clients"],
         response: { 200: clientList, ...errorResponses() },
       },
     },
-    async () =>
-      (await listClients(store)).map((c) => ({
-        id: c.id,
-        displayName: c.displayName,
-        domains: c.domains,
-        timeZone: c.timeZone,
-        systems: publicSystems(c),
-      })),
+    async (request) => {
+      const scope = listScope(request);
+      return (await listClients(store))
+        .filter((c) => !scope || scope.includes(c.id))
+        .map((c) => ({
+          id: c.id,
+          displayName: c.displayName,
+          domains: c.domains,
+          timeZone: c.timeZone,
+          systems: publicSystems(c),
+        }));
+    },
   );
 
   app.get(
     "/clients/:id",
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "A client's configuration",
         description: "Credentials appear only as references into the credential store.",

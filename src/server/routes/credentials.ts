@@ -4,7 +4,7 @@ import type { KeySource } from "../../credentials/keys.ts";
 import { listCredentials, removeCredential, setCredential } from "../../credentials/repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { actor } from "../schemas.ts";
+import { principalOf } from "../principal.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 const credentialKindNames = [...credentialKinds.keys()];
@@ -25,7 +25,6 @@ const setBody = z.strictObject({
     .default("microsoft-app")
     .describe(`One of ${credentialKindNames.join(", ")}.`),
   value: z.unknown().describe("The secret, e.g. a Microsoft app's {clientId, clientSecret}; never returned."),
-  actor,
 });
 
 /**
@@ -39,6 +38,7 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
   app.get(
     "/credentials",
     {
+      config: { access: { permission: "credentials" } },
       schema: {
         summary: "List stored credentials (references and kinds, never values)",
         tags: ["credentials"],
@@ -54,6 +54,7 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
   app.put(
     "/credentials/:ref",
     {
+      config: { access: { permission: "credentials" } },
       schema: {
         summary: "Store or replace a credential",
         tags: ["credentials"],
@@ -66,12 +67,12 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
       },
     },
     async (request) => {
-      const { kind, value, actor: who } = request.body;
+      const { kind, value } = request.body;
       const res = await setCredential(store, keys, credentialKinds, {
         ref: request.params.ref,
         kind,
         value,
-        actor: who,
+        actor: principalOf(request).email,
       });
       if (!res.ok)
         throw new ApiError("LC_ERR_VALIDATION", "the credential is not valid; nothing was stored", {
@@ -84,11 +85,11 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
   app.delete(
     "/credentials/:ref",
     {
+      config: { access: { permission: "credentials" } },
       schema: {
         summary: "Remove a credential",
         tags: ["credentials"],
         params: refParams,
-        querystring: z.strictObject({ actor }),
         response: {
           200: z.object({ ref: z.string() }).describe("The reference that was removed."),
           ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND"),
@@ -96,7 +97,7 @@ export const credentialRoutes: RoutePlugin<{ store: Store; keys: KeySource }> = 
       },
     },
     async (request) => {
-      if (!(await removeCredential(store, request.params.ref, request.query.actor)))
+      if (!(await removeCredential(store, request.params.ref, principalOf(request).email)))
         throw new ApiError("LC_ERR_NOT_FOUND", `no credential "${request.params.ref}"`);
       return { ref: request.params.ref };
     },

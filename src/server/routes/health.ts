@@ -12,6 +12,7 @@ export const healthRoutes: RoutePlugin<{ store: Store }> = async (app, { store }
   app.get(
     "/healthz",
     {
+      config: { access: { public: true } },
       schema: {
         summary: "Health check: runs `select 1` on the store",
         tags: ["health"],

@@ -14,12 +14,11 @@ import { appendAudit } from "../../store/audit.ts";
 import type { Sql, Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
 import { readyPage, revealedPage, unavailablePage } from "../one-time-link-page.ts";
+import { htmlContent, htmlResponse as html } from "../html-page.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 // Any token is looked up, so a malformed one answers as an unknown one does: no answer tells them apart.
 const tokenParams = z.strictObject({ token: z.string().describe("The link's token.") });
-const htmlContent = { "text/html": { schema: { type: "string" } } };
-const html = (description: string) => ({ description, content: htmlContent });
 // A browser's form post gets the same answer as a page; an API client gets the error envelope.
 const pageOrError = (code: string) => ({
   description: code,
@@ -107,7 +106,7 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
     keyGenerator: (request) => `link:${tokenHash((request.params as { token?: string }).token ?? "")}`,
   });
   const limits = {
-    config: { rateLimit: linkLimits.perAddress },
+    config: { rateLimit: linkLimits.perAddress, access: { public: true as const } },
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
       const limit = await perLink(request);
       if (limit.isAllowed || !limit.isExceeded) return;

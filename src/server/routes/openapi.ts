@@ -11,6 +11,7 @@ export const openapiRoutes: RoutePlugin<Record<never, never>> = async (app) => {
   app.get(
     "/openapi.json",
     {
+      config: { access: { permission: "read" } },
       schema: { summary: "This document", tags: ["meta"], response: { 200: document, ...errorResponses() } },
     },
     async () => app.swagger(),

@@ -6,6 +6,7 @@ import { getClient } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
 import { plan, planFinding, runStatus } from "../schemas.ts";
+import { clientFromBody, clientFromQuery, principalOf } from "../principal.ts";
 import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
@@ -108,6 +109,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
     app.get(
       `/requests/${kind}/form`,
       {
+        config: { access: { permission: "read", client: clientFromQuery() } },
         schema: {
           summary: kind === "onboard" ? "The onboarding form" : "The offboarding form",
           tags: ["requests"],
@@ -128,6 +130,7 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
     app.post(
       `/requests/${kind}`,
       {
+        config: { access: { permission: "submit", client: clientFromBody() } },
         schema: {
           summary: kind === "onboard" ? "Submit an onboarding" : "Submit an offboarding",
           tags: ["requests"],
@@ -144,9 +147,10 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
       async (request, reply) => {
         const body: unknown = request.body;
         const submission = await submitRequest(store, kind, body, {
-          actor: actorOf(body),
+          actor: principalOf(request).email,
+          idempotencyOwner: principalOf(request).accountId,
           // Whoever signed in to submit never approves the run, whatever the body names as requester.
-          submittedBy: request.principal,
+          submittedBy: principalOf(request),
           dryRun: request.query.dryRun ?? false,
           now: now(),
           live,
@@ -171,20 +175,3 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
     );
   }
 };
-
-/**
- * Until sign-in exists the audit log names whoever the form says asked. Validation rejects a body without
- * a requester before anything is stored, so the fallback is never written.
- */
-function actorOf(body: unknown): string {
-  if (
-    typeof body === "object" &&
-    body !== null &&
-    "requester" in body &&
-    typeof body.requester === "string"
-  ) {
-    const requester = body.requester.trim();
-    if (requester) return requester.slice(0, 200);
-  }
-  return "api";
-}

@@ -4,9 +4,9 @@ import { approvalGateKey } from "../../domain/plan.ts";
 import { cancelRun, retryFailed, signalRun } from "../../engine/runs.ts";
 import type { Store } from "../../store/sql.ts";
 import { bodyErrors, errorResponses } from "../errors.ts";
-import { principalOf } from "../principal.ts";
-import { actor, runDetail, runParams } from "../schemas.ts";
+import { runDetail, runParams } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun, principalOf } from "../principal.ts";
 
 const note = z.string().trim().max(2000).optional();
 const gate = z
@@ -42,8 +42,8 @@ const approveBody = z
       });
   });
 const rejectBody = z.strictObject({ note, gate });
-const cancelBody = z.strictObject({ actor, reason: z.string().trim().min(1).max(1000).optional() });
-const retryBody = z.strictObject({ actor });
+const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+const retryBody = z.strictObject({}).nullish();
 
 const commandErrors = errorResponses(
   "LC_ERR_VALIDATION",
@@ -61,6 +61,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/approve",
     {
+      config: { access: { permission: "approve", client: clientOfRun(store) } },
       schema: {
         summary: "Approve a run awaiting approval",
         description:
@@ -81,6 +82,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/reject",
     {
+      config: { access: { permission: "approve", client: clientOfRun(store) } },
       schema: {
         summary: "Reject a run awaiting approval",
         description:
@@ -101,6 +103,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/cancel",
     {
+      config: { access: { permission: "operate", client: clientOfRun(store) } },
       schema: {
         summary: "Cancel an unfinished run",
         description: "Steps already running finish; nothing else starts.",
@@ -111,7 +114,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await cancelRun(store, request.params.id, request.body.actor, request.body.reason);
+      await cancelRun(store, request.params.id, principalOf(request).email, request.body.reason);
       return getRun(store, request.params.id);
     },
   );
@@ -119,6 +122,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
   app.post(
     "/runs/:id/retry",
     {
+      config: { access: { permission: "operate", client: clientOfRun(store) } },
       schema: {
         summary: "Retry the failed steps of a finished run",
         description: "Succeeded steps are never run again; an expired approval is asked for again.",
@@ -129,7 +133,7 @@ export const runCommandRoutes: RoutePlugin<{ store: Store }> = async (app, { sto
       },
     },
     async (request) => {
-      await retryFailed(store, request.params.id, request.body.actor);
+      await retryFailed(store, request.params.id, principalOf(request).email);
       return getRun(store, request.params.id);
     },
   );

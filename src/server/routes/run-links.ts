@@ -3,8 +3,9 @@ import { reissueRunLink, runLinks, type PortsResolver } from "../../composition/
 import type { KeySource } from "../../credentials/keys.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { actor, runParams } from "../schemas.ts";
+import { runParams } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun, principalOf } from "../principal.ts";
 
 const linkView = z
   .object({
@@ -17,7 +18,6 @@ const linkView = z
   .describe("A one-time link: its id and state. Its address exists only in the message that carried it.");
 
 const reissueBody = z.strictObject({
-  actor,
   step: z
     .string()
     .trim()
@@ -44,6 +44,7 @@ export const runLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource; ports?:
   app.get(
     "/runs/:id/links",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "A run's one-time links and their states",
         tags: ["one-time links"],
@@ -60,6 +61,7 @@ export const runLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource; ports?:
   app.post(
     "/runs/:id/links/reissue",
     {
+      config: { access: { permission: "operate", client: clientOfRun(store) } },
       schema: {
         summary: "Revoke a run's one-time link and send a new one",
         description:
@@ -83,7 +85,10 @@ export const runLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource; ports?:
     async (request) => {
       if (!ports)
         throw new ApiError("LC_ERR_UNAVAILABLE", "this server has no client systems to send a new link with");
-      return reissueRunLink(store, { keys, ports }, request.params.id, request.body);
+      return reissueRunLink(store, { keys, ports }, request.params.id, {
+        ...request.body,
+        actor: principalOf(request).email,
+      });
     },
   );
 };

@@ -5,6 +5,7 @@ import { errorResponses } from "../errors.ts";
 import { runParams } from "../schemas.ts";
 import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun } from "../principal.ts";
 
 const reportQuery = z.strictObject({
   format: z
@@ -24,6 +25,7 @@ export const runReportRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
   app.get(
     "/runs/:id/report",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "A run's evidence report",
         description:

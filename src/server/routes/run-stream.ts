@@ -2,10 +2,12 @@ import { z } from "zod";
 import { followRun } from "../../engine/follow.ts";
 import { getRun } from "../../engine/read.ts";
 import type { Store } from "../../store/sql.ts";
-import { errorResponses } from "../errors.ts";
+import { ApiError, errorResponses } from "../errors.ts";
+import { streamCaller, StreamSlots } from "../hardening/stream-slots.ts";
 import { runParams } from "../schemas.ts";
 import { keepAliveMs, maxBufferedBytes, resumeAfter, sseFrame, sseKeepAlive } from "../sse.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientOfRun } from "../principal.ts";
 
 const streamQuery = z.strictObject({
   after: z.coerce
@@ -31,7 +33,14 @@ const eventStream = {
   content: { "text/event-stream": { schema: { type: "string" } } },
 };
 
-export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) => {
+// A stream frees its place the moment it closes, so there is no window to wait out: this is a pause.
+const retryAfterSeconds = 10;
+
+export const runStreamRoutes: RoutePlugin<{ store: Store; maxStreamsPerCaller: number }> = async (
+  app,
+  { store, maxStreamsPerCaller },
+) => {
+  const slots = new StreamSlots(maxStreamsPerCaller);
   // Open streams never end by themselves, and server.close() waits for every open connection.
   const open = new Set<() => void>();
   app.addHook("preClose", async () => {
@@ -41,19 +50,36 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
   app.get(
     "/runs/:id/stream",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "Follow a run's events live",
         tags: ["runs"],
         params: runParams,
         querystring: streamQuery,
         headers: streamHeaders,
-        response: { 200: eventStream, ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND") },
+        response: {
+          200: eventStream,
+          ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_RATE_LIMITED"),
+        },
       },
     },
     async (request, reply) => {
       const runId = request.params.id;
-      // Unknown or malformed ids get a JSON error while that is still possible, before the stream starts.
-      await getRun(store, runId);
+      const release = slots.take(streamCaller(request));
+      if (!release) {
+        reply.header("retry-after", retryAfterSeconds);
+        throw new ApiError(
+          "LC_ERR_RATE_LIMITED",
+          `${maxStreamsPerCaller} live streams are already open for you; close one to open another`,
+        );
+      }
+      try {
+        // Unknown or malformed ids get a JSON error while that is still possible, before the stream starts.
+        await getRun(store, runId);
+      } catch (err) {
+        release();
+        throw err;
+      }
       const after = resumeAfter(request.headers["last-event-id"], request.query.after);
 
       reply.hijack();
@@ -78,6 +104,7 @@ export const runStreamRoutes: RoutePlugin<{ store: Store }> = async (app, { stor
       const end = () => {
         if (ended) return;
         ended = true;
+        release();
         clearInterval(keepAlive);
         open.delete(end);
         stop?.().catch((err: unknown) =>

@@ -4,6 +4,7 @@ import type { Store } from "../../store/sql.ts";
 import { errorResponses } from "../errors.ts";
 import { runDetail, runEvent, runParams, runRow, runStatus } from "../schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
+import { clientFromQuery, clientOfRun, listScope } from "../principal.ts";
 
 const listQuery = z.strictObject({
   client: z.string().min(1).max(100).optional().describe("Only this client's runs."),
@@ -28,6 +29,7 @@ export const runRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) =
   app.get(
     "/runs",
     {
+      config: { access: { permission: "read", client: clientFromQuery() } },
       schema: {
         summary: "List runs",
         tags: ["runs"],
@@ -38,6 +40,7 @@ export const runRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) =
     async (request) =>
       listRuns(store, {
         clientId: request.query.client,
+        clientIds: listScope(request),
         status: request.query.status,
         limit: request.query.limit,
       }),
@@ -46,6 +49,7 @@ export const runRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) =
   app.get(
     "/runs/:id",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "A run with its steps and events",
         tags: ["runs"],
@@ -59,6 +63,7 @@ export const runRoutes: RoutePlugin<{ store: Store }> = async (app, { store }) =
   app.get(
     "/runs/:id/events",
     {
+      config: { access: { permission: "read", client: clientOfRun(store) } },
       schema: {
         summary: "A run's events",
         description: "For a live feed use /runs/{id}/stream.",

@@ -18,7 +18,7 @@ import {
   workflowStepSchema,
 } from "../../workflows/index.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { actor } from "../schemas.ts";
+import { clientFromParams, principalOf } from "../principal.ts";
 import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
@@ -100,6 +100,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.get(
     base,
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "A client's effective workflow of a kind",
         tags: ["workflows"],
@@ -116,6 +117,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.get(
     `${base}/overlay`,
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "A client's latest overlay of a kind (an empty one when none is saved)",
         description:
@@ -136,6 +138,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.put(
     `${base}/overlay`,
     {
+      config: { access: { permission: "configure", client: clientFromParams() } },
       schema: {
         summary: "Save a client's overlay as its next version",
         description:
@@ -144,7 +147,6 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
           "client to the built-in (as a new version).",
         tags: ["workflows"],
         params,
-        querystring: z.strictObject({ actor }),
         body: overlayBody,
         response: {
           200: workflowReply.describe("The saved version."),
@@ -159,7 +161,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
         clientId: client,
         kind,
         input: request.body,
-        actor: request.query.actor,
+        actor: principalOf(request).email,
       });
       return workflowView(unwrap(res, "the workflow is not valid; nothing was saved"));
     },
@@ -168,6 +170,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.post(
     `${base}/validate`,
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "Check an overlay as a save would, without saving it",
         tags: ["workflows"],
@@ -191,6 +194,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.get(
     `${base}/history`,
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "Every saved version of a client's workflow of a kind",
         tags: ["workflows"],
@@ -207,6 +211,7 @@ export const workflowRoutes: RoutePlugin<{ store: Store }> = async (app, { store
   app.get(
     `${base}/versions/:version`,
     {
+      config: { access: { permission: "read", client: clientFromParams() } },
       schema: {
         summary: "One saved version of a client's workflow",
         tags: ["workflows"],
