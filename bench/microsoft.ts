@@ -1,4 +1,4 @@
-import type { Capabilities, OneTimeLinks } from "../src/ports/index.ts";
+import type { ApprovalLinks, Capabilities, OneTimeLinks } from "../src/ports/index.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { graphCapabilities, TokenSource } from "../src/connectors/msgraph/index.ts";
 import { parseClient } from "../src/composition/index.ts";
@@ -22,6 +22,7 @@ import { liveStateOf } from "../src/composition/live-state.ts";
 import { runRecordOf } from "../src/composition/run-record.ts";
 import { ticketTrail } from "../src/composition/ticket-trail.ts";
 import type { SystemConfig } from "../src/domain/client.ts";
+import type { Principal } from "../src/domain/staff-roles.ts";
 import { startBenchPsa, type PsaCalls } from "./psa.ts";
 import { percentile } from "./support/noop.ts";
 
@@ -54,6 +55,26 @@ const links: OneTimeLinks = {
     url: `https://lifecycle.bench/credentials/${encodeURIComponent(linkId)}`,
     expiresAt: new Date(Date.now() + 3_600_000),
   }),
+};
+
+/** Approval links kept in memory: every approval waits, each approver's address is made from the ids. */
+const approvals: ApprovalLinks = {
+  pending: async () => ({ expiresAt: new Date(Date.now() + 3_600_000) }),
+  linkFor: async (runId, approver) => ({
+    kind: "ready",
+    linkId: `${runId}:${approver}`,
+    url: `https://lifecycle.bench/approvals/${encodeURIComponent(`${runId}:${approver}`)}`,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  }),
+};
+
+/** Acme's manager, signed in: the client's policy leaves its offboardings to him. */
+const mike: Principal = {
+  accountId: "bench-mike",
+  email: "mike.chen@acmecorp.com",
+  role: "approver",
+  clients: ["acme"],
+  via: "session",
 };
 
 async function finished(store: Store, runId: string): Promise<RunDetail> {
@@ -142,6 +163,7 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
       batchWindowMs,
     }),
     oneTimeLinks: links,
+    approvalLinks: approvals,
   });
   const batched = capsWith();
   const unbatched = capsWith(0);
@@ -198,14 +220,17 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       const runId = r.value.runId!;
       let run = await getRun(store, runId);
-      while (run.status !== "awaiting-approval") {
+      // Mike approves once he has been asked: after the request's mail went, not while it is sending.
+      const asked = (r: RunDetail) =>
+        r.actions.every((a) => a.key !== "approval-request" || a.finishedAt !== null);
+      while (run.status !== "awaiting-approval" || !asked(run)) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         run = await getRun(store, runId);
       }
       const approvedAt = Date.now();
       await signalRun(store, runId, {
         kind: "approve",
-        actor: "mike.chen@acmecorp.com",
+        by: { kind: "staff", principal: mike },
         planHash: run.planHash,
       });
       return { run: await finished(store, runId), approvedAt };

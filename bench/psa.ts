@@ -12,6 +12,7 @@ import { connectors } from "../src/connectors/registry.ts";
 import { keyring, type KeySource } from "../src/credentials/keys.ts";
 import { setCredential } from "../src/credentials/repo.ts";
 import type { ClientConfigInput, SystemConfig } from "../src/domain/client.ts";
+import type { VerifiedApprover } from "../src/domain/approval.ts";
 import { offboardingActionKeys } from "../src/domain/offboarding-actions.ts";
 import { terminalRunStatuses } from "../src/domain/run-status.ts";
 import { getRun, type RunDetail } from "../src/engine/read.ts";
@@ -148,6 +149,18 @@ export async function startBenchPsa(stack: PsaStack, profile: "fast" | "realisti
  * The run once it has ended and the ticket trail has told its ticket everything: the bench drives the
  * trail's passes itself, so that no note is still on its way when the calls are counted.
  */
+/** An MSP technician signed in with the approver role: the bench client's offboardings are staff's to approve. */
+const technician: VerifiedApprover = {
+  kind: "staff",
+  principal: {
+    accountId: "bench-tech",
+    email: "tech@msp.bench",
+    role: "approver",
+    clients: "all",
+    via: "session",
+  },
+};
+
 async function settled(store: Store, trail: TicketTrail, runId: string): Promise<RunDetail> {
   for (;;) {
     await trail.tick();
@@ -278,7 +291,7 @@ export async function psaStackCalls(
         await new Promise((r) => setTimeout(r, 20));
         run = await getRun(store, runId);
       }
-      await signalRun(store, runId, { kind: "approve", actor: "tech@msp.bench", planHash: run.planHash });
+      await signalRun(store, runId, { kind: "approve", by: technician, planHash: run.planHash });
       expectCompleted(await settled(store, trail, runId));
       const offCalls = psa.calls();
       out[`offboarding.psaCalls.${psa.stack}`] = offCalls.api;

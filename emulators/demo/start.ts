@@ -46,6 +46,7 @@ process.stderr.write(
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --now --wait\n` +
     `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n` +
+    `  mail it sends (Mike Chen's approval links among it): ${emulator.url}/_admin/tenants/acmecorp.com/sentMail\n` +
     `PSAs: Acme on HaloPSA ${psas.halo.url} (ticket #48291), Globex on ConnectWise ${psas.connectwise.url}, ` +
     `Initech on Autotask ${psas.autotask.url}; each has /_admin\n`,
 );

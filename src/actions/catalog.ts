@@ -26,6 +26,7 @@ import { setForwarding } from "./mail/set-forwarding.ts";
 import { setOutOfOffice } from "./mail/set-out-of-office.ts";
 import { setSignature } from "./mail/set-signature.ts";
 import { waitForMailbox } from "./mail/wait-for-mailbox.ts";
+import { approvalRequest } from "./notify/approval-request.ts";
 import { notifySupervisor } from "./notify/supervisor.ts";
 import { welcomeEmail } from "./notify/welcome-email.ts";
 import { createContact } from "./psa/create-contact.ts";
@@ -65,6 +66,7 @@ const steps: readonly Action<Capabilities>[] = [
   deleteUser,
   welcomeEmail,
   notifySupervisor,
+  approvalRequest,
   openTicket,
   notePlan,
   createContact,

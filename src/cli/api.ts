@@ -39,8 +39,9 @@ export interface LifecycleApi {
   getRun(id: string): Promise<RunDetail>;
   cancel(id: string, actor: string, reason?: string): Promise<RunDetail>;
   retry(id: string, actor: string): Promise<RunDetail>;
-  approve(id: string, actor: string, planHash?: string, note?: string): Promise<RunDetail>;
-  reject(id: string, actor: string, note?: string): Promise<RunDetail>;
+  /** Approves as whoever this connection is (the token's owner, or the operator on this machine). */
+  approve(id: string, planHash: string, note?: string): Promise<RunDetail>;
+  reject(id: string, note?: string): Promise<RunDetail>;
   /** The run's one-time links by id and state; their addresses are in no answer. */
   links(runId: string): Promise<LinkView[]>;
   /** Revokes the run's link (of `step`, when it has several) and sends a new one the way the first went. */
@@ -98,5 +99,7 @@ export const exitCodes = {
   notFound: 3,
   conflict: 4,
   unavailable: 5,
+  /** Who this connection is may not do it (an approver the client's policy does not name). */
+  forbidden: 6,
   internal: 70,
 } as const;

@@ -40,6 +40,7 @@ const codeFor: Partial<Record<ErrorKind, number>> = {
   invalid: exitCodes.invalid,
   "not-found": exitCodes.notFound,
   conflict: exitCodes.conflict,
+  permission: exitCodes.forbidden,
 };
 
 async function mapped<T>(p: Promise<T>): Promise<T> {
@@ -127,12 +128,15 @@ export function directApi(
       await mapped(retryFailed(store, id, actor));
       return getRun(store, id);
     },
-    approve: async (id, actor, planHash, note) => {
-      await mapped(signalRun(store, id, { kind: "approve", actor, planHash, note }));
+    // The store opened directly is the operator's on this machine: the approver is that staff account.
+    approve: async (id, planHash, note) => {
+      const by = { kind: "staff" as const, principal: await localOperator(store) };
+      await mapped(signalRun(store, id, { kind: "approve", by, planHash, note }));
       return getRun(store, id);
     },
-    reject: async (id, actor, note) => {
-      await mapped(signalRun(store, id, { kind: "reject", actor, note }));
+    reject: async (id, note) => {
+      const by = { kind: "staff" as const, principal: await localOperator(store) };
+      await mapped(signalRun(store, id, { kind: "reject", by, note }));
       return getRun(store, id);
     },
     links: (id) => mapped(runLinks(store, id)),

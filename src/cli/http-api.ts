@@ -40,9 +40,11 @@ const exitForStatus = (status: number): number =>
       ? exitCodes.notFound
       : status === 409
         ? exitCodes.conflict
-        : status === 401 || status === 403
-          ? exitCodes.invalid
-          : exitCodes.internal;
+        : status === 403
+          ? exitCodes.forbidden
+          : status === 401
+            ? exitCodes.invalid
+            : exitCodes.internal;
 
 /**
  * The CLI talking to a Lifecycle server with its token. The server names the actor from the token, so the
@@ -134,9 +136,8 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     getRun: (runId) => call("GET", `/api/runs/${id(runId)}`),
     cancel: (runId, _actor, reason) => call("POST", `/api/runs/${id(runId)}/cancel`, { reason }),
     retry: (runId) => call("POST", `/api/runs/${id(runId)}/retry`, {}),
-    approve: (runId, _actor, planHash, note) =>
-      call("POST", `/api/runs/${id(runId)}/approve`, { planHash, note }),
-    reject: (runId, _actor, note) => call("POST", `/api/runs/${id(runId)}/reject`, { note }),
+    approve: (runId, planHash, note) => call("POST", `/api/runs/${id(runId)}/approve`, { planHash, note }),
+    reject: (runId, note) => call("POST", `/api/runs/${id(runId)}/reject`, { note }),
     links: (runId) => call("GET", `/api/runs/${id(runId)}/links`),
     reissueLink: (runId, _actor, step) => call("POST", `/api/runs/${id(runId)}/links/reissue`, { step }),
     setCredential: (ref, kind, value) =>

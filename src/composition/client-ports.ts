@@ -1,6 +1,7 @@
 import type { Connector, ConnectorRuntime } from "../connectors/module.ts";
 import { connectors } from "../connectors/registry.ts";
 import type { KeySource } from "../credentials/keys.ts";
+import { approvalLinks } from "../credentials/approval-links.ts";
 import { oneTimeLinks } from "../credentials/one-time-links.ts";
 import { credentialVersion, readCredential, type StoredCredential } from "../credentials/repo.ts";
 import type { ClientConfig, SystemConfig } from "../domain/client.ts";
@@ -14,7 +15,11 @@ import { clientSystems, connectorSection } from "./systems.ts";
 export type PortBinding = Readonly<Partial<Record<string, string>>>;
 
 /** Lifecycle's own ports, served to every client whatever its systems. */
-export const ownPortNames = ["oneTimeLinks", "runRecord"] as const satisfies readonly PortName[];
+export const ownPortNames = [
+  "oneTimeLinks",
+  "approvalLinks",
+  "runRecord",
+] as const satisfies readonly PortName[];
 
 /** How a process finds the ports a client's step speaks to. */
 export type PortsResolver = (client: ClientConfig | undefined, bind?: PortBinding) => Promise<Capabilities>;
@@ -22,7 +27,7 @@ export type PortsResolver = (client: ClientConfig | undefined, bind?: PortBindin
 export interface PortsDeps {
   sql: Sql;
   keys: KeySource;
-  /** The address one-time links point at; read when a link is made. */
+  /** The address one-time and approval links point at; read when a link is made. */
   publicUrl: () => string | undefined;
   registry?: readonly Connector[];
 }
@@ -78,6 +83,7 @@ export function portsFor(deps: PortsDeps): PortsResolver {
   const links = oneTimeLinks(deps);
   const own: Pick<Ports, (typeof ownPortNames)[number]> = {
     oneTimeLinks: links,
+    approvalLinks: approvalLinks(deps),
     runRecord: runRecordOf(deps.sql, deps.publicUrl),
   };
   const built = new Map<string, Built>();

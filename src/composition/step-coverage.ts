@@ -18,6 +18,7 @@ const portWords: Record<PortName, string> = {
   mailSender: "sending mail",
   mailboxAdmin: "mailbox administration",
   oneTimeLinks: "one-time links",
+  approvalLinks: "approval links",
   psa: "a PSA",
   runRecord: "the run record",
 };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { describePolicy, requestedByOf } from "../domain/approval.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
@@ -35,6 +36,11 @@ export interface Submission {
 
 export interface SubmitOptions {
   actor: string;
+  /**
+   * The signed-in staff member (or token owner) who submits: with the actor and the request's requester,
+   * one who never approves the run.
+   */
+  submittedBy?: { accountId: string; email: string } | undefined;
   dryRun?: boolean;
   now?: Date;
   live?: (client: ClientConfig) => LiveState | Promise<LiveState>;
@@ -81,12 +87,14 @@ export async function submitRequest(
   // The client's workflow as saved now: the run is pinned to it, whatever is saved later.
   const workflow = await clientWorkflow(store, client, kind);
   if (!workflow.ok) return workflow;
+  const requestedBy = requestedByOf(request.requester, opts.actor, opts.submittedBy);
   const planned = await planRequest(
     request,
     client,
     live,
     planSystemsOf(client, opts.registry),
     workflow.value,
+    requestedBy,
   );
   if (!planned.ok) return planned;
   const { plan, findings: planning } = planned.value;
@@ -118,7 +126,8 @@ export async function submitRequest(
         request.approval === "none"
           ? undefined
           : {
-              policy: request.approval,
+              policy: describePolicy(request.approval),
+              requestedBy,
               expiresAt: new Date(
                 Math.max(now.getTime(), Date.parse(request.startAt)) +
                   client.approval.expiresAfterHours * 3600_000,

@@ -6,6 +6,7 @@ import { parseWith, type Result } from "./result.ts";
 import { parseUsernamePattern } from "./username-pattern.ts";
 import { isRegionCode } from "./region.ts";
 import { templateProblem } from "./liquid-template.ts";
+import { approvalPolicySchema } from "./approval.ts";
 
 const slug = (what: string) =>
   z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, {
@@ -40,8 +41,6 @@ const usernameFormat = z.strictObject({
   // Falls back to numeric suffixes when there is no middle name or the middle-initial form is taken too.
   collision: z.enum(["numeric-suffix", "middle-initial"]).default("numeric-suffix"),
 });
-
-const approvalPolicy = z.enum(["none", "manager", "technician"]);
 
 // A reference into the credential store: short and without the characters secrets are made of, so a
 // pasted client secret ("abc8Q~…", base64 with "=" or "+") is refused rather than stored in the config.
@@ -150,8 +149,10 @@ export const clientConfigSchema = z
     groupsByDepartment: z.record(mapKey, z.array(singleLine(256))).default({}),
     approval: z
       .strictObject({
-        onboarding: approvalPolicy.default("none"),
-        offboarding: approvalPolicy.default("none"),
+        /** Who approves: "none", "manager", "technician" (staff), or `{ approvers: [...] }` (domain/approval.ts). */
+        onboarding: approvalPolicySchema.default("none"),
+        offboarding: approvalPolicySchema.default("none"),
+        /** How long an approval (and its mailed links) stays open, from the run's start or its submission. */
         expiresAfterHours: z.int().min(1).max(720).default(72),
       })
       .prefault({}),

@@ -1,3 +1,5 @@
+import type { Approver, PlanApproval, RequestedBy } from "./approval.ts";
+
 /** One step of a plan as the planner emits it and the engine stores it. */
 export interface PlannedAction {
   /** Unique within the plan; dependencies name it. */
@@ -44,6 +46,11 @@ export interface Plan {
    * that version, and a later edit of the definition never reaches a planned run.
    */
   workflow?: { id: string; version: number; extends?: string };
+  /**
+   * Who may approve the run, resolved at planning (the manager the directory names, the addresses the
+   * policy names, staff): in the hash, so an approval is of who was asked as much as of what is done.
+   */
+  approval?: PlanApproval;
 }
 
 /**
@@ -75,6 +82,10 @@ export interface GateParams {
   who: string;
   /** What is asked of them, in the words shown to them. */
   ask: string;
+  /** An approval's approvers as planned; absent on gates planned before they were resolved (staff approve). */
+  approvers?: Approver[];
+  /** Who asked for the run: never its approver. */
+  requestedBy?: RequestedBy;
 }
 
 /** The gate every approval policy adds before a run's first steps; `lifecycle approve <run>` addresses it. */

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { approverSchema, requestedBySchema } from "../domain/approval.ts";
 import { gateKinds, type GateKind, type GateParams } from "../domain/plan.ts";
 import type { GateSignals } from "./step-queue.ts";
 import type { ClaimedAction, Transition } from "./types.ts";
@@ -6,13 +8,25 @@ const isGateKind = (v: unknown): v is GateKind => gateKinds.some((k) => k === v)
 
 /** The gate's params as stored; a row written by hand or by an older version names what is wrong. */
 export function gateParamsOf(params: Record<string, unknown>): GateParams | string {
-  const { kind, who, ask } = params;
+  const { kind, who, ask, approvers, requestedBy } = params;
   if (!isGateKind(kind))
     return `gate kind must be one of ${gateKinds.join(", ")}, not ${JSON.stringify(kind)}`;
   if (typeof who !== "string" || !who) return "gate params need `who` (who may act on it)";
   if (typeof ask !== "string" || !ask) return "gate params need `ask` (what is asked)";
-  return { kind, who, ask };
+  const listed = approvers === undefined ? undefined : approverList.safeParse(approvers);
+  if (listed && !listed.success) return "gate params' `approvers` must list people by address or staff";
+  const asked = requestedBy === undefined ? undefined : requestedBySchema.safeParse(requestedBy);
+  if (asked && !asked.success) return "gate params' `requestedBy` must hold addresses and account ids";
+  return {
+    kind,
+    who,
+    ask,
+    ...(listed ? { approvers: listed.data } : {}),
+    ...(asked ? { requestedBy: asked.data } : {}),
+  };
 }
+
+const approverList = z.array(approverSchema).min(1);
 
 /**
  * A gate is a step like any other: it holds no worker, it is claimed when a signal for it arrives or when

@@ -1,4 +1,13 @@
 import { randomUUID } from "node:crypto";
+import {
+  approvalRefusal,
+  approverEmail,
+  approverProof,
+  requestedByOf,
+  taskRefusal,
+  type RequestedBy,
+  type VerifiedApprover,
+} from "../domain/approval.ts";
 import { LifecycleError } from "../domain/errors.ts";
 import {
   approvalGateKey,
@@ -38,7 +47,11 @@ export interface NewRun {
   plan: Plan;
   /** What planning found (warnings, how values were chosen): kept with the run's first event. */
   findings?: PlanFinding[];
-  approval?: { expiresAt: Date; policy: string } | undefined;
+  /**
+   * The run waits for approval until `expiresAt`. Who may approve is the plan's (`plan.approval`); a plan
+   * without it is approved by staff who may approve. `policy` names them when the plan does not.
+   */
+  approval?: { expiresAt: Date; policy: string; requestedBy?: RequestedBy } | undefined;
   maxParallel?: number;
   /** Per tenant+API limits to create when missing. */
   limits?: Record<string, { concurrency: number; ratePerSecond: number }>;
@@ -68,6 +81,8 @@ export async function createRun(
       return typeof params === "string" ? [`${a.key}: ${params}`] : [];
     }),
   ];
+  if (input.plan.approval && !input.approval)
+    problems.push("the plan needs approval, and the run was given no approval expiry");
   if (problems.length) throw new LifecycleError({ kind: "invalid", message: problems.join("; ") });
   const hash = planHash(input.plan);
   const runId = randomUUID();
@@ -107,7 +122,7 @@ export async function createRun(
     );
     const gated = input.approval !== undefined;
     if (input.approval) {
-      const gate = gateStep(approvalGateKey, approvalParams(input.approval.policy));
+      const gate = gateStep(approvalGateKey, approvalParams(input, input.approval));
       await sql.query(
         `insert into actions (run_id, key, type, title, params, deps, required, tenant, api, state, run_at, deadline_at, priority, max_attempts)
          values ($1, $2, $3, $4, $5, '{}', true, $6, $7, 'waiting', $8, $8, $9, $10)`,
@@ -170,7 +185,7 @@ export async function createRun(
         runId,
         actionKey: approvalGateKey,
         type: "approval.requested",
-        message: `approval (${input.approval.policy}) required before ${input.approval.expiresAt.toISOString()}`,
+        message: `approval by ${input.plan.approval?.who ?? input.approval.policy} required before ${input.approval.expiresAt.toISOString()}`,
       });
     }
     if (input.audit) await appendAudit(sql, { ...input.audit, detail: { runId, planHash: hash } });
@@ -180,8 +195,20 @@ export async function createRun(
   });
 }
 
-function approvalParams(policy: string): GateParams {
-  return { kind: "approval", who: policy, ask: "approve the plan as shown" };
+/**
+ * The approval gate's params: who may approve as the plan resolved them, and who asked (the request's
+ * requester and the submitter the caller names), who never may.
+ */
+function approvalParams(input: NewRun, approval: NonNullable<NewRun["approval"]>): GateParams {
+  const asked = approval.requestedBy;
+  const requestedBy = requestedByOf(input.requester, ...(asked?.emails ?? []));
+  return {
+    kind: "approval",
+    who: input.plan.approval?.who ?? approval.policy,
+    ask: "approve the plan as shown",
+    ...(input.plan.approval ? { approvers: input.plan.approval.approvers } : {}),
+    requestedBy: { ...requestedBy, accountIds: [...new Set(asked?.accountIds ?? [])] },
+  };
 }
 
 async function ensureLimits(
@@ -219,12 +246,17 @@ export async function setTenantLimit(
   );
 }
 
-async function lockRun(
-  sql: Sql,
-  runId: string,
-): Promise<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }> {
-  const [run] = await sql.query<{ status: RunStatus; planHash: string; cancelRequestedAt: Date | null }>(
-    `select status, plan_hash as "planHash", cancel_requested_at as "cancelRequestedAt" from runs where id = $1 for update`,
+interface LockedRun {
+  status: RunStatus;
+  planHash: string;
+  clientId: string;
+  cancelRequestedAt: Date | null;
+}
+
+async function lockRun(sql: Sql, runId: string): Promise<LockedRun> {
+  const [run] = await sql.query<LockedRun>(
+    `select status, plan_hash as "planHash", client_id as "clientId", cancel_requested_at as "cancelRequestedAt"
+       from runs where id = $1 for update`,
     [runId],
   );
   if (!run) throw new LifecycleError({ kind: "not-found", message: `no run ${runId}` });
@@ -251,75 +283,133 @@ export async function cancelRun(
   });
 }
 
+export interface Signal {
+  kind: "approve" | "reject";
+  /** Who decides, proven: signed-in staff, or the holder of an approval link. */
+  by: VerifiedApprover;
+  /** The plan hash that was reviewed: required to approve an approval, ignored by a manual task. */
+  planHash?: string | undefined;
+  note?: string | undefined;
+  /** The gate step's key; absent, the run's approval gate. */
+  gate?: string | undefined;
+  /** The address the decision came from, for the audit entry of a decision made outside a sign-in. */
+  from?: string | undefined;
+}
+
+/** `recorded` is false when the gate already had this decision: nothing new was stored. */
+export interface SignalAnswer {
+  recorded: boolean;
+}
+
 /**
  * Records an approval or rejection for one gate step of the run (the approval gate unless another is named)
- * and wakes it. A plan hash, when given, must be the run's: what was reviewed is what runs.
+ * and wakes it. Only an approver the gate allows may decide an approval (never its requester), for the plan
+ * hash they reviewed: what was reviewed is what runs. The same decision again answers as the first did.
  */
-export async function signalRun(
-  store: Store,
-  runId: string,
-  signal: {
-    kind: "approve" | "reject";
-    actor: string;
-    planHash?: string | undefined;
-    note?: string | undefined;
-    /** The gate step's key; absent, the run's approval gate. */
-    gate?: string | undefined;
-  },
-): Promise<void> {
+export async function signalRun(store: Store, runId: string, signal: Signal): Promise<SignalAnswer> {
+  return txWithRetry(store, (sql) => signalRunIn(sql, runId, signal));
+}
+
+interface SignalSeen {
+  kind: "approve" | "reject";
+  actor: string;
+  planHash: string | null;
+  at: Date;
+}
+
+/** `signalRun` in the caller's transaction, so a link is used up in the same commit as its decision. */
+export async function signalRunIn(sql: Sql, runId: string, signal: Signal): Promise<SignalAnswer> {
   const key = signal.gate ?? approvalGateKey;
-  await txWithRetry(store, async (sql) => {
-    const run = await lockRun(sql, runId);
-    const [row] = await sql.query<{ state: string; params: Record<string, unknown> }>(
-      `select state, params from actions where run_id = $1 and key = $2 and type = $3`,
-      [runId, key, gateType],
-    );
-    if (!row) {
-      throw signal.gate === undefined
-        ? new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` })
-        : new LifecycleError({ kind: "not-found", message: `run ${runId} has no gate step "${key}"` });
-    }
-    const params = gateParamsOf(row.params);
-    const approval = typeof params !== "string" && params.kind === "approval";
-    // A gate not yet claimed may be answered already; one still behind its dependencies may not.
-    if (row.state !== "waiting" && row.state !== "ready") {
+  const run = await lockRun(sql, runId);
+  const [row] = await sql.query<{ state: string; params: Record<string, unknown> }>(
+    `select state, params from actions where run_id = $1 and key = $2 and type = $3`,
+    [runId, key, gateType],
+  );
+  if (!row) {
+    throw signal.gate === undefined
+      ? new LifecycleError({ kind: "conflict", message: `run ${runId} needs no approval` })
+      : new LifecycleError({ kind: "not-found", message: `run ${runId} has no gate step "${key}"` });
+  }
+  const params = gateParamsOf(row.params);
+  if (typeof params === "string")
+    throw new LifecycleError({
+      kind: "conflict",
+      message: `gate step "${key}" cannot be answered: ${params}`,
+    });
+  const approval = params.kind === "approval";
+  const refusal = approval
+    ? approvalRefusal(params, signal.by, run.clientId, signal.kind)
+    : taskRefusal(signal.by, run.clientId);
+  if (refusal) throw new LifecycleError({ kind: "permission", message: refusal });
+  if (approval && signal.kind === "approve") {
+    if (!signal.planHash)
+      throw new LifecycleError({
+        kind: "invalid",
+        message: "planHash is required: approve the plan hash you reviewed (lifecycle runs show <run>)",
+      });
+    if (signal.planHash !== run.planHash)
       throw new LifecycleError({
         kind: "conflict",
-        message: approval
-          ? `run ${runId} is not awaiting approval (approval step is ${row.state})`
-          : `gate step "${key}" of run ${runId} is not waiting (it is ${row.state})`,
+        message: `the plan changed since it was shown (hash ${signal.planHash.slice(0, 12)}…); review it again`,
       });
-    }
-    const hash = signal.planHash ?? run.planHash;
-    if (signal.kind === "approve" && hash !== run.planHash) {
-      throw new LifecycleError({
-        kind: "conflict",
-        message: `the plan changed since it was shown (hash ${hash.slice(0, 12)}…); review it again`,
-      });
-    }
-    await sql.query(
-      `insert into signals (run_id, action_key, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5, $6)`,
-      [runId, key, signal.kind, signal.actor, hash, signal.note ?? null],
-    );
-    await appendAudit(sql, {
-      actor: signal.actor,
-      action: `run.${signal.kind}`,
-      subject: runId,
-      detail: { gate: key, planHash: hash, note: signal.note ?? null },
+  }
+  const seen = await sql.query<SignalSeen>(
+    `select kind, actor, plan_hash as "planHash", at from signals where run_id = $1 and action_key = $2 order by id`,
+    [runId, key],
+  );
+  // As the gate decides: a rejection stands first, an approval only for the run's plan.
+  const decided =
+    seen.find((s) => s.kind === "reject") ??
+    seen.find((s) => s.kind === "approve" && (!approval || s.planHash === run.planHash));
+  if (decided?.kind === signal.kind) return { recorded: false };
+  if (decided) {
+    const verb = decided.kind === "approve" ? (approval ? "approved" : "done") : "rejected";
+    throw new LifecycleError({
+      kind: "conflict",
+      message: `${approval ? `run ${runId}` : `gate step "${key}"`} was already ${verb} by ${decided.actor} at ${new Date(decided.at).toISOString()}`,
     });
-    await sql.query(
-      `update actions set run_at = now() where run_id = $1 and key = $2 and state in ('waiting', 'ready')`,
-      [runId, key],
-    );
-    const verb = signal.kind === "approve" ? (approval ? "approved" : "done") : "rejected";
-    await appendEvent(sql, {
-      runId,
-      actionKey: key,
-      type: `${approval ? "approval" : "task"}.${verb}`,
-      message: `${verb} by ${signal.actor}${signal.note ? `: ${signal.note}` : ""}`,
+  }
+  // A gate not yet claimed may be answered already; one still behind its dependencies may not.
+  if (row.state !== "waiting" && row.state !== "ready") {
+    throw new LifecycleError({
+      kind: "conflict",
+      message: approval
+        ? `run ${runId} is not awaiting approval (approval step is ${row.state})`
+        : `gate step "${key}" of run ${runId} is not waiting (it is ${row.state})`,
     });
-    await wakeWorkers(sql);
+  }
+  const actor = approverEmail(signal.by);
+  const hash = signal.planHash && approval ? signal.planHash : run.planHash;
+  await sql.query(
+    `insert into signals (run_id, action_key, kind, actor, plan_hash, note) values ($1, $2, $3, $4, $5, $6)`,
+    [runId, key, signal.kind, actor, hash, signal.note ?? null],
+  );
+  await appendAudit(sql, {
+    actor,
+    action: `run.${signal.kind}`,
+    subject: runId,
+    detail: {
+      gate: key,
+      planHash: hash,
+      note: signal.note ?? null,
+      approver: approverProof(signal.by),
+      ...(signal.from ? { address: signal.from } : {}),
+    },
   });
+  await sql.query(
+    `update actions set run_at = now() where run_id = $1 and key = $2 and state in ('waiting', 'ready')`,
+    [runId, key],
+  );
+  const verb = signal.kind === "approve" ? (approval ? "approved" : "done") : "rejected";
+  const through = signal.by.kind === "link" ? ` through approval link ${signal.by.linkId}` : "";
+  await appendEvent(sql, {
+    runId,
+    actionKey: key,
+    type: `${approval ? "approval" : "task"}.${verb}`,
+    message: `${verb} by ${actor}${through}${signal.note ? `: ${signal.note}` : ""}`,
+  });
+  await wakeWorkers(sql);
+  return { recorded: true };
 }
 
 /**

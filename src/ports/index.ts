@@ -1,3 +1,4 @@
+import type { ApprovalLinks } from "./approval-links.ts";
 import type { Authentication } from "./authentication.ts";
 import type { Devices } from "./devices.ts";
 import type { IdentityDirectory } from "./identity-directory.ts";
@@ -9,6 +10,7 @@ import type { OneTimeLinks } from "./one-time-links.ts";
 import type { Psa } from "./psa.ts";
 import type { RunRecord } from "./run-record.ts";
 
+export type * from "./approval-links.ts";
 export type * from "./authentication.ts";
 export type * from "./devices.ts";
 export type * from "./identity-directory.ts";
@@ -34,6 +36,7 @@ export interface Ports {
   mailSender: MailSender;
   mailboxAdmin: MailboxAdmin;
   oneTimeLinks: OneTimeLinks;
+  approvalLinks: ApprovalLinks;
   psa: Psa;
   runRecord: RunRecord;
 }
@@ -49,6 +52,7 @@ export const portNames = [
   "mailSender",
   "mailboxAdmin",
   "oneTimeLinks",
+  "approvalLinks",
   "psa",
   "runRecord",
 ] as const satisfies readonly PortName[];

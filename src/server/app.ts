@@ -11,6 +11,7 @@ import { hkdfSync, randomBytes } from "node:crypto";
 import { errorCatalogue, errorSchemas, handleError, notFoundHandler } from "./errors.ts";
 import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } from "./framework-errors.ts";
 import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
+import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -123,6 +124,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
+        { name: "approval links" },
         { name: "audit" },
         { name: "staff" },
         { name: "auth" },
@@ -160,6 +162,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(healthRoutes, { store });
   await app.register(signInRoutes, { store, now, secureCookies: authOptions.secureCookies });
   await app.register(oneTimeLinkRoutes, { store, keys });
+  await app.register(approvalLinkRoutes, { store });
   await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
   await app.register(
     async (api) => {

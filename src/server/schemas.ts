@@ -32,7 +32,25 @@ export const workflowPin = z
   .object({ id: z.string(), version: z.int(), extends: z.string().optional() })
   .describe("The workflow definition and version the plan was made from (part of its hash).");
 
-export const plan = z.object({ actions: z.array(plannedAction), workflow: workflowPin.optional() });
+export const planApproval = z
+  .object({
+    who: z.string(),
+    approvers: z.array(
+      z.union([
+        z.object({ kind: z.literal("person"), email: z.string(), as: z.enum(["manager", "named"]) }),
+        z.object({ kind: z.literal("staff") }),
+      ]),
+    ),
+  })
+  .describe(
+    "Who may approve, resolved at planning (part of its hash): people by address, or staff who may approve.",
+  );
+
+export const plan = z.object({
+  actions: z.array(plannedAction),
+  workflow: workflowPin.optional(),
+  approval: planApproval.optional(),
+});
 
 export const planFinding = z
   .object({

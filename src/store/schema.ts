@@ -275,6 +275,39 @@ export const oneTimeLinks = pgTable(
 );
 
 /**
+ * An approval link: one per approver by address of a run's approval gate, mailed to them. Only the token's
+ * hash is kept (the token is derived from the master key and the link's id when the mail is written); it
+ * expires with the approval, and is used up by the one decision it carries.
+ */
+export const approvalLinks = pgTable(
+  "approval_links",
+  {
+    id: uuid("id").primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id),
+    /** The gate step it answers: the run's approval. */
+    actionKey: text("action_key").notNull(),
+    /** The approver it was sent to, lowercased: who the decision is recorded as. */
+    approver: text("approver").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The master key the token is derived with. */
+    tokenKeyId: text("token_key_id").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /** When its page was first opened. */
+    viewedAt: ts("viewed_at"),
+    usedAt: ts("used_at"),
+    decision: text("decision"),
+  },
+  (t) => [
+    uniqueIndex("approval_links_approver").on(t.runId, t.actionKey, t.approver),
+    check("approval_links_decision", sql`${t.decision} in ('approve', 'reject')`),
+    check("approval_links_used", sql`(${t.usedAt} is null) = (${t.decision} is null)`),
+  ],
+);
+
+/**
  * A client's workflow overlays, one row per save: a save never overwrites, so a run pinned to an older
  * version can still be explained, and the history says who changed what and when.
  */

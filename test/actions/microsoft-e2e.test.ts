@@ -5,6 +5,7 @@ import type { ClientConfig } from "../../src/domain/client.ts";
 import { residualChecksIn } from "../../src/domain/residual-access.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import { type Worker } from "../../src/engine/worker.ts";
 import { submitRequest } from "../../src/composition/submit.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -80,7 +81,7 @@ describe("Microsoft 365 end to end against the emulator", () => {
     const pending = await getRun(store, runId);
     await signalRun(store, runId, {
       kind: "approve",
-      actor: "mike.chen@acmecorp.com",
+      by: asStaff("mike.chen@acmecorp.com"),
       planHash: pending.planHash,
     });
   }

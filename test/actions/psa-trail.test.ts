@@ -5,6 +5,7 @@ import { connectors } from "../../src/connectors/registry.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
@@ -245,7 +246,11 @@ test("an approval is asked on the ticket before anything changes, and its answer
     );
 
     const pending = await getRun(store, runId);
-    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    await signalRun(store, runId, {
+      kind: "approve",
+      by: asStaff("tech@msp.example"),
+      planHash: pending.planHash,
+    });
     await waitForStatus(store, runId, [...done], 30_000);
     const texts = notesOn("48294").map((n) => n.text);
     for (let i = 0; i < 100 && !texts.some((t) => t.startsWith("Plan approved")); i++) {
@@ -316,7 +321,11 @@ test("a PSA down when the ticket should hear of an approval: the run's timeline 
       await new Promise((r) => setTimeout(r, 50));
     psa.down = true;
     const pending = await getRun(store, runId);
-    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    await signalRun(store, runId, {
+      kind: "approve",
+      by: asStaff("tech@msp.example"),
+      planHash: pending.planHash,
+    });
     let events = (await getRun(store, runId)).events;
     for (let i = 0; i < 100 && !events.some((e) => e.type === "ticket.delayed"); i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -362,7 +371,11 @@ test("a trail running behind the run never puts back an older status: the ticket
     );
     await waitForStatus(store, runId, ["awaiting-approval"]);
     const pending = await getRun(store, runId);
-    await signalRun(store, runId, { kind: "approve", actor: "tech@msp.example", planHash: pending.planHash });
+    await signalRun(store, runId, {
+      kind: "approve",
+      by: asStaff("tech@msp.example"),
+      planHash: pending.planHash,
+    });
     await waitForStatus(store, runId, [...done], 30_000);
     const ticket = psa.tickets.find((t) => t.number === "48298")!;
     assert.equal(ticket.phase, "completed");

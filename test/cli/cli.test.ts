@@ -291,8 +291,11 @@ describe("the lifecycle CLI", () => {
     assert.equal(await count("requests"), before);
   });
 
-  test("an offboarding that needs approval waits, then runs once approved", async () => {
-    const r = await cli(
+  test("an offboarding the manager approves cannot be approved from the CLI: it is not the manager", async () => {
+    // The directory names Tom's manager, so the plan asks Mike, and only Mike.
+    const live: LiveState = { managerOf: async () => "mike.chen@acmecorp.com" };
+    const r = await cliWith(
+      live,
       "offboard",
       "--client",
       "acme",
@@ -303,17 +306,58 @@ describe("the lifecycle CLI", () => {
       "--json",
     );
     assert.equal(r.code, 0, r.err);
-    const { runId, status } = JSON.parse(r.out) as { runId: string; status: string };
+    const { runId, status, planHash } = JSON.parse(r.out) as {
+      runId: string;
+      status: string;
+      planHash: string;
+    };
     assert.equal(status, "awaiting-approval");
-    const a = await cli("approve", runId, "--note", "ok by Mike");
-    assert.equal(a.code, 0, a.err);
-    const shown = await cli("runs", "show", runId, "--wait", "--json");
-    assert.equal(shown.code, 0, shown.err);
-    const run = JSON.parse(shown.out) as { status: string; actions: { key: string }[] };
-    assert.equal(run.status, "completed");
-    assert.ok(run.actions.some((x) => x.key === "verify-no-access"));
-    const again = await cli("approve", runId);
-    assert.equal(again.code, 4);
+    const a = await cli("approve", runId, "--plan-hash", planHash);
+    assert.equal(a.code, 6, a.err);
+    assert.match(a.err, /local-operator@lifecycle\.invalid is not one who may approve this run/);
+    const shown = await cli("runs", "show", runId, "--json");
+    assert.equal((JSON.parse(shown.out) as { status: string }).status, "awaiting-approval");
+    assert.equal((await cli("runs", "cancel", runId)).code, 0);
+  });
+
+  test("an offboarding staff approve waits, then runs once approved from the CLI, for the plan shown", async () => {
+    await upsertClient(store, {
+      ...acmeClient(),
+      approval: { ...acmeClient().approval, offboarding: "technician" },
+    });
+    try {
+      const r = await cli(
+        "offboard",
+        "--client",
+        "acme",
+        "--user",
+        "tom.williams@acmecorp.com",
+        "--now",
+        "--json",
+      );
+      assert.equal(r.code, 0, r.err);
+      const { runId, status, planHash } = JSON.parse(r.out) as {
+        runId: string;
+        status: string;
+        planHash: string;
+      };
+      assert.equal(status, "awaiting-approval");
+      const bare = await cli("approve", runId);
+      assert.notEqual(bare.code, 0, "the plan hash is required");
+      assert.match(bare.err, /--plan-hash/);
+      const a = await cli("approve", runId, "--plan-hash", planHash, "--note", "ok by the MSP");
+      assert.equal(a.code, 0, a.err);
+      const shown = await cli("runs", "show", runId, "--wait", "--json");
+      assert.equal(shown.code, 0, shown.err);
+      const run = JSON.parse(shown.out) as { status: string; actions: { key: string }[] };
+      assert.equal(run.status, "completed");
+      assert.ok(run.actions.some((x) => x.key === "verify-no-access"));
+      // Approving again answers as the first time; rejecting now is a conflict.
+      assert.equal((await cli("approve", runId, "--plan-hash", planHash)).code, 0);
+      assert.equal((await cli("reject", runId)).code, 4);
+    } finally {
+      await upsertClient(store, acmeClient());
+    }
   });
 
   for (const kind of ["onboard", "offboard"] as const) {

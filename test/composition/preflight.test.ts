@@ -250,6 +250,12 @@ describe("pre-flight against the emulated Acme tenant", () => {
       "offboard",
     );
     assert.deepEqual(errors, [
+      // Acme's offboardings are the manager's to approve, and Mike has none: nobody could approve it either.
+      {
+        field: "requiresApproval",
+        message:
+          "nobody can approve this run: the client's policy is approval by the manager, and none is left who may (see the warnings)",
+      },
       {
         field: "actions.grantAccessTo",
         message: 'mike.chen@acmecorp.com has no manager in the directory: name a person instead of "manager"',

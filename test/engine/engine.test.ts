@@ -13,6 +13,7 @@ import type { Plan } from "../../src/domain/plan.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { startCountingService, type CountingService } from "../support/counting-service.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
+import { asStaff } from "../support/staff.ts";
 import {
   pgliteUnderTest,
   postgresSkipReason,
@@ -265,6 +266,8 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       );
     });
 
+    const mike = asStaff("mike.chen@acme.example.com");
+
     test("a run that needs approval waits for it, then runs", async () => {
       const { runId, planHash } = await run(linearPlan(["a"], tenant()), {
         approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" },
@@ -273,10 +276,10 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(service.counts().get(`${runId}:a`), undefined, "ran before approval");
       await assert.rejects(
-        signalRun(store, runId, { kind: "approve", actor: "mike", planHash: "0".repeat(64) }),
+        signalRun(store, runId, { kind: "approve", by: mike, planHash: "0".repeat(64) }),
         (e: LifecycleError) => e.failure.kind === "conflict",
       );
-      await signalRun(store, runId, { kind: "approve", actor: "mike.chen@acme.example.com", planHash });
+      await signalRun(store, runId, { kind: "approve", by: mike, planHash });
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
       const approval = (await getRun(store, runId)).actions.find((a) => a.key === "approval")!;
       assert.match(
@@ -290,7 +293,7 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
         approval: { expiresAt: new Date(Date.now() + 60_000), policy: "manager" },
       });
       await waitForStatus(store, runId, ["awaiting-approval"]);
-      await signalRun(store, runId, { kind: "reject", actor: "mike", note: "wrong person" });
+      await signalRun(store, runId, { kind: "reject", by: mike, note: "wrong person" });
       assert.equal(await waitForStatus(store, runId, ["cancelled"]), "cancelled");
       assert.equal(service.counts().get(`${runId}:a`), undefined);
     });

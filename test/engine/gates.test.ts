@@ -10,12 +10,18 @@ import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
+import { asStaff } from "../support/staff.ts";
 import {
   pgliteUnderTest,
   postgresSkipReason,
   postgresUnderTest,
   type StoreUnderTest,
 } from "../support/stores.ts";
+
+// Tasks are done by those who operate runs; the approval by one who may approve.
+const helpdesk = asStaff("helpdesk@msp.example", "technician");
+const facilities = asStaff("facilities@acme.example.com", "technician");
+const mike = asStaff("mike.chen@acme.example.com");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const { action: work, applied } = memoryWork("test.work");
@@ -84,7 +90,7 @@ function gateSuite(sut: StoreUnderTest, skip: string | false) {
       await waitForState(runId, "badge", "waiting");
       assert.equal((await getRun(store, runId)).status, "waiting");
 
-      await signalRun(store, runId, { kind: "approve", actor: "helpdesk@msp.example", gate: "hand-over" });
+      await signalRun(store, runId, { kind: "approve", by: helpdesk, gate: "hand-over" });
       await waitForState(runId, "a", "succeeded");
       await sleep(200);
       assert.deepEqual(await stateOf(runId), {
@@ -97,7 +103,7 @@ function gateSuite(sut: StoreUnderTest, skip: string | false) {
 
       await signalRun(store, runId, {
         kind: "approve",
-        actor: "facilities@acme.example.com",
+        by: facilities,
         gate: "badge",
         note: "badge 4711",
       });
@@ -134,31 +140,36 @@ function gateSuite(sut: StoreUnderTest, skip: string | false) {
           [runId],
         )
       )[0];
-      assert.deepEqual(gate?.params, { kind: "approval", who: "manager", ask: "approve the plan as shown" });
+      assert.deepEqual(gate?.params, {
+        kind: "approval",
+        who: "manager",
+        ask: "approve the plan as shown",
+        requestedBy: { emails: ["tech@msp.example"], accountIds: [] },
+      });
       await assert.rejects(
-        signalRun(store, runId, { kind: "approve", actor: "helpdesk", gate: "hand-over" }),
+        signalRun(store, runId, { kind: "approve", by: helpdesk, gate: "hand-over" }),
         (e: LifecycleError) =>
           e.failure.kind === "conflict" && /not waiting \(it is pending\)/.test(e.message),
       );
       await assert.rejects(
-        signalRun(store, runId, { kind: "approve", actor: "mike", gate: "no-such-step" }),
+        signalRun(store, runId, { kind: "approve", by: mike, gate: "no-such-step" }),
         (e: LifecycleError) => e.failure.kind === "not-found",
       );
 
-      await signalRun(store, runId, { kind: "approve", actor: "mike.chen@acme.example.com", planHash });
+      await signalRun(store, runId, { kind: "approve", by: mike, planHash });
       await waitForState(runId, "hand-over", "waiting");
       assert.equal(await waitForStatus(store, runId, ["waiting"]), "waiting");
       await sleep(200);
       assert.equal((await stateOf(runId)).a, "pending", "the approval was taken for the task too");
 
-      await signalRun(store, runId, { kind: "approve", actor: "helpdesk", gate: "hand-over" });
+      await signalRun(store, runId, { kind: "approve", by: helpdesk, gate: "hand-over" });
       assert.equal(await waitForStatus(store, runId, ["completed", "failed"]), "completed");
     });
 
     test("a task declined cancels the run, and nothing after it runs", async () => {
       const { runId } = await run({ actions: [handOver, workStep("a", ["hand-over"])] });
       await waitForState(runId, "hand-over", "waiting");
-      await signalRun(store, runId, { kind: "reject", actor: "helpdesk", gate: "hand-over", note: "left" });
+      await signalRun(store, runId, { kind: "reject", by: helpdesk, gate: "hand-over", note: "left" });
       assert.equal(await waitForStatus(store, runId, ["cancelled"]), "cancelled");
       assert.equal(applied.has(`${runId}:a`), false);
     });

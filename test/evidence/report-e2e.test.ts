@@ -14,6 +14,7 @@ import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { oneTimeLinks } from "../../src/credentials/one-time-links.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import type { Worker } from "../../src/engine/worker.ts";
 import { buildReport, renderHtml, renderPdf, runReport, type RunReport } from "../../src/evidence/index.ts";
 import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
@@ -115,7 +116,7 @@ describe("the evidence report of a real run", () => {
     await waitForStatus(store, runId, ["awaiting-approval"]);
     const pending = await getRun(store, runId);
     const beforeApproval = Date.now();
-    await signalRun(store, runId, { kind: "approve", actor: mike, planHash: pending.planHash });
+    await signalRun(store, runId, { kind: "approve", by: asStaff(mike), planHash: pending.planHash });
     const run = await finished(runId);
     assert.equal(run.status, "completed", JSON.stringify(run.actions.map((a) => [a.key, a.state])));
 

@@ -4,6 +4,7 @@ import type { Outcome } from "../../src/domain/outcome.ts";
 import type { PlannedAction } from "../../src/domain/plan.ts";
 import { appendEvent } from "../../src/engine/events.ts";
 import { createRun, signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import { buildReport, renderHtml, renderPdf } from "../../src/evidence/index.ts";
 import { redactText, withoutSecrets } from "../../src/evidence/redact.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -63,7 +64,12 @@ before(async () => {
     approval: { policy: "manager", expiresAt: new Date(Date.now() + 3600_000) },
   });
   runId = created.runId;
-  await signalRun(store, runId, { kind: "approve", actor: "boss@acme.example.com", note: `TAP: ${tap}` });
+  await signalRun(store, runId, {
+    kind: "approve",
+    by: asStaff("boss@acme.example.com"),
+    planHash: created.planHash,
+    note: `TAP: ${tap}`,
+  });
 
   const succeeded: Outcome = {
     kind: "succeeded",

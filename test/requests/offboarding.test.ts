@@ -193,7 +193,18 @@ test("approval follows the client's policy unless the request asks for one", () 
   assert.equal(accepted(validateOffboarding(body, strict, now)).approval, "technician");
   assert.match(
     rejected(validateOffboarding({ ...body, requiresApproval: false }, strict, now)).requiresApproval ?? "",
-    /technician/,
+    /approval by MSP staff who may approve/,
+  );
+  // The object form is kept as the client wrote it, and refused off in its own words.
+  const named = client({
+    approval: { offboarding: { approvers: ["manager", { email: "ceo@acme.example.com" }] } },
+  });
+  assert.deepEqual(accepted(validateOffboarding(body, named, now)).approval, {
+    approvers: ["manager", { email: "ceo@acme.example.com" }],
+  });
+  assert.match(
+    rejected(validateOffboarding({ ...body, requiresApproval: false }, named, now)).requiresApproval ?? "",
+    /approval by the manager or ceo@acme\.example\.com/,
   );
 });
 

@@ -128,6 +128,7 @@ test("every protected operation declares its security, permission and 401; publi
       const isPublic =
         open.has(path) ||
         path.startsWith("/credentials/") ||
+        path.startsWith("/approvals/") ||
         path.startsWith("/sign-in/") ||
         path.startsWith("/auth/");
       assert.equal(Boolean(op.security), !isPublic, `${method} ${path} security`);

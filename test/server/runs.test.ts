@@ -9,10 +9,12 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { seedClient, waitForStatus } from "../support/engine-helpers.ts";
 import { testCatalog } from "../support/test-actions.ts";
+import { signedIn } from "../support/staff.ts";
 import {
   assertMatchesDocument,
   fieldsOf,
   json,
+  manager,
   onboardingBody,
   openapi,
   seedApprovingClient,
@@ -21,12 +23,15 @@ import {
 
 let store: Store;
 let app: FastifyInstance;
+// Acme's onboardings are the manager's to approve: Mike decides, the admin operates.
+let mike: Awaited<ReturnType<typeof signedIn>>;
 
 before(async () => {
   store = await openStore({});
   await seedApprovingClient(store, "acme");
   await seedClient(store, "globex");
   app = await signedInServer({ store });
+  mike = await signedIn(store, manager);
 });
 
 after(async () => {
@@ -52,7 +57,12 @@ async function submit(
 }
 
 const command = (runId: string, verb: string, payload: Record<string, unknown>) =>
-  app.inject({ method: "POST", url: `/api/runs/${runId}/${verb}`, payload });
+  app.inject({
+    method: "POST",
+    url: `/api/runs/${runId}/${verb}`,
+    payload,
+    ...(verb === "approve" || verb === "reject" ? { headers: mike.headers } : {}),
+  });
 
 test("approving a run awaiting approval answers 200 with the run and the approval recorded", async () => {
   const { runId, planHash } = await submit();
@@ -64,7 +74,7 @@ test("approving a run awaiting approval answers 200 with the run and the approva
   const run = json<RunReply>(res);
   assert.equal(run.id, runId);
   const approved = run.events.find((e) => e.type === "approval.approved");
-  assert.match(approved?.message ?? "", /approved by test-admin@lifecycle\.test: welcome aboard/);
+  assert.match(approved?.message ?? "", /approved by mike\.chen@acme\.example\.com: welcome aboard/);
   assertMatchesDocument(await openapi(app), "POST", "/api/runs/{id}/approve", res);
 });
 
@@ -86,7 +96,7 @@ test("approving a run that needs no approval answers 409", async () => {
     start: "now",
     requester: "it@globex.example.com",
   });
-  const res = await command(runId, "approve", {});
+  const res = await command(runId, "approve", { planHash: "0".repeat(64) });
   assert.equal(res.statusCode, 409);
   assert.match(json<ErrorReply>(res).error.message, /needs no approval/);
 });
@@ -183,7 +193,7 @@ test("an unknown run answers 404 LC_ERR_NOT_FOUND, for reads and commands alike"
     assertMatchesDocument(doc, method, path, res);
   }
   for (const verb of ["approve", "reject", "cancel", "retry"]) {
-    const res = await command(id, verb, {});
+    const res = await command(id, verb, verb === "approve" ? { planHash: "0".repeat(64) } : {});
     assert.equal(res.statusCode, 404, verb);
   }
 });

@@ -8,6 +8,7 @@ import { seal } from "../../src/credentials/seal.ts";
 import { memoryWork, type NoPorts } from "../support/test-actions.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker } from "../../src/engine/worker.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -86,6 +87,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0009_staff_idempotency",
       "0010_one_time_link_ids",
       "0011_staff_oidc_flows",
+      "0012_approval_links",
     ],
   });
 
@@ -116,7 +118,11 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
     // The signal stored before the upgrade is the approval gate's; the run goes on without a new one.
     assert.equal(await waitForStatus(store, runs.approved, ["completed", "failed"]), "completed");
     assert.equal(await waitForStatus(store, runs.awaiting, ["awaiting-approval"]), "awaiting-approval");
-    await signalRun(store, runs.awaiting, { kind: "approve", actor: "mike" });
+    await signalRun(store, runs.awaiting, {
+      kind: "approve",
+      by: asStaff("mike.chen@acme.example.com"),
+      planHash: `hash-${runs.awaiting}`,
+    });
     assert.equal(await waitForStatus(store, runs.awaiting, ["completed", "failed"]), "completed");
   } finally {
     await worker.stop();
@@ -197,7 +203,7 @@ async function scrubsOldLinks(store: Store): Promise<void> {
   );
 
   assert.deepEqual(await migrate(store), {
-    applied: ["0010_one_time_link_ids", "0011_staff_oidc_flows"],
+    applied: ["0010_one_time_link_ids", "0011_staff_oidc_flows", "0012_approval_links"],
   });
 
   const everything = JSON.stringify([

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
+import type { ApprovalLinks, Capabilities, OneTimeLinks } from "../../src/ports/index.ts";
 import type { StepContext } from "../../src/actions/define.ts";
 import { graphCapabilities, TokenSource } from "../../src/connectors/msgraph/index.ts";
 import { parseClient } from "../../src/composition/index.ts";
@@ -46,10 +46,30 @@ export function memoryLinks(): OneTimeLinks & { secrets: Map<string, string>; ad
   };
 }
 
+/**
+ * Approval links kept in memory, for runs whose approval a test gives through the engine: every approval
+ * is pending, each approver's address the same each time it is asked for.
+ */
+export function memoryApprovalLinks(): ApprovalLinks & { addresses: Set<string> } {
+  const addresses = new Set<string>();
+  const expiresAt = new Date(Date.now() + 24 * 3600_000);
+  return {
+    addresses,
+    pending: async () => ({ expiresAt }),
+    async linkFor(runId, approver) {
+      const linkId = `${runId}:${approver}`;
+      const url = `https://lifecycle.test/approvals/${createHash("sha256").update(linkId).digest("base64url")}`;
+      addresses.add(url);
+      return { kind: "ready", linkId, url, expiresAt };
+    },
+  };
+}
+
 /** Acme's connectors, pointed at an emulator. */
 export function acmeCapabilities(
   m365: Microsoft365Emulator,
   links: OneTimeLinks = memoryLinks(),
+  approvals: ApprovalLinks = memoryApprovalLinks(),
 ): Capabilities {
   const tokens = new TokenSource({ authorityHost: m365.url });
   return {
@@ -60,6 +80,7 @@ export function acmeCapabilities(
       exchangeUrl: m365.url,
     }),
     oneTimeLinks: links,
+    approvalLinks: approvals,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Plan } from "../../src/domain/plan.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { signalRun } from "../../src/engine/runs.ts";
+import { asStaff } from "../support/staff.ts";
 import { type Worker } from "../../src/engine/worker.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -139,7 +140,7 @@ test("an overlay saved while a run waits for approval leaves that run on the ver
 
   await signalRun(store, runId, {
     kind: "approve",
-    actor: "mike.chen@acmecorp.com",
+    by: asStaff("mike.chen@acmecorp.com"),
     planHash: waiting.planHash,
   });
   const run = await finished(runId);

@@ -8,7 +8,7 @@ import { actionError } from "./fail.ts";
 type Ctx = StepContext<{ mailSender: MailSender }>;
 
 // sendMail answers 202 before the copy lands in Sent Items; this is how long an interrupted send gets.
-const sentItemsLagMs = 60_000;
+export const sentItemsLagMs = 60_000;
 
 export function senderOf(from: string | undefined): string {
   if (!from) throw actionError("NO_SENDER", "no sender mailbox configured (microsoft.sendMailFrom)");

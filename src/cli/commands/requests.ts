@@ -125,7 +125,10 @@ export async function waitForRun(
     api
       .follow(runId, (e) => {
         if (!quiet) ctx.err(renderEvent(e));
-        if (e.type === "approval.requested" && !quiet) ctx.err(`  approve with: lifecycle approve ${runId}`);
+        if (e.type === "approval.requested" && !quiet)
+          ctx.err(
+            `  approved through the link mailed to each approver, or by one signed in: lifecycle approve ${runId} --plan-hash <hash>`,
+          );
         if (e.type === "run.status" && terminalRunStatuses.has(e.outcome as RunStatus) && !final) {
           final = e.outcome as RunStatus;
           const done = final;

@@ -105,14 +105,19 @@ export function runsCommand(ctx: CliContext): Command {
 export function approvalCommands(ctx: CliContext): Command[] {
   const approve = new Command("approve")
     .argument("<runId>")
-    .description("approve a run awaiting approval (the plan it shows now)")
-    .option("--plan-hash <hash>", "approve only if the plan is still this one")
+    .description(
+      "approve a run awaiting approval, as the signed-in staff member the client's policy names (never the requester)",
+    )
+    .requiredOption(
+      "--plan-hash <hash>",
+      "the plan hash you reviewed (lifecycle runs show <run>); refused when the plan is no longer this one",
+    )
     .option("--note <text>")
     .option("--json")
-    .action(async (runId: string, o: { planHash?: string; note?: string; json?: boolean }) => {
+    .action(async (runId: string, o: { planHash: string; note?: string; json?: boolean }) => {
       const api = await ctx.connect({ worker: false });
       try {
-        const run = await api.approve(runId, ctx.actor, o.planHash, o.note);
+        const run = await api.approve(runId, o.planHash, o.note);
         ctx.out(
           o.json
             ? JSON.stringify(runJson(run), null, 2)
@@ -129,7 +134,7 @@ export function approvalCommands(ctx: CliContext): Command[] {
     .action(async (runId: string, o: { note?: string; json?: boolean }) => {
       const api = await ctx.connect({ worker: false });
       try {
-        const run = await api.reject(runId, ctx.actor, o.note);
+        const run = await api.reject(runId, o.note);
         ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `rejected run ${runId}`);
       } finally {
         await api.close();

@@ -1,3 +1,4 @@
+import { describePolicy } from "../../domain/approval.ts";
 import type { ClientConfig } from "../../domain/client.ts";
 import { multiLine, singleLine } from "../../domain/fields.ts";
 import {
@@ -191,7 +192,7 @@ function resolveApproval(requested: boolean | undefined, policy: ApprovalPolicy)
   return failAll([
     {
       field: "requiresApproval",
-      message: `cannot be false: this client's offboardings need approval by the ${policy}`,
+      message: `cannot be false: this client's offboardings need approval by ${describePolicy(policy)}`,
     },
   ]);
 }

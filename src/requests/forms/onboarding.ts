@@ -1,3 +1,4 @@
+import { needsManager, type ApprovalPolicy } from "../../domain/approval.ts";
 import type { ClientConfig } from "../../domain/client.ts";
 import { emailAddress, multiLine, singleLine, skuPartNumber } from "../../domain/fields.ts";
 import { ok, type FieldError, type Result } from "../../domain/result.ts";
@@ -29,7 +30,7 @@ import type { StartTime } from "../start-time.ts";
 import { z } from "zod";
 import { clientSelector } from "./client-field.ts";
 
-export type ApprovalPolicy = ClientConfig["approval"]["onboarding"];
+export type { ApprovalPolicy };
 
 /** A validated onboarding: every string trimmed, addresses lowercased, absent optionals left out. */
 export type OnboardingRequest = StartTime & {
@@ -222,7 +223,7 @@ export const onboardingForm = defineForm({
       return problem ? [problem] : [];
     },
     (v, { client }): FieldError[] =>
-      client.approval.onboarding === "manager" && v.manager === undefined
+      needsManager(client.approval.onboarding) && v.manager === undefined
         ? [
             {
               field: "manager",

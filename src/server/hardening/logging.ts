@@ -18,8 +18,8 @@ export interface LogOptions {
 const censored = "[redacted]";
 
 /** Paths whose segment after the prefix is the credential itself. */
-// One-time link pages and sign-in link pages carry their token in the path.
-const secretPathPrefixes = ["/credentials/", "/sign-in/"];
+// One-time link, approval link and sign-in link pages carry their token in the path.
+const secretPathPrefixes = ["/credentials/", "/approvals/", "/sign-in/"];
 
 /** Query parameters and field names that carry secrets, compared lowercase without `-` and `_`. */
 const secretNames = new Set([

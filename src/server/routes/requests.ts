@@ -149,6 +149,8 @@ export const requestRoutes: RoutePlugin<RequestDeps> = async (app, { store, now,
         const submission = await submitRequest(store, kind, body, {
           actor: principalOf(request).email,
           idempotencyOwner: principalOf(request).accountId,
+          // Whoever signed in to submit never approves the run, whatever the body names as requester.
+          submittedBy: principalOf(request),
           dryRun: request.query.dryRun ?? false,
           now: now(),
           live,
