@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { eventually } from "../support/eventually.ts";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,23 +138,14 @@ describe("lifecycle audit, on an embedded data folder", () => {
       const res = await cli("audit", "verify", "--json");
       assert.equal(res.code, 0, res.out);
       const { head } = JSON.parse(res.out) as { head: { id: number; hash: string } };
-      const kept = await until(() => {
+      // The notification that moves the checkpoint on arrives after the commit, on the server's own time.
+      const kept = await eventually(() => {
         const c = JSON.parse(readFileSync(checkpointFileIn(dir), "utf8")) as AuditCheckpoint;
         return c.id === head.id ? c : undefined;
-      });
+      }, "the checkpoint reaching the head");
       assert.equal(kept.hash, head.hash);
     } finally {
       await stop();
     }
   });
 });
-
-/** The notification that moves the checkpoint on arrives after the commit, on the server's own time. */
-async function until<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const found = probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("the checkpoint never reached the head");
-}

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { eventually } from "../support/eventually.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +29,7 @@ type SecretKind =
   | "CSRF secret"
   | "sign-in link token"
   | "one-time link token"
+  | "approval link token"
   | "Temporary Access Pass"
   | "generated password"
   | "reset password"
@@ -96,6 +98,13 @@ const carriers: readonly Carrier[] = [
     kinds: ["one-time link token"],
     own: true,
     why: "the link's page posts its Show button back to its own address",
+  },
+  {
+    route: "GET /approvals/:token",
+    part: "body",
+    kinds: ["approval link token"],
+    own: true,
+    why: "the approval page posts its decision back to its own address",
   },
   {
     route: "POST /credentials/:token/reveal",
@@ -548,14 +557,33 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
     409,
   );
 
-  // Her offboarding, approved by the admin in the console: her password is reset to one nobody knows.
+  // Her offboarding, approved by her manager through the link mailed to him: her password is reset to one
+  // nobody knows.
   const leaving = await http.call(script, "POST", "/api/requests/offboard", {
     headers: { "idempotency-key": randomUUID() },
     json: { client: "acme", requester: "hr@acmecorp.com", user: upn, lastDay: "now" },
   });
   const { runId: offboard, planHash } = json<{ runId: string; planHash: string }>(leaving, 201);
   await waitForStatus(store, offboard, ["awaiting-approval"], 60_000);
-  json(await http.call(admin, "POST", `/api/runs/${offboard}/approve`, { json: { planHash } }));
+  // The admin may not: Acme's policy names the manager.
+  assert.equal(
+    (await http.call(admin, "POST", `/api/runs/${offboard}/approve`, { json: { planHash } })).status,
+    403,
+  );
+  const request = await eventually(
+    () =>
+      m365.admin
+        .sentMail(acme.tenantId)
+        .find((m) => m.toRecipients.includes("mike.chen@acmecorp.com") && m.content.includes("/approvals/")),
+    "the approval request to Mike",
+    30_000,
+  );
+  const approvalToken = keep("approval link token", /\/approvals\/([\w-]+)/.exec(request.content)?.[1]);
+  assert.equal((await http.call(browser(), "GET", `/approvals/${approvalToken}`)).status, 200);
+  const decided = await http.call(browser(), "POST", `/approvals/${approvalToken}`, {
+    form: { decision: "approve", planHash, note: "" },
+  });
+  assert.equal(decided.status, 200, decided.body);
   await waitForStatus(store, offboard, [...ended], 60_000);
   const offboarded = json<{ status: string }>(await http.call(script, "GET", `/api/runs/${offboard}`));
   assert.equal(offboarded.status, "completed", JSON.stringify(offboarded));
