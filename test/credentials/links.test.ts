@@ -7,7 +7,7 @@ import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { linksOfRun, oneTimeLinks, reissueLink } from "../../src/credentials/one-time-links.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
 import { signedInServer } from "../support/signed-in.ts";
-import { linkLimits } from "../../src/server/routes/one-time-links.ts";
+import { linkLimits } from "../../src/server/link-pages.ts";
 import { verifyAudit } from "../../src/store/audit/verify.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";

@@ -11,7 +11,7 @@ import { cancelRun } from "../../src/engine/runs.ts";
 import type { Worker } from "../../src/engine/worker.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { buildServer } from "../../src/server/app.ts";
-import { approvalLinkLimits } from "../../src/server/routes/approval-links.ts";
+import { linkLimits as approvalLinkLimits } from "../../src/server/link-pages.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/server/app.ts";
 import type { TrustProxy } from "../../src/server/hardening/index.ts";
-import { linkLimits } from "../../src/server/routes/one-time-links.ts";
+import { linkLimits } from "../../src/server/link-pages.ts";
 import { stubStore } from "./helpers.ts";
 
 const store = stubStore(async () => []);

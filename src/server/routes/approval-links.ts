@@ -1,16 +1,14 @@
-import rateLimit from "@fastify/rate-limit";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
   answerApprovalLink,
   openApprovalLink,
   type ApprovalLinkUnavailable,
 } from "../../composition/approval-links.ts";
-import { tokenHash } from "../../credentials/one-time-links.ts";
 import { LifecycleError } from "../../domain/errors.ts";
 import type { Store } from "../../store/sql.ts";
 import { answeredPage, approvalPage, refusedPage, unavailableApprovalPage } from "../approval-page.ts";
 import { ApiError, errorResponses, toApiError } from "../errors.ts";
+import { limitedResponse, linkPageOptions, privately, wantsHtml } from "../link-pages.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 // Any token is looked up, so a malformed one answers as an unknown one does: no answer tells them apart.
@@ -67,24 +65,6 @@ function unavailableError(state: ApprovalLinkUnavailable): ApiError {
 const statusOf = (state: ApprovalLinkUnavailable): 404 | 410 => (state.kind === "not-found" ? 404 : 410);
 
 // The plan and the link must not be kept by browsers, proxies or search engines.
-function privately(reply: FastifyReply): FastifyReply {
-  return reply.header("cache-control", "no-store").header("x-robots-tag", "noindex");
-}
-
-const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? "");
-
-/** As for one-time links: someone trying tokens from one address, or one link from many. */
-export const approvalLinkLimits = {
-  perAddress: { max: 30, timeWindow: 60_000 },
-  perLink: { max: 10, timeWindow: 15 * 60_000 },
-};
-
-function rateLimited(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    "LC_ERR_RATE_LIMITED",
-    `too many requests for approval links; try again in ${retryAfterSeconds} s`,
-  );
-}
 
 /**
  * The pages an approver opens from the link mailed to them. Outside /api and its sign-in: the link is the
@@ -100,26 +80,7 @@ export const approvalLinkRoutes: RoutePlugin<{ store: Store }> = async (app, { s
     },
   );
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
-  });
-  // Keyed by the token's hash, so the limiter's memory never holds a token.
-  const perLink = app.createRateLimit({
-    ...approvalLinkLimits.perLink,
-    keyGenerator: (request) => `approval:${tokenHash((request.params as { token?: string }).token ?? "")}`,
-  });
-  const limits = {
-    // The link is the credential: no sign-in, and staff auth leaves these routes alone.
-    config: { rateLimit: approvalLinkLimits.perAddress, access: { public: true as const } },
-    async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      const limit = await perLink(request);
-      if (limit.isAllowed || !limit.isExceeded) return;
-      reply.header("retry-after", limit.ttlInSeconds);
-      throw rateLimited(limit.ttlInSeconds);
-    },
-  };
-  const limitedResponse = { 429: { $ref: "ErrorResponse#", description: "LC_ERR_RATE_LIMITED" } };
+  const limits = await linkPageOptions(app, "approval links");
 
   app.get(
     "/approvals/:token",

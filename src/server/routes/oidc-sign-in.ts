@@ -8,6 +8,7 @@ import { ApiError, errorBody, errorResponses, type ErrorCode } from "../errors.t
 import { escape, page } from "../html-page.ts";
 import type { RouteAccess } from "../principal.ts";
 import { setSessionCookie } from "../session-cookie.ts";
+import { wantsHtml } from "../link-pages.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 /** The cookie binding a sign-in in progress to the browser that started it: `lco_<id>.<secret>`. */
@@ -93,8 +94,6 @@ const refusals: Record<OidcRefusal, Refusal> = {
     message: "The identity provider is not answering. Try again in a minute.",
   },
 };
-
-const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? "");
 
 function refusalMessage(why: OidcRefusal, idpError: string | undefined): string {
   const { message } = refusals[why];

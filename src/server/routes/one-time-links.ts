@@ -1,20 +1,13 @@
-import rateLimit from "@fastify/rate-limit";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { KeySource } from "../../credentials/keys.ts";
-import {
-  linkState,
-  revealLink,
-  tokenHash,
-  type LinkRecord,
-  type TokenState,
-} from "../../credentials/one-time-links.ts";
+import { linkState, revealLink, type LinkRecord, type TokenState } from "../../credentials/one-time-links.ts";
 import { appendEvent } from "../../engine/events.ts";
 import { appendAudit } from "../../store/audit.ts";
 import type { Sql, Store } from "../../store/sql.ts";
 import { ApiError, errorResponses } from "../errors.ts";
 import { readyPage, revealedPage, unavailablePage } from "../one-time-link-page.ts";
 import { htmlResponse as html, pageOrErrorResponse as pageOrError } from "../html-page.ts";
+import { limitedResponse, linkPageOptions, privately, wantsHtml } from "../link-pages.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
 // Any token is looked up, so a malformed one answers as an unknown one does: no answer tells them apart.
@@ -40,27 +33,6 @@ function unavailableError(state: Unavailable): ApiError {
 const statusOf = (state: Unavailable): 404 | 410 => (state.kind === "not-found" ? 404 : 410);
 
 // Secrets and links to them must not be kept by browsers, proxies or search engines.
-function privately(reply: FastifyReply): FastifyReply {
-  return reply.header("cache-control", "no-store").header("x-robots-tag", "noindex");
-}
-
-const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? "");
-
-/**
- * How often a link's pages answer: per client address (someone trying tokens) and per link (someone
- * trying one link over and over from many addresses). A person opens their link a few times at most.
- */
-export const linkLimits = {
-  perAddress: { max: 30, timeWindow: 60_000 },
-  perLink: { max: 10, timeWindow: 15 * 60_000 },
-};
-
-function rateLimited(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    "LC_ERR_RATE_LIMITED",
-    `too many requests for one-time links; try again in ${retryAfterSeconds} s`,
-  );
-}
 
 /** The reveal, on the run's timeline and in the audit log: the link's id, never its token. */
 async function recordReveal(sql: Sql, link: LinkRecord, from: string): Promise<void> {
@@ -92,25 +64,7 @@ export const oneTimeLinkRoutes: RoutePlugin<{ store: Store; keys: KeySource }> =
   // The page's button posts an empty form; its body carries nothing, so it is not parsed.
   app.addContentTypeParser("application/x-www-form-urlencoded", (_request, _payload, done) => done(null, {}));
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
-  });
-  // Keyed by the token's hash, so the limiter's memory never holds a token either.
-  const perLink = app.createRateLimit({
-    ...linkLimits.perLink,
-    keyGenerator: (request) => `link:${tokenHash((request.params as { token?: string }).token ?? "")}`,
-  });
-  const limits = {
-    config: { rateLimit: linkLimits.perAddress, access: { public: true as const } },
-    async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      const limit = await perLink(request);
-      if (limit.isAllowed || !limit.isExceeded) return;
-      reply.header("retry-after", limit.ttlInSeconds);
-      throw rateLimited(limit.ttlInSeconds);
-    },
-  };
-  const limitedResponse = { 429: { $ref: "ErrorResponse#", description: "LC_ERR_RATE_LIMITED" } };
+  const limits = await linkPageOptions(app, "one-time links");
 
   app.get(
     "/credentials/:token",
