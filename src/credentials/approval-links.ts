@@ -4,7 +4,7 @@ import { approvalGateKey, gateType } from "../domain/plan.ts";
 import type { ApprovalLinkAddress, ApprovalLinks } from "../ports/index.ts";
 import type { Sql } from "../store/sql.ts";
 import type { KeySource } from "./keys.ts";
-import { tokenHash } from "./one-time-links.ts";
+import { linkBase, tokenHash } from "./one-time-links.ts";
 
 /** One approver's link as the store holds it: never its token. */
 export interface ApprovalLinkRecord {
@@ -131,17 +131,7 @@ export function approvalLinks(deps: {
   keys: KeySource;
   publicUrl: () => string | undefined;
 }): ApprovalLinks {
-  const baseUrl = (): string => {
-    const base = deps.publicUrl();
-    if (!base)
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "NOT_CONFIGURED",
-        message:
-          "set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so approval links point there",
-      });
-    return base.replace(/\/+$/, "");
-  };
+  const baseUrl = () => linkBase(deps.publicUrl, "approval links");
   return {
     pending: (runId) => pendingApproval(deps.sql, runId),
 

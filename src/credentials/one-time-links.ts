@@ -221,6 +221,18 @@ export async function reissueLink(
   };
 }
 
+/** The address links are made under; without one, the caller fails clearly rather than mailing a dead link. */
+export function linkBase(publicUrl: () => string | undefined, what: string): string {
+  const base = publicUrl();
+  if (!base)
+    throw new LifecycleError({
+      kind: "invalid",
+      code: "NOT_CONFIGURED",
+      message: `set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so ${what} point there`,
+    });
+  return base.replace(/\/+$/, "");
+}
+
 /**
  * The product's OneTimeLinks. `publicUrl` is read when a link is made and when a message is written, since
  * a server learns its own address only once it listens; without one, both fail clearly rather than
@@ -231,17 +243,7 @@ export function oneTimeLinks(deps: {
   keys: KeySource;
   publicUrl: () => string | undefined;
 }): OneTimeLinks {
-  const baseUrl = (): string => {
-    const base = deps.publicUrl();
-    if (!base)
-      throw new LifecycleError({
-        kind: "invalid",
-        code: "NOT_CONFIGURED",
-        message:
-          "set LIFECYCLE_PUBLIC_URL to the address people open Lifecycle at, so one-time links point there",
-      });
-    return base.replace(/\/+$/, "");
-  };
+  const baseUrl = () => linkBase(deps.publicUrl, "one-time links");
   return {
     async share(owner, secret, { label, expiresAt }) {
       // Checked here too: a link no message could point at is not made at all.
