@@ -287,6 +287,8 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
         userPrincipalName: `leaver${i}@acmecorp.com`,
         displayName: `Leaver ${i}`,
         usageLocation: "US",
+        // Acme's policy leaves offboardings to the manager: a leaver without one could not be approved.
+        manager: m365.admin.user(acme.tenantId, "mike.chen@acmecorp.com").id,
       });
     }
     const lockOutOnly = Object.fromEntries(
