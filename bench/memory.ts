@@ -58,10 +58,12 @@ export async function startMemory(): Promise<{
       await waitHealthy(url);
       await new Promise((r) => setTimeout(r, 3000));
       const idleMb = rssMb(child.pid!);
+      // The server writes its CLI's token at start: the submissions sign in with it, as the CLI would.
+      const token = readFileSync(join(dir, "cli-token"), "utf8").trim();
       for (let i = 0; i < 1000; i++) {
         const res = await fetch(`${url}/api/requests/onboard`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
           body: JSON.stringify({
             client: "bench",
             firstName: "User",
