@@ -66,9 +66,12 @@ export async function submitRequest(
   body: unknown,
   opts: SubmitOptions,
 ): Promise<Result<Submission>> {
+  const bodyHash = opts.idempotencyKey && !opts.dryRun ? bodyHashOf(body) : undefined;
+  // JSON reads 1e999 as Infinity, which has no canonical form to hash; no field takes such a number.
+  if (bodyHash === null) return fail("body", "holds a number too large to be one (such as 1e999)");
   const idempotency =
-    opts.idempotencyKey && !opts.dryRun
-      ? { owner: opts.idempotencyOwner ?? opts.actor, key: opts.idempotencyKey, bodyHash: bodyHashOf(body) }
+    opts.idempotencyKey && bodyHash
+      ? { owner: opts.idempotencyOwner ?? opts.actor, key: opts.idempotencyKey, bodyHash }
       : undefined;
   if (idempotency) {
     const first = await earlierSubmission(store, idempotency);
@@ -169,10 +172,18 @@ export async function submitRequest(
 
 const duplicateRefused = new Error("another onboarding of the same person is pending or just finished");
 
-const bodyHashOf = (body: unknown) =>
-  createHash("sha256")
-    .update(canonicalize(body) ?? "null", "utf8")
+/** The body's hash for its Idempotency-Key; null when the body holds a non-finite number (no canonical JSON). */
+function bodyHashOf(body: unknown): string | null {
+  let text: string | undefined;
+  try {
+    text = canonicalize(body);
+  } catch {
+    return null;
+  }
+  return createHash("sha256")
+    .update(text ?? "null", "utf8")
     .digest("hex");
+}
 
 const isUniqueViolation = (err: unknown) =>
   typeof err === "object" && err !== null && (err as { code?: unknown }).code === "23505";

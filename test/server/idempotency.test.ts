@@ -11,6 +11,7 @@ import {
   countRows,
   json,
   onboardingBody,
+  fieldsOf,
   openapi,
   seedApprovingClient,
   type ErrorReply,
@@ -101,6 +102,21 @@ test("a key that is not 1–255 visible ASCII characters is a field error", asyn
     });
     assert.equal(res.statusCode, 400, `${JSON.stringify(key)}: ${res.body}`);
   }
+});
+
+test("a body holding 1e999 (JSON's Infinity) with a key is a field error, not a 500, and stores nothing", async () => {
+  const rows = await countRows(store);
+  for (const payload of ["1e999", `{"client":"acme","firstName":1e999}`]) {
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/requests/onboard",
+      payload,
+      headers: { "idempotency-key": randomUUID(), "content-type": "application/json" },
+    });
+    assert.equal(res.statusCode, 400, `${payload}: ${res.body}`);
+    assert.ok(fieldsOf(res).includes("body"), res.body);
+  }
+  assert.deepEqual(await countRows(store), rows);
 });
 
 test("another onboarding of the same person is refused naming the run, unless allowed", async () => {
