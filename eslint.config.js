@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 // shared/DESIGN.md's dependency direction: server/cli/agent → composition → requests/planner/engine →
@@ -103,7 +104,17 @@ const direction = Object.entries(forbidden).map(([folder, targets]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "dist/", "src/store/migrations/", ".tmp/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "data/",
+      "dist/",
+      "web/dist/",
+      "web/src/api/schema.d.ts",
+      "src/store/migrations/",
+      ".tmp/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -119,5 +130,6 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: never }] },
   },
   ...direction,
+  { files: ["web/src/**/*.{ts,tsx}"], ...reactHooks.configs.flat["recommended-latest"] },
   { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
 );

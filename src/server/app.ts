@@ -31,6 +31,7 @@ import { staffRoutes } from "./routes/staff.ts";
 import { sessionCookieName } from "./session-cookie.ts";
 import { authenticate as staffAuthenticate, staffAuth, type StaffAuthOptions } from "./staff-auth.ts";
 import { refuseUnstorableInput } from "./unstorable-input.ts";
+import { serveConsole, type ConsoleOptions } from "./console/index.ts";
 import { serializerCompiler, toOpenApiSchema, validatorCompiler, type ZodTypeProvider } from "./zod.ts";
 
 /** Hardening (src/server/hardening): the log, the Host allow-list, proxy trust, timeouts and caps. */
@@ -50,6 +51,8 @@ export interface ServerOptions extends Hardening {
   auditCheckpointFile?: string | undefined;
   /** Sign-in with the MSP's own identity provider (Entra) over OpenID Connect; off when unset. */
   oidc?: OidcSettings | undefined;
+  /** The web console and public forms (web/dist); `false` serves the API alone. */
+  console?: ConsoleOptions | false;
 }
 
 const noKeys: KeySource = () => {
@@ -99,7 +102,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(notFound);
+  let consoleSite: Awaited<ReturnType<typeof serveConsole>> | undefined;
+  // The console's router draws its own paths, so a browser's GET for one of them is answered with it.
+  app.setNotFoundHandler((request, reply) =>
+    consoleSite?.wants(request) ? consoleSite.send(reply) : notFound(request, reply),
+  );
   app.addHook("onRoute", (route) => routes.record(route));
   for (const schema of errorSchemas) app.addSchema(schema);
   app.addHook("preValidation", refuseUnstorableInput);
@@ -183,5 +190,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
     { prefix: "/api" },
   );
+  if (opts.console !== false) consoleSite = await serveConsole(app, opts.console);
   return app;
 }

@@ -9,7 +9,8 @@ export const keepAliveMs = 15_000;
 export const maxBufferedBytes = 1 << 20;
 
 /** One Server-Sent Events frame; the id lets a reconnecting EventSource resume with Last-Event-ID. */
-export function sseFrame(e: RunEvent): string {
+export function sseFrame(e: RunEvent, named = true): string {
+  if (!named) return `id: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`;
   // A line break inside the event name would end the field early and corrupt the stream.
   const type = e.type.replace(/[\r\n]+/g, " ");
   return `id: ${e.id}\nevent: ${type}\ndata: ${JSON.stringify(e)}\n\n`;

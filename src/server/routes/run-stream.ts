@@ -16,6 +16,13 @@ const streamQuery = z.strictObject({
     .min(0)
     .optional()
     .describe("Start after this event id (Last-Event-ID wins when sent)."),
+  frames: z
+    .enum(["named", "message"])
+    .optional()
+    .describe(
+      "`named` (default): each frame's `event:` is the event's type. `message`: no `event:` field, so a " +
+        "browser's EventSource delivers every type to onmessage; the type is in the data either way.",
+    ),
 });
 
 // Loose: the parsed value replaces request.headers, so every other header must survive it.
@@ -116,7 +123,8 @@ export const runStreamRoutes: RoutePlugin<{ store: Store; maxStreamsPerCaller: n
       res.on("close", end);
 
       try {
-        stop = await followRun(store, runId, (e) => send(sseFrame(e)), {
+        const named = request.query.frames !== "message";
+        stop = await followRun(store, runId, (e) => send(sseFrame(e, named)), {
           afterId: after,
           onError: (err) => request.log.error({ err, runId }, "event stream could not read events"),
         });
