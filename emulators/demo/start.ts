@@ -42,6 +42,7 @@ const { url, stop, firstSignIn } = await startLifecycle(ctx, {
 });
 process.stderr.write(
   `Lifecycle demo is listening on ${url} (its log: ${env.LIFECYCLE_LOG_FILE})\n` +
+    `The console: open ${url} in a browser and sign in (the first start's link below sets the admin's password)\n` +
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --now --wait\n` +
