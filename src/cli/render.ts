@@ -165,13 +165,20 @@ export function startText(request: { startNow?: boolean; startAt?: string; timeZ
   return request.startAt ? zonedTime(request.startAt, request.timeZone ?? "UTC") : "";
 }
 
+/** A step's dependencies; a long list (a step after every group) is summed up: --json has them all. */
+function after(deps: string[], shown = 3): string {
+  if (!deps.length) return "-";
+  const more = deps.length - shown;
+  return more > 1 ? `${deps.slice(0, shown).join(",")} +${more} more` : deps.join(",");
+}
+
 export function renderPlan(plan: Plan, hash: string): string {
   const rows = [
     ["STEP", "ACTION", "AFTER", "TITLE"],
     ...plan.actions.map((a) => [
       a.key,
       a.type,
-      a.deps.join(",") || "-",
+      after(a.deps),
       `${a.title}${a.required ? "" : " (optional)"}`,
     ]),
   ];
