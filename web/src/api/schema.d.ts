@@ -1003,7 +1003,589 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create a client, or replace the configuration of the one with its id
+         * @description Validated by the client schema and each system's connector schema; when anything is wrong nothing is stored and `fields` names each field at fault. A running server plans with the new configuration from the next request on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A client's configuration, as `lifecycle clients import` reads it from a file. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        approval?: {
+                            /** @default 72 */
+                            expiresAfterHours?: number;
+                            /** @default none */
+                            offboarding?: ("none" | "manager" | "technician") | {
+                                approvers: ("manager" | "staff" | {
+                                    email: string;
+                                })[];
+                            };
+                            /** @default none */
+                            onboarding?: ("none" | "manager" | "technician") | {
+                                approvers: ("manager" | "staff" | {
+                                    email: string;
+                                })[];
+                            };
+                        };
+                        /** @default [] */
+                        customFields?: {
+                            key: string;
+                            label: string;
+                            /** @default false */
+                            required?: boolean;
+                        }[];
+                        displayName: string;
+                        domains: string[];
+                        /** @default {} */
+                        groupsByDepartment?: {
+                            [key: string]: string[];
+                        };
+                        /** @default [] */
+                        hrContacts?: string[];
+                        id: string;
+                        /** @default {} */
+                        identity?: {
+                            /** @default [] */
+                            conditionalAccessGroups?: string[];
+                            /** @default [] */
+                            groupsKeptAtOffboarding?: string[];
+                            mfaRegistrationGroup?: string;
+                            /** @default {} */
+                            temporaryAccessPass?: {
+                                /** @default true */
+                                enabled?: boolean;
+                                /** @default true */
+                                isUsableOnce?: boolean;
+                                /** @default 480 */
+                                lifetimeInMinutes?: number;
+                            };
+                        };
+                        /** @default {} */
+                        licensesByRole?: {
+                            [key: string]: string[];
+                        };
+                        /** @default {} */
+                        licensing?: {
+                            /**
+                             * @default fail
+                             * @enum {string}
+                             */
+                            whenNoSeat?: "fail" | "wait";
+                        };
+                        /** @default {} */
+                        mail?: {
+                            sendMailFrom?: string;
+                            signatureTemplate?: string;
+                        };
+                        /** @default {} */
+                        names?: {
+                            /**
+                             * @default refuse
+                             * @enum {string}
+                             */
+                            pictographs?: "refuse" | "strip";
+                        };
+                        /** @default {} */
+                        offboardingDefaults?: {
+                            /** @default true */
+                            convertToShared?: boolean;
+                            /** @default true */
+                            deactivatePsaContact?: boolean;
+                            /** @default false */
+                            deleteUser?: boolean;
+                            /** @default true */
+                            disableAccount?: boolean;
+                            forwardTo?: {
+                                address: string;
+                                /** @default true */
+                                keepCopy?: boolean;
+                            };
+                            grantAccessTo?: string;
+                            /** @default true */
+                            hideFromAddressList?: boolean;
+                            /** @default true */
+                            moveToDisabledOu?: boolean;
+                            /** @default true */
+                            notifySupervisor?: boolean;
+                            outOfOffice?: string;
+                            /** @default true */
+                            removeGroups?: boolean;
+                            /** @default true */
+                            removeLicenses?: boolean;
+                            /** @default true */
+                            removeMfa?: boolean;
+                            /** @default true */
+                            removeMobileDevices?: boolean;
+                            /** @default true */
+                            updateDocumentation?: boolean;
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            wipeDevices?: "none" | "retire" | "wipe";
+                        };
+                        /** @default {} */
+                        preflight?: {
+                            /**
+                             * @default error
+                             * @enum {string}
+                             */
+                            unknownDepartment?: "error" | "warning";
+                            /**
+                             * @default error
+                             * @enum {string}
+                             */
+                            unknownRole?: "error" | "warning";
+                        };
+                        /** @default {} */
+                        serve?: {
+                            [key: string]: string;
+                        };
+                        /** @default {} */
+                        systems?: {
+                            [key: string]: {
+                                connector: string;
+                                credential?: string;
+                                limits?: {
+                                    concurrency: number;
+                                    ratePerSecond: number;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @default {} */
+                        ticketTrail?: {
+                            /** @default false */
+                            notePerAction?: boolean;
+                        };
+                        timeZone: string;
+                        /** @default {} */
+                        transliteration?: {
+                            /**
+                             * @default expand
+                             * @enum {string}
+                             */
+                            umlauts?: "expand" | "strip";
+                        };
+                        usageLocation: string;
+                        /** @default {} */
+                        usernameFormat?: {
+                            /**
+                             * @default numeric-suffix
+                             * @enum {string}
+                             */
+                            collision?: "numeric-suffix" | "middle-initial";
+                            /** @default {first}.{last} */
+                            pattern?: string;
+                        };
+                        /** @default {} */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The client's configuration as replaced. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                /** @default 72 */
+                                expiresAfterHours: number;
+                                /** @default none */
+                                offboarding: ("none" | "manager" | "technician") | {
+                                    approvers: ("manager" | "staff" | {
+                                        email: string;
+                                    })[];
+                                };
+                                /** @default none */
+                                onboarding: ("none" | "manager" | "technician") | {
+                                    approvers: ("manager" | "staff" | {
+                                        email: string;
+                                    })[];
+                                };
+                            };
+                            /** @default [] */
+                            customFields: {
+                                key: string;
+                                label: string;
+                                /** @default false */
+                                required: boolean;
+                            }[];
+                            displayName: string;
+                            domains: string[];
+                            /** @default {} */
+                            groupsByDepartment: {
+                                [key: string]: string[];
+                            };
+                            /** @default [] */
+                            hrContacts: string[];
+                            id: string;
+                            identity: {
+                                /** @default [] */
+                                conditionalAccessGroups: string[];
+                                /** @default [] */
+                                groupsKeptAtOffboarding: string[];
+                                mfaRegistrationGroup?: string;
+                                temporaryAccessPass: {
+                                    /** @default true */
+                                    enabled: boolean;
+                                    /** @default true */
+                                    isUsableOnce: boolean;
+                                    /** @default 480 */
+                                    lifetimeInMinutes: number;
+                                };
+                            };
+                            /** @default {} */
+                            licensesByRole: {
+                                [key: string]: string[];
+                            };
+                            licensing: {
+                                /**
+                                 * @default fail
+                                 * @enum {string}
+                                 */
+                                whenNoSeat: "fail" | "wait";
+                            };
+                            mail: {
+                                sendMailFrom?: string;
+                                signatureTemplate?: string;
+                            };
+                            names: {
+                                /**
+                                 * @default refuse
+                                 * @enum {string}
+                                 */
+                                pictographs: "refuse" | "strip";
+                            };
+                            offboardingDefaults: {
+                                /** @default true */
+                                convertToShared: boolean;
+                                /** @default true */
+                                deactivatePsaContact: boolean;
+                                /** @default false */
+                                deleteUser: boolean;
+                                /** @default true */
+                                disableAccount: boolean;
+                                forwardTo?: {
+                                    address: string;
+                                    /** @default true */
+                                    keepCopy: boolean;
+                                };
+                                grantAccessTo?: string;
+                                /** @default true */
+                                hideFromAddressList: boolean;
+                                /** @default true */
+                                moveToDisabledOu: boolean;
+                                /** @default true */
+                                notifySupervisor: boolean;
+                                outOfOffice?: string;
+                                /** @default true */
+                                removeGroups: boolean;
+                                /** @default true */
+                                removeLicenses: boolean;
+                                /** @default true */
+                                removeMfa: boolean;
+                                /** @default true */
+                                removeMobileDevices: boolean;
+                                /** @default true */
+                                updateDocumentation: boolean;
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                wipeDevices: "none" | "retire" | "wipe";
+                            };
+                            preflight: {
+                                /**
+                                 * @default error
+                                 * @enum {string}
+                                 */
+                                unknownDepartment: "error" | "warning";
+                                /**
+                                 * @default error
+                                 * @enum {string}
+                                 */
+                                unknownRole: "error" | "warning";
+                            };
+                            /** @default {} */
+                            serve: {
+                                [key: string]: string;
+                            };
+                            /** @default {} */
+                            systems: {
+                                [key: string]: {
+                                    connector: string;
+                                    credential?: string;
+                                    limits?: {
+                                        concurrency: number;
+                                        ratePerSecond: number;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            ticketTrail: {
+                                /** @default false */
+                                notePerAction: boolean;
+                            };
+                            timeZone: unknown;
+                            transliteration: {
+                                /**
+                                 * @default expand
+                                 * @enum {string}
+                                 */
+                                umlauts: "expand" | "strip";
+                            };
+                            usageLocation: string;
+                            usernameFormat: {
+                                /**
+                                 * @default numeric-suffix
+                                 * @enum {string}
+                                 */
+                                collision: "numeric-suffix" | "middle-initial";
+                                /** @default {first}.{last} */
+                                pattern: string;
+                            };
+                            /** @default {} */
+                            variables: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The client's configuration as created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                /** @default 72 */
+                                expiresAfterHours: number;
+                                /** @default none */
+                                offboarding: ("none" | "manager" | "technician") | {
+                                    approvers: ("manager" | "staff" | {
+                                        email: string;
+                                    })[];
+                                };
+                                /** @default none */
+                                onboarding: ("none" | "manager" | "technician") | {
+                                    approvers: ("manager" | "staff" | {
+                                        email: string;
+                                    })[];
+                                };
+                            };
+                            /** @default [] */
+                            customFields: {
+                                key: string;
+                                label: string;
+                                /** @default false */
+                                required: boolean;
+                            }[];
+                            displayName: string;
+                            domains: string[];
+                            /** @default {} */
+                            groupsByDepartment: {
+                                [key: string]: string[];
+                            };
+                            /** @default [] */
+                            hrContacts: string[];
+                            id: string;
+                            identity: {
+                                /** @default [] */
+                                conditionalAccessGroups: string[];
+                                /** @default [] */
+                                groupsKeptAtOffboarding: string[];
+                                mfaRegistrationGroup?: string;
+                                temporaryAccessPass: {
+                                    /** @default true */
+                                    enabled: boolean;
+                                    /** @default true */
+                                    isUsableOnce: boolean;
+                                    /** @default 480 */
+                                    lifetimeInMinutes: number;
+                                };
+                            };
+                            /** @default {} */
+                            licensesByRole: {
+                                [key: string]: string[];
+                            };
+                            licensing: {
+                                /**
+                                 * @default fail
+                                 * @enum {string}
+                                 */
+                                whenNoSeat: "fail" | "wait";
+                            };
+                            mail: {
+                                sendMailFrom?: string;
+                                signatureTemplate?: string;
+                            };
+                            names: {
+                                /**
+                                 * @default refuse
+                                 * @enum {string}
+                                 */
+                                pictographs: "refuse" | "strip";
+                            };
+                            offboardingDefaults: {
+                                /** @default true */
+                                convertToShared: boolean;
+                                /** @default true */
+                                deactivatePsaContact: boolean;
+                                /** @default false */
+                                deleteUser: boolean;
+                                /** @default true */
+                                disableAccount: boolean;
+                                forwardTo?: {
+                                    address: string;
+                                    /** @default true */
+                                    keepCopy: boolean;
+                                };
+                                grantAccessTo?: string;
+                                /** @default true */
+                                hideFromAddressList: boolean;
+                                /** @default true */
+                                moveToDisabledOu: boolean;
+                                /** @default true */
+                                notifySupervisor: boolean;
+                                outOfOffice?: string;
+                                /** @default true */
+                                removeGroups: boolean;
+                                /** @default true */
+                                removeLicenses: boolean;
+                                /** @default true */
+                                removeMfa: boolean;
+                                /** @default true */
+                                removeMobileDevices: boolean;
+                                /** @default true */
+                                updateDocumentation: boolean;
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                wipeDevices: "none" | "retire" | "wipe";
+                            };
+                            preflight: {
+                                /**
+                                 * @default error
+                                 * @enum {string}
+                                 */
+                                unknownDepartment: "error" | "warning";
+                                /**
+                                 * @default error
+                                 * @enum {string}
+                                 */
+                                unknownRole: "error" | "warning";
+                            };
+                            /** @default {} */
+                            serve: {
+                                [key: string]: string;
+                            };
+                            /** @default {} */
+                            systems: {
+                                [key: string]: {
+                                    connector: string;
+                                    credential?: string;
+                                    limits?: {
+                                        concurrency: number;
+                                        ratePerSecond: number;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            ticketTrail: {
+                                /** @default false */
+                                notePerAction: boolean;
+                            };
+                            timeZone: unknown;
+                            transliteration: {
+                                /**
+                                 * @default expand
+                                 * @enum {string}
+                                 */
+                                umlauts: "expand" | "strip";
+                            };
+                            usageLocation: string;
+                            usernameFormat: {
+                                /**
+                                 * @default numeric-suffix
+                                 * @enum {string}
+                                 */
+                                collision: "numeric-suffix" | "middle-initial";
+                                /** @default {first}.{last} */
+                                pattern: string;
+                            };
+                            /** @default {} */
+                            variables: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
