@@ -42,25 +42,24 @@ export async function serveConsole(app: FastifyInstance, opts: ConsoleOptions = 
 
   await app.register(async (site) => {
     // The build's own files: public as any web page's scripts are; nothing in them is secret.
-    if (built) {
-      const files = new Set(await readdir(`${dist}/assets`));
-      await site.register(fastifyStatic, { root: `${dist}/assets`, serve: false });
-      site
-        .withTypeProvider<ZodTypeProvider>()
-        .get(
-          "/assets/:file",
-          { schema: { hide: true, params: assetParams }, config: { access: { public: true } } },
-          async (request, reply) => {
-            if (!files.has(request.params.file))
-              throw new ApiError("LC_ERR_NOT_FOUND", `no file ${request.params.file} in this build`);
-            return reply.sendFile(request.params.file, {
-              immutable: true,
-              maxAge: "365d",
-              cacheControl: true,
-            });
-          },
-        );
-    }
+    // The same routes whether or not the console is built, so the server's surface never depends on it.
+    const files = new Set(built ? await readdir(`${dist}/assets`) : []);
+    await site.register(fastifyStatic, { root: `${dist}/assets`, serve: false });
+    site
+      .withTypeProvider<ZodTypeProvider>()
+      .get(
+        "/assets/:file",
+        { schema: { hide: true, params: assetParams }, config: { access: { public: true } } },
+        async (request, reply) => {
+          if (!files.has(request.params.file))
+            throw new ApiError("LC_ERR_NOT_FOUND", `no file ${request.params.file} in this build`);
+          return reply.sendFile(request.params.file, {
+            immutable: true,
+            maxAge: "365d",
+            cacheControl: true,
+          });
+        },
+      );
     site.get(
       "/forms/:token",
       { schema: { hide: true }, config: { access: { public: true } } },
