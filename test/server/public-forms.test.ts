@@ -538,3 +538,25 @@ describe("the public form API", () => {
     assert.deepEqual(await countRows(store), before, "nothing stored by any refusal");
   });
 });
+
+test("one address trying tokens is limited, and told when to try again", async () => {
+  const remoteAddress = "203.0.113.7";
+  const statuses: number[] = [];
+  let last: LightMyRequestResponse | undefined;
+  // One after the other: a burst sent at once is refused whole by the limiter's in-memory store.
+  for (let i = 0; i < 121; i++) {
+    last = await app.inject({
+      method: "GET",
+      url: `/api/public/forms/${"T".repeat(40)}${String(i).padStart(3, "0")}`,
+      headers: anon,
+      remoteAddress,
+    });
+    statuses.push(last.statusCode);
+  }
+  assert.equal(statuses.filter((s) => s === 404).length, 120, "a minute's budget of unknown tokens");
+  assert.ok(last);
+  assert.equal(last.statusCode, 429, "the 121st in a minute is refused");
+  assert.equal(errorOf(last).code, "LC_ERR_RATE_LIMITED");
+  assert.ok(Number(last.headers["retry-after"]) > 0);
+  assert.equal(last.headers["cache-control"], "no-store");
+});
