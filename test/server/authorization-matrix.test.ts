@@ -115,6 +115,7 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       .replace("{ref}", "acme-graph")
       .replace("{token}", "lct_unknown")
       .replace("{email}", "nobody@msp.test")
+      .replace("{linkId}", "00000000-0000-4000-8000-000000000000")
       .replace("{id}", "someid")
       .replace(/\?.*$/, "");
   const queryOf = (path: string, method: string) =>
@@ -122,7 +123,9 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       ? method === "GET"
         ? "?client=acme"
         : "?dryRun=true"
-      : "";
+      : path.endsWith("/people")
+        ? "?q=mi"
+        : "";
   const bodyOf = (op: Operation): unknown => {
     if (op.method === "GET" || op.method === "DELETE") return undefined;
     if (op.path.startsWith("/api/requests/")) return onboardingBody();
@@ -130,6 +133,7 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     if (op.path === "/api/runs/{id}/approve") return { planHash: "0".repeat(64) };
     // Acme's config as it is: replacing it with itself changes nothing, and names the client it is about.
     if (op.path === "/api/clients" && op.method === "POST") return acmeConfig;
+    if (op.path === "/api/clients/{id}/form-links") return { kind: "onboard" };
     return {};
   };
 
