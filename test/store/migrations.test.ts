@@ -88,6 +88,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0010_one_time_link_ids",
       "0011_staff_oidc_flows",
       "0012_approval_links",
+      "0013_bulk_batches",
     ],
   });
 
