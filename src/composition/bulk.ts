@@ -23,6 +23,7 @@ import {
 } from "../store/bulk-repo.ts";
 import { getClient } from "../store/clients-repo.ts";
 import { txWithRetry, type Store } from "../store/sql.ts";
+import { duplicateOnboarding } from "./duplicate-person.ts";
 import { submitRequest, type SubmitOptions } from "./submit.ts";
 
 /** A file larger than this is refused before it is read; one with more rows after. */
@@ -119,18 +120,24 @@ async function checkRow(
   actor: Actor,
   opts: BulkOptions,
 ): Promise<Checked> {
+  const now = opts.now?.() ?? new Date();
   const dry = await submitRequest(store, kind, body, {
     actor: actor.email,
     submittedBy: actor,
     dryRun: true,
-    now: opts.now?.() ?? new Date(),
+    now,
     ...(opts.live ? { live: opts.live } : {}),
     ...(opts.registry ? { registry: opts.registry } : {}),
   });
   if (!dry.ok) return { errors: dry.errors, findings: [], summary: summaryOf(body), planHash: null };
   const { findings, request, plan, planHash } = dry.value;
+  // The single submission checks this only as it stores the run; a batch says so before anything runs.
+  const twins = request.kind === "onboard" ? await duplicateOnboarding(store, request, now) : [];
   return {
-    errors: findings.filter((f) => f.severity === "error").map(({ field, message }) => ({ field, message })),
+    errors: [
+      ...findings.filter((f) => f.severity === "error").map(({ field, message }) => ({ field, message })),
+      ...twins,
+    ],
     findings,
     summary: summaryOf(body, request, plan),
     planHash,
@@ -138,19 +145,30 @@ async function checkRow(
 }
 
 /** The same person twice in one file would race: each row is planned before the other's account exists. */
-function twinErrors(kind: BulkKind, rows: { line: number; summary: RowSummary }[]): Map<number, FieldError> {
+function twinErrors(
+  kind: BulkKind,
+  rows: { line: number; summary: RowSummary; values: Record<string, unknown> }[],
+): Map<number, FieldError> {
   const first = new Map<string, number>();
   const twins = new Map<number, FieldError>();
   for (const row of rows) {
     const upn = row.summary.upn?.toLowerCase();
-    if (!upn) continue;
-    const seen = first.get(upn);
-    if (seen === undefined) first.set(upn, row.line);
-    else
+    const name =
+      kind === "onboard" && row.values.allowDuplicate !== true ? row.summary.name?.toLowerCase() : undefined;
+    const seenUpn = upn === undefined ? undefined : first.get(`upn:${upn}`);
+    const seenName = name === undefined ? undefined : first.get(`name:${name}`);
+    if (seenUpn !== undefined)
       twins.set(row.line, {
         field: kind === "onboard" ? "username" : "user",
-        message: `${upn} is also on line ${seen} of this file: one row per person (give a username to tell two people apart)`,
+        message: `${upn} is also on line ${seenUpn} of this file: one row per person (give a username to tell two people apart)`,
       });
+    else if (seenName !== undefined)
+      twins.set(row.line, {
+        field: "lastName",
+        message: `${row.summary.name} is also on line ${seenName} of this file: one row per person, or set allowDuplicate to onboard a second person of that name`,
+      });
+    if (upn !== undefined && seenUpn === undefined) first.set(`upn:${upn}`, row.line);
+    if (name !== undefined && seenName === undefined) first.set(`name:${name}`, row.line);
   }
   return twins;
 }
@@ -301,10 +319,13 @@ export async function submitBatch(
   const stored = pending.flatMap((r) => lineErrors(r.line, r.errors));
   if (stored.length) return failAll(stored);
   // Judged again now: the client's systems may have changed since the upload (a username taken since).
-  const now = await eachLimited(pending, parallelRows, (r) =>
+  // A row whose run a crashed submit made already is not: its run would be its own twin.
+  const made = await madeLines(store, batchId);
+  const unmade = pending.filter((r) => !made.has(r.line));
+  const now = await eachLimited(unmade, parallelRows, (r) =>
     checkRow(store, batch.kind, r.values, actor, opts),
   );
-  const fresh = pending.flatMap((r, i) => lineErrors(r.line, now[i]!.errors));
+  const fresh = unmade.flatMap((r, i) => lineErrors(r.line, now[i]!.errors));
   if (fresh.length) return failAll(fresh);
 
   await markSubmitting(store, batchId, actor.accountId, excluded);
@@ -341,6 +362,15 @@ export async function submitBatch(
     });
   });
   return ok(await batchView(store, batchId));
+}
+
+/** The lines whose runs a submit of this batch stored, by their Idempotency-Keys. */
+async function madeLines(store: Store, batchId: string): Promise<Set<number>> {
+  const rows = await store.query<{ key: string }>(
+    `select idempotency_key as key from requests where idempotency_owner = $1`,
+    [`bulk:${batchId}`],
+  );
+  return new Set(rows.map((r) => Number(r.key.replace(/^line-/, ""))));
 }
 
 const lineErrors = (line: number, errors: readonly FieldError[]): FieldError[] =>

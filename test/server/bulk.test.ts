@@ -159,6 +159,25 @@ describe("bulk onboarding", () => {
     assert.equal(await count("bulk_batches"), batches);
   });
 
+  test("the same person twice in one file, or already being onboarded, is a row error before anything runs", async () => {
+    const batch = await uploaded(
+      "firstName,lastName,start,username\nTwin,Doe,now,\nTWIN,doe,now,twin.two\nOther,Doe,now,twin.doe\n",
+    );
+    assert.deepEqual(
+      batch.rows.map((r) => [r.line, r.errors.map((e) => e.field)]),
+      [
+        [2, []],
+        [3, ["lastName"]],
+        [4, ["username"]],
+      ],
+    );
+    assert.match(batch.rows[2]!.errors[0]!.message, /also on line 2/);
+    const sent = json<Batch>(await submit(batch.batchId, { exclude: [3, 4] }));
+    assert.equal(sent.counts.runs, 1);
+    const again = await uploaded("firstName,lastName,start\nTwin,Doe,now\n");
+    assert.match(again.rows[0]!.errors[0]!.message, /already onboards Twin Doe/);
+  });
+
   test("more rows or bytes than a batch takes: 413 saying the limit", async () => {
     const rows = Array.from({ length: 1001 }, (_, i) => `P${i},Doe,now`).join("\n");
     const many = await upload(`firstName,lastName,start\n${rows}\n`);
