@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, exitCodes } from "./api.ts";
 import { auditCommand } from "./commands/audit.ts";
+import { bulkCommand } from "./commands/bulk.ts";
 import { approvalCommands, runsCommand } from "./commands/runs.ts";
 import { clientsCommand } from "./commands/clients.ts";
 import { credentialsCommand } from "./commands/credentials.ts";
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     workflowsCommand(ctx),
     onboardCommand(ctx),
     offboardCommand(ctx),
+    bulkCommand(ctx),
     runsCommand(ctx),
     linksCommand(ctx),
     ...approvalCommands(ctx),
