@@ -142,12 +142,12 @@ export function directApi(
     },
     // As for an approval, this machine's operator is who uploads and submits.
     async bulkUpload(kind, clientId, csv) {
-      const made = await uploadBatch(store, kind, clientId, csv, await localOperator(store), {
-        ...(opts.live ? { live: opts.live } : {}),
-      });
+      const made = await mapped(
+        uploadBatch(store, kind, clientId, csv, await localOperator(store), {
+          ...(opts.live ? { live: opts.live } : {}),
+        }),
+      );
       if (made.ok) return made.value;
-      const client = made.errors.find((e) => e.field === "client");
-      if (client) throw new CliError(client.message, exitCodes.notFound);
       throw new CliError("the file cannot be read as requests", exitCodes.invalid, made.errors);
     },
     async bulkSubmit(batchId, exclude) {
