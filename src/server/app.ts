@@ -13,6 +13,7 @@ import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } fro
 import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
 import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { bulkRoutes } from "./routes/bulk.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { formLinkRoutes } from "./routes/form-links.ts";
@@ -130,6 +131,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "clients" },
         { name: "requests" },
         { name: "runs" },
+        { name: "bulk" },
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
@@ -175,7 +177,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(approvalLinkRoutes, { store });
   await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
-  await app.register(publicFormRoutes, { store, keys, now, publicUrl, live: opts.live, ports: opts.ports });
+  await app.register(publicFormRoutes, {
+    store,
+    keys,
+    now,
+    publicUrl,
+    live: opts.live,
+    ports: opts.ports,
+    // Read at request time: the console's site is registered last, after every route of its own.
+    formPage: (reply) => consoleSite?.sendForm(reply),
+  });
   await app.register(
     async (api) => {
       // Here as well as at the root, so an unknown /api path is answered after the bearer check.
@@ -184,6 +195,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(clientRoutes, { store });
       await api.register(formLinkRoutes, { store, now, publicUrl, ports: opts.ports });
       await api.register(requestRoutes, { store, now, live: opts.live });
+      await api.register(bulkRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
       await api.register(runReportRoutes, { store });
