@@ -220,9 +220,10 @@ export const clientConfigRoutes: RoutePlugin<{ store: Store; keys: KeySource }> 
           "The connector gets a token with the system's credential and makes one cheap read. A failure is an answer (ok: false) with the vendor's code, status and request id, never a secret.",
         tags: ["clients"],
         params: systemParams,
+        body: z.strictObject({}).nullish().describe("Nothing: the system is tested as saved."),
         response: {
           200: testReply,
-          ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT"),
+          ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", ...bodyErrors),
         },
       },
     },
