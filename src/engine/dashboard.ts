@@ -106,17 +106,20 @@ export async function dashboard(sql: Sql, f: DashboardFilter): Promise<Dashboard
     month,
   );
 
-  // A step waits on a condition (its outcome says which) or on a retry after a failure (its error says why).
+  // A step waits on a condition (its outcome says which), on a retry after a failure (its error says why),
+  // or, a manual task not yet looked at, on the person its params name.
   const waiting = await sql.query<WaitingStep>(
     `select r.id as "runId", r.client_id as "clientId", r.kind, r.subject, a.key, a.title, a.type,
-            coalesce(a.outcome->>'for', a.outcome->'error'->>'message', a.state) as reason,
-            case when a.outcome->>'needs' = 'person' then 'person' end as needs,
+            coalesce(a.outcome->>'for', a.outcome->'error'->>'message',
+                     case when a.type = $3 then (a.params->>'who') || ' to ' || (a.params->>'ask') end,
+                     a.state) as reason,
+            case when a.outcome->>'needs' = 'person' or a.type = $3 then 'person' end as needs,
             a.run_at as until, a.waiting_since as since
        from runs r join actions a on a.run_id = r.id
       where r.status = 'waiting' and a.state in ('waiting', 'retry') and ${scoped("r", 1)}
       order by a.waiting_since nulls last, r.created_at, a.id
       limit 500`,
-    scope,
+    [...scope, gateType],
   );
 
   const [finished] = await sql.query<{ onboardings: number; offboardings: number }>(

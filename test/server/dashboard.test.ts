@@ -6,7 +6,7 @@ import { z } from "zod";
 import { catalog } from "../../src/actions/define.ts";
 import { parseClientConfig } from "../../src/domain/client.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
-import type { PlannedAction } from "../../src/domain/plan.ts";
+import { gateStep, type PlannedAction } from "../../src/domain/plan.ts";
 import { createRun } from "../../src/engine/runs.ts";
 import { sqlStepQueue } from "../../src/engine/sql-step-queue.ts";
 import { createWorker, type Worker } from "../../src/engine/worker.ts";
@@ -136,6 +136,13 @@ for (const under of [pgliteUnderTest, postgresUnderTest] satisfies StoreUnderTes
       ]);
       await start("broken", "acme", "offboard", [step("a", "test.work"), step("b", "test.fail", ["a"])]);
       await start("seat", "acme", "onboard", [step("licence", "test.seat")]);
+      await start("desk", "acme", "onboard", [
+        gateStep("desk", {
+          kind: "manual-task",
+          who: "facilities@acme.example.com",
+          ask: "set up the desk phone",
+        }),
+      ]);
       await start(
         "later",
         "acme",
@@ -147,6 +154,7 @@ for (const under of [pgliteUnderTest, postgresUnderTest] satisfies StoreUnderTes
       await waitForStatus(store, runs.done!, ["completed", "completed-with-warnings"]);
       await waitForStatus(store, runs.broken!, ["failed"]);
       await waitForStatus(store, runs.seat!, ["waiting"]);
+      await waitForStatus(store, runs.desk!, ["waiting"]);
       await waitForStatus(store, runs.globex!, ["completed"]);
       app = await buildServer({ store });
       token.admin = await staffToken(store, { role: "admin" });
@@ -177,12 +185,16 @@ for (const under of [pgliteUnderTest, postgresUnderTest] satisfies StoreUnderTes
         assertMatchesDocument(json(await get("/api/openapi.json")), "GET", "/api/dashboard", res);
         const d = json<Dashboard>(res);
         assert.equal(d.timeZone, "Europe/Berlin");
-        assert.deepEqual(d.counts, { inFlight: 0, awaitingApproval: 0, scheduled: 1, waiting: 1, failed: 1 });
-        assert.equal(d.waiting.length, 1);
-        assert.equal(d.waiting[0]?.runId, runs.seat);
-        assert.equal(d.waiting[0]?.title, "Step licence");
-        assert.equal(d.waiting[0]?.reason, "a free SPB seat");
-        assert.equal(d.waiting[0]?.needs, "person");
+        assert.deepEqual(d.counts, { inFlight: 0, awaitingApproval: 0, scheduled: 1, waiting: 2, failed: 1 });
+        const waits = d.waiting.map((w) => [w.runId, w.title, w.reason, w.needs]).sort();
+        const desk = "facilities@acme.example.com to set up the desk phone";
+        assert.deepEqual(
+          waits,
+          [
+            [runs.seat, "Step licence", "a free SPB seat", "person"],
+            [runs.desk, "set up the desk phone", desk, "person"],
+          ].sort(),
+        );
       },
     );
 
@@ -235,7 +247,7 @@ for (const under of [pgliteUnderTest, postgresUnderTest] satisfies StoreUnderTes
           missedSteps: 0,
         });
         assert.equal(d.counts.failed, 0);
-        assert.equal(d.counts.waiting, 1);
+        assert.equal(d.counts.waiting, 2);
       },
     );
 
@@ -258,7 +270,7 @@ for (const under of [pgliteUnderTest, postgresUnderTest] satisfies StoreUnderTes
         assert.deepEqual(d.waiting, []);
         assert.equal((await get("/api/dashboard?client=acme", "globex")).statusCode, 403);
         const acmeOnly = json<Dashboard>(await get("/api/dashboard", "acme"));
-        assert.equal(acmeOnly.counts.waiting, 1);
+        assert.equal(acmeOnly.counts.waiting, 2);
         assert.ok(acmeOnly.waiting.every((w) => w.clientId === "acme"));
       },
     );
