@@ -271,6 +271,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["dryRun", ["true", "false", "1", "0"]],
     ["after", [0, 1, 5]],
     ["extends", ["builtin:onboard@1", "builtin:offboard@1"]],
+    ["month", ["2025-03", "2025-02"]],
+    ["name", ["entra", "exchange"]],
+    ["clientId", clientIds],
   ]);
   const bodies = new Map<string, unknown[]>([
     ["POST /api/requests/onboard", onboard],
@@ -289,6 +292,19 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["POST /api/clients/{id}/form-links", [{ kind: "onboard" }, { kind: "offboard", label: "HR", days: 7 }]],
     ["POST /api/public/forms/{token}/preview", linkBodies],
     ["POST /api/public/forms/{token}/submit", linkBodies],
+    [
+      "POST /api/runs/{id}/reschedule",
+      [{ startAt: { local: "2025-03-12T09:00" } }, { startAt: "2025-03-12T09:00:00+01:00" }],
+    ],
+    // Globex's own configuration: saving it again changes nothing the other operations rely on.
+    ["PUT /api/clients/{id}", [globex.value]],
+    [
+      "POST /api/username-preview",
+      [
+        { format: "{first}.{last}", firstName: "Jane", lastName: "Doe" },
+        { clientId: "acme", firstName: "Zoë", lastName: "Ødegård" },
+      ],
+    ],
   ]);
 
   return {
