@@ -69,6 +69,7 @@ const run: RunDetail = {
   startAt: at(0),
   finishedAt: at(160),
   actions: [
+    action("approval", "Approval", { type: "engine.gate" }),
     action("create-user", "Create sarah.johnson@acmecorp.com", {
       startedAt: at(1),
       finishedAt: at(2.4),
@@ -99,6 +100,12 @@ const events: TimelineEvent[] = [
     detail: { findings: [{ field: "role", severity: "warning", message: "no licences for role intern" }] },
   }),
   event(0.1, { type: "run.status", outcome: "running", message: "run is running" }),
+  event(0.5, {
+    type: "action.succeeded",
+    actionKey: "approval",
+    outcome: "succeeded",
+    detail: { kind: "succeeded", detail: "approved by mike.chen@acmecorp.com at 2026-12-02T12:00:00.500Z" },
+  }),
   event(1, { type: "action.started", actionKey: "create-user", message: "attempt 1" }),
   event(1.5, {
     type: "action.applying",
@@ -198,7 +205,7 @@ describe("timelineOf", () => {
 
 describe("a run's steps, findings, approval and ticket", () => {
   it("gives each step its duration, attempts, request id and error", () => {
-    const steps = stepsOf(run.actions);
+    const steps = stepsOf(run.actions.slice(1));
     expect(steps[0]).toMatchObject({ duration: "1.4 s", attempts: 1, requestId: "req-create" });
     expect(steps[2]?.note).toBe("no device serial number was given");
     expect(steps[4]?.failure?.vendorCode).toBe("Authorization_RequestDenied");

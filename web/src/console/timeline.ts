@@ -164,9 +164,17 @@ export function timelineOf(
 ): TimelineLine[] {
   const origin = originOf(run);
   const titles = new Map(run.actions.map((a) => [a.key, a.title]));
+  const gates = new Set(run.actions.filter((a) => a.type === "engine.gate").map((a) => a.key));
   const lastWait = new Map<string, string>();
   const lines: TimelineLine[] = [];
   for (const e of events) {
+    // A gate waiting or passed says again what its approval (or task) events said: one line is enough.
+    if (
+      e.actionKey &&
+      gates.has(e.actionKey) &&
+      (e.type === "action.waiting" || e.type === "action.succeeded")
+    )
+      continue;
     const line = lineOf(e, titles, lastWait);
     if (line)
       lines.push({
