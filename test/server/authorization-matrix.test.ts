@@ -113,10 +113,11 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       .replace("{ref}", "acme-graph")
       .replace("{token}", "lct_unknown")
       .replace("{email}", "nobody@msp.test")
+      .replace("{name}", "entra")
       .replace("{id}", "someid")
       .replace(/\?.*$/, "");
   const queryOf = (path: string, method: string) =>
-    path === "/api/runs" || path.startsWith("/api/requests/")
+    ["/api/runs", "/api/dashboard", "/api/schedules"].includes(path) || path.startsWith("/api/requests/")
       ? method === "GET"
         ? "?client=acme"
         : "?dryRun=true"
@@ -126,6 +127,8 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     if (op.path.startsWith("/api/requests/")) return onboardingBody();
     // A hash that is not the run's: the approval is refused by the engine (409), never by the schema.
     if (op.path === "/api/runs/{id}/approve") return { planHash: "0".repeat(64) };
+    // A valid start: the run began at once, so the engine refuses it (409), never the schema.
+    if (op.path === "/api/runs/{id}/reschedule") return { startAt: { local: "2030-01-01T09:00" } };
     return {};
   };
 
