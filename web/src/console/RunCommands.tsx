@@ -58,7 +58,8 @@ export function RunCommands({ run }: { run: RunDetail }) {
   const operating = may(me.data, "operate");
   const canCancel = operating && !finished(run.status);
   const canRetry = operating && (run.status === "failed" || run.status === "completed-with-warnings");
-  if (!deciding && !canCancel && !canRetry) return <ErrorNote error={command.error} />;
+  // Nothing left to do (the run moved on): an earlier refusal no longer applies either.
+  if (!deciding && !canCancel && !canRetry) return null;
   const busy = command.isPending;
   return (
     <section className="panel" aria-label="Commands">
