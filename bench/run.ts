@@ -6,6 +6,7 @@ import { engineOverhead, throughput, withPostgresDatabase } from "./engine.ts";
 import { startMemory } from "./memory.ts";
 import { microsoftBench } from "./microsoft.ts";
 import { psaStackCalls } from "./psa.ts";
+import { webBench } from "./web.ts";
 
 const results: Record<string, number | string> = {};
 const rows: [string, string, string][] = [];
@@ -62,6 +63,16 @@ if (process.env.BENCH_SKIP_MICROSOFT !== "1") {
 if (process.env.BENCH_SKIP_PSA !== "1") {
   const psa = await psaStackCalls(["connectwise", "autotask"]);
   for (const [name, value] of Object.entries(psa)) record(name, value, unitOf(name));
+}
+
+// The console's weight on the wire and its liveness: a browser on the demo, so skippable where none is.
+if (process.env.BENCH_SKIP_WEB !== "1") {
+  const webTargets: Record<string, string> = {
+    "web.consoleInitialJsGzipKB": "< 200 KB",
+    "web.formInitialJsGzipKB": "< 80 KB",
+  };
+  for (const [name, value] of Object.entries(await webBench()))
+    record(name, value, name.endsWith("KB") ? "KB" : "ms", webTargets[name] ?? "");
 }
 
 const mem = await startMemory();

@@ -10,7 +10,7 @@ function page(title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escape(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.4rem}ol,ul{padding-left:1.4rem}li{margin:.2rem 0}
+h1{font-size:1.4rem;overflow-wrap:anywhere}ol,ul{padding-left:1.4rem}li{margin:.2rem 0}
 code{font-size:.8rem;word-break:break-all;background:#f2f2f2;padding:.1rem .3rem;border-radius:.3rem}
 textarea{width:100%;box-sizing:border-box;font:inherit;min-height:4rem}
 .actions{display:flex;gap:.6rem;margin-top:.8rem}

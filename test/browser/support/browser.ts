@@ -28,6 +28,11 @@ export async function launchBrowser(t: TestContext): Promise<Browser | undefined
     t.skip(`no Chromium at ${chromiumPath} (apt-get install chromium, or set LIFECYCLE_CHROMIUM)`);
     return undefined;
   }
+  return launchChromium();
+}
+
+/** Debian's Chromium with this machine's flags, outside a test (the web bench). */
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: flags });
 }
 

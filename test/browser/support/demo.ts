@@ -73,7 +73,9 @@ export async function startDemo(opts: { profile?: "fast" | "realistic" } = {}): 
   };
 }
 
-async function until(child: ChildProcess, ready: () => boolean, timeoutMs = 90_000): Promise<void> {
+// On two cores shared with other work a first start (initdb, the emulators, tsx compiling) took 77 s:
+// the wait is for a start that hangs, not a slow one.
+async function until(child: ChildProcess, ready: () => boolean, timeoutMs = 240_000): Promise<void> {
   const started = Date.now();
   while (!ready()) {
     if (child.exitCode !== null) throw new Error(`it exited with ${child.exitCode}`);

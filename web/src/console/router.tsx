@@ -4,13 +4,15 @@ import {
   createRoute,
   createRouter,
   Link,
-  Navigate,
   Outlet,
   redirect,
 } from "@tanstack/react-router";
 import { z } from "zod";
+import { Approvals } from "./pages/Approvals";
+import { Dashboard } from "./pages/Dashboard";
 import { Run } from "./pages/Run";
 import { Runs } from "./pages/Runs";
+import { Schedules } from "./pages/Schedules";
 import { SignIn } from "./pages/SignIn";
 import { meQuery, useMe } from "./session";
 
@@ -19,7 +21,12 @@ export const queryClient = new QueryClient({
 });
 
 // The console's pages; each later page adds its entry here and its route below.
-export const navigation: { to: string; label: string }[] = [{ to: "/runs", label: "Runs" }];
+export const navigation: { to: string; label: string }[] = [
+  { to: "/", label: "Dashboard" },
+  { to: "/runs", label: "Runs" },
+  { to: "/approvals", label: "Approvals" },
+  { to: "/schedules", label: "Schedules" },
+];
 
 function Shell() {
   const me = useMe();
@@ -29,7 +36,7 @@ function Shell() {
       <nav className="nav" aria-label="Main">
         <span className="brand">Lifecycle</span>
         {navigation.map((item) => (
-          <Link key={item.to} to={item.to}>
+          <Link key={item.to} to={item.to} activeOptions={{ exact: item.to === "/" }}>
             {item.label}
           </Link>
         ))}
@@ -84,11 +91,9 @@ export const shell = createRoute({
   component: Shell,
 });
 
-const home = createRoute({
-  getParentRoute: () => shell,
-  path: "/",
-  component: () => <Navigate to="/runs" replace />,
-});
+const home = createRoute({ getParentRoute: () => shell, path: "/", component: Dashboard });
+const approvals = createRoute({ getParentRoute: () => shell, path: "/approvals", component: Approvals });
+const schedules = createRoute({ getParentRoute: () => shell, path: "/schedules", component: Schedules });
 
 const runs = createRoute({ getParentRoute: () => shell, path: "/runs", component: Runs });
 
@@ -101,7 +106,7 @@ export const run = createRoute({
   },
 });
 
-const routeTree = root.addChildren([signIn, shell.addChildren([home, runs, run])]);
+const routeTree = root.addChildren([signIn, shell.addChildren([home, runs, run, approvals, schedules])]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent" });
 

@@ -9,6 +9,8 @@ export function inZone(iso: string | Date | null | undefined, timeZone?: string)
     day: "numeric",
     hour: "2-digit",
     minute: "2-digit",
+    // Without the client's zone, the reader's own: named, so nobody takes it for the client's.
+    ...(timeZone ? {} : { timeZoneName: "short" as const }),
   }).format(date);
   return timeZone ? `${text} ${timeZone}` : text;
 }
