@@ -1250,6 +1250,378 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clients/{id}/form-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client's form links, newest first, without their tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                            label: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "revoked";
+                        }[];
+                    };
+                };
+                /** @description LC_ERR_VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a form link for a client's HR person or manager
+         * @description Multi-use until it expires or is revoked. The answer is the only one that holds the link's token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How many days the link works.
+                         * @default 30
+                         */
+                        days?: number;
+                        /**
+                         * @description The form the link opens.
+                         * @enum {string}
+                         */
+                        kind: "onboard" | "offboard";
+                        /** @description Who or what the link is for, as the list shows it ("HR, Jane Roe"). */
+                        label?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The link was made; its token is in `url` and is kept nowhere but as a hash. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                            label: string | null;
+                            /** @description The link to hand to the client: shown in this answer only, never again. */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clients/{id}/form-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a form link: it opens nothing from now on
+         * @description Revoking a revoked link changes nothing and answers it as it is.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description The form link's id. */
+                    linkId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                            label: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "revoked";
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clients/{id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People of the client's directory whose name or address starts with q
+         * @description At most 10; none when the client has no directory.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The start of a name, sign-in name or address. */
+                    q: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description At most 10 people, by display name. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            people: {
+                                department?: string;
+                                displayName: string;
+                                jobTitle?: string;
+                                mail?: string;
+                                userPrincipalName: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clients/{id}/workflows/{kind}": {
         parameters: {
             query?: never;
@@ -2368,6 +2740,1070 @@ export interface paths {
                 };
                 /** @description LC_ERR_UNAUTHENTICATED */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/forms/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The form a link opens: its client, fields, choices and what departments and roles imply */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The form link's token. */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The form this link opens, for its client. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client: {
+                                displayName: string;
+                                domains: string[];
+                                id: string;
+                                timeZone: string;
+                            };
+                            /** @description The form as a console renders it for this client: labels, help, choices and defaults. */
+                            form: {
+                                client: string;
+                                description: string;
+                                fields: ({
+                                    /** @description For this client; with `closed`, the only values accepted. */
+                                    choices?: string[];
+                                    closed?: boolean;
+                                    /** @description For an offboarding action, the client's default. */
+                                    default?: unknown;
+                                    /** @description Fields of the same group this one rules out when on. */
+                                    excludes?: string[];
+                                    fields?: ({
+                                        /** @description For this client; with `closed`, the only values accepted. */
+                                        choices?: string[];
+                                        closed?: boolean;
+                                        /** @description For an offboarding action, the client's default. */
+                                        default?: unknown;
+                                        /** @description Fields of the same group this one rules out when on. */
+                                        excludes?: string[];
+                                        help?: string;
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "client" | "text" | "multiline" | "email" | "phone" | "date-time" | "choice" | "list" | "checkbox" | "forward-to" | "custom-fields" | "group";
+                                        label: string;
+                                        /** @description Present when false switches the field off; says what else it takes. */
+                                        orOff?: string;
+                                        required: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    help?: string;
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "client" | "text" | "multiline" | "email" | "phone" | "date-time" | "choice" | "list" | "checkbox" | "forward-to" | "custom-fields" | "group";
+                                    label: string;
+                                    /** @description Present when false switches the field off; says what else it takes. */
+                                    orOff?: string;
+                                    required: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                id: string;
+                                title: string;
+                            };
+                            /** @description What the client's maps give a new user by department and role; null for offboarding. */
+                            implications: {
+                                /** @description By department, the form's choices. */
+                                departments: {
+                                    [key: string]: {
+                                        /** @description Distribution lists, by address, joined once the mailbox exists. */
+                                        distributionLists: string[];
+                                        /** @description Directory groups, by name, joined right after the account is made. */
+                                        groups: string[];
+                                    };
+                                };
+                                /** @description What every new user of the client gets. */
+                                everyone: {
+                                    /** @description Distribution lists, by address, joined once the mailbox exists. */
+                                    distributionLists: string[];
+                                    /** @description Directory groups, by name, joined right after the account is made. */
+                                    groups: string[];
+                                };
+                                /** @description By role, the form's choices. */
+                                roles: {
+                                    [key: string]: {
+                                        /** @description SKU part numbers. */
+                                        licences: string[];
+                                    };
+                                };
+                            } | null;
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                        };
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_GONE */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/forms/{token}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People of the link's client, for the manager or user type-ahead */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The start of a name, sign-in name or address. */
+                    q: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The form link's token. */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description At most 10 people, by display name. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            people: {
+                                department?: string;
+                                displayName: string;
+                                jobTitle?: string;
+                                mail?: string;
+                                userPrincipalName: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_GONE */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAVAILABLE */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/forms/{token}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The dry run of a request through the link: the plan, its hash and what the pre-flight found */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The form link's token. */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            /** @description The request, as the form the link opens takes it (onboarding or offboarding); `client` is the link's when left out. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Allow a duplicate
+                         * @description Submit although another onboarding of the same person is pending or finished within the last day.
+                         */
+                        allowDuplicate?: boolean;
+                        /**
+                         * Client
+                         * @description The client's id.
+                         */
+                        client?: string;
+                        /**
+                         * Copy from user
+                         * Format: email
+                         * @description A template user whose groups and licenses to copy.
+                         */
+                        copyFrom?: string;
+                        /**
+                         * Custom fields
+                         * @description Fields the client defines, by key.
+                         */
+                        customFields?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * Department
+                         * @description Drives groups through the client's map.
+                         */
+                        department?: string;
+                        /**
+                         * Device serial number
+                         * @description For Autopilot / RMM.
+                         */
+                        deviceSerial?: string;
+                        /**
+                         * Preferred display name
+                         * @description "First Last" when absent.
+                         */
+                        displayName?: string;
+                        /**
+                         * Domain
+                         * @description One of the client's domains; the client's first when absent.
+                         */
+                        domain?: string;
+                        /** Employee id */
+                        employeeId?: string;
+                        /** Extra groups */
+                        extraGroups?: string[];
+                        /**
+                         * Extra licenses
+                         * @description SKU part numbers.
+                         */
+                        extraLicenses?: string[];
+                        /**
+                         * First name
+                         * @description Given name.
+                         */
+                        firstName: string;
+                        /** Job title */
+                        jobTitle?: string;
+                        /**
+                         * Last name
+                         * @description Family name.
+                         */
+                        lastName: string;
+                        /**
+                         * Manager
+                         * Format: email
+                         * @description The manager's address, in one of the client's domains.
+                         */
+                        manager?: string;
+                        /** Middle name */
+                        middleName?: string;
+                        /** Notes */
+                        notes?: string;
+                        /** Office / location */
+                        office?: string;
+                        /**
+                         * Personal email
+                         * Format: email
+                         * @description Where to hand off the credentials.
+                         */
+                        personalEmail?: string;
+                        /**
+                         * Personal phone
+                         * @description For the credentials hand-off, in international form.
+                         */
+                        personalPhone?: string;
+                        /**
+                         * Requester
+                         * @description Who asked: an address or a name.
+                         */
+                        requester: string;
+                        /**
+                         * Role
+                         * @description A role the client defines; drives licenses and groups through the client's maps.
+                         */
+                        role?: string;
+                        /** Shared mailboxes */
+                        sharedMailboxes?: string[];
+                        /**
+                         * Start
+                         * @description The first day and time: "now", a local time "YYYY-MM-DDTHH:mm" in the client's time zone, or an ISO instant with an offset.
+                         */
+                        start: string | {
+                            /** @enum {boolean} */
+                            now: true;
+                        };
+                        /**
+                         * PSA ticket number
+                         * @description Log to this ticket instead of opening one.
+                         */
+                        ticket?: string;
+                        /**
+                         * Username
+                         * @description Overrides the client's username format.
+                         */
+                        username?: string;
+                    } | {
+                        /**
+                         * Actions
+                         * @description Each action overrides the client's default; leave one out to keep the default.
+                         */
+                        actions?: {
+                            /** Convert the mailbox to shared */
+                            convertToShared?: boolean;
+                            /** Deactivate the PSA contact */
+                            deactivatePsaContact?: boolean;
+                            /**
+                             * Delete the user
+                             * @description Excludes the mailbox options.
+                             */
+                            deleteUser?: boolean;
+                            /**
+                             * Disable the account
+                             * @description Revoke sessions, reset the password, block sign-in.
+                             */
+                            disableAccount?: boolean;
+                            /**
+                             * Forward mail
+                             * @description To an address (or "manager"), keeping a copy unless told otherwise.
+                             */
+                            forwardTo?: false | {
+                                address: "manager" | string;
+                                keepCopy?: boolean;
+                            };
+                            /**
+                             * Grant mailbox / OneDrive access
+                             * @description "manager" or an address in one of the client's domains.
+                             */
+                            grantAccessTo?: false | ("manager" | string);
+                            /** Hide from the address list */
+                            hideFromAddressList?: boolean;
+                            /**
+                             * Move to the disabled OU
+                             * @description AD only.
+                             */
+                            moveToDisabledOu?: boolean;
+                            /** Notify the supervisor */
+                            notifySupervisor?: boolean;
+                            /** Set an out-of-office message */
+                            outOfOffice?: false | string;
+                            /** Remove all group memberships */
+                            removeGroups?: boolean;
+                            /** Remove licenses */
+                            removeLicenses?: boolean;
+                            /** Remove MFA methods */
+                            removeMfa?: boolean;
+                            /** Remove mobile devices */
+                            removeMobileDevices?: boolean;
+                            /** Update documentation */
+                            updateDocumentation?: boolean;
+                            /**
+                             * Wipe or retire devices
+                             * @enum {string}
+                             */
+                            wipeDevices?: "none" | "retire" | "wipe";
+                        };
+                        /**
+                         * Client
+                         * @description The client's id.
+                         */
+                        client?: string;
+                        /**
+                         * Last day
+                         * @description When the run begins: "now", a local time "YYYY-MM-DDTHH:mm" in the client's time zone, or an ISO instant with an offset.
+                         */
+                        lastDay: string | {
+                            /** @enum {boolean} */
+                            now: true;
+                        };
+                        /** Notes */
+                        notes?: string;
+                        /**
+                         * Reason
+                         * @description Why the user leaves.
+                         */
+                        reason?: string;
+                        /**
+                         * Requester
+                         * @description Who asked: an address or a name.
+                         */
+                        requester: string;
+                        /**
+                         * Require manager approval
+                         * @description Ask for approval even when the client's policy does not.
+                         */
+                        requiresApproval?: boolean;
+                        /** PSA ticket number */
+                        ticket?: string;
+                        /**
+                         * User
+                         * Format: email
+                         * @description The leaver's UPN, in one of the client's domains.
+                         */
+                        user: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan that would run; nothing was stored. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Every finding, errors included: the same body submitted is refused on an error. */
+                            findings: {
+                                /** @description The request's field ("manager", "extraGroups.1"), else "steps.<key>.params.<name>". */
+                                field: string;
+                                message: string;
+                                /** @enum {string} */
+                                severity: "error" | "warning" | "info";
+                                /** @description The key of the plan's step the finding is about. */
+                                step?: string;
+                            }[];
+                            plan: {
+                                actions: {
+                                    /** @description Runs once the steps it comes after have finished, however they ended. */
+                                    always?: boolean;
+                                    api: string;
+                                    deps: string[];
+                                    key: string;
+                                    maxAttempts?: number;
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                    priority?: number;
+                                    required: boolean;
+                                    tenant: string;
+                                    title: string;
+                                    /** @description Catalogue name, e.g. "identity.create-user". */
+                                    type: string;
+                                }[];
+                                /** @description Who may approve, resolved at planning (part of its hash): people by address, or staff who may approve. */
+                                approval?: {
+                                    approvers: ({
+                                        /** @enum {string} */
+                                        as: "manager" | "named";
+                                        email: string;
+                                        /** @enum {string} */
+                                        kind: "person";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "staff";
+                                    })[];
+                                    who: string;
+                                };
+                                /** @description The workflow definition and version the plan was made from (part of its hash). */
+                                workflow?: {
+                                    extends?: string;
+                                    id: string;
+                                    version: number;
+                                };
+                            };
+                            planHash: string;
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_GONE */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/forms/{token}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a request through the link
+         * @description Needs an Idempotency-Key: the same key with the same body answers the first run and stores nothing new.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A key unique to this submission (a UUID), required: sent again with the same body it answers the first run, with another body 409. */
+                    "idempotency-key": string;
+                };
+                path: {
+                    /** @description The form link's token. */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            /** @description The request, as the form the link opens takes it (onboarding or offboarding); `client` is the link's when left out. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Allow a duplicate
+                         * @description Submit although another onboarding of the same person is pending or finished within the last day.
+                         */
+                        allowDuplicate?: boolean;
+                        /**
+                         * Client
+                         * @description The client's id.
+                         */
+                        client?: string;
+                        /**
+                         * Copy from user
+                         * Format: email
+                         * @description A template user whose groups and licenses to copy.
+                         */
+                        copyFrom?: string;
+                        /**
+                         * Custom fields
+                         * @description Fields the client defines, by key.
+                         */
+                        customFields?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * Department
+                         * @description Drives groups through the client's map.
+                         */
+                        department?: string;
+                        /**
+                         * Device serial number
+                         * @description For Autopilot / RMM.
+                         */
+                        deviceSerial?: string;
+                        /**
+                         * Preferred display name
+                         * @description "First Last" when absent.
+                         */
+                        displayName?: string;
+                        /**
+                         * Domain
+                         * @description One of the client's domains; the client's first when absent.
+                         */
+                        domain?: string;
+                        /** Employee id */
+                        employeeId?: string;
+                        /** Extra groups */
+                        extraGroups?: string[];
+                        /**
+                         * Extra licenses
+                         * @description SKU part numbers.
+                         */
+                        extraLicenses?: string[];
+                        /**
+                         * First name
+                         * @description Given name.
+                         */
+                        firstName: string;
+                        /** Job title */
+                        jobTitle?: string;
+                        /**
+                         * Last name
+                         * @description Family name.
+                         */
+                        lastName: string;
+                        /**
+                         * Manager
+                         * Format: email
+                         * @description The manager's address, in one of the client's domains.
+                         */
+                        manager?: string;
+                        /** Middle name */
+                        middleName?: string;
+                        /** Notes */
+                        notes?: string;
+                        /** Office / location */
+                        office?: string;
+                        /**
+                         * Personal email
+                         * Format: email
+                         * @description Where to hand off the credentials.
+                         */
+                        personalEmail?: string;
+                        /**
+                         * Personal phone
+                         * @description For the credentials hand-off, in international form.
+                         */
+                        personalPhone?: string;
+                        /**
+                         * Requester
+                         * @description Who asked: an address or a name.
+                         */
+                        requester: string;
+                        /**
+                         * Role
+                         * @description A role the client defines; drives licenses and groups through the client's maps.
+                         */
+                        role?: string;
+                        /** Shared mailboxes */
+                        sharedMailboxes?: string[];
+                        /**
+                         * Start
+                         * @description The first day and time: "now", a local time "YYYY-MM-DDTHH:mm" in the client's time zone, or an ISO instant with an offset.
+                         */
+                        start: string | {
+                            /** @enum {boolean} */
+                            now: true;
+                        };
+                        /**
+                         * PSA ticket number
+                         * @description Log to this ticket instead of opening one.
+                         */
+                        ticket?: string;
+                        /**
+                         * Username
+                         * @description Overrides the client's username format.
+                         */
+                        username?: string;
+                    } | {
+                        /**
+                         * Actions
+                         * @description Each action overrides the client's default; leave one out to keep the default.
+                         */
+                        actions?: {
+                            /** Convert the mailbox to shared */
+                            convertToShared?: boolean;
+                            /** Deactivate the PSA contact */
+                            deactivatePsaContact?: boolean;
+                            /**
+                             * Delete the user
+                             * @description Excludes the mailbox options.
+                             */
+                            deleteUser?: boolean;
+                            /**
+                             * Disable the account
+                             * @description Revoke sessions, reset the password, block sign-in.
+                             */
+                            disableAccount?: boolean;
+                            /**
+                             * Forward mail
+                             * @description To an address (or "manager"), keeping a copy unless told otherwise.
+                             */
+                            forwardTo?: false | {
+                                address: "manager" | string;
+                                keepCopy?: boolean;
+                            };
+                            /**
+                             * Grant mailbox / OneDrive access
+                             * @description "manager" or an address in one of the client's domains.
+                             */
+                            grantAccessTo?: false | ("manager" | string);
+                            /** Hide from the address list */
+                            hideFromAddressList?: boolean;
+                            /**
+                             * Move to the disabled OU
+                             * @description AD only.
+                             */
+                            moveToDisabledOu?: boolean;
+                            /** Notify the supervisor */
+                            notifySupervisor?: boolean;
+                            /** Set an out-of-office message */
+                            outOfOffice?: false | string;
+                            /** Remove all group memberships */
+                            removeGroups?: boolean;
+                            /** Remove licenses */
+                            removeLicenses?: boolean;
+                            /** Remove MFA methods */
+                            removeMfa?: boolean;
+                            /** Remove mobile devices */
+                            removeMobileDevices?: boolean;
+                            /** Update documentation */
+                            updateDocumentation?: boolean;
+                            /**
+                             * Wipe or retire devices
+                             * @enum {string}
+                             */
+                            wipeDevices?: "none" | "retire" | "wipe";
+                        };
+                        /**
+                         * Client
+                         * @description The client's id.
+                         */
+                        client?: string;
+                        /**
+                         * Last day
+                         * @description When the run begins: "now", a local time "YYYY-MM-DDTHH:mm" in the client's time zone, or an ISO instant with an offset.
+                         */
+                        lastDay: string | {
+                            /** @enum {boolean} */
+                            now: true;
+                        };
+                        /** Notes */
+                        notes?: string;
+                        /**
+                         * Reason
+                         * @description Why the user leaves.
+                         */
+                        reason?: string;
+                        /**
+                         * Requester
+                         * @description Who asked: an address or a name.
+                         */
+                        requester: string;
+                        /**
+                         * Require manager approval
+                         * @description Ask for approval even when the client's policy does not.
+                         */
+                        requiresApproval?: boolean;
+                        /** PSA ticket number */
+                        ticket?: string;
+                        /**
+                         * User
+                         * Format: email
+                         * @description The leaver's UPN, in one of the client's domains.
+                         */
+                        user: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored: the run starts at the requested time, after approval if the client requires it. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runId: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "awaiting-approval" | "running" | "waiting" | "completed" | "completed-with-warnings" | "failed" | "cancelled";
+                            /** @description Where the submitter follows the run (GET): its token is the only way to read it. */
+                            statusUrl: string;
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_GONE */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/status/{statusToken}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a run submitted through a form link stands, step by step */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The token of the status address a submission answered. */
+                    statusToken: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Where a submitted run stands, step by step. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The client's name. */
+                            client: string;
+                            finishedAt: string | null;
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                            /** Format: date-time */
+                            startAt: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "awaiting-approval" | "running" | "waiting" | "completed" | "completed-with-warnings" | "failed" | "cancelled";
+                            steps: {
+                                finishedAt: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                state: "pending" | "ready" | "running" | "waiting" | "retry" | "succeeded" | "already-done" | "skipped" | "failed" | "blocked" | "cancelled";
+                                title: string;
+                            }[];
+                            /** @description The person the run is about. */
+                            subject: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                        };
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5637,6 +7073,81 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page a form link opens (the web app's form is served here) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The form link's token. */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The form's page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description No such link. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description The link was revoked or has expired. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
