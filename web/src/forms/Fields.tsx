@@ -91,13 +91,15 @@ function ValueControl({ field, path, label }: { field: FieldDescription; path: s
   const error = useError(path);
   const value = useWatch({ name: path }) as string | undefined;
   const listId = useId();
-  const help = (
-    <>
-      {field.help}
-      {field.kind === "list" ? " One a line." : null}
-      {implied && value ? implied(path, value) : null}
-    </>
-  );
+  const said = implied && value ? implied(path, value) : null;
+  const help =
+    field.help || said || field.kind === "list" ? (
+      <>
+        {field.help}
+        {field.kind === "list" ? " One a line." : null}
+        {said}
+      </>
+    ) : undefined;
   const common = { label: label ?? field.label, help, error, required: field.required };
 
   if (directoryKeys.has(path)) return <PersonControl field={field} path={path} {...common} search={search} />;
