@@ -68,7 +68,7 @@ test("Acme's HR fills the onboarding form, sees field errors, reviews the plan, 
   assert.match(await errorOf(page, "First name").innerText(), /required/i);
   assert.match(await errorOf(page, "Last name").innerText(), /required/i);
   assert.match(await errorOf(page, "Requester").innerText(), /required/i);
-  assert.equal(await input(page, "First name").evaluate((el) => el === document.activeElement), true);
+  assert.equal(await input(page, "First name").evaluate((el) => el === el.ownerDocument.activeElement), true);
 
   await input(page, "First name").fill("Priya");
   await input(page, "Last name").fill("Natarajan");
@@ -168,7 +168,7 @@ test("the offboarding form: the client's defaults ticked, delete rules out the m
   await page.getByRole("button", { name: "Review the changes" }).click();
   const forwardTo = page.getByRole("combobox", { name: "Forward to" });
   await page.locator(".field", { has: forwardTo }).locator(".error").waitFor();
-  assert.equal(await forwardTo.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await forwardTo.evaluate((el) => el === el.ownerDocument.activeElement), true);
 });
 
 test("a link of one client reads and submits for that client only", async () => {

@@ -86,7 +86,7 @@ export function FieldControl({
 
 /** A text, address, phone, list or choice: one control whose value is a string. */
 function ValueControl({ field, path, label }: { field: FieldDescription; path: string; label?: string }) {
-  const { register } = useFormContext();
+  const { register, getValues } = useFormContext();
   const { search, implied } = useFields();
   const error = useError(path);
   const value = useWatch({ name: path }) as string | undefined;
@@ -106,7 +106,7 @@ function ValueControl({ field, path, label }: { field: FieldDescription; path: s
   if (field.kind === "choice" && field.choices) {
     return (
       <Field {...common}>
-        <select {...register(path)}>
+        <select defaultValue={String(getValues(path) ?? "")} {...register(path)}>
           {field.required || field.default !== undefined ? null : <option value="">—</option>}
           {field.choices.map((c) => (
             <option key={c} value={c}>
@@ -309,7 +309,7 @@ function ForwardControl({
 
 /** A start or last day: a local time in the client's zone, or now. */
 function DateTimeControl({ field, path }: { field: FieldDescription; path: string }) {
-  const { register } = useFormContext();
+  const { register, clearErrors } = useFormContext();
   const { timeZone } = useFields();
   const zone = typeof field.timeZone === "string" ? field.timeZone : timeZone;
   const own = useError(path);
@@ -333,7 +333,12 @@ function DateTimeControl({ field, path }: { field: FieldDescription; path: strin
       </Field>
       {field.allowsNow !== false ? (
         <div className="check">
-          <input id={nowId} type="checkbox" {...register(`${path}.now`)} />
+          <input
+            id={nowId}
+            type="checkbox"
+            // The error was about the time, which "now" replaces.
+            {...register(`${path}.now`, { onChange: () => clearErrors([path, `${path}.at`]) })}
+          />
           <label htmlFor={nowId}>Now, as soon as it is submitted (and approved)</label>
         </div>
       ) : null}

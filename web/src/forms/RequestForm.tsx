@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { FormProvider, useForm, type FieldErrors, type Resolver } from "react-hook-form";
 import { ApiFailure } from "../api/client";
 import { Button } from "../ui/Button";
@@ -118,29 +118,31 @@ export function RequestForm({
     focusFirstError(formRef.current);
   };
 
-  const review = methods.handleSubmit(
-    async (values) => {
-      setFailure(null);
-      setUnplaced([]);
-      const body = toBody(fields, values, view.client.id);
-      setBusy(true);
-      try {
-        const result = await link.preview(body);
-        const blocking = result.findings.filter((f) => f.severity === "error");
-        if (blocking.length) showProblems(blocking);
-        setPreview({ body, result });
-      } catch (err) {
-        if (err instanceof ApiFailure && err.fields.length) showProblems(err.fields);
-        else setFailure(err);
-      } finally {
-        setBusy(false);
-      }
-    },
-    (errors) => {
-      if (Object.keys(errors).some((k) => !primaryKeys.has(k))) setMoreOpen(true);
-      focusFirstError(formRef.current);
-    },
-  );
+  // Built when the form is submitted, not during render: the handlers read refs.
+  const review = (event: FormEvent<HTMLFormElement>) =>
+    void methods.handleSubmit(
+      async (values) => {
+        setFailure(null);
+        setUnplaced([]);
+        const body = toBody(fields, values, view.client.id);
+        setBusy(true);
+        try {
+          const result = await link.preview(body);
+          const blocking = result.findings.filter((f) => f.severity === "error");
+          if (blocking.length) showProblems(blocking);
+          setPreview({ body, result });
+        } catch (err) {
+          if (err instanceof ApiFailure && err.fields.length) showProblems(err.fields);
+          else setFailure(err);
+        } finally {
+          setBusy(false);
+        }
+      },
+      (errors) => {
+        if (Object.keys(errors).some((k) => !primaryKeys.has(k))) setMoreOpen(true);
+        focusFirstError(formRef.current);
+      },
+    )(event);
 
   const submit = async () => {
     if (!preview || inFlight.current) return;

@@ -41,7 +41,7 @@ function linkClient(view: PublicForm): LinkClient {
 }
 
 function App() {
-  const token = useMemo(tokenFromPath, []);
+  const token = useMemo(() => tokenFromPath(), []);
   const link = useMemo(() => linkApi(token), [token]);
   const [view, setView] = useState<PublicForm | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
