@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { randomBytes } from "node:crypto";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { tokenHash } from "../../src/credentials/one-time-links.ts";
+import { LifecycleError } from "../../src/domain/errors.ts";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -65,6 +66,7 @@ before(async () => {
   store = await openStore({ keys });
   await upsertClient(store, client("acme"));
   await upsertClient(store, client("globex"));
+  await upsertClient(store, client("initech"));
   const acmeTenant = memoryTenant();
   const globexTenant = memoryTenant();
   await seedPerson(acmeTenant, "mike.chen@acme.example.com", "Mike Chen");
@@ -73,6 +75,23 @@ before(async () => {
   const caps = new Map<string, Capabilities>([
     ["acme", { directory: memoryDirectory(acmeTenant) }],
     ["globex", { directory: memoryDirectory(globexTenant) }],
+    // A directory that fails, saying why in words only the MSP should read.
+    [
+      "initech",
+      {
+        directory: {
+          ...memoryDirectory(memoryTenant()),
+          searchPeople: () =>
+            Promise.reject(
+              new LifecycleError({
+                kind: "invalid",
+                code: "NOT_CONFIGURED",
+                message: 'client initech, system entra: credential "initech/graph-app" is not in the store',
+              }),
+            ),
+        },
+      },
+    ],
   ]);
   app = await signedInServer({
     store,
@@ -299,6 +318,14 @@ describe("the public form API", () => {
     );
   });
 
+  test("people: a directory that fails answers 503 without saying why", async () => {
+    const { token } = await issue("initech");
+    const res = await pub("GET", `/api/public/forms/${token}/people?q=mi`);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(errorOf(res).code, "LC_ERR_UNAVAILABLE");
+    assert.ok(!/credential|entra|initech/.test(res.body), res.body);
+  });
+
   test("preview: the dry run for the link's client; a body naming another client is a field error on client", async () => {
     const { token } = await issue("acme");
     const before = await countRows(store);
@@ -510,4 +537,26 @@ describe("the public form API", () => {
     }
     assert.deepEqual(await countRows(store), before, "nothing stored by any refusal");
   });
+});
+
+test("one address trying tokens is limited, and told when to try again", async () => {
+  const remoteAddress = "203.0.113.7";
+  const statuses: number[] = [];
+  let last: LightMyRequestResponse | undefined;
+  // One after the other: a burst sent at once is refused whole by the limiter's in-memory store.
+  for (let i = 0; i < 121; i++) {
+    last = await app.inject({
+      method: "GET",
+      url: `/api/public/forms/${"T".repeat(40)}${String(i).padStart(3, "0")}`,
+      headers: anon,
+      remoteAddress,
+    });
+    statuses.push(last.statusCode);
+  }
+  assert.equal(statuses.filter((s) => s === 404).length, 120, "a minute's budget of unknown tokens");
+  assert.ok(last);
+  assert.equal(last.statusCode, 429, "the 121st in a minute is refused");
+  assert.equal(errorOf(last).code, "LC_ERR_RATE_LIMITED");
+  assert.ok(Number(last.headers["retry-after"]) > 0);
+  assert.equal(last.headers["cache-control"], "no-store");
 });
