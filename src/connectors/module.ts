@@ -34,6 +34,12 @@ export interface ConnectorModule<Config = unknown, Credential = unknown, P exten
   provides: readonly P[];
   limits: RateLimit;
   build(config: Config, credential: Credential, runtime: ConnectorRuntime): Pick<Ports, P>;
+  /**
+   * The console's "Test connection": a token where the API has one, then one cheap read that any
+   * credential fit for the connector's work may make. Resolves when both answered; otherwise throws the
+   * vendor's failure (a LifecycleError with its code, the vendor's code, status and request id).
+   */
+  testConnection?(config: Config, credential: Credential, runtime: ConnectorRuntime): Promise<void>;
 }
 
 /**
@@ -49,13 +55,29 @@ export interface Connector {
   config: z.ZodType;
   credential: { kind: string; schema: z.ZodType } | undefined;
   open(section: unknown, credential: unknown, runtime: ConnectorRuntime): Result<Partial<Ports>>;
+  /** The module's connection test, after the section and the credential pass its schemas (else a failed Result). */
+  testConnection?(section: unknown, credential: unknown, runtime: ConnectorRuntime): Promise<Result<void>>;
 }
 
 export function defineConnector<Config, Credential, P extends PortName>(
   module: ConnectorModule<Config, Credential, P>,
 ): Connector {
+  const test = module.testConnection?.bind(module);
+  const { testConnection: _own, ...described } = module;
   return {
-    ...module,
+    ...described,
+    ...(test && {
+      async testConnection(section: unknown, credential: unknown, runtime: ConnectorRuntime) {
+        const config = parseWith(module.config, section, "config");
+        if (!config.ok) return config;
+        const secret = module.credential
+          ? parseWith(module.credential.schema, credential, "credential")
+          : ok(undefined as Credential);
+        if (!secret.ok) return secret;
+        await test(config.value, secret.value, runtime);
+        return ok(undefined);
+      },
+    }),
     open(section, credential, runtime) {
       const config = parseWith(module.config, section, "config");
       if (!config.ok) return config;

@@ -129,6 +129,25 @@ const preflightChoices = z.strictObject({
   unknownRole: z.enum(["error", "warning"]).default("error"),
 });
 
+/**
+ * What the dashboard counts as time saved: minutes a person would have spent on each step Lifecycle did
+ * for them (a step that succeeded). Each MSP measures its own: `perAction` names the steps that take
+ * longer or shorter by hand (a mailbox conversion, a licence hunt) by catalogue name; the rest count
+ * `minutesPerStep`. Optional: without it every step counts the default.
+ */
+export const defaultMinutesPerStep = 5;
+const actionTypeKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+$/, {
+    error: 'must be an action type such as "mail.convert-to-shared"',
+  })
+  .max(100);
+const impactChoices = z.strictObject({
+  minutesPerStep: z.number().min(0).max(1440).default(defaultMinutesPerStep),
+  perAction: z.record(actionTypeKey, z.number().min(0).max(1440)).optional(),
+});
+export type ImpactSettings = z.output<typeof impactChoices>;
+
 export const clientConfigSchema = z
   .strictObject({
     id: slug("client id").min(2).max(40),
@@ -172,6 +191,8 @@ export const clientConfigSchema = z
     licensing: licensingChoices.prefault({}),
     ticketTrail: ticketTrailChoices.prefault({}),
     preflight: preflightChoices.prefault({}),
+    /** Time saved per automated step, for the dashboard's impact figures (see impactChoices). */
+    impact: impactChoices.optional(),
     variables: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a template variable name" }),

@@ -134,6 +134,10 @@ export const failureCodes = {
     kind: "conflict",
     meaning: "an Idempotency-Key was sent again with a different body: the first request's run stands",
   },
+  RUN_STARTED: {
+    kind: "conflict",
+    meaning: "the run has begun (or ended): what was asked applies only before its start, as a reschedule",
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type FailureCode = keyof typeof failureCodes;

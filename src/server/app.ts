@@ -14,7 +14,9 @@ import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./harde
 import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { clientRoutes } from "./routes/clients.ts";
+import { clientConfigRoutes } from "./routes/client-config.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
@@ -23,6 +25,7 @@ import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
 import { runLinkRoutes } from "./routes/run-links.ts";
 import { runReportRoutes } from "./routes/run-report.ts";
+import { runScheduleRoutes } from "./routes/run-schedule.ts";
 import { runStreamRoutes } from "./routes/run-stream.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
@@ -124,6 +127,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       tags: [
         { name: "health" },
+        { name: "dashboard" },
         { name: "meta" },
         { name: "clients" },
         { name: "requests" },
@@ -180,6 +184,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(requestRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
+      await api.register(runScheduleRoutes, { store, now });
+      await api.register(dashboardRoutes, { store });
+      await api.register(clientConfigRoutes, { store, keys });
       await api.register(runReportRoutes, { store });
       await api.register(runLinkRoutes, { store, keys, ...(opts.ports ? { ports: opts.ports } : {}) });
       await api.register(runStreamRoutes, { store, maxStreamsPerCaller: limitsOf(opts).maxStreamsPerCaller });

@@ -46,6 +46,11 @@ export const errorCatalogue = {
     status: 409,
     description: "The request contradicts the current state, e.g. cancelling a run that has finished.",
   },
+  LC_ERR_RUN_STARTED: {
+    status: 409,
+    description:
+      "The run has begun, or ended: what was asked (a reschedule) applies only to a run that has not started.",
+  },
   LC_ERR_GONE: {
     status: 410,
     description: "It existed but is no longer available, e.g. a one-time link already opened or expired.",
@@ -154,6 +159,8 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof RequestValidationError)
     return new ApiError("LC_ERR_VALIDATION", "the request is not valid", { fields: err.fields });
   if (err instanceof LifecycleError) {
+    if (err.failure.code === "RUN_STARTED")
+      return new ApiError("LC_ERR_RUN_STARTED", err.message, { cause: err });
     const code = byKind[err.failure.kind];
     return code === "LC_ERR_INTERNAL" ? undefined : new ApiError(code, err.message, { cause: err });
   }

@@ -30,4 +30,17 @@ export const autotask = defineConnector({
     });
     return { psa: autotaskPsa(config, transport) };
   },
+  // The zone lookup, then the threshold figures: the cheapest authenticated read Autotask has.
+  async testConnection(config, credential, runtime) {
+    const transport = new AutotaskTransport({
+      zoneDiscoveryUrl: config.zoneDiscoveryUrl,
+      credential,
+      zones: new ZoneCache(),
+      gate: runtime.shared("autotask:thread-limit", () => new EndpointGate(3)),
+      suspendedStatus: config.throttling.suspendedStatus,
+      suspendedRetryAfterMs: config.throttling.suspendedRetryAfterMs,
+      pageSize: config.pageSize,
+    });
+    await transport.threshold();
+  },
 });

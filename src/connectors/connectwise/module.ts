@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { defineConnector } from "../module.ts";
 import { connectwiseConfig, connectwiseCredential, connectwiseKeyKind } from "./config.ts";
 import { connectwisePsa } from "./psa.ts";
@@ -26,4 +27,22 @@ export const connectwise = defineConnector({
       }),
     ),
   }),
+  // ConnectWise signs each request with the API member's keys (no token): one page of one small list.
+  async testConnection(config, credential, runtime) {
+    const cw = new CwTransport({
+      site: config.site,
+      codebase: config.codebase,
+      apiVersion: config.apiVersion,
+      credential,
+      pageSize: 1,
+      runtime,
+    });
+    await cw.send({
+      method: "GET",
+      path: "/company/communicationTypes",
+      call: "GET /company/communicationTypes",
+      query: { pageSize: "1" },
+      schema: z.array(z.unknown()),
+    });
+  },
 });

@@ -38,4 +38,18 @@ export const exchange = defineConnector({
       ),
     };
   },
+  // One mailbox: the admin API's read the mailbox steps make first.
+  async testConnection(config, credential, runtime) {
+    const tokens = tokenSourceFor(runtime, config.endpoints?.authority, credential);
+    const exo = new ExoTransport({
+      baseUrl: config.endpoints?.exchange ?? exchangeResource,
+      tenant: config.tenantId,
+      token: () => tokens.token(config.tenantId, credential, exchangeResource),
+      batchWindowMs: 0,
+      maxRetries: 1,
+      maxInlineWaitMs: 2_000,
+      requestTimeoutMs: 15_000,
+    });
+    await exo.invoke("Get-Mailbox", { ResultSize: 1 });
+  },
 });

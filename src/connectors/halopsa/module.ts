@@ -52,4 +52,23 @@ export const halopsa = defineConnector({
     });
     return { psa: haloPsa(api, config) };
   },
+  // Ticket statuses: what the ticket steps read first, and small. A fresh token source, so a token cached
+  // from an older secret cannot make a wrong one look right.
+  async testConnection(config, credential) {
+    const tokens = new ClientCredentialsTokens({
+      api: "halopsa",
+      tokenUrl: tokenUrlOf(config),
+      clientId: credential.clientId,
+      clientSecret: credential.clientSecret,
+      scope: "all",
+    });
+    const api = new HaloApi({
+      apiUrl: apiUrlOf(config),
+      authenticate: () => tokens.headers(),
+      reauthenticate: () => tokens.invalidate(),
+      pageSize: config.pageSize,
+      http: { maxRetries: 1, maxInlineWaitMs: 2_000, requestTimeoutMs: 15_000 },
+    });
+    await api.statuses();
+  },
 });

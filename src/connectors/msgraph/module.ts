@@ -39,4 +39,17 @@ export const msgraph = defineConnector({
       }),
     );
   },
+  // One user's id: User.Read.All, which every lifecycle step needs anyway; a bare token proves too little.
+  async testConnection(config, credential, runtime) {
+    const tokens = tokenSourceFor(runtime, config.endpoints?.authority, credential);
+    const graph = new GraphTransport({
+      baseUrl: config.endpoints?.graph ?? graphResource,
+      token: () => tokens.token(config.tenantId, credential, graphResource),
+      batchWindowMs: 0,
+      maxRetries: 1,
+      maxInlineWaitMs: 2_000,
+      requestTimeoutMs: 15_000,
+    });
+    await graph.request("GET", "/users?$top=1&$select=id");
+  },
 });
