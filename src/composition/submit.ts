@@ -51,6 +51,13 @@ export interface SubmitOptions {
    * (nothing new is stored); with another body the submission is refused. Scoped to `idempotencyOwner`.
    */
   idempotencyKey?: string;
+  /**
+   * A submitter who is not staff (the holder of a client's form link): how they proved it, kept on the
+   * run and in the audit. They name no account, so nothing of theirs counts as an approver's identity.
+   */
+  submittedVia?: Record<string, string>;
+  /** Kept in the run's transaction once the run is stored (the form link's record of what it submitted). */
+  onStored?: (sql: Sql, runId: string) => Promise<void>;
   /** Whose keys these are: the signed-in account (another account's same key is another submission); `actor` when absent. */
   idempotencyOwner?: string;
 }
@@ -139,6 +146,8 @@ export async function submitRequest(
       limits: limitsOf(client, opts.registry),
       audit: { actor: opts.actor, action: `${kind}.submit`, subject },
       ...(idempotency ? { idempotency } : {}),
+      ...(opts.submittedVia ? { submittedVia: opts.submittedVia } : {}),
+      ...(opts.onStored ? { record: opts.onStored } : {}),
       // Checked in the run's transaction under a per-client lock, so two submissions of the same starter
       // at the same moment (a double click) cannot both pass.
       ...(request.kind === "onboard" && {

@@ -67,6 +67,13 @@ export interface NewRun {
    * nothing and reaches the caller.
    */
   guard?: (sql: Sql) => Promise<void>;
+  /**
+   * How the submitter proved who they are when they are not staff (a client's form link, by its id): kept
+   * with the run's first event and its audit entry, so the run says it was asked for through that link.
+   */
+  submittedVia?: Record<string, string>;
+  /** Runs last in the run's transaction, with its id: what the caller keeps about the run beside it. */
+  record?: (sql: Sql, runId: string) => Promise<void>;
 }
 
 /** Stores request, run and steps in one transaction: a rejected plan leaves nothing behind. */
@@ -178,6 +185,7 @@ export async function createRun(
           ? { workflow: `${input.plan.workflow.id}@${input.plan.workflow.version}` }
           : {}),
         ...(input.findings?.length ? { findings: input.findings } : {}),
+        ...(input.submittedVia ? { submittedVia: input.submittedVia } : {}),
       },
     });
     if (input.approval) {
@@ -188,7 +196,16 @@ export async function createRun(
         message: `approval by ${input.plan.approval?.who ?? input.approval.policy} required before ${input.approval.expiresAt.toISOString()}`,
       });
     }
-    if (input.audit) await appendAudit(sql, { ...input.audit, detail: { runId, planHash: hash } });
+    if (input.audit)
+      await appendAudit(sql, {
+        ...input.audit,
+        detail: {
+          runId,
+          planHash: hash,
+          ...(input.submittedVia ? { submittedVia: input.submittedVia } : {}),
+        },
+      });
+    await input.record?.(sql, runId);
     const status = await refreshRunStatus(sql, runId);
     await wakeWorkers(sql);
     return { runId, requestId, planHash: hash, status };

@@ -15,6 +15,16 @@ export interface DirectoryUser {
   signInSessionsValidFromDateTime?: string;
 }
 
+/** A person as a type-ahead shows them: enough to pick the right one, nothing about their account. */
+export interface DirectoryPerson {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail?: string;
+  department?: string;
+  jobTitle?: string;
+}
+
 /** Where and what someone works as: the attributes a new user gets, and a template passes on. */
 export interface UserAttributes {
   department?: string;
@@ -78,4 +88,9 @@ export interface IdentityDirectory {
   setPassword(userId: string, password: string, forceChange: boolean): Promise<void>;
   readTemplate(upn: string): Promise<UserTemplate | undefined>;
   deleteUser(userId: string): Promise<void>;
+  /**
+   * People whose name, sign-in name or address starts with `prefix` (case-insensitive), at most `limit`,
+   * ordered by display name: a form's manager or user type-ahead.
+   */
+  searchPeople(prefix: string, limit: number): Promise<DirectoryPerson[]>;
 }

@@ -17,9 +17,11 @@ import { clientRoutes } from "./routes/clients.ts";
 import { clientConfigRoutes } from "./routes/client-config.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
+import { formLinkRoutes } from "./routes/form-links.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oneTimeLinkRoutes } from "./routes/one-time-links.ts";
+import { publicFormRoutes } from "./routes/public-forms.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { runCommandRoutes } from "./routes/run-commands.ts";
@@ -136,6 +138,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "credentials" },
         { name: "one-time links" },
         { name: "approval links" },
+        { name: "form links" },
+        { name: "public forms" },
         { name: "audit" },
         { name: "staff" },
         { name: "auth" },
@@ -175,12 +179,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(approvalLinkRoutes, { store });
   await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
+  await app.register(publicFormRoutes, { store, keys, now, publicUrl, live: opts.live, ports: opts.ports });
   await app.register(
     async (api) => {
       // Here as well as at the root, so an unknown /api path is answered after the bearer check.
       api.setNotFoundHandler(notFound);
       await api.register(openapiRoutes);
       await api.register(clientRoutes, { store });
+      await api.register(formLinkRoutes, { store, now, publicUrl, ports: opts.ports });
       await api.register(requestRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });

@@ -24,7 +24,14 @@ export const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.
  * The route options every page of a link kind shares: public, limited per address and per link. The
  * per-link key is the token's hash, so the limiter's memory never holds a token.
  */
-export async function linkPageOptions(app: FastifyInstance, kind: "one-time links" | "approval links") {
+export async function linkPageOptions(
+  app: FastifyInstance,
+  kind: "one-time links" | "approval links" | "form links",
+  opts: { limits?: typeof linkLimits; params?: readonly string[] } = {},
+) {
+  const limits = opts.limits ?? linkLimits;
+  // The path parameter that holds the token: the first of these a route has.
+  const params = opts.params ?? ["token"];
   const rateLimited = (seconds: number) =>
     new ApiError("LC_ERR_RATE_LIMITED", `too many requests for ${kind}; try again in ${seconds} s`);
   await app.register(rateLimit, {
@@ -32,11 +39,15 @@ export async function linkPageOptions(app: FastifyInstance, kind: "one-time link
     errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
   });
   const perLink = app.createRateLimit({
-    ...linkLimits.perLink,
-    keyGenerator: (request) => `${kind}:${tokenHash((request.params as { token?: string }).token ?? "")}`,
+    ...limits.perLink,
+    keyGenerator: (request) => {
+      const given = request.params as Record<string, string | undefined>;
+      const token = params.map((p) => given[p]).find((t) => t !== undefined);
+      return `${kind}:${tokenHash(token ?? "")}`;
+    },
   });
   return {
-    config: { rateLimit: linkLimits.perAddress, access: { public: true as const } },
+    config: { rateLimit: limits.perAddress, access: { public: true as const } },
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
       const limit = await perLink(request);
       if (limit.isAllowed || !limit.isExceeded) return;

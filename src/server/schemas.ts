@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { outcomeKinds } from "../domain/outcome.ts";
 import { actionStates, runStatuses } from "../domain/run-status.ts";
+import { fieldKinds } from "../requests/kit/field.ts";
 
 /**
  * Shapes of what the API sends, for the OpenAPI document and the handlers' types. They mirror
@@ -123,3 +124,33 @@ export const actionRow = z.object({
 export const runDetail = runRow
   .extend({ actions: z.array(actionRow), events: z.array(runEvent) })
   .describe("The run with its steps and every event so far.");
+
+// Loose, because a kind adds its own properties (a date-time its zone, custom fields the client's list).
+const fieldDescription = z.looseObject({
+  key: z.string(),
+  kind: z.enum(fieldKinds),
+  label: z.string(),
+  help: z.string().optional(),
+  required: z.boolean(),
+  choices: z
+    .array(z.string())
+    .optional()
+    .describe("For this client; with `closed`, the only values accepted."),
+  closed: z.boolean().optional(),
+  orOff: z
+    .string()
+    .optional()
+    .describe("Present when false switches the field off; says what else it takes."),
+  default: z.unknown().optional().describe("For an offboarding action, the client's default."),
+  excludes: z.array(z.string()).optional().describe("Fields of the same group this one rules out when on."),
+});
+
+export const formDescription = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    client: z.string(),
+    fields: z.array(fieldDescription.extend({ fields: z.array(fieldDescription).optional() })),
+  })
+  .describe("The form as a console renders it for this client: labels, help, choices and defaults.");

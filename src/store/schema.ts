@@ -308,6 +308,49 @@ export const approvalLinks = pgTable(
 );
 
 /**
+ * A client-facing form link: one client, one kind (onboarding or offboarding), used any number of times
+ * until it expires or is revoked. Only the token's hash is kept: the token is shown once, when it is made.
+ */
+export const formLinks = pgTable(
+  "form_links",
+  {
+    id: uuid("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    label: text("label"),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    createdBy: text("created_by").notNull(),
+    revokedAt: ts("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    index("form_links_client").on(t.clientId, t.createdAt),
+    check("form_links_kind", sql`${t.kind} in ('onboard', 'offboard')`),
+  ],
+);
+
+/**
+ * A run submitted through a form link, and the hash of the token its status page is read with. The token
+ * is derived from the master key and the run's id, so a replayed submission answers the same address.
+ */
+export const formSubmissions = pgTable("form_submissions", {
+  runId: uuid("run_id")
+    .primaryKey()
+    .references(() => runs.id),
+  formLinkId: uuid("form_link_id")
+    .notNull()
+    .references(() => formLinks.id),
+  statusTokenHash: text("status_token_hash").notNull().unique(),
+  /** The master key the status token is derived with. */
+  tokenKeyId: text("token_key_id").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/**
  * A client's workflow overlays, one row per save: a save never overwrites, so a run pinned to an older
  * version can still be explained, and the history says who changed what and when.
  */

@@ -113,6 +113,7 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       .replace("{ref}", "acme-graph")
       .replace("{token}", "lct_unknown")
       .replace("{email}", "nobody@msp.test")
+      .replace("{linkId}", "00000000-0000-4000-8000-000000000000")
       .replace("{id}", "someid")
       .replace(/\?.*$/, "");
   const queryOf = (path: string, method: string) =>
@@ -120,12 +121,15 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       ? method === "GET"
         ? "?client=acme"
         : "?dryRun=true"
-      : "";
+      : path.endsWith("/people")
+        ? "?q=mi"
+        : "";
   const bodyOf = (op: Operation): unknown => {
     if (op.method === "GET" || op.method === "DELETE") return undefined;
     if (op.path.startsWith("/api/requests/")) return onboardingBody();
     // A hash that is not the run's: the approval is refused by the engine (409), never by the schema.
     if (op.path === "/api/runs/{id}/approve") return { planHash: "0".repeat(64) };
+    if (op.path === "/api/clients/{id}/form-links") return { kind: "onboard" };
     return {};
   };
 

@@ -1,5 +1,6 @@
 import type {
   DirectoryGroup,
+  DirectoryPerson,
   DirectoryUser,
   IdentityDirectory,
   NewUser,
@@ -25,6 +26,10 @@ const templateFields = [
   "postalCode",
   "usageLocation",
 ] as const;
+
+const personFields = "id,displayName,userPrincipalName,mail,department,jobTitle";
+// The properties Graph's basic $filter takes startswith on for users, without advanced query headers.
+const personSearchFields = ["displayName", "givenName", "surname", "userPrincipalName", "mail"] as const;
 
 // Writes that name an object created moments ago may meet a replica that does not know it yet.
 const replicationGraceMs = 30_000;
@@ -57,6 +62,26 @@ type GraphTemplateUser = { [K in (typeof templateFields)[number]]?: string | nul
   userPrincipalName: string;
   licenseAssignmentStates?: { skuId: string; assignedByGroup: string | null }[];
 };
+
+interface GraphPerson {
+  id: string;
+  displayName: string | null;
+  userPrincipalName: string;
+  mail?: string | null;
+  department?: string | null;
+  jobTitle?: string | null;
+}
+
+function toPerson(p: GraphPerson): DirectoryPerson {
+  return {
+    id: p.id,
+    displayName: p.displayName ?? p.userPrincipalName,
+    userPrincipalName: p.userPrincipalName,
+    ...(p.mail ? { mail: p.mail } : {}),
+    ...(p.department ? { department: p.department } : {}),
+    ...(p.jobTitle ? { jobTitle: p.jobTitle } : {}),
+  };
+}
 
 const notFound = (err: unknown) => err instanceof VendorError && err.failure.kind === "not-found";
 
@@ -213,6 +238,19 @@ export function graphDirectory(graph: GraphTransport): IdentityDirectory {
     },
     async deleteUser(userId) {
       await graph.request("DELETE", `/users/${key(userId)}`);
+    },
+    async searchPeople(prefix, limit) {
+      const filter = personSearchFields.map((f) => `startswith(${f},${literal(prefix)})`).join(" or ");
+      // $orderby with $filter needs Graph's advanced queries (ConsistencyLevel: eventual and $count), so
+      // the page is sorted here: it is one page of at most `limit` people.
+      const res = await graph.request<{ value: GraphPerson[] }>(
+        "GET",
+        `/users?$filter=${encodeURIComponent(filter)}&$select=${personFields}&$top=${limit}`,
+      );
+      return res.body.value
+        .slice(0, limit)
+        .map(toPerson)
+        .sort((a, b) => a.displayName.localeCompare(b.displayName));
     },
     async setPassword(userId, password, forceChange) {
       await graph.request("PATCH", `/users/${key(userId)}`, {

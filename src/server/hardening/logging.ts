@@ -18,8 +18,16 @@ export interface LogOptions {
 const censored = "[redacted]";
 
 /** Paths whose segment after the prefix is the credential itself. */
-// One-time link, approval link and sign-in link pages carry their token in the path.
-const secretPathPrefixes = ["/credentials/", "/approvals/", "/sign-in/"];
+// One-time link, approval link, sign-in link and form link pages carry their token in the path, as do the
+// public form API and a submission's status address.
+const secretPathPrefixes = [
+  "/credentials/",
+  "/approvals/",
+  "/sign-in/",
+  "/forms/",
+  "/api/public/forms/",
+  "/api/public/status/",
+];
 
 /** Query parameters and field names that carry secrets, compared lowercase without `-` and `_`. */
 const secretNames = new Set([

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { submitRequest, type SubmitOptions } from "../../composition/submit.ts";
 import { describeForm, formDocument, requestForms } from "../../requests/index.ts";
-import { fieldKinds } from "../../requests/kit/field.ts";
 import { getClient } from "../../store/clients-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
-import { plan, planFinding, runStatus } from "../schemas.ts";
+import { formDescription, plan, planFinding, runStatus } from "../schemas.ts";
 import { clientFromBody, clientFromQuery, principalOf } from "../principal.ts";
 import { jsonSchemaOf } from "../zod.ts";
 import type { RoutePlugin } from "./plugin.ts";
@@ -58,36 +57,6 @@ const dryRun = z
       ),
   })
   .describe("The plan that would run; nothing was stored.");
-
-// Loose, because a kind adds its own properties (a date-time its zone, custom fields the client's list).
-const fieldDescription = z.looseObject({
-  key: z.string(),
-  kind: z.enum(fieldKinds),
-  label: z.string(),
-  help: z.string().optional(),
-  required: z.boolean(),
-  choices: z
-    .array(z.string())
-    .optional()
-    .describe("For this client; with `closed`, the only values accepted."),
-  closed: z.boolean().optional(),
-  orOff: z
-    .string()
-    .optional()
-    .describe("Present when false switches the field off; says what else it takes."),
-  default: z.unknown().optional().describe("For an offboarding action, the client's default."),
-  excludes: z.array(z.string()).optional().describe("Fields of the same group this one rules out when on."),
-});
-
-const formDescription = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string(),
-    client: z.string(),
-    fields: z.array(fieldDescription.extend({ fields: z.array(fieldDescription).optional() })),
-  })
-  .describe("The form as a console renders it for this client: labels, help, choices and defaults.");
 
 const formQuery = z.strictObject({ client: z.string().min(1).max(100).describe("The client's id.") });
 

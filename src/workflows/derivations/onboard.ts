@@ -10,19 +10,54 @@ import type { Derivation, DerivationInput } from "./derivation.ts";
 // exists, so those joins wait for it; groups named by name are joined right after the create.
 const isList = (group: string) => group.includes("@");
 
+/** The groups the client's map gives a department; none for one it does not name. */
+const departmentGroups = (client: ClientConfig, department: string | undefined): string[] =>
+  department && Object.hasOwn(client.groupsByDepartment, department)
+    ? (client.groupsByDepartment[department] ?? [])
+    : [];
+
+/** The licences (SKU part numbers) the client's map gives a role; none for one it does not name. */
+const roleLicences = (client: ClientConfig, role: string | undefined): string[] =>
+  role && Object.hasOwn(client.licensesByRole, role) ? (client.licensesByRole[role] ?? []) : [];
+
+/** Groups every new user of the client joins, whatever their department. */
+const everyoneGroups = ({ identity }: ClientConfig): string[] => [
+  ...(identity.mfaRegistrationGroup ? [identity.mfaRegistrationGroup] : []),
+  ...identity.conditionalAccessGroups,
+];
+
 function namedGroups(req: OnboardingRequest, client: ClientConfig): string[] {
-  const { identity } = client;
-  const byDepartment = client.groupsByDepartment;
   return [
-    ...new Set([
-      ...(req.department && Object.hasOwn(byDepartment, req.department)
-        ? (byDepartment[req.department] ?? [])
-        : []),
-      ...req.extraGroups,
-      ...(identity.mfaRegistrationGroup ? [identity.mfaRegistrationGroup] : []),
-      ...identity.conditionalAccessGroups,
-    ]),
+    ...new Set([...departmentGroups(client, req.department), ...req.extraGroups, ...everyoneGroups(client)]),
   ];
+}
+
+/** Groups by name and by address, as the plan joins them: directory groups now, lists once mail exists. */
+const splitGroups = (groups: string[]) => ({
+  groups: groups.filter((g) => !isList(g)),
+  distributionLists: groups.filter(isList),
+});
+
+/**
+ * What each department and role of the client implies for a new user, from the same maps the plan's
+ * derivations read (directoryGroups, distributionLists, licences), so a form can say it before submitting.
+ */
+export interface OnboardingImplications {
+  everyone: { groups: string[]; distributionLists: string[] };
+  departments: Record<string, { groups: string[]; distributionLists: string[] }>;
+  roles: Record<string, { licences: string[] }>;
+}
+
+export function onboardingImplications(client: ClientConfig): OnboardingImplications {
+  return {
+    everyone: splitGroups(everyoneGroups(client)),
+    departments: Object.fromEntries(
+      Object.keys(client.groupsByDepartment).map((d) => [d, splitGroups(departmentGroups(client, d))]),
+    ),
+    roles: Object.fromEntries(
+      Object.keys(client.licensesByRole).map((r) => [r, { licences: [...new Set(roleLicences(client, r))] }]),
+    ),
+  };
 }
 
 async function chooseUpn({
@@ -83,22 +118,19 @@ export const onboardDerivations: Record<string, Derivation<OnboardingRequest>> =
   directoryGroups: {
     describe: "groups by name from the department, the request, MFA registration and conditional access",
     shape: { type: "list", of: { type: "string" } },
-    compute: async ({ request, client }) =>
-      ok({ value: namedGroups(request, client).filter((g) => !isList(g)) }),
+    compute: async ({ request, client }) => ok({ value: splitGroups(namedGroups(request, client)).groups }),
   },
   distributionLists: {
     describe: "groups by address (distribution lists), joined once the mailbox exists",
     shape: { type: "list", of: { type: "string" } },
-    compute: async ({ request, client }) => ok({ value: namedGroups(request, client).filter(isList) }),
+    compute: async ({ request, client }) =>
+      ok({ value: splitGroups(namedGroups(request, client)).distributionLists }),
   },
   licences: {
     describe: "SKUs from the role's licences and the request's extra licences",
     shape: { type: "list", of: { type: "string" } },
     compute: async ({ request, client }) => {
-      const byRole = client.licensesByRole;
-      const fromRole =
-        request.role && Object.hasOwn(byRole, request.role) ? (byRole[request.role] ?? []) : [];
-      return ok({ value: [...new Set([...fromRole, ...request.extraLicenses])] });
+      return ok({ value: [...new Set([...roleLicences(client, request.role), ...request.extraLicenses])] });
     },
   },
   licensingGroups: {

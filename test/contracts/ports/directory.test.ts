@@ -49,6 +49,26 @@ for (const harness of providing("directory")) {
       );
     });
 
+    test("a people search finds by the start of a name or sign-in name, at most the limit, none for a stranger", async () => {
+      const existing = await dir.findUser(f.existingUser);
+      assert.ok(existing);
+      const local = f.existingUser.split("@")[0]!;
+      const byUpn = await dir.searchPeople(local.slice(0, 3), 10);
+      assert.ok(
+        byUpn.some((p) => p.userPrincipalName.toLowerCase() === f.existingUser.toLowerCase()),
+        JSON.stringify(byUpn),
+      );
+      const first = existing.displayName.split(" ")[0]!;
+      const byName = await dir.searchPeople(first.toUpperCase(), 10);
+      assert.ok(
+        byName.some((p) => p.id === existing.id),
+        JSON.stringify(byName),
+      );
+      assert.ok(byName.every((p) => p.displayName && p.userPrincipalName));
+      assert.deepEqual(await dir.searchPeople("zzqxnobody", 10), []);
+      assert.ok((await dir.searchPeople(local.slice(0, 1), 1)).length <= 1);
+    });
+
     test("manager, group membership, sign-in and deletion read back as they were set", async () => {
       const upn = `contract.member@${f.domain}`;
       const user = await dir.createUser({

@@ -41,6 +41,24 @@ export function memoryDirectory(t: MemoryTenant): IdentityDirectory {
   };
   const plain = ({ members: _m, ...g }: DirectoryGroup & { members: Set<string> }): DirectoryGroup => g;
   return {
+    async searchPeople(prefix, limit) {
+      const p = prefix.toLowerCase();
+      return [...t.users.values()]
+        .filter((u) =>
+          [u.displayName, ...u.displayName.split(/\s+/), u.userPrincipalName].some((v) =>
+            v.toLowerCase().startsWith(p),
+          ),
+        )
+        .sort((a, b) => a.displayName.localeCompare(b.displayName))
+        .slice(0, limit)
+        .map((u) => ({
+          id: u.id,
+          displayName: u.displayName,
+          userPrincipalName: u.userPrincipalName,
+          ...(u.department ? { department: u.department } : {}),
+          ...(u.jobTitle ? { jobTitle: u.jobTitle } : {}),
+        }));
+    },
     async findUser(upn) {
       const u = [...t.users.values()].find((x) => x.userPrincipalName.toLowerCase() === upn.toLowerCase());
       return u && { ...u };
