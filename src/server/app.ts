@@ -13,6 +13,7 @@ import { clientErrorHandler, frameworkErrors, maxParamLength, RouteMethods } fro
 import { harden, hardenedServerOptions, limitsOf, type Hardening } from "./hardening/index.ts";
 import { approvalLinkRoutes } from "./routes/approval-links.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { bulkRoutes } from "./routes/bulk.ts";
 import { clientRoutes } from "./routes/clients.ts";
 import { clientConfigRoutes } from "./routes/client-config.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
@@ -134,6 +135,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: "clients" },
         { name: "requests" },
         { name: "runs" },
+        { name: "bulk" },
         { name: "workflows" },
         { name: "credentials" },
         { name: "one-time links" },
@@ -188,6 +190,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(clientRoutes, { store });
       await api.register(formLinkRoutes, { store, now, publicUrl, ports: opts.ports });
       await api.register(requestRoutes, { store, now, live: opts.live });
+      await api.register(bulkRoutes, { store, now, live: opts.live });
       await api.register(runRoutes, { store });
       await api.register(runCommandRoutes, { store });
       await api.register(runScheduleRoutes, { store, now });

@@ -469,3 +469,56 @@ export const staffOidcFlows = pgTable(
   },
   (t) => [index("staff_oidc_flows_expires").on(t.expiresAt)],
 );
+
+/**
+ * A CSV upload of onboardings or offboardings for one client: every row validated and pre-flighted when
+ * uploaded, nothing run until the batch is submitted. `state` goes uploaded → submitting → submitted;
+ * a batch left in submitting (a crash mid-submit) is resumed by submitting it again.
+ */
+export const bulkBatches = pgTable(
+  "bulk_batches",
+  {
+    id: uuid("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    kind: text("kind").notNull(),
+    state: text("state").notNull(),
+    /** The staff account that uploaded it (and its address), who never approves it. */
+    createdBy: text("created_by").notNull(),
+    createdByEmail: text("created_by_email").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    submittedBy: text("submitted_by"),
+    submittedAt: ts("submitted_at"),
+    /** The lines left out when it was submitted. */
+    excluded: integer("excluded")
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
+  },
+  (t) => [
+    index("bulk_batches_client_created").on(t.clientId, t.createdAt),
+    check("bulk_batches_kind", sql`${t.kind} in ('onboard', 'offboard')`),
+    check("bulk_batches_state", sql`${t.state} in ('uploaded', 'submitting', 'submitted')`),
+  ],
+);
+
+/** One row of a batch's file, by the line it starts on; its run once the batch is submitted. */
+export const bulkRows = pgTable(
+  "bulk_rows",
+  {
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => bulkBatches.id),
+    line: integer("line").notNull(),
+    /** The form body the row reads as, validated again (and planned) when the batch is submitted. */
+    values: jsonb("values").notNull(),
+    errors: jsonb("errors").notNull(),
+    findings: jsonb("findings").notNull(),
+    /** Name and UPN, for the console's list. */
+    summary: jsonb("summary").notNull(),
+    planHash: text("plan_hash"),
+    runId: uuid("run_id").references(() => runs.id),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.line] })],
+);

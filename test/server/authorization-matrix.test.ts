@@ -22,6 +22,12 @@ import { json, onboardingBody, seedApprovingClient } from "./helpers.ts";
  * another, and with no, a wrong and an expired token. The document is the route list, so a route added
  * without an access declaration fails the server's start, and one added with it is in this matrix.
  */
+/** A bulk upload's file: one row the form reads, whatever the row's own verdict. */
+const bulkCsv = (path: string) =>
+  path.endsWith("/offboard")
+    ? "user,lastDay\nleaver@acme.example.com,now\n"
+    : "firstName,lastName,start,manager\nBulk,Person,now,mike.chen@acme.example.com\n";
+
 interface Operation {
   method: string;
   path: string;
@@ -40,6 +46,7 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
   let store: Store;
   let app: FastifyInstance;
   let runId: string;
+  let batchId: string;
   let operations: Operation[] = [];
   const tokens = new Map<string, string>();
   let now = new Date();
@@ -82,6 +89,22 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     });
     assert.equal(sub.statusCode, 201, sub.body);
     runId = json<{ runId: string }>(sub).runId;
+    const upload = await app.inject({
+      method: "POST",
+      url: "/api/bulk/onboard?client=acme",
+      headers: { authorization: `Bearer ${tokens.get("technician:all")}`, "content-type": "text/csv" },
+      payload: bulkCsv("/api/bulk/onboard"),
+    });
+    assert.equal(upload.statusCode, 201, upload.body);
+    batchId = json<{ batchId: string }>(upload).batchId;
+    // Submitted by the technician too, so an admin asking to approve it is not its submitter.
+    const submitted = await app.inject({
+      method: "POST",
+      url: `/api/bulk/${batchId}/submit`,
+      headers: { authorization: `Bearer ${tokens.get("technician:all")}` },
+      payload: {},
+    });
+    assert.equal(submitted.statusCode, 200, submitted.body);
     const doc = json<Doc>(
       await app.inject({
         method: "GET",
@@ -107,6 +130,7 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
   const urlOf = (path: string) =>
     path
       .replace("/runs/{id}", `/runs/${runId}`)
+      .replace("{batchId}", batchId)
       .replace("/clients/{id}", "/clients/acme")
       .replace("{kind}", "onboard")
       .replace("{version}", "1")
@@ -117,16 +141,21 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       .replace("{id}", "someid")
       .replace(/\?.*$/, "");
   const queryOf = (path: string, method: string) =>
-    path === "/api/runs" || path.startsWith("/api/requests/")
-      ? method === "GET"
-        ? "?client=acme"
-        : "?dryRun=true"
-      : path.endsWith("/people")
-        ? "?q=mi"
+    path === "/api/bulk" || path === "/api/bulk/onboard" || path === "/api/bulk/offboard"
+      ? "?client=acme"
+      : path === "/api/runs" || path.startsWith("/api/requests/")
+        ? method === "GET"
+          ? "?client=acme"
+          : "?dryRun=true"
+        : path.endsWith("/people")
+          ? "?q=mi"
         : "";
   const bodyOf = (op: Operation): unknown => {
     if (op.method === "GET" || op.method === "DELETE") return undefined;
     if (op.path.startsWith("/api/requests/")) return onboardingBody();
+    if (op.path === "/api/bulk/onboard" || op.path === "/api/bulk/offboard") return bulkCsv(op.path);
+    // A batch hash that is not the batch's: refused by the batch (409), never by the schema.
+    if (op.path === "/api/bulk/{batchId}/approve") return { planHash: "0".repeat(64) };
     // A hash that is not the run's: the approval is refused by the engine (409), never by the schema.
     if (op.path === "/api/runs/{id}/approve") return { planHash: "0".repeat(64) };
     if (op.path === "/api/clients/{id}/form-links") return { kind: "onboard" };
@@ -138,8 +167,13 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     const body = bodyOf(op);
     const res = await fetch(`${base}${urlOf(op.path)}${queryOf(op.path, op.method)}`, {
       method: op.method,
-      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: {
+        ...headers,
+        ...(body === undefined
+          ? {}
+          : { "content-type": typeof body === "string" ? "text/csv" : "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
     const text = res.headers.get("content-type")?.startsWith("text/event-stream") ? "" : await res.text();
     await res.body?.cancel().catch(() => undefined);

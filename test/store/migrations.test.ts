@@ -89,6 +89,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0011_staff_oidc_flows",
       "0012_approval_links",
       "0013_form_links",
+      "0014_bulk_batches",
     ],
   });
 
