@@ -205,7 +205,13 @@ async function scrubsOldLinks(store: Store): Promise<void> {
   );
 
   assert.deepEqual(await migrate(store), {
-    applied: ["0010_one_time_link_ids", "0011_staff_oidc_flows", "0012_approval_links", "0013_form_links"],
+    applied: [
+      "0010_one_time_link_ids",
+      "0011_staff_oidc_flows",
+      "0012_approval_links",
+      "0013_form_links",
+      "0014_bulk_batches",
+    ],
   });
 
   const everything = JSON.stringify([
