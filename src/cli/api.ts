@@ -18,6 +18,7 @@ import type { AuditCheckpoint } from "../store/audit/checkpoint.ts";
 import type { AuditReport } from "../store/audit/verify.ts";
 import type { StaffAccount, TokenInfo, TokenRequest } from "../staff/index.ts";
 import type { StaffRole } from "../domain/staff-roles.ts";
+import type { ErrorCode } from "../server/errors.ts";
 
 export interface NewStaff {
   email: string;
@@ -30,6 +31,8 @@ export interface NewStaff {
 export interface LifecycleApi {
   listClients(): Promise<ClientConfig[]>;
   getClient(id: string): Promise<ClientConfig>;
+  /** Creates the client, or replaces the config of the one with its id; answers whether it was new. */
+  saveClient(config: ClientConfig, actor: string): Promise<{ created: boolean; client: ClientConfig }>;
   submit(kind: "onboard" | "offboard", body: Record<string, unknown>, dryRun: boolean): Promise<Submission>;
   listRuns(filter: {
     clientId?: string | undefined;
@@ -81,12 +84,16 @@ export interface LifecycleApi {
 
 /** An error the CLI shows as it is and exits with a code for its kind. */
 export class CliError extends Error {
+  /** The API's catalogued code: what `--json` prints, so scripts branch on the same code either way. */
+  readonly code: ErrorCode;
   constructor(
     message: string,
     readonly exitCode: number,
     readonly fields: FieldError[] = [],
+    code?: ErrorCode,
   ) {
     super(message);
+    this.code = code ?? codeForExit(exitCode);
   }
 }
 
@@ -103,3 +110,20 @@ export const exitCodes = {
   forbidden: 6,
   internal: 70,
 } as const;
+
+function codeForExit(exitCode: number): ErrorCode {
+  switch (exitCode) {
+    case exitCodes.invalid:
+      return "LC_ERR_VALIDATION";
+    case exitCodes.notFound:
+      return "LC_ERR_NOT_FOUND";
+    case exitCodes.conflict:
+      return "LC_ERR_CONFLICT";
+    case exitCodes.unavailable:
+      return "LC_ERR_UNAVAILABLE";
+    case exitCodes.forbidden:
+      return "LC_ERR_FORBIDDEN";
+    default:
+      return "LC_ERR_INTERNAL";
+  }
+}

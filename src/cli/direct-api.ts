@@ -7,7 +7,7 @@ import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
 import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
-import { reissueRunLink, runLinks, type PortsResolver } from "../composition/index.ts";
+import { parseClient, reissueRunLink, runLinks, type PortsResolver } from "../composition/index.ts";
 import {
   checkClientWorkflow,
   clientWorkflowHistory,
@@ -19,7 +19,7 @@ import {
 } from "../composition/index.ts";
 import type { Result } from "../domain/result.ts";
 import { buildReport, renderHtml, renderPdf } from "../evidence/index.ts";
-import { getClient, listClients } from "../store/clients-repo.ts";
+import { getClient, listClients, saveClient } from "../store/clients-repo.ts";
 import { advanceCheckpoint, keptCheckpoint } from "../store/audit/anchor.ts";
 import { takeCheckpoint } from "../store/audit/checkpoint.ts";
 import { verifyAudit } from "../store/audit/verify.ts";
@@ -102,6 +102,12 @@ export function directApi(
       const c = await getClient(store, id);
       if (!c) throw new CliError(`unknown client "${id}"`, exitCodes.notFound);
       return c;
+    },
+    async saveClient(config, actor) {
+      // Checked here as the server's route checks it, whatever the caller did first.
+      const parsed = valid(parseClient(config));
+      const { created } = await saveClient(store, parsed, actor);
+      return { created, client: parsed };
     },
     async submit(kind, body, dryRun) {
       const res = await submitRequest(store, kind, body, {

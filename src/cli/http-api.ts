@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Submission } from "../composition/submit.ts";
+import type { ClientConfig } from "../domain/client.ts";
 import type { FieldError } from "../domain/result.ts";
 import type { RunEvent } from "../engine/events.ts";
+import { errorCatalogue, type ErrorCode } from "../server/errors.ts";
 import { CliError, exitCodes, type LifecycleApi } from "./api.ts";
 
 const dateKeys = new Set([
@@ -25,11 +27,15 @@ function revive(_key: string, value: unknown): unknown {
 }
 
 function failed(method: string, path: string, status: number, parsed: unknown): CliError {
-  const e = (parsed as { error?: { message?: string; fields?: FieldError[] } } | undefined)?.error;
+  const e = (parsed as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)
+    ?.error;
+  // The server's own code is passed on as sent, so `--json` says what the API said.
+  const code = e?.code && Object.hasOwn(errorCatalogue, e.code) ? (e.code as ErrorCode) : undefined;
   return new CliError(
     e?.message ?? `${method} ${path} answered ${status}`,
     exitForStatus(status),
     e?.fields ?? [],
+    code ?? (status === 401 ? "LC_ERR_UNAUTHENTICATED" : undefined),
   );
 }
 
@@ -64,7 +70,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     method: string,
     path: string,
     body?: unknown,
-    opts: { dates?: boolean; headers?: Record<string, string> } = {},
+    opts: { dates?: boolean; headers?: Record<string, string>; onStatus?: (status: number) => void } = {},
   ): Promise<T> {
     const dates = opts.dates ?? true;
     const extra = opts.headers ?? {};
@@ -82,8 +88,20 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
       );
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text, dates ? revive : undefined) as unknown) : undefined;
+    let parsed: unknown;
+    try {
+      parsed = text ? (JSON.parse(text, dates ? revive : undefined) as unknown) : undefined;
+    } catch {
+      // Something other than Lifecycle answered (a proxy's error page): say so, not a JSON parser's stack.
+      if (res.ok)
+        throw new CliError(
+          `${method} ${path} answered ${res.status} with something that is not JSON`,
+          exitCodes.unavailable,
+        );
+      parsed = undefined;
+    }
     if (!res.ok) throw failed(method, path, res.status, parsed);
+    opts.onStatus?.(res.status);
     return parsed as T;
   }
   /** A GET whose answer is a document (a page, a PDF), kept as its bytes; errors still arrive as JSON. */
@@ -113,6 +131,14 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
   return {
     listClients: () => call("GET", "/api/clients"),
     getClient: (cid) => call("GET", `/api/clients/${encodeURIComponent(cid)}`),
+    async saveClient(config) {
+      // The server answers 201 for a new client and 200 for a replaced one; both carry the config.
+      let created = false;
+      const client = await call<ClientConfig>("POST", "/api/clients", config, {
+        onStatus: (s) => (created = s === 201),
+      });
+      return { created, client };
+    },
     async submit(kind, body, dryRun) {
       const path = `/api/requests/${kind}${dryRun ? "?dryRun=true" : ""}`;
       // One key per invocation: a submission whose answer was lost on the way is sent once more with it,

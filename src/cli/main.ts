@@ -2,12 +2,13 @@ import { text } from "node:stream/consumers";
 import type { CliContext } from "./commands/context.ts";
 import { runCli } from "./program.ts";
 import { connect } from "./runtime.ts";
+import { quietOnClosedPipe } from "./stdout.ts";
 
 const ctx: CliContext = {
   env: process.env,
   actor: process.env.LIFECYCLE_ACTOR || process.env.USER || "cli",
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: quietOnClosedPipe(process.stdout),
+  err: quietOnClosedPipe(process.stderr),
   setExitCode: () => undefined,
   connect: (opts) => connect(process.env, opts),
   readStdin: () => text(process.stdin),

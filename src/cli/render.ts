@@ -1,22 +1,102 @@
+import { DateTime } from "luxon";
 import type { ClientConfig } from "../domain/client.ts";
 import type { Outcome } from "../domain/outcome.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
 
-const time = (d: Date | null | undefined) =>
-  d ? new Date(d).toISOString().replace("T", " ").slice(0, 23) : "";
+/** The widest a table is made when asked to fit: a terminal window's usual width. */
+export const screenWidth = 100;
 
-export function table(rows: string[][]): string {
+/**
+ * An instant on `zone`'s wall clock, without the zone's name (a table names it once): people read the
+ * times of a client's run where the client is. An unknown zone falls back to UTC rather than failing.
+ */
+export function localTime(d: Date | string | null | undefined, zone: string, seconds = false): string {
+  if (!d) return "";
+  const at = DateTime.fromJSDate(new Date(d)).setZone(zone);
+  const dt = at.isValid ? at : DateTime.fromJSDate(new Date(d)).setZone("UTC");
+  return dt.toFormat(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm");
+}
+
+/** The zone localTime shows times in: `zone`, or UTC when luxon does not know it. */
+export const zoneName = (zone: string): string => (DateTime.local().setZone(zone).isValid ? zone : "UTC");
+
+/** An instant on `zone`'s wall clock with the zone named: "2026-12-03 09:00 Europe/Berlin". */
+export function zonedTime(d: Date | string | null | undefined, zone: string, seconds = false): string {
+  return d ? `${localTime(d, zone, seconds)} ${zoneName(zone)}` : "";
+}
+
+/**
+ * Columns two spaces apart. With `width`, the widest columns are narrowed until the table fits, and their
+ * cells wrap at spaces and after commas (a word longer than its column is cut across lines, never lost).
+ */
+export function table(rows: string[][], opts: { width?: number } = {}): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  if (opts.width !== undefined) fitWidths(rows, widths, opts.width);
   return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
+    .flatMap((r) => {
+      const cells = r.map((c, i) => cellLines(c, widths[i] ?? c.length));
+      const height = Math.max(1, ...cells.map((c) => c.length));
+      return Array.from({ length: height }, (_, line) =>
+        cells
+          .map((c, i) => (c[line] ?? "").padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd(),
+      );
+    })
     .join("\n");
+}
+
+/** Narrows `widths` in place, widest first: first no narrower than a column's longest word, then further. */
+function fitWidths(rows: string[][], widths: number[], width: number): void {
+  const total = () => widths.reduce((a, w) => a + w, 0) + 2 * Math.max(0, widths.length - 1);
+  const header = rows[0] ?? [];
+  const longestWord = widths.map((_, i) =>
+    Math.max(...rows.slice(1).flatMap((r) => pieces(r[i] ?? "").map((p) => p.text.length)), 0),
+  );
+  for (const floor of [
+    (i: number) => Math.max((header[i] ?? "").length, longestWord[i] ?? 0),
+    (i: number) => Math.max((header[i] ?? "").length, 6),
+  ]) {
+    while (total() > width) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++)
+        if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      if (widest < 0) break;
+      widths[widest]!--;
+    }
+  }
+}
+
+/** A cell's words, each with what joins it to the one before on the same line. */
+function pieces(text: string): { text: string; glue: string }[] {
+  return text
+    .split(" ")
+    .flatMap((word, w) =>
+      word.split(/(?<=,)/).map((p, i) => ({ text: p, glue: i > 0 ? "" : w > 0 ? " " : "" })),
+    )
+    .filter((p) => p.text);
+}
+
+function cellLines(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = "";
+  for (const { text: piece, glue } of pieces(text)) {
+    if (line && line.length + glue.length + piece.length <= width) {
+      line += glue + piece;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = piece;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Addresses a step's data says it mailed (`data.sentTo`), for any step that records them. */
@@ -79,17 +159,30 @@ export function wrapped(text: string, width: number, first = "", rest = first): 
   return [...lines, line].join("\n");
 }
 
+/** When the request starts, on the client's clock: "now", or the instant with the client's zone named. */
+export function startText(request: { startNow?: boolean; startAt?: string; timeZone?: string }): string {
+  if (request.startNow) return "now";
+  return request.startAt ? zonedTime(request.startAt, request.timeZone ?? "UTC") : "";
+}
+
+/** A step's dependencies; a long list (a step after every group) is summed up: --json has them all. */
+function after(deps: string[], shown = 3): string {
+  if (!deps.length) return "-";
+  const more = deps.length - shown;
+  return more > 1 ? `${deps.slice(0, shown).join(",")} +${more} more` : deps.join(",");
+}
+
 export function renderPlan(plan: Plan, hash: string): string {
   const rows = [
     ["STEP", "ACTION", "AFTER", "TITLE"],
     ...plan.actions.map((a) => [
       a.key,
       a.type,
-      a.deps.join(",") || "-",
+      after(a.deps),
       `${a.title}${a.required ? "" : " (optional)"}`,
     ]),
   ];
-  return `${table(rows)}\nplan hash ${hash}`;
+  return `${table(rows, { width: screenWidth })}\nplan hash ${hash}`;
 }
 
 /** The pre-flight's findings, errors first, each with the field it is about (and its step). */
@@ -107,13 +200,26 @@ export function renderFindings(findings: PlanFinding[]): string {
   const verdict = errors
     ? `${errors} error${errors === 1 ? "" : "s"}: a real submission would be refused`
     : "no errors: a real submission would be accepted";
-  return `pre-flight\n${table(rows)}\n${verdict}`;
+  return `pre-flight\n${table(rows, { width: screenWidth })}\n${verdict}`;
 }
 
-export function renderRuns(runs: RunRow[]): string {
+/** Runs, their times on each client's clock (`zoneOf` its client's time zone), the zone named per row. */
+export function renderRuns(runs: RunRow[], zoneOf: (clientId: string) => string = () => "UTC"): string {
   return table([
-    ["RUN", "CLIENT", "KIND", "SUBJECT", "STATUS", "START", "CREATED"],
-    ...runs.map((r) => [r.id, r.clientId, r.kind, r.subject, r.status, time(r.startAt), time(r.createdAt)]),
+    ["RUN ID", "CLIENT", "KIND", "SUBJECT", "STATUS", "START", "CREATED", "TIME ZONE"],
+    ...runs.map((r) => {
+      const zone = zoneOf(r.clientId);
+      return [
+        r.id,
+        r.clientId,
+        r.kind,
+        r.subject,
+        r.status,
+        localTime(r.startAt, zone),
+        localTime(r.createdAt, zone),
+        zoneName(zone),
+      ];
+    }),
   ]);
 }
 
@@ -124,22 +230,23 @@ function ticketOf(run: RunDetail): string | undefined {
   return typeof opened === "string" ? opened : (run.ticket ?? undefined);
 }
 
-export function renderRun(run: RunDetail): string {
+/** A run, its times on its client's clock (`zone`, the client's time zone), the zone named. */
+export function renderRun(run: RunDetail, zone = "UTC"): string {
   const head = [
-    `run      ${run.id}`,
+    `run id   ${run.id}`,
     `client   ${run.clientId}   ${run.kind} ${run.subject}`,
     `status   ${run.status}${run.cancelReason ? ` (${run.cancelReason})` : ""}`,
-    `start    ${time(run.startAt)}   requested by ${run.requester}${ticketOf(run) ? `, ticket #${ticketOf(run)}` : ""}`,
+    `start    ${zonedTime(run.startAt, zone)}   requested by ${run.requester}${ticketOf(run) ? `, ticket #${ticketOf(run)}` : ""}`,
     `plan     ${run.planHash}${run.workflow ? `   workflow ${run.workflow}` : ""}`,
   ].join("\n");
   const rows = [
-    ["STEP", "STATE", "TRIES", "STARTED", "FINISHED", "OUTCOME"],
+    ["STEP", "STATE", "TRIES", `STARTED (${zoneName(zone)})`, "FINISHED", "OUTCOME"],
     ...run.actions.map((a: ActionRow) => [
       a.key,
       a.state,
       String(a.attempts),
-      time(a.startedAt),
-      time(a.finishedAt),
+      localTime(a.startedAt, zone, true),
+      localTime(a.finishedAt, zone, true),
       outcomeText(a.outcome),
     ]),
   ];
@@ -159,13 +266,17 @@ const marks: Record<string, string> = {
   "action.applying": "▶",
 };
 
-export function renderEvent(e: RunEvent): string {
+/** One event of a live timeline, at its time on the client's clock (the follower names the zone once). */
+export function renderEvent(e: RunEvent, zone = "UTC"): string {
   const mark = marks[e.type] ?? "•";
-  return `${time(e.at)}  ${mark} ${(e.actionKey ?? "run").padEnd(22)} ${e.message ?? e.type}${e.requestId ? `  [request ${e.requestId}]` : ""}`;
+  return `${localTime(e.at, zone, true)}  ${mark} ${(e.actionKey ?? "run").padEnd(22)} ${e.message ?? e.type}${e.requestId ? `  [request ${e.requestId}]` : ""}`;
 }
 
-/** The machine-readable form of a run: what scripts and the PSA integration read. */
-export function runJson(run: RunDetail): Record<string, unknown> {
+/**
+ * The machine-readable form of a run in a list: the keys of runJson, the id as `runId` as the API's
+ * submissions and events name it (its run list and detail call it `id`, kept there for their callers).
+ */
+export function runRowJson(run: RunRow): Record<string, unknown> {
   return {
     runId: run.id,
     client: run.clientId,
@@ -175,7 +286,18 @@ export function runJson(run: RunDetail): Record<string, unknown> {
     planHash: run.planHash,
     workflow: run.workflow,
     startAt: run.startAt,
+    createdAt: run.createdAt,
     finishedAt: run.finishedAt,
+    cancelReason: run.cancelReason,
+    requester: run.requester,
+    ticket: run.ticket,
+  };
+}
+
+/** The machine-readable form of a run: what scripts and the PSA integration read. */
+export function runJson(run: RunDetail): Record<string, unknown> {
+  return {
+    ...runRowJson(run),
     actions: run.actions.map((a) => ({
       key: a.key,
       type: a.type,

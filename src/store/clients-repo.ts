@@ -1,6 +1,7 @@
 import { parseClientConfig, type ClientConfig } from "../domain/client.ts";
 import { LifecycleError } from "../domain/errors.ts";
-import type { Sql } from "./sql.ts";
+import { appendAudit } from "./audit.ts";
+import type { Sql, Store } from "./sql.ts";
 
 export async function upsertClient(sql: Sql, config: ClientConfig): Promise<void> {
   await sql.query(
@@ -8,6 +9,33 @@ export async function upsertClient(sql: Sql, config: ClientConfig): Promise<void
      on conflict (id) do update set display_name = excluded.display_name, config = excluded.config, updated_at = now()`,
     [config.id, config.displayName, JSON.stringify(config)],
   );
+}
+
+/**
+ * Creates the client or replaces its config, audited in the same commit as any configuration change is.
+ * `config` has been checked (composition's parseClient) by the caller: this stores it as it is.
+ */
+export async function saveClient(
+  store: Store,
+  config: ClientConfig,
+  actor: string,
+): Promise<{ created: boolean }> {
+  return store.tx(async (sql) => {
+    const [row] = await sql.query<{ created: boolean }>(
+      `insert into clients (id, display_name, config) values ($1, $2, $3)
+       on conflict (id) do update set display_name = excluded.display_name, config = excluded.config, updated_at = now()
+       returning (xmax = 0) as created`,
+      [config.id, config.displayName, JSON.stringify(config)],
+    );
+    const created = row?.created === true;
+    await appendAudit(sql, {
+      actor,
+      action: created ? "client.create" : "client.replace",
+      subject: config.id,
+      detail: { displayName: config.displayName, systems: Object.keys(config.systems).sort() },
+    });
+    return { created };
+  });
 }
 
 /**

@@ -70,7 +70,11 @@ describe("the lifecycle CLI", () => {
   let worker: Worker;
 
   const cli = async (...argv: string[]) => cliWith(undefined, ...argv);
-  const cliWith = async (live: LiveState | undefined, ...argv: string[]) => {
+  const cliSettling = async (settleMs: number, ...argv: string[]) =>
+    cliWith(undefined, ...argv, { settleMs });
+  const cliWith = async (live: LiveState | undefined, ...args: (string | { settleMs: number })[]) => {
+    const argv = args.filter((a): a is string => typeof a === "string");
+    const settleMs = args.find((a): a is { settleMs: number } => typeof a !== "string")?.settleMs;
     const out: string[] = [];
     const err: string[] = [];
     const ctx: CliContext = {
@@ -84,6 +88,7 @@ describe("the lifecycle CLI", () => {
         ...directApi(store, live && { live: () => live }),
         close: async () => undefined,
       }),
+      ...(settleMs === undefined ? {} : { settleMs }),
     };
     const code = await runCli(argv, ctx);
     return { code, out: out.join("\n"), err: err.join("\n") };
@@ -347,6 +352,8 @@ describe("the lifecycle CLI", () => {
       assert.match(bare.err, /--plan-hash/);
       const a = await cli("approve", runId, "--plan-hash", planHash, "--note", "ok by the MSP");
       assert.equal(a.code, 0, a.err);
+      // The answer is the run once the worker has taken the approval up, not the awaiting-approval before.
+      assert.match(a.out, new RegExp(`^approved; run ${runId} is now (running|waiting|completed)$`));
       const shown = await cli("runs", "show", runId, "--wait", "--json");
       assert.equal(shown.code, 0, shown.err);
       const run = JSON.parse(shown.out) as { status: string; actions: { key: string }[] };
@@ -405,11 +412,202 @@ describe("the lifecycle CLI", () => {
     const { runId, status } = JSON.parse(r.out) as { runId: string; status: string };
     assert.equal(status, "scheduled");
     const list = await cli("runs", "list", "--status", "scheduled", "--json");
-    assert.ok((JSON.parse(list.out) as { id: string }[]).some((x) => x.id === runId));
+    assert.ok((JSON.parse(list.out) as { runId: string }[]).some((x) => x.runId === runId));
     assert.equal((await cli("runs", "cancel", runId)).code, 0);
     assert.equal((await cli("runs", "cancel", runId)).code, 4);
     assert.equal((await cli("runs", "retry", runId)).code, 4);
     assert.equal((await cli("runs", "show", "not-a-run")).code, 2);
     assert.equal((await cli("runs", "show", "00000000-0000-4000-8000-000000000000")).code, 3);
+  });
+
+  test("runs list and runs show name the run id runId in JSON and RUN ID in text, with the same keys", async () => {
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Ida",
+      "--last-name",
+      "Ident",
+      "--start",
+      "2031-06-01T09:00",
+      "--json",
+    );
+    const { runId } = JSON.parse(r.out) as { runId: string };
+    try {
+      const list = JSON.parse((await cli("runs", "list", "--json")).out) as Record<string, unknown>[];
+      const row = list.find((x) => x.runId === runId);
+      assert.ok(row, "the list names the run by runId");
+      assert.equal("id" in row, false, "one name for the run id");
+      const shown = JSON.parse((await cli("runs", "show", runId, "--json")).out) as Record<string, unknown>;
+      assert.equal(shown.runId, runId);
+      for (const key of Object.keys(row)) assert.ok(key in shown, `runs show --json lacks ${key}`);
+      const text = await cli("runs", "list");
+      assert.match(text.out, /^RUN ID\s+CLIENT\s+KIND/);
+      assert.match((await cli("runs", "show", runId)).out, new RegExp(`^run id\\s+${runId}$`, "m"));
+    } finally {
+      await cli("runs", "cancel", runId);
+    }
+  });
+
+  test("times are on the client's clock with its zone named; --json keeps UTC instants", async () => {
+    // Acme is in America/New_York: 09:00 there on 1 June 2031 is 13:00 UTC.
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Zoe",
+      "--last-name",
+      "Zone",
+      "--start",
+      "2031-06-01T09:00",
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /is scheduled: it starts 2031-06-01 09:00 America\/New_York$/m);
+    const runId = /^run (\S+) is scheduled/.exec(r.out)?.[1];
+    assert.ok(runId, r.out);
+    try {
+      const shown = await cli("runs", "show", runId);
+      assert.match(shown.out, /^start\s+2031-06-01 09:00 America\/New_York\s+requested by/m);
+      assert.match(shown.out, /STARTED \(America\/New_York\)/);
+      const list = await cli("runs", "list", "--status", "scheduled");
+      const line = list.out.split("\n").find((l) => l.startsWith(runId));
+      assert.match(line ?? "", /2031-06-01 09:00\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+America\/New_York$/);
+      const json = JSON.parse((await cli("runs", "show", runId, "--json")).out) as { startAt: string };
+      assert.equal(json.startAt, "2031-06-01T13:00:00.000Z");
+      const dry = await cli(
+        "onboard",
+        "--client",
+        "acme",
+        "--first-name",
+        "Zack",
+        "--last-name",
+        "Zone",
+        "--start",
+        "2031-06-01T09:00",
+        "--dry-run",
+      );
+      assert.match(dry.out, /^starts 2031-06-01 09:00 America\/New_York$/m);
+      const dryJson = JSON.parse(
+        (
+          await cli(
+            "onboard",
+            "--client",
+            "acme",
+            "--first-name",
+            "Zack",
+            "--last-name",
+            "Zone",
+            "--start",
+            "2031-06-01T09:00",
+            "--dry-run",
+            "--json",
+          )
+        ).out,
+      ) as { request: { startAt: string } };
+      assert.equal(dryJson.request.startAt, "2031-06-01T13:00:00.000Z");
+    } finally {
+      await cli("runs", "cancel", runId);
+    }
+  });
+
+  test("with --json a failure is the API's error body on stdout, its catalogued code, and its exit code", async () => {
+    const errorOf = (out: string) =>
+      (JSON.parse(out) as { error: { code: string; message: string; fields?: { field: string }[] } }).error;
+    const invalid = await cli(
+      "onboard",
+      "--client",
+      "nope",
+      "--first-name",
+      "A",
+      "--last-name",
+      "B",
+      "--now",
+      "--json",
+    );
+    assert.equal(invalid.code, 2);
+    assert.equal(errorOf(invalid.out).code, "LC_ERR_VALIDATION");
+    assert.deepEqual(
+      errorOf(invalid.out).fields?.map((f) => f.field),
+      ["client"],
+    );
+    const missing = await cli("runs", "show", "00000000-0000-4000-8000-000000000000", "--json");
+    assert.equal(missing.code, 3);
+    assert.equal(errorOf(missing.out).code, "LC_ERR_NOT_FOUND");
+    assert.match(errorOf(missing.out).message, /no run 00000000/);
+    const flag = await cli("runs", "list", "--limit", "0", "--json");
+    assert.equal(flag.code, 2);
+    assert.equal(errorOf(flag.out).code, "LC_ERR_VALIDATION");
+    assert.deepEqual(
+      errorOf(flag.out).fields?.map((f) => f.field),
+      ["limit"],
+    );
+    const noHash = await cli("approve", "00000000-0000-4000-8000-000000000000", "--json");
+    assert.deepEqual(
+      errorOf(noHash.out).fields?.map((f) => f.field),
+      ["planHash"],
+    );
+    const r = await cli(
+      "onboard",
+      "--client",
+      "acme",
+      "--first-name",
+      "Eve",
+      "--last-name",
+      "Error",
+      "--start",
+      "2031-06-01T09:00",
+      "--json",
+    );
+    const { runId } = JSON.parse(r.out) as { runId: string };
+    assert.equal((await cli("runs", "cancel", runId)).code, 0);
+    const refused = await cli("runs", "cancel", runId, "--json");
+    assert.equal(refused.code, 4);
+    assert.equal(errorOf(refused.out).code, "LC_ERR_CONFLICT");
+    // Without --json stdout stays empty and the error is for the person, on stderr.
+    const plain = await cli("runs", "cancel", runId);
+    assert.equal(plain.out, "");
+    assert.match(plain.err, /^error: /);
+  });
+
+  test("approve answers the run still awaiting approval when no worker takes it up in time, and reject what it led to", async () => {
+    await upsertClient(store, {
+      ...acmeClient(),
+      approval: { ...acmeClient().approval, offboarding: "technician" },
+    });
+    await worker.stop();
+    try {
+      const submitted = async () =>
+        JSON.parse(
+          (
+            await cli(
+              "offboard",
+              "--client",
+              "acme",
+              "--user",
+              "tom.williams@acmecorp.com",
+              "--now",
+              "--json",
+            )
+          ).out,
+        ) as { runId: string; planHash: string };
+      const first = await submitted();
+      const quick = await cliSettling(100, "approve", first.runId, "--plan-hash", first.planHash);
+      assert.equal(quick.code, 0, quick.err);
+      assert.match(
+        quick.out,
+        new RegExp(`^approved; run ${first.runId} is still awaiting-approval: it goes on when a worker`),
+      );
+      const second = await submitted();
+      await worker.start();
+      const rejected = await cli("reject", second.runId, "--note", "not this one");
+      assert.equal(rejected.code, 0, rejected.err);
+      assert.match(rejected.out, new RegExp(`^rejected; run ${second.runId} is now (failed|cancelled)$`));
+      await cli("runs", "cancel", first.runId);
+    } finally {
+      await worker.start().catch(() => undefined);
+      await upsertClient(store, acmeClient());
+    }
   });
 });

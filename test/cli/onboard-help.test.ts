@@ -15,6 +15,7 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
   return {
     listClients: unused,
     getClient: unused,
+    saveClient: unused,
     submit: async () => submission,
     listRuns: unused,
     getRun: unused,

@@ -10,4 +10,6 @@ export interface CliContext {
   connect(opts: { worker: boolean }): Promise<LifecycleApi>;
   /** Standard input, whole: where secrets are read from, since arguments end up in shell history. */
   readStdin?(): Promise<string>;
+  /** How long approve and reject wait for a worker to act on the decision (5 s unless a test says). */
+  settleMs?: number;
 }

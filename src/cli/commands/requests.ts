@@ -3,7 +3,16 @@ import { terminalRunStatuses, type RunStatus } from "../../domain/run-status.ts"
 import { usernameRules } from "../../domain/username-rule.ts";
 import { bodyFromFlags, cliFlags, requestForms, type FormOutline } from "../../requests/index.ts";
 import { CliError, exitCodes, type LifecycleApi } from "../api.ts";
-import { renderEvent, renderFindings, renderPlan, renderRun, runJson, wrapped } from "../render.ts";
+import {
+  renderEvent,
+  renderFindings,
+  renderPlan,
+  renderRun,
+  runJson,
+  startText,
+  wrapped,
+  zoneName,
+} from "../render.ts";
 import type { CliContext } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -82,7 +91,13 @@ async function submitAndReport(
               null,
               2,
             )
-          : `${renderPlan(sub.plan, sub.planHash)}\n\n${renderFindings(findings)}`,
+          : [
+              startText(sub.request) && `starts ${startText(sub.request)}`,
+              renderPlan(sub.plan, sub.planHash),
+              renderFindings(findings),
+            ]
+              .filter(Boolean)
+              .join("\n\n"),
       );
       // A dry run a real submission would refuse fails too: a script checking a request learns it here.
       if (findings.some((f) => f.severity === "error")) ctx.setExitCode(exitCodes.invalid);
@@ -99,32 +114,35 @@ async function submitAndReport(
               null,
               2,
             )
-          : `run ${sub.runId} is ${sub.status}\nfollow it: lifecycle runs show ${sub.runId}`,
+          : `run ${sub.runId} is ${sub.status}${sub.status === "scheduled" ? `: it starts ${startText(sub.request)}` : ""}\nfollow it: lifecycle runs show ${sub.runId} --wait`,
       );
       return;
     }
-    const status = await waitForRun(ctx, api, sub.runId, Boolean(o.json));
+    const zone = sub.request.timeZone;
+    const status = await waitForRun(ctx, api, sub.runId, Boolean(o.json), zone);
     const run = await api.getRun(sub.runId);
-    ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `\n${renderRun(run)}`);
+    ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `\n${renderRun(run, zone)}`);
     if (status === "failed" || status === "cancelled") ctx.setExitCode(exitCodes.runFailed);
   } finally {
     await api.close();
   }
 }
 
-/** Prints the run's events as they happen and resolves with its final status. */
+/** Prints the run's events as they happen (on `zone`'s clock, named once) and resolves with its final status. */
 export async function waitForRun(
   ctx: CliContext,
   api: LifecycleApi,
   runId: string,
   quiet: boolean,
+  zone = "UTC",
 ): Promise<RunStatus> {
+  if (!quiet) ctx.err(`following run ${runId} (times in ${zoneName(zone)})`);
   return new Promise<RunStatus>((resolve, reject) => {
     let stop: (() => Promise<void>) | undefined;
     let final: RunStatus | undefined;
     api
       .follow(runId, (e) => {
-        if (!quiet) ctx.err(renderEvent(e));
+        if (!quiet) ctx.err(renderEvent(e, zone));
         if (e.type === "approval.requested" && !quiet)
           ctx.err(
             `  approved through the link mailed to each approver, or by one signed in: lifecycle approve ${runId} --plan-hash <hash>`,

@@ -3,9 +3,53 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runStatuses } from "../../domain/run-status.ts";
 import { reportFormats, type ReportFormat } from "../../evidence/index.ts";
-import { renderRun, renderRuns, runJson } from "../render.ts";
+import type { RunDetail } from "../../engine/read.ts";
+import type { LifecycleApi } from "../api.ts";
+import { renderRun, renderRuns, runJson, runRowJson, zonedTime } from "../render.ts";
 import type { CliContext } from "./context.ts";
 import { waitForRun } from "./requests.ts";
+
+/** Each client's time zone by id; a client this connection cannot read shows its times in UTC. */
+async function clientZones(api: LifecycleApi): Promise<(clientId: string) => string> {
+  const zones = new Map((await api.listClients().catch(() => [])).map((c) => [c.id, c.timeZone]));
+  return (id) => zones.get(id) ?? "UTC";
+}
+
+/** The time zone of one client, or UTC when it cannot be read: times are still shown, with UTC named. */
+export async function clientZone(api: LifecycleApi, clientId: string): Promise<string> {
+  return api.getClient(clientId).then(
+    (c) => c.timeZone,
+    () => "UTC",
+  );
+}
+
+/**
+ * The run once the engine has taken a decision up: an approval is a signal a worker acts on, so the run
+ * answered right after it still says awaiting-approval. Waits up to `ms` for it to move on.
+ */
+async function settled(api: LifecycleApi, run: RunDetail, ms: number): Promise<RunDetail> {
+  const deadline = Date.now() + ms;
+  let now = run;
+  while (now.status === "awaiting-approval" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    now = await api.getRun(run.id);
+  }
+  return now;
+}
+
+/** What a decision led to, in words: the status the run is in now, and when it starts if it waits for that. */
+async function decided(api: LifecycleApi, verb: string, run: RunDetail): Promise<string> {
+  if (run.status === "awaiting-approval")
+    return `${verb}; run ${run.id} is still awaiting-approval: it goes on when a worker takes the decision up (lifecycle start, or lifecycle worker)`;
+  const starts =
+    run.status === "scheduled"
+      ? ` (starts ${zonedTime(run.startAt, await clientZone(api, run.clientId))})`
+      : "";
+  return `${verb}; run ${run.id} is now ${run.status}${starts}`;
+}
+
+/** How long approve and reject wait for a worker to take the decision up before answering. */
+const defaultSettleMs = 5000;
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -26,7 +70,9 @@ export function runsCommand(ctx: CliContext): Command {
       const api = await ctx.connect({ worker: false });
       try {
         const list = await api.listRuns({ clientId: o.client, status: o.status, limit: o.limit });
-        ctx.out(o.json ? JSON.stringify(list, null, 2) : renderRuns(list));
+        ctx.out(
+          o.json ? JSON.stringify(list.map(runRowJson), null, 2) : renderRuns(list, await clientZones(api)),
+        );
       } finally {
         await api.close();
       }
@@ -38,9 +84,13 @@ export function runsCommand(ctx: CliContext): Command {
     .action(async (runId: string, o: { json?: boolean; wait?: boolean }) => {
       const api = await ctx.connect({ worker: Boolean(o.wait) });
       try {
-        if (o.wait) await waitForRun(ctx, api, runId, Boolean(o.json));
-        const run = await api.getRun(runId);
-        ctx.out(o.json ? JSON.stringify({ ...runJson(run), events: run.events }, null, 2) : renderRun(run));
+        const first = await api.getRun(runId);
+        const zone = await clientZone(api, first.clientId);
+        if (o.wait) await waitForRun(ctx, api, runId, Boolean(o.json), zone);
+        const run = o.wait ? await api.getRun(runId) : first;
+        ctx.out(
+          o.json ? JSON.stringify({ ...runJson(run), events: run.events }, null, 2) : renderRun(run, zone),
+        );
       } finally {
         await api.close();
       }
@@ -67,11 +117,12 @@ export function runsCommand(ctx: CliContext): Command {
       const api = await ctx.connect({ worker: Boolean(o.wait) });
       try {
         let run = await api.retry(runId, ctx.actor);
+        const zone = await clientZone(api, run.clientId);
         if (o.wait) {
-          await waitForRun(ctx, api, runId, Boolean(o.json));
+          await waitForRun(ctx, api, runId, Boolean(o.json), zone);
           run = await api.getRun(runId);
         }
-        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : renderRun(run));
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : renderRun(run, zone));
       } finally {
         await api.close();
       }
@@ -103,6 +154,7 @@ export function runsCommand(ctx: CliContext): Command {
 }
 
 export function approvalCommands(ctx: CliContext): Command[] {
+  const settleMs = ctx.settleMs ?? defaultSettleMs;
   const approve = new Command("approve")
     .argument("<runId>")
     .description(
@@ -117,12 +169,8 @@ export function approvalCommands(ctx: CliContext): Command[] {
     .action(async (runId: string, o: { planHash: string; note?: string; json?: boolean }) => {
       const api = await ctx.connect({ worker: false });
       try {
-        const run = await api.approve(runId, o.planHash, o.note);
-        ctx.out(
-          o.json
-            ? JSON.stringify(runJson(run), null, 2)
-            : `approved run ${runId} (plan ${run.planHash.slice(0, 12)}); it is ${run.status}`,
-        );
+        const run = await settled(api, await api.approve(runId, o.planHash, o.note), settleMs);
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : await decided(api, "approved", run));
       } finally {
         await api.close();
       }
@@ -134,8 +182,8 @@ export function approvalCommands(ctx: CliContext): Command[] {
     .action(async (runId: string, o: { note?: string; json?: boolean }) => {
       const api = await ctx.connect({ worker: false });
       try {
-        const run = await api.reject(runId, o.note);
-        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : `rejected run ${runId}`);
+        const run = await settled(api, await api.reject(runId, o.note), settleMs);
+        ctx.out(o.json ? JSON.stringify(runJson(run), null, 2) : await decided(api, "rejected", run));
       } finally {
         await api.close();
       }
