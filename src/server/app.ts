@@ -181,7 +181,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(oneTimeLinkRoutes, { store, keys });
   await app.register(approvalLinkRoutes, { store });
   await app.register(oidcSignInRoutes, { store, now, oidc: opts.oidc });
-  await app.register(publicFormRoutes, { store, keys, now, publicUrl, live: opts.live, ports: opts.ports });
+  await app.register(publicFormRoutes, {
+    store,
+    keys,
+    now,
+    publicUrl,
+    live: opts.live,
+    ports: opts.ports,
+    // Read at request time: the console's site is registered last, after every route of its own.
+    formPage: (reply) => consoleSite?.sendForm(reply),
+  });
   await app.register(
     async (api) => {
       // Here as well as at the root, so an unknown /api path is answered after the bearer check.

@@ -61,11 +61,6 @@ export async function serveConsole(app: FastifyInstance, opts: ConsoleOptions = 
           },
         );
     }
-    site.get(
-      "/forms/:token",
-      { schema: { hide: true }, config: { access: { public: true } } },
-      async (_request, reply) => sendPage(reply, "form.html", await pageText("form.html")),
-    );
   });
 
   return {
@@ -82,11 +77,16 @@ export async function serveConsole(app: FastifyInstance, opts: ConsoleOptions = 
     async send(reply: FastifyReply) {
       return sendPage(reply, "index.html", await pageText("index.html"));
     },
+    /** The public form's page, for the form-link route to answer once it has found the link good. */
+    async sendForm(reply: FastifyReply) {
+      return sendPage(reply, "form.html", await pageText("form.html"));
+    },
   };
 }
 
 function sendPage(reply: FastifyReply, name: Page, text: string | undefined) {
-  reply.header("cache-control", "no-cache");
+  // A page of one link keeps the no-store its route gave it; the console's pages need only revalidating.
+  if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-cache");
   if (text !== undefined) return reply.type("text/html; charset=utf-8").send(text);
   return reply
     .code(503)

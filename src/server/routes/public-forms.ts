@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from "fastify";
+import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { PortsResolver } from "../../composition/client-ports.ts";
 import {
@@ -68,6 +68,8 @@ export interface PublicFormDeps {
   publicUrl: () => string | undefined;
   live?: SubmitOptions["live"];
   ports?: PortsResolver | undefined;
+  /** Answers with the web app's form page; undefined when no web app is served (the API alone). */
+  formPage?: (reply: FastifyReply) => Promise<unknown> | undefined;
 }
 
 async function peopleFor(
@@ -93,7 +95,7 @@ async function peopleFor(
  * credential, for one client and one kind of form, and nothing it opens names another client.
  */
 export const publicFormRoutes: RoutePlugin<PublicFormDeps> = async (app, deps) => {
-  const { store, keys, now, publicUrl, live, ports } = deps;
+  const { store, keys, now, publicUrl, live, ports, formPage } = deps;
   const limits = await linkPageOptions(app, "form links", {
     limits: formLimits,
     params: ["token", "statusToken"],
@@ -133,12 +135,14 @@ export const publicFormRoutes: RoutePlugin<PublicFormDeps> = async (app, deps) =
         const err = unavailable(state);
         return reply.code(err.status).send(page("Form unavailable", `<p>${escape(err.message)}.</p>`));
       }
+      // The web app reads the token from its own address, so the page it is served as names no link.
+      const app = formPage?.(reply);
+      if (app) return app;
       const what = state.link.kind === "onboard" ? "New starter" : "Leaver";
-      // Without the token: the web app reads it from its own address.
       return reply.send(
         page(
           `${what}: ${state.client.displayName}`,
-          "<p>This form needs the Lifecycle web app, which this server does not serve yet.</p>",
+          "<p>This form needs the Lifecycle web app, which this server does not serve.</p>",
         ),
       );
     },
