@@ -9,6 +9,9 @@ import {
   redirect,
 } from "@tanstack/react-router";
 import { z } from "zod";
+import { Bulk } from "./pages/Bulk";
+import { ClientEditor } from "./pages/ClientEditor";
+import { Clients } from "./pages/Clients";
 import { Run } from "./pages/Run";
 import { Runs } from "./pages/Runs";
 import { SignIn } from "./pages/SignIn";
@@ -19,7 +22,11 @@ export const queryClient = new QueryClient({
 });
 
 // The console's pages; each later page adds its entry here and its route below.
-export const navigation: { to: string; label: string }[] = [{ to: "/runs", label: "Runs" }];
+export const navigation: { to: string; label: string }[] = [
+  { to: "/runs", label: "Runs" },
+  { to: "/clients", label: "Clients" },
+  { to: "/bulk", label: "Bulk" },
+];
 
 function Shell() {
   const me = useMe();
@@ -101,7 +108,18 @@ export const run = createRoute({
   },
 });
 
-const routeTree = root.addChildren([signIn, shell.addChildren([home, runs, run])]);
+const clients = createRoute({ getParentRoute: () => shell, path: "/clients", component: Clients });
+export const client = createRoute({
+  getParentRoute: () => shell,
+  path: "/clients/$clientId",
+  component: function ClientPage() {
+    const { clientId } = client.useParams();
+    return <ClientEditor key={clientId} clientId={clientId} />;
+  },
+});
+const bulk = createRoute({ getParentRoute: () => shell, path: "/bulk", component: Bulk });
+
+const routeTree = root.addChildren([signIn, shell.addChildren([home, runs, run, clients, client, bulk])]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent" });
 
