@@ -186,7 +186,7 @@ export function StepListEditor({
                   <Button
                     variant="secondary"
                     aria-expanded={editing === step.id}
-                    aria-label={`Condition of ${step.title}`}
+                    aria-label={`Edit the condition of ${step.title}`}
                     onClick={() => setEditing(editing === step.id ? undefined : step.id)}
                   >
                     Condition
