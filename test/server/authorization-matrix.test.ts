@@ -140,18 +140,19 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
       .replace("{token}", "lct_unknown")
       .replace("{email}", "nobody@msp.test")
       .replace("{linkId}", "00000000-0000-4000-8000-000000000000")
+      .replace("{name}", "entra")
       .replace("{id}", "someid")
       .replace(/\?.*$/, "");
   const queryOf = (path: string, method: string) =>
     path === "/api/bulk" || path === "/api/bulk/onboard" || path === "/api/bulk/offboard"
       ? "?client=acme"
-      : path === "/api/runs" || path.startsWith("/api/requests/")
+      : ["/api/runs", "/api/dashboard", "/api/schedules"].includes(path) || path.startsWith("/api/requests/")
         ? method === "GET"
           ? "?client=acme"
           : "?dryRun=true"
         : path.endsWith("/people")
           ? "?q=mi"
-        : "";
+          : "";
   const bodyOf = (op: Operation): unknown => {
     if (op.method === "GET" || op.method === "DELETE") return undefined;
     if (op.path.startsWith("/api/requests/")) return onboardingBody();
@@ -163,6 +164,8 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     if (op.path === "/api/clients/{id}/form-links") return { kind: "onboard" };
     // Acme's config as it is: replacing it with itself changes nothing, and names the client it is about.
     if (op.path === "/api/clients" && op.method === "POST") return acmeConfig;
+    // A valid start: the run began at once, so the engine refuses it (409), never the schema.
+    if (op.path === "/api/runs/{id}/reschedule") return { startAt: { local: "2030-01-01T09:00" } };
     return {};
   };
 

@@ -1,8 +1,9 @@
+import canonicalize from "canonicalize";
 import { z } from "zod";
 import { parseClient, publicConfig } from "../../composition/index.ts";
 import { testSystemConnection } from "../../composition/test-connection.ts";
 import type { KeySource } from "../../credentials/keys.ts";
-import { clientConfigSchema, type ClientConfig } from "../../domain/client.ts";
+import { clientConfigSchema, parseClientConfig, type ClientConfig } from "../../domain/client.ts";
 import { inScope } from "../../domain/staff-roles.ts";
 import { pickUsernameExplained } from "../../domain/username.ts";
 import { usernameRules } from "../../domain/username-rule.ts";
@@ -79,13 +80,17 @@ const testReply = z
   })
   .describe("Whether the system answered; never a secret.");
 
-/** What changed, by top-level field: an audit entry says where to look, the versions say what. */
-function changedFields(before: unknown, after: ClientConfig): string[] {
-  const old = (before ?? {}) as Record<string, unknown>;
-  const keys = new Set([...Object.keys(old), ...Object.keys(after)]);
-  return [...keys]
-    .filter((k) => JSON.stringify(old[k]) !== JSON.stringify((after as Record<string, unknown>)[k]))
-    .sort();
+/**
+ * What changed, by top-level field: an audit entry says where to look, the versions say what. The stored
+ * config is read as the product reads it (defaults filled in) and compared in canonical JSON, since jsonb
+ * keeps its keys in its own order.
+ */
+function changedFields(stored: unknown, after: ClientConfig): string[] {
+  const reread = parseClientConfig(stored);
+  const before = (reread.ok ? reread.value : (stored ?? {})) as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
+  return [...keys].filter((k) => canonicalize(before[k]) !== canonicalize(now[k])).sort();
 }
 
 /** The console's client editor: saving a configuration, previewing usernames, testing a system. */
@@ -215,9 +220,10 @@ export const clientConfigRoutes: RoutePlugin<{ store: Store; keys: KeySource }> 
           "The connector gets a token with the system's credential and makes one cheap read. A failure is an answer (ok: false) with the vendor's code, status and request id, never a secret.",
         tags: ["clients"],
         params: systemParams,
+        body: z.strictObject({}).nullish().describe("Nothing: the system is tested as saved."),
         response: {
           200: testReply,
-          ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT"),
+          ...errorResponses("LC_ERR_VALIDATION", "LC_ERR_NOT_FOUND", "LC_ERR_CONFLICT", ...bodyErrors),
         },
       },
     },

@@ -186,6 +186,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["dryRun", ["true", "false", "1", "0"]],
     ["after", [0, 1, 5]],
     ["extends", ["builtin:onboard@1", "builtin:offboard@1"]],
+    ["month", ["2025-03", "2025-02"]],
+    ["name", ["entra", "exchange"]],
+    ["clientId", clientIds],
   ]);
   const bodies = new Map<string, unknown[]>([
     ["POST /api/requests/onboard", onboard],
@@ -197,6 +200,19 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["POST /api/runs/{id}/reject", [{ note: "no" }]],
     ["POST /api/runs/{id}/cancel", [{ reason: "fuzz" }]],
     ["POST /api/runs/{id}/retry", [{}]],
+    [
+      "POST /api/runs/{id}/reschedule",
+      [{ startAt: { local: "2025-03-12T09:00" } }, { startAt: "2025-03-12T09:00:00+01:00" }],
+    ],
+    // Globex's own configuration: saving it again changes nothing the other operations rely on.
+    ["PUT /api/clients/{id}", [globex.value]],
+    [
+      "POST /api/username-preview",
+      [
+        { format: "{first}.{last}", firstName: "Jane", lastName: "Doe" },
+        { clientId: "acme", firstName: "Zoë", lastName: "Ødegård" },
+      ],
+    ],
   ]);
 
   return {
