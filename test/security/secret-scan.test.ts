@@ -30,6 +30,8 @@ type SecretKind =
   | "sign-in link token"
   | "one-time link token"
   | "approval link token"
+  | "form link token"
+  | "form status token"
   | "Temporary Access Pass"
   | "generated password"
   | "reset password"
@@ -105,6 +107,18 @@ const carriers: readonly Carrier[] = [
     kinds: ["approval link token"],
     own: true,
     why: "the approval page posts its decision back to its own address",
+  },
+  {
+    route: "POST /api/clients/:id/form-links",
+    part: "body",
+    kinds: ["form link token"],
+    why: "a new form link is shown once, to be handed to the client",
+  },
+  {
+    route: "POST /api/public/forms/:token/submit",
+    part: "body",
+    kinds: ["form status token"],
+    why: "a submission answers the address its submitter follows it at (a replay the same one)",
   },
   {
     route: "POST /credentials/:token/reveal",
@@ -589,6 +603,49 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   assert.equal(offboarded.status, "completed", JSON.stringify(offboarded));
   const reset = keep("reset password", m365.admin.user(acme.tenantId, upn).password);
   assert.ok(reset !== generated, "the password was reset");
+
+  // The technician makes Acme's onboarding form link for its HR person, who opens the form, looks up the
+  // manager, previews and submits a starter (twice: a double click), and follows the run; then the link
+  // is revoked.
+  const issued = await http.call(tech, "POST", "/api/clients/acme/form-links", {
+    json: { kind: "onboard", label: "Acme HR" },
+  });
+  const formLink = json<{ id: string; url: string }>(issued, 201);
+  const formToken = keep("form link token", formLink.url.split("/forms/")[1]);
+  json(await http.call(tech, "GET", "/api/clients/acme/form-links"));
+  assert.equal((await http.call(browser(), "GET", `/forms/${formToken}`)).status, 200);
+  json(await http.call(browser(), "GET", `/api/public/forms/${formToken}`));
+  const looked = json<{ people: { userPrincipalName: string }[] }>(
+    await http.call(browser(), "GET", `/api/public/forms/${formToken}/people?q=mike`),
+  );
+  assert.ok(
+    looked.people.some((p) => p.userPrincipalName === "mike.chen@acmecorp.com"),
+    JSON.stringify(looked),
+  );
+  json(await http.call(tech, "GET", "/api/clients/acme/people?q=mike"));
+  // Starting in years: the worker leaves it scheduled, so no pass is made for it.
+  const starter = {
+    requester: "hr@acmecorp.com",
+    firstName: "Lena",
+    lastName: "Park",
+    department: "Marketing",
+    manager: "mike.chen@acmecorp.com",
+    start: "2030-01-07T09:00",
+  };
+  json(await http.call(browser(), "POST", `/api/public/forms/${formToken}/preview`, { json: starter }));
+  const formKey = randomUUID();
+  let statusUrl = "";
+  for (let i = 0; i < 2; i++) {
+    const sent = await http.call(browser(), "POST", `/api/public/forms/${formToken}/submit`, {
+      headers: { "idempotency-key": formKey },
+      json: starter,
+    });
+    statusUrl = json<{ statusUrl: string }>(sent, 201).statusUrl;
+  }
+  keep("form status token", statusUrl.split("/api/public/status/")[1]);
+  json(await http.call(browser(), "GET", new URL(statusUrl).pathname));
+  json(await http.call(tech, "DELETE", `/api/clients/acme/form-links/${formLink.id}`));
+  assert.equal((await http.call(browser(), "GET", `/api/public/forms/${formToken}`)).status, 410);
 
   // What a console, a script and the CLI read afterwards; a forgotten password; both sign out.
   for (const runId of [onboard, offboard]) {

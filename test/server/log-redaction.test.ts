@@ -118,3 +118,21 @@ test("a URL keeps what is not secret: ids, filters and the shape of the query", 
   );
   assert.equal(redactUrl("/x?api%5Fkey=1"), "/x?api%5Fkey=[redacted]");
 });
+
+test("a form link's token and a submission's status token are redacted wherever the path carries them", () => {
+  assert.equal(redactUrl("/forms/abc"), "/forms/[redacted]");
+  assert.equal(redactUrl("https://lc.example/forms/abc"), "https://lc.example/forms/[redacted]");
+  assert.equal(redactUrl("/api/public/forms/abc"), "/api/public/forms/[redacted]");
+  assert.equal(
+    redactUrl("/api/public/forms/abc/people?q=mi"),
+    "/api/public/forms/[redacted]/people?q=mi",
+    "the search is not secret",
+  );
+  assert.equal(redactUrl("/api/public/forms/abc/submit"), "/api/public/forms/[redacted]/submit");
+  assert.equal(redactUrl("/api/public/status/abc"), "/api/public/status/[redacted]");
+  assert.equal(
+    redactUrl("/api/clients/acme/form-links/0b8e4c44"),
+    "/api/clients/acme/form-links/0b8e4c44",
+    "a link's id is not its token",
+  );
+});

@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { randomBytes } from "node:crypto";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { tokenHash } from "../../src/credentials/one-time-links.ts";
+import { LifecycleError } from "../../src/domain/errors.ts";
 import { parseClientConfig, type ClientConfig } from "../../src/domain/client.ts";
 import type { Capabilities } from "../../src/ports/index.ts";
 import { upsertClient } from "../../src/store/clients-repo.ts";
@@ -65,6 +66,7 @@ before(async () => {
   store = await openStore({ keys });
   await upsertClient(store, client("acme"));
   await upsertClient(store, client("globex"));
+  await upsertClient(store, client("initech"));
   const acmeTenant = memoryTenant();
   const globexTenant = memoryTenant();
   await seedPerson(acmeTenant, "mike.chen@acme.example.com", "Mike Chen");
@@ -73,6 +75,23 @@ before(async () => {
   const caps = new Map<string, Capabilities>([
     ["acme", { directory: memoryDirectory(acmeTenant) }],
     ["globex", { directory: memoryDirectory(globexTenant) }],
+    // A directory that fails, saying why in words only the MSP should read.
+    [
+      "initech",
+      {
+        directory: {
+          ...memoryDirectory(memoryTenant()),
+          searchPeople: () =>
+            Promise.reject(
+              new LifecycleError({
+                kind: "invalid",
+                code: "NOT_CONFIGURED",
+                message: 'client initech, system entra: credential "initech/graph-app" is not in the store',
+              }),
+            ),
+        },
+      },
+    ],
   ]);
   app = await signedInServer({
     store,
@@ -297,6 +316,14 @@ describe("the public form API", () => {
       theirs.map((p) => p.userPrincipalName),
       ["milo.grant@globex.example.com"],
     );
+  });
+
+  test("people: a directory that fails answers 503 without saying why", async () => {
+    const { token } = await issue("initech");
+    const res = await pub("GET", `/api/public/forms/${token}/people?q=mi`);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(errorOf(res).code, "LC_ERR_UNAVAILABLE");
+    assert.ok(!/credential|entra|initech/.test(res.body), res.body);
   });
 
   test("preview: the dry run for the link's client; a body naming another client is a field error on client", async () => {

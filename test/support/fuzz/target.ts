@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { credentialKinds } from "../../../src/composition/credential-kinds.ts";
 import { keyring, type KeySource } from "../../../src/credentials/keys.ts";
+import { issueFormLink, revokeFormLink } from "../../../src/credentials/form-links.ts";
 import { oneTimeLinks } from "../../../src/credentials/one-time-links.ts";
+import { openFormLink, submitThroughLink } from "../../../src/composition/public-forms.ts";
 import { liveStateOf } from "../../../src/composition/live-state.ts";
 import { parseClient } from "../../../src/composition/index.ts";
 import { parseClientConfig } from "../../../src/domain/client.ts";
@@ -141,6 +143,41 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     tokens.push(address.url.slice(address.url.lastIndexOf("/") + 1));
   }
 
+  // Form links of both clients and kinds, one revoked, and a run submitted through one (its status token).
+  const formLinks: { id: string; token: string }[] = [];
+  for (const [clientId, kind] of [
+    ["acme", "onboard"],
+    ["acme", "offboard"],
+    ["globex", "onboard"],
+    ["acme", "onboard"],
+  ] as const) {
+    const made = await issueFormLink(
+      store,
+      { clientId, kind, expiresAt: new Date(now.getTime() + 30 * 86_400_000), createdBy: "fuzz" },
+      now,
+    );
+    formLinks.push({ id: made.link.id, token: made.token });
+  }
+  await revokeFormLink(store, "acme", formLinks[3]!.id, "fuzz", now);
+  const opened = await openFormLink(store, formLinks[0]!.token, now);
+  assert.equal(opened.kind, "ready");
+  const viaLink = { firstName: "Lena", lastName: "Park", start: "2025-03-10T09:00", requester, manager };
+  const throughLink = await submitThroughLink(store, opened.link, viaLink, {
+    now,
+    keys,
+    live: async () => liveStateOf(caps),
+    dryRun: false,
+    idempotencyKey: "fuzz-form-link",
+  });
+  assert.ok(throughLink.ok && !throughLink.value.dryRun, JSON.stringify(throughLink));
+  const statusToken = throughLink.value.statusToken;
+  const formTokens = formLinks.map((l) => l.token);
+  const linkBodies = [
+    ...onboard.map(({ client: _c, ...body }) => body),
+    ...onboard.slice(0, 1),
+    ...offboard.map(({ client: _c, ...body }) => body),
+  ];
+
   const overlays = (kind: "onboard" | "offboard") => [
     { extends: `builtin:${kind}@1`, kind },
     { extends: `builtin:${kind}@1`, kind, remove: [], patch: {}, add: [] },
@@ -171,6 +208,13 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     // budget before the reveal's first: each route gets links of its own.
     ["GET /credentials/{token} token", tokens.slice(0, 10)],
     ["POST /credentials/{token}/reveal token", tokens.slice(10)],
+    ...byOperation("/forms/{token}", "token", formTokens),
+    ...byOperation("/api/public/forms/{token}", "token", formTokens),
+    ["GET /api/public/status/{statusToken} statusToken", [statusToken]],
+    ["linkId", formLinks.map((l) => l.id)],
+    ["q", ["mi", "Tom", "to"]],
+    ["label", ["HR, Jane Roe"]],
+    ["days", [1, 30, 365]],
     ["kind", [...credentialKinds.keys(), "onboard", "offboard"]],
     ["value", [graphCredential]],
     ["requester", [requester]],
@@ -213,6 +257,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
         { clientId: "acme", firstName: "Zoë", lastName: "Ødegård" },
       ],
     ],
+    ["POST /api/clients/{id}/form-links", [{ kind: "onboard" }, { kind: "offboard", label: "HR", days: 7 }]],
+    ["POST /api/public/forms/{token}/preview", linkBodies],
+    ["POST /api/public/forms/{token}/submit", linkBodies],
   ]);
 
   return {
