@@ -1,4 +1,5 @@
 import type { Reissued } from "../composition/index.ts";
+import type { BatchView } from "../composition/bulk.ts";
 import type { LinkView } from "../credentials/one-time-links.ts";
 import type { CredentialInfo } from "../credentials/repo.ts";
 import type { ClientConfig } from "../domain/client.ts";
@@ -79,6 +80,13 @@ export interface LifecycleApi {
   createToken(input: TokenRequest): Promise<{ token: string; info: TokenInfo }>;
   listTokens(all: boolean): Promise<TokenInfo[]>;
   revokeToken(id: string): Promise<TokenInfo>;
+  /** Uploads a CSV of requests for a client: every row judged, nothing run. */
+  bulkUpload(kind: "onboard" | "offboard", clientId: string, csv: string): Promise<BatchView>;
+  /** Makes a run of every row not excluded; again, it makes only the runs still missing. */
+  bulkSubmit(batchId: string, exclude: number[]): Promise<BatchView>;
+  /** Approves every run of the batch that waits for approval, as whoever this connection is. */
+  bulkApprove(batchId: string, planHash: string, note?: string): Promise<BatchView>;
+  bulkBatch(batchId: string): Promise<BatchView>;
   close(): Promise<void>;
 }
 

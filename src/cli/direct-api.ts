@@ -7,6 +7,7 @@ import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
 import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
+import { approveBatch, batchView, submitBatch, uploadBatch } from "../composition/bulk.ts";
 import { parseClient, reissueRunLink, runLinks, type PortsResolver } from "../composition/index.ts";
 import {
   checkClientWorkflow,
@@ -145,6 +146,28 @@ export function directApi(
       await mapped(signalRun(store, id, { kind: "reject", by, note }));
       return getRun(store, id);
     },
+    // As for an approval, this machine's operator is who uploads and submits.
+    async bulkUpload(kind, clientId, csv) {
+      const made = await mapped(
+        uploadBatch(store, kind, clientId, csv, await localOperator(store), {
+          ...(opts.live ? { live: opts.live } : {}),
+        }),
+      );
+      if (made.ok) return made.value;
+      throw new CliError("the file cannot be read as requests", exitCodes.invalid, made.errors);
+    },
+    async bulkSubmit(batchId, exclude) {
+      const sent = await mapped(
+        submitBatch(store, batchId, exclude, await localOperator(store), {
+          ...(opts.live ? { live: opts.live } : {}),
+        }),
+      );
+      if (sent.ok) return sent.value;
+      throw new CliError("the batch cannot be submitted", exitCodes.invalid, sent.errors);
+    },
+    bulkApprove: async (batchId, planHash, note) =>
+      mapped(approveBatch(store, batchId, { planHash, note }, await localOperator(store))),
+    bulkBatch: (batchId) => mapped(batchView(store, batchId)),
     links: (id) => mapped(runLinks(store, id)),
     reissueLink(id, actor, step) {
       const ports = opts.ports;

@@ -70,7 +70,12 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     method: string,
     path: string,
     body?: unknown,
-    opts: { dates?: boolean; headers?: Record<string, string>; onStatus?: (status: number) => void } = {},
+    opts: {
+      dates?: boolean;
+      headers?: Record<string, string>;
+      onStatus?: (status: number) => void;
+      csv?: boolean;
+    } = {},
   ): Promise<T> {
     const dates = opts.dates ?? true;
     const extra = opts.headers ?? {};
@@ -78,8 +83,10 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { ...headers(body !== undefined), ...extra },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: opts.csv
+          ? { ...headers(false), "content-type": "text/csv; charset=utf-8", ...extra }
+          : { ...headers(body !== undefined), ...extra },
+        body: body === undefined ? undefined : opts.csv ? String(body) : JSON.stringify(body),
       });
     } catch (err) {
       throw new CliError(
@@ -230,6 +237,12 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
         await pump;
       };
     },
+    bulkUpload: (kind, clientId, csv) =>
+      call("POST", `/api/bulk/${kind}?client=${encodeURIComponent(clientId)}`, csv, { csv: true }),
+    bulkSubmit: (batchId, exclude) => call("POST", `/api/bulk/${id(batchId)}/submit`, { exclude }),
+    bulkApprove: (batchId, planHash, note) =>
+      call("POST", `/api/bulk/${id(batchId)}/approve`, { planHash, note }),
+    bulkBatch: (batchId) => call("GET", `/api/bulk/${id(batchId)}`),
     close: async () => undefined,
   };
 }

@@ -3,6 +3,7 @@ import type { FieldError } from "../domain/result.ts";
 import type { ErrorCode } from "../server/errors.ts";
 import { CliError, exitCodes } from "./api.ts";
 import { auditCommand } from "./commands/audit.ts";
+import { bulkCommand } from "./commands/bulk.ts";
 import { approvalCommands, runsCommand } from "./commands/runs.ts";
 import { clientsCommand } from "./commands/clients.ts";
 import { credentialsCommand } from "./commands/credentials.ts";
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
     workflowsCommand(ctx),
     onboardCommand(ctx),
     offboardCommand(ctx),
+    bulkCommand(ctx),
     runsCommand(ctx),
     linksCommand(ctx),
     ...approvalCommands(ctx),

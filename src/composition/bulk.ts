@@ -174,7 +174,7 @@ function twinErrors(
 }
 
 /**
- * Reads a CSV file of requests for one client and judges every row as the single submission's dry run
+ * Reads a CSV file of requests for one client (an unknown client is not-found) and judges every row as the single submission's dry run
  * does (form validation, planning, pre-flight), storing the batch with each row's verdict. Nothing runs.
  * A file that cannot be read (not CSV, an unknown column, too many rows) stores nothing.
  */
@@ -187,7 +187,7 @@ export async function uploadBatch(
   opts: BulkOptions = {},
 ): Promise<Result<BatchView>> {
   const client = await getClient(store, clientId);
-  if (!client) return fail("client", `unknown client "${clientId}"`);
+  if (!client) throw new LifecycleError({ kind: "not-found", message: `no client "${clientId}"` });
   const parsed = parseCsvRequests(requestForms[kind], client, csv, bulkLimits);
   if (!parsed.ok) return parsed;
   if (parsed.value.length === 0) return fail("csv", "has no rows below its header");

@@ -13,6 +13,9 @@ export interface CsvRow {
   errors: FieldError[];
 }
 
+/** The field of the one error that says the file is too long (an API answers it as too large, not invalid). */
+export const tooManyRowsField = "rows";
+
 export interface CsvLimits {
   maxRows: number;
 }
@@ -159,7 +162,7 @@ export function parseCsvRequests(
   const [header, ...data] = records;
   if (!header) return fail("csv", "is empty: the first line names the columns");
   if (data.length > limits.maxRows)
-    return fail("csv", `has more than ${limits.maxRows} rows: split it into several uploads`);
+    return fail(tooManyRowsField, `has more than ${limits.maxRows} rows: split it into several uploads`);
   const columns = csvColumns(form, client);
   const errors: FieldError[] = [];
   const taken = new Map<string, string>();

@@ -44,6 +44,10 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     createToken: unused,
     listTokens: unused,
     revokeToken: unused,
+    bulkUpload: unused,
+    bulkSubmit: unused,
+    bulkApprove: unused,
+    bulkBatch: unused,
     close: async () => undefined,
   };
 }

@@ -157,6 +157,8 @@ describe("bulk onboarding", () => {
     assert.deepEqual(fieldsOf(res), ["shoeSize"]);
     assert.match(json<ErrorReply>(res).error.fields![0]!.message, /not a column of the onboarding form/);
     assert.equal(await count("bulk_batches"), batches);
+    const nobody = await upload("firstName,lastName,start\nJo,Doe,now\n", admin, "onboard", "initech");
+    assert.equal(nobody.statusCode, 404, nobody.body);
   });
 
   test("the same person twice in one file, or already being onboarded, is a row error before anything runs", async () => {

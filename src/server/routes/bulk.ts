@@ -8,6 +8,7 @@ import {
   type BulkOptions,
 } from "../../composition/bulk.ts";
 import { runStatuses } from "../../domain/run-status.ts";
+import { tooManyRowsField } from "../../requests/bulk-csv.ts";
 import { batchClient, listBatches } from "../../store/bulk-repo.ts";
 import type { Store } from "../../store/sql.ts";
 import { ApiError, bodyErrors, errorResponses } from "../errors.ts";
@@ -169,9 +170,7 @@ export const bulkRoutes: RoutePlugin<BulkDeps> = async (app, { store, ...opts })
         const principal = principalOf(request);
         const made = await uploadBatch(store, kind, request.query.client, request.body, principal, opts);
         if (!made.ok) {
-          if (made.errors.some((e) => e.field === "client"))
-            throw new ApiError("LC_ERR_NOT_FOUND", `no client "${request.query.client}"`);
-          const tooMany = made.errors.find((e) => e.field === "csv" && e.message.startsWith("has more than"));
+          const tooMany = made.errors.find((e) => e.field === tooManyRowsField);
           if (tooMany) throw new ApiError("LC_ERR_PAYLOAD_TOO_LARGE", `the file ${tooMany.message}`);
           throw new ApiError("LC_ERR_VALIDATION", "the file cannot be read as requests", {
             fields: made.errors,

@@ -78,7 +78,7 @@ export function fuzzOperations(
       const problems = [
         ...params.filter((p) => !["path", "query", "header"].includes(p.in)).map((p) => `${p.in} ${p.name}`),
         ...Object.keys(content)
-          .filter((t) => t !== "application/json")
+          .filter((t) => t !== "application/json" && t !== "text/csv")
           .map((t) => `a ${t} body`),
       ];
       if (problems.length) {
@@ -97,6 +97,7 @@ export function fuzzOperations(
           pools,
           resolve,
           bodies: bodies.get(id) ?? [],
+          csv: content["text/csv"] !== undefined,
         }),
       });
     }
@@ -170,7 +171,7 @@ function requests(
   method: string,
   params: OpenApiParameter[],
   bodySchema: JsonSchema | undefined,
-  ctx: { pools: Pools; resolve: (s: JsonSchema) => JsonSchema; bodies: readonly unknown[] },
+  ctx: { pools: Pools; resolve: (s: JsonSchema) => JsonSchema; bodies: readonly unknown[]; csv: boolean },
 ): fc.Arbitrary<FuzzRequest> {
   // A pool for this operation's parameter ("GET /api/clients/{id} id") wins over one for the name alone.
   const valueOf = (p: OpenApiParameter) =>
@@ -232,9 +233,11 @@ function requests(
         ) as Record<string, string>,
     );
 
-  const body: fc.Arbitrary<{ payload?: string; type?: string }> = bodySchema
-    ? bodies(bodySchema, ctx)
-    : fc.constant({});
+  const body: fc.Arbitrary<{ payload?: string; type?: string }> = ctx.csv
+    ? csvBodies(ctx.bodies)
+    : bodySchema
+      ? bodies(bodySchema, ctx)
+      : fc.constant({});
 
   return fc.tuple(path, queryPairs, headers, body, remoteAddress).map(([p, q, h, b, from]) => ({
     method,
@@ -279,5 +282,70 @@ function bodies(
       arbitrary: fc.constantFrom(...nastyStrings).map((payload) => ({ payload, type: "text/plain" })),
       weight: 1,
     },
+  );
+}
+
+const rawCsv = [
+  "",
+  "\ufeff",
+  '"',
+  'a,"b\n',
+  "\n\n\n",
+  ",,,\n,,,",
+  'firstName\n"unterminated',
+  "a;b;c\n1;2;3",
+];
+
+/** One edit to a valid file: a cell replaced (commas, quotes and line breaks included), a line dropped or
+ * doubled, a column added, or the file cut short. */
+function mutatedCsv(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const cell = fc.oneof(
+    fc.constantFrom(...nastyStrings),
+    anyText,
+    fc.constantFrom('"', '""', "a,b", "x\ny", "yes", "no", "maybe", "now", "manager"),
+  );
+  return fc
+    .tuple(valid, fc.nat(), fc.nat(), fc.constantFrom("cell", "drop", "double", "column", "cut"), cell)
+    .map(([text, i, j, op, value]) => {
+      const lines = text.split("\n");
+      const at = i % lines.length;
+      const line = lines[at] ?? "";
+      if (op === "drop") lines.splice(at, 1);
+      else if (op === "double") lines.splice(at, 0, line);
+      else if (op === "column") lines[0] = `${lines[0] ?? ""},${value}`;
+      else if (op === "cut") return text.slice(0, j % (text.length + 1));
+      else {
+        const cells = line.split(",");
+        cells[j % cells.length] = value;
+        lines[at] = cells.join(",");
+      }
+      return lines.join("\n");
+    });
+}
+
+// Just over the bulk upload's limit (1 MiB), made once.
+const tooLargeCsv = `firstName,lastName,start,notes\nA,B,now,${"x".repeat(1024 * 1024 + 16)}\n`;
+
+/** Bodies for a route that takes a CSV file: the seeded files, edited, arbitrary text, and wrong types. */
+function csvBodies(seeds: readonly unknown[]): fc.Arbitrary<{ payload?: string; type?: string }> {
+  const files = seeds.filter((s): s is string => typeof s === "string");
+  const valid = files.length ? fc.constantFrom(...files) : fc.constant("a,b\n1,2\n");
+  return fc.oneof(
+    { arbitrary: valid.map((payload) => ({ payload, type: "text/csv" })), weight: 6 },
+    { arbitrary: mutatedCsv(valid).map((payload) => ({ payload, type: "text/csv" })), weight: 8 },
+    { arbitrary: anyText.map((payload) => ({ payload, type: "text/csv; charset=utf-8" })), weight: 1 },
+    { arbitrary: fc.constantFrom(...rawCsv).map((payload) => ({ payload, type: "text/csv" })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(valid, fc.constantFrom(...contentTypes))
+        .map(([payload, type]) => ({ payload, type })),
+      weight: 2,
+    },
+    {
+      arbitrary: anyJson.map((v) => ({ payload: JSON.stringify(v) ?? "", type: "application/json" })),
+      weight: 1,
+    },
+    { arbitrary: fc.constant({}), weight: 1 },
+    { arbitrary: fc.constant({ payload: tooLargeCsv, type: "text/csv" }), weight: 1 },
   );
 }

@@ -126,6 +126,46 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   runIds.push(String(off.runId));
   planHashes.push(String(off.planHash));
 
+  // Bulk batches a technician uploaded: one left as uploaded, two submitted (their runs wait for approval).
+  const techHeaders = {
+    authorization: `Bearer ${await staffToken(store, { email: staffEmail, role: "technician" })}`,
+  };
+  const bulkCsv = {
+    onboard: [
+      `firstName,lastName,start,manager\nBulk,One,now,${manager}\nBulk,Two,2025-03-10T09:00,${manager}\n`,
+      `First name,Last name,Start,Department,Role,Extra groups,requester,manager\nBulk,Three,now,Marketing,staff,All-Staff;Marketing,${requester},${manager}\n`,
+    ],
+    offboard: [
+      `user,lastDay,actions.convertToShared,actions.forwardTo,actions.forwardTo.keepCopy\n${leaver},now,yes,${manager},no\n`,
+      `User,Last day,Remove licenses,reason\n${leaver},2025-03-20T17:00,true,"moved on, amicably"\n`,
+    ],
+  };
+  const batchIds: string[] = [];
+  const batchHashes: string[] = [];
+  const upload = async (kind: "onboard" | "offboard", csv: string, submit: boolean) => {
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/bulk/${kind}?client=acme`,
+      headers: { ...techHeaders, "content-type": "text/csv" },
+      payload: csv,
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const batchId = String((JSON.parse(res.body) as { batchId: string }).batchId);
+    batchIds.push(batchId);
+    if (!submit) return;
+    const sub = await app.inject({
+      method: "POST",
+      url: `/api/bulk/${batchId}/submit`,
+      headers: techHeaders,
+      payload: {},
+    });
+    assert.equal(sub.statusCode, 200, sub.body);
+    batchHashes.push(String((JSON.parse(sub.body) as { planHash?: string }).planHash));
+  };
+  await upload("onboard", bulkCsv.onboard[0]!, false);
+  await upload("onboard", bulkCsv.onboard[1]!, true);
+  await upload("offboard", bulkCsv.offboard[0]!, true);
+
   const graphCredential = { clientId: randomUUID(), clientSecret: "fuzz-secret" };
   await inject("PUT", "/api/credentials/acme%2Fgraph", {
     kind: "microsoft-app",
@@ -199,6 +239,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ...byOperation("/api/runs/{id}", "id", runIds),
     ["client", clientIds],
     ["id", [...clientIds, ...runIds]],
+    ["batchId", batchIds],
     ["ref", ["acme/graph", "globex/graph"]],
     // A staff member who can sign in, and addresses free for a new account.
     ["email", [staffEmail, "new.tech@msp.example", "new.viewer@msp.example"]],
@@ -242,6 +283,10 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ["PUT /api/credentials/{ref}", [{ kind: "microsoft-app", value: graphCredential }]],
     ["POST /api/runs/{id}/approve", planHashes.map((planHash) => ({ planHash }))],
     ["POST /api/runs/{id}/reject", [{ note: "no" }]],
+    ["POST /api/bulk/onboard", bulkCsv.onboard],
+    ["POST /api/bulk/offboard", bulkCsv.offboard],
+    ["POST /api/bulk/{batchId}/submit", [{}, { exclude: [2] }, { exclude: [3] }]],
+    ["POST /api/bulk/{batchId}/approve", batchHashes.map((planHash) => ({ planHash }))],
     ["POST /api/runs/{id}/cancel", [{ reason: "fuzz" }]],
     ["POST /api/runs/{id}/retry", [{}]],
     [
