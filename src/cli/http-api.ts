@@ -31,10 +31,13 @@ function failed(method: string, path: string, status: number, parsed: unknown): 
     ?.error;
   // The server's own code is passed on as sent, so `--json` says what the API said.
   const code = e?.code && Object.hasOwn(errorCatalogue, e.code) ? (e.code as ErrorCode) : undefined;
+  // The API's run routes call their path parameter `id`; the CLI's argument, like its output, is `runId`.
+  const runPath = path.startsWith("/api/runs/");
+  const fields = (e?.fields ?? []).map((f) => (runPath && f.field === "id" ? { ...f, field: "runId" } : f));
   return new CliError(
     e?.message ?? `${method} ${path} answered ${status}`,
     exitForStatus(status),
-    e?.fields ?? [],
+    fields,
     code ?? (status === 401 ? "LC_ERR_UNAUTHENTICATED" : undefined),
   );
 }

@@ -87,7 +87,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
     if (err instanceof CliError) {
       ctx.err(`error: ${err.message}`);
-      for (const f of err.fields) ctx.err(`  ${f.field}: ${f.message}`);
+      // A flag's error already says which flag; its field is for --json.
+      for (const f of err.fields) if (f.message !== err.message) ctx.err(`  ${f.field}: ${f.message}`);
       if (json) ctx.out(errorJson(err.code, err.message, err.fields));
       return err.exitCode;
     }

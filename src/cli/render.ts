@@ -29,7 +29,7 @@ export function zonedTime(d: Date | string | null | undefined, zone: string, sec
 
 /**
  * Columns two spaces apart. With `width`, the widest columns are narrowed until the table fits, and their
- * cells wrap at spaces and after commas (a word longer than its column is cut across lines, never lost).
+ * cells wrap at spaces and after , . : @ / - (a piece longer than its column is cut across lines, never lost).
  */
 export function table(rows: string[][], opts: { width?: number } = {}): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -69,24 +69,27 @@ function fitWidths(rows: string[][], widths: number[], width: number): void {
   }
 }
 
-/** A cell's words, each with what joins it to the one before on the same line. */
-function pieces(text: string): { text: string; glue: string }[] {
+/** A cell's words (split at spaces and after commas), each with what joins it to the one before. */
+function pieces(text: string, joints = /(?<=,)(?=.)/): { text: string; glue: string }[] {
   return text
     .split(" ")
     .flatMap((word, w) =>
-      word.split(/(?<=,)/).map((p, i) => ({ text: p, glue: i > 0 ? "" : w > 0 ? " " : "" })),
+      word.split(joints).map((p, i) => ({ text: p, glue: i > 0 ? "" : w > 0 ? " " : "" })),
     )
     .filter((p) => p.text);
 }
+
+// Where an identifier too long for its column breaks: "identity.issue-" / "temporary-access-pass".
+const identifierJoints = /(?<=[.:@/-])(?=.)/;
 
 function cellLines(text: string, width: number): string[] {
   if (text.length <= width) return [text];
   const lines: string[] = [];
   let line = "";
-  for (const { text: piece, glue } of pieces(text)) {
+  const place = (piece: string, glue: string) => {
     if (line && line.length + glue.length + piece.length <= width) {
       line += glue + piece;
-      continue;
+      return;
     }
     if (line) lines.push(line);
     line = piece;
@@ -94,6 +97,12 @@ function cellLines(text: string, width: number): string[] {
       lines.push(line.slice(0, width));
       line = line.slice(width);
     }
+  };
+  for (const { text: word, glue } of pieces(text)) {
+    const fits = (line ? line.length + glue.length : 0) + word.length <= width;
+    if (fits || word.length <= width) place(word, glue);
+    // Only a word no line could hold is broken at its joints, the rest of the line used first.
+    else pieces(word, identifierJoints).forEach((p, i) => place(p.text, i === 0 ? glue : ""));
   }
   if (line) lines.push(line);
   return lines;

@@ -543,6 +543,15 @@ describe("the lifecycle CLI", () => {
       errorOf(flag.out).fields?.map((f) => f.field),
       ["limit"],
     );
+    const both = await cli(
+      ...["onboard", "--client", "acme", "--first-name", "A", "--last-name", "B"],
+      ...["--start", "2031-01-01T09:00", "--now", "--json"],
+    );
+    assert.equal(both.code, 2);
+    assert.deepEqual(
+      errorOf(both.out).fields?.map((f) => f.field),
+      ["start"],
+    );
     const noHash = await cli("approve", "00000000-0000-4000-8000-000000000000", "--json");
     assert.deepEqual(
       errorOf(noHash.out).fields?.map((f) => f.field),

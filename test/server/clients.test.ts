@@ -93,3 +93,42 @@ test("an unknown client answers 404 LC_ERR_NOT_FOUND", async () => {
   assert.equal(json<ErrorReply>(res).error.code, "LC_ERR_NOT_FOUND");
   assertMatchesDocument(await openapi(app), "GET", "/api/clients/{id}", res);
 });
+
+test("POST /api/clients creates (201), then replaces (200); a config the connector refuses is 400 naming the field", async () => {
+  const initech = { ...testClientConfig("initech"), displayName: "Initech" };
+  const created = await app.inject({ method: "POST", url: "/api/clients", payload: initech });
+  assert.equal(created.statusCode, 201, created.body);
+  assertMatchesDocument(await openapi(app), "POST", "/api/clients", created);
+  const replaced = await app.inject({
+    method: "POST",
+    url: "/api/clients",
+    payload: { ...initech, displayName: "Initech Inc." },
+  });
+  assert.equal(replaced.statusCode, 200, replaced.body);
+  assert.equal(json<{ displayName: string }>(replaced).displayName, "Initech Inc.");
+  // A secret pasted where a reference belongs is no field of the connector's: refused, and not repeated.
+  const pasted = {
+    ...initech,
+    displayName: "Never stored",
+    systems: {
+      entra: {
+        connector: "msgraph",
+        tenantId: "initech.onmicrosoft.com",
+        credential: "vault:initech/graph",
+        clientSecret: "abc8Q~s3cr3t+value==",
+      },
+    },
+  };
+  const refused = await app.inject({ method: "POST", url: "/api/clients", payload: pasted });
+  assert.equal(refused.statusCode, 400);
+  assertMatchesDocument(await openapi(app), "POST", "/api/clients", refused);
+  const { error } = json<ErrorReply>(refused);
+  assert.equal(error.code, "LC_ERR_VALIDATION");
+  assert.ok(
+    error.fields?.some((f) => f.field.startsWith("systems.entra")),
+    JSON.stringify(error.fields),
+  );
+  assert.doesNotMatch(refused.body, /s3cr3t/);
+  const stored = await app.inject({ method: "GET", url: "/api/clients/initech" });
+  assert.equal(json<{ displayName: string }>(stored).displayName, "Initech Inc.");
+});

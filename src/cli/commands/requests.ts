@@ -43,7 +43,8 @@ export function formCommand(
   }
   return withRunOptions(cmd).action(async (o: Record<string, unknown>) => {
     const read = bodyFromFlags(form, (name) => o[attributes.get(name) ?? name], { actor: ctx.actor });
-    if (!read.ok) throw new CliError(read.message, exitCodes.invalid);
+    if (!read.ok)
+      throw new CliError(read.message, exitCodes.invalid, [{ field: read.field, message: read.message }]);
     await submitAndReport(ctx, kind, read.body, o);
   });
 }

@@ -23,14 +23,16 @@ export function cliFlags(form: FormOutline): CliFlag[] {
   return flags;
 }
 
-export type FlagsRead = { ok: true; body: Record<string, unknown> } | { ok: false; message: string };
+export type FlagsRead =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; message: string; /** The form's field whose flags were at fault. */ field: string };
 
 /** The form's body from the command's parsed flags: fields whose flags were left out are left out. */
 export function bodyFromFlags(form: FormOutline, values: FlagValues, fallbacks: CliFallbacks): FlagsRead {
   const body: Record<string, unknown> = {};
   for (const [key, cli] of fieldClis(form.fields)) {
     const read = cli.read(values, fallbacks);
-    if (!read.ok) return read;
+    if (!read.ok) return { ok: false, message: read.message, field: key };
     if (read.value !== undefined) body[key] = read.value;
   }
   return { ok: true, body };
