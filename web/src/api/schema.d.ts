@@ -3658,7 +3658,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Nothing: the system is tested as saved. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 /** @description Whether the system answered; never a secret. */
                 200: {
@@ -3683,7 +3688,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description LC_ERR_VALIDATION */
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3712,6 +3717,24 @@ export interface paths {
                 };
                 /** @description LC_ERR_CONFLICT */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

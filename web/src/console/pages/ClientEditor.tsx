@@ -212,6 +212,7 @@ function TestConnection({ clientId, system, dirty }: { clientId: string; system:
       unwrap(
         api.POST("/api/clients/{id}/systems/{name}/test", {
           params: { path: { id: clientId, name: system } },
+          body: {},
         }),
       ) as Promise<TestResult>,
   });
