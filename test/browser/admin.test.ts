@@ -84,7 +84,9 @@ test("a CSV with one bad row is refused naming line and field, nothing runs unti
   );
   assert.deepEqual(await runIds(), runsBefore, "nothing ran");
 
-  await page.getByRole("checkbox", { name: "Include line 3" }).uncheck();
+  // By keyboard: the row's checkbox takes focus and Space leaves it out.
+  await page.getByRole("checkbox", { name: "Include line 3" }).focus();
+  await page.keyboard.press("Space");
   await page.getByText("Every included row is ready.").waitFor();
   await page.getByRole("button", { name: "Submit 2 runs" }).click();
   await page.getByRole("heading", { name: "Progress" }).waitFor();
@@ -123,6 +125,8 @@ test("the client editor previews usernames live, and a bad value shows its field
   await page.getByText(/Not saved/).waitFor();
   const zone = page.getByLabel("Time zone");
   assert.equal(await zone.getAttribute("aria-invalid"), "true");
+  // The keyboard is taken to the field at fault.
+  assert.equal(await page.evaluate("document.activeElement?.value"), "Mars/Olympus_Mons");
   const described = (await zone.getAttribute("aria-describedby")) ?? "";
   const errorText = await page.locator(`[id="${described.split(" ").pop()}"]`).textContent();
   assert.match(errorText ?? "", /IANA time zone/);

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiFailure, api, unwrap } from "../../api/client";
 import { Button } from "../../ui/Button";
 import { ErrorNote } from "../../ui/ErrorNote";
@@ -317,6 +317,11 @@ function ClientForm({ clientId, loaded: initial }: { clientId: string; loaded: C
   const [version, setVersion] = useState(0);
   const [errors, setErrors] = useState<FieldErrors>([]);
   const [note, setNote] = useState<string>();
+  const formRef = useRef<HTMLFormElement>(null);
+  // A refused save takes the keyboard to the first field it names, where its error is read out with it.
+  useEffect(() => {
+    if (errors.length) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
 
   const save = useMutation({
     mutationFn: (config: Config) =>
@@ -409,6 +414,7 @@ function ClientForm({ clientId, loaded: initial }: { clientId: string; loaded: C
       ) : null}
 
       <form
+        ref={formRef}
         key={version}
         onSubmit={(e) => {
           e.preventDefault();
@@ -521,6 +527,7 @@ function ClientForm({ clientId, loaded: initial }: { clientId: string; loaded: C
                         type="checkbox"
                         checked={v as boolean}
                         aria-invalid={e ? true : undefined}
+                        aria-describedby={e ? `offboarding-${key}-error` : undefined}
                         onChange={(ev) =>
                           set({
                             offboardingDefaults: { ...draft.offboardingDefaults, [key]: ev.target.checked },
@@ -530,7 +537,7 @@ function ClientForm({ clientId, loaded: initial }: { clientId: string; loaded: C
                       {key.replace(/([A-Z])/g, " $1").toLowerCase()}
                     </label>
                     {e ? (
-                      <span className="error" role="alert">
+                      <span className="error" role="alert" id={`offboarding-${key}-error`}>
                         {" "}
                         {e}
                       </span>
