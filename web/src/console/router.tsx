@@ -9,6 +9,9 @@ import {
 } from "@tanstack/react-router";
 import { z } from "zod";
 import { Approvals } from "./pages/Approvals";
+import { Bulk } from "./pages/Bulk";
+import { ClientEditor } from "./pages/ClientEditor";
+import { Clients } from "./pages/Clients";
 import { Dashboard } from "./pages/Dashboard";
 import { Run } from "./pages/Run";
 import { Runs } from "./pages/Runs";
@@ -26,6 +29,8 @@ export const navigation: { to: string; label: string }[] = [
   { to: "/runs", label: "Runs" },
   { to: "/approvals", label: "Approvals" },
   { to: "/schedules", label: "Schedules" },
+  { to: "/clients", label: "Clients" },
+  { to: "/bulk", label: "Bulk" },
 ];
 
 function Shell() {
@@ -106,7 +111,21 @@ export const run = createRoute({
   },
 });
 
-const routeTree = root.addChildren([signIn, shell.addChildren([home, runs, run, approvals, schedules])]);
+const clients = createRoute({ getParentRoute: () => shell, path: "/clients", component: Clients });
+export const client = createRoute({
+  getParentRoute: () => shell,
+  path: "/clients/$clientId",
+  component: function ClientPage() {
+    const { clientId } = client.useParams();
+    return <ClientEditor key={clientId} clientId={clientId} />;
+  },
+});
+const bulk = createRoute({ getParentRoute: () => shell, path: "/bulk", component: Bulk });
+
+const routeTree = root.addChildren([
+  signIn,
+  shell.addChildren([home, runs, run, approvals, schedules, clients, client, bulk]),
+]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent" });
 
