@@ -18,11 +18,9 @@ const instant = z
       'must be an ISO date and time with its offset, "2026-12-03T09:00:00+01:00" or "…Z"; for a wall-clock time send { local, timeZone }',
   });
 const wallClock = z.strictObject({
-  local: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/, {
-      error: 'must be a wall-clock time, "2026-12-03T09:00"',
-    }),
+  local: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/, {
+    error: 'must be a wall-clock time, "2026-12-03T09:00"',
+  }),
   timeZone: z
     .string()
     .max(100)
