@@ -88,6 +88,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0010_one_time_link_ids",
       "0011_staff_oidc_flows",
       "0012_approval_links",
+      "0013_tenant_priority_slots",
     ],
   });
 
@@ -203,7 +204,12 @@ async function scrubsOldLinks(store: Store): Promise<void> {
   );
 
   assert.deepEqual(await migrate(store), {
-    applied: ["0010_one_time_link_ids", "0011_staff_oidc_flows", "0012_approval_links"],
+    applied: [
+      "0010_one_time_link_ids",
+      "0011_staff_oidc_flows",
+      "0012_approval_links",
+      "0013_tenant_priority_slots",
+    ],
   });
 
   const everything = JSON.stringify([
