@@ -27,15 +27,15 @@ import { startBenchPsa, type PsaCalls } from "./psa.ts";
 import { percentile } from "./support/noop.ts";
 
 // The demo's Acme, Microsoft side only, with API limits that let its parallel plan run (the defaults are
-// conservative); with `psa`, its HaloPSA system too, pointed at the bench's emulator with the
-// connector's own limits, as the demo has it.
-const acmeConfig = (psa?: SystemConfig) => {
+// conservative) unless `connectorLimits` keeps the connectors' own; with `psa`, its HaloPSA system too,
+// pointed at the bench's emulator with the connector's own limits, as the demo has it.
+export const acmeConfig = (psa?: SystemConfig, connectorLimits = false) => {
   const demo = demoClients.find((c) => c.id === "acme");
   const fast = { concurrency: 8, ratePerSecond: 100 };
   const systems = Object.fromEntries([
     ...Object.entries(demo?.systems ?? {})
       .filter(([, s]) => s.connector === "msgraph" || s.connector === "exchange-online")
-      .map(([name, s]) => [name, { ...s, limits: fast }]),
+      .map(([name, s]) => [name, connectorLimits ? s : { ...s, limits: fast }]),
     ...(psa ? [["halo", psa]] : []),
   ]);
   const parsed = parseClient({ ...demo, systems });
@@ -44,7 +44,7 @@ const acmeConfig = (psa?: SystemConfig) => {
 };
 
 /** One-time links kept in memory: the bench measures calls and time, not the link store. */
-const links: OneTimeLinks = {
+export const links: OneTimeLinks = {
   share: async (owner, _secret, { expiresAt }) => ({
     linkId: `${owner.runId}:${owner.actionKey}#1`,
     state: "created",
@@ -57,8 +57,13 @@ const links: OneTimeLinks = {
   }),
 };
 
+/** An offboarding that only locks the leaver out: every other option off. */
+export const lockOutOnly = Object.fromEntries(
+  offboardingActionKeys.map((k) => [k, k === "disableAccount" ? true : k === "wipeDevices" ? "none" : false]),
+);
+
 /** Approval links kept in memory: every approval waits, each approver's address is made from the ids. */
-const approvals: ApprovalLinks = {
+export const approvals: ApprovalLinks = {
   pending: async () => ({ expiresAt: new Date(Date.now() + 3_600_000) }),
   linkFor: async (runId, approver) => ({
     kind: "ready",
@@ -69,7 +74,7 @@ const approvals: ApprovalLinks = {
 };
 
 /** Acme's manager, signed in: the client's policy leaves its offboardings to him. */
-const mike: Principal = {
+export const mike: Principal = {
   accountId: "bench-mike",
   email: "mike.chen@acmecorp.com",
   role: "approver",
@@ -291,12 +296,6 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
         manager: m365.admin.user(acme.tenantId, "mike.chen@acmecorp.com").id,
       });
     }
-    const lockOutOnly = Object.fromEntries(
-      offboardingActionKeys.map((k) => [
-        k,
-        k === "disableAccount" ? true : k === "wipeDevices" ? "none" : false,
-      ]),
-    );
     const lockouts: number[] = [];
     const verified: number[] = [];
     for (let i = 0; i < offboardings; i++) {

@@ -9,6 +9,8 @@ export type SystemKind = "identity" | "mail" | "licensing" | "devices" | "psa" |
 export interface RateLimit {
   concurrency: number;
   ratePerSecond: number;
+  /** Slots past `concurrency`, and tokens past an empty bucket, that only urgent steps may take. */
+  prioritySlots?: number;
 }
 
 /**

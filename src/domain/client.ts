@@ -51,6 +51,8 @@ export const credentialRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,12
 const apiLimit = z.strictObject({
   concurrency: z.int().min(1).max(1000),
   ratePerSecond: z.number().positive().max(10_000),
+  // Slots above `concurrency` (and tokens to borrow) for urgent steps only; the engine's default if absent.
+  prioritySlots: z.int().min(0).max(100).optional(),
 });
 
 const customField = z.strictObject({

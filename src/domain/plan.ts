@@ -34,7 +34,10 @@ export interface PlannedAction {
    * on that site's network, the only worker that can reach its on-prem directory. Absent: the default.
    */
   queue?: string;
-  /** Higher runs first when several are ready (lock-out before clean-up). */
+  /**
+   * Higher runs first when several are ready (lock-out before clean-up); from `urgentPriority` up, a step
+   * may also take the priority lane of its tenant's limits and of a worker's slots.
+   */
   priority?: number;
   maxAttempts?: number;
 }
@@ -67,6 +70,12 @@ export interface PlanFinding {
 }
 
 export const defaultQueue = "default";
+
+/**
+ * The priority from which a step is urgent: an offboarding's lock-out and the gates before it. Urgent steps
+ * are claimed first and may go past the slots and rate tokens the rest of the tenant's work has taken.
+ */
+export const urgentPriority = 100;
 
 /**
  * A step that waits for a person: an approval of the plan, or a task done by hand. Its decision is read
@@ -110,7 +119,7 @@ export function gateStep(
     required: true,
     tenant: engineTenant,
     api: gateApi,
-    priority: 100,
+    priority: urgentPriority,
     maxAttempts: 1,
   };
 }

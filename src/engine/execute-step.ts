@@ -4,7 +4,7 @@ import { retryableKinds, toFailure } from "../domain/errors.ts";
 import type { Failure } from "../domain/errors.ts";
 import type { Applied, Outcome, VendorCall } from "../domain/outcome.ts";
 import { runInStepScope } from "../observability/step-scope.ts";
-import { gateType } from "../domain/plan.ts";
+import { gateType, urgentPriority } from "../domain/plan.ts";
 import { decideGate } from "./gate.ts";
 import type { StepQueue } from "./step-queue.ts";
 import type { ClaimedAction, EngineTuning, Transition } from "./types.ts";
@@ -26,7 +26,11 @@ export interface StepDeps<Caps> {
 export async function executeStep<Caps>(a: ClaimedAction, deps: StepDeps<Caps>): Promise<Transition> {
   if (a.type === gateType) return decideGate(a, await deps.queue.gateSignals(a));
   const calls: VendorCall[] = [];
-  return withCalls(await runInStepScope({ calls, signal: deps.signal }, () => attempt(a, deps)), calls);
+  const urgent = a.priority >= urgentPriority;
+  return withCalls(
+    await runInStepScope({ calls, signal: deps.signal, urgent }, () => attempt(a, deps)),
+    calls,
+  );
 }
 
 /**

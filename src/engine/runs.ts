@@ -31,7 +31,7 @@ import { gateParamsOf } from "./gate.ts";
 import { cancelRun as cancelRunSql } from "./queries/checkpoint.ts";
 import { readyDependents } from "./queries/dependents.ts";
 import { refreshRunStatus } from "./queries/run-status.ts";
-import { defaultLimit } from "./types.ts";
+import { defaultLimit, type TenantLimit } from "./types.ts";
 
 export { defaultLimit };
 
@@ -54,7 +54,7 @@ export interface NewRun {
   approval?: { expiresAt: Date; policy: string; requestedBy?: RequestedBy } | undefined;
   maxParallel?: number;
   /** Per tenant+API limits to create when missing. */
-  limits?: Record<string, { concurrency: number; ratePerSecond: number }>;
+  limits?: Record<string, TenantLimit>;
   /** Written to the audit log in the same transaction as the run. */
   audit?: { actor: string; action: string; subject: string };
   /**
@@ -228,11 +228,7 @@ function approvalParams(input: NewRun, approval: NonNullable<NewRun["approval"]>
   };
 }
 
-async function ensureLimits(
-  sql: Sql,
-  plan: Plan,
-  limits: Record<string, { concurrency: number; ratePerSecond: number }>,
-): Promise<void> {
+async function ensureLimits(sql: Sql, plan: Plan, limits: Record<string, TenantLimit>): Promise<void> {
   const pairs = new Set([
     `${engineTenant}\u0000${gateApi}`,
     ...plan.actions.map((a) => `${a.tenant}\u0000${a.api}`),
@@ -242,9 +238,16 @@ async function ensureLimits(
     const limit =
       tenant === engineTenant ? { concurrency: 1000, ratePerSecond: 1000 } : (limits[api] ?? defaultLimit);
     await sql.query(
-      `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
+      `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens, priority_slots)
+       values ($1, $2, $3, $4, $4, $5)
        on conflict (tenant, api) do nothing`,
-      [tenant, api, limit.concurrency, limit.ratePerSecond],
+      [
+        tenant,
+        api,
+        limit.concurrency,
+        limit.ratePerSecond,
+        limit.prioritySlots ?? defaultLimit.prioritySlots,
+      ],
     );
   }
 }
@@ -254,12 +257,14 @@ export async function setTenantLimit(
   store: Store,
   tenant: string,
   api: string,
-  limit: { concurrency: number; ratePerSecond: number },
+  limit: TenantLimit,
 ): Promise<void> {
   await store.query(
-    `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens) values ($1, $2, $3, $4, $4)
-     on conflict (tenant, api) do update set concurrency = excluded.concurrency, rate_per_second = excluded.rate_per_second`,
-    [tenant, api, limit.concurrency, limit.ratePerSecond],
+    `insert into tenant_limits (tenant, api, concurrency, rate_per_second, tokens, priority_slots)
+     values ($1, $2, $3, $4, $4, $5)
+     on conflict (tenant, api) do update set concurrency = excluded.concurrency, rate_per_second = excluded.rate_per_second,
+        priority_slots = excluded.priority_slots`,
+    [tenant, api, limit.concurrency, limit.ratePerSecond, limit.prioritySlots ?? defaultLimit.prioritySlots],
   );
 }
 

@@ -5,6 +5,8 @@ export interface ClaimFilter {
   queues: readonly string[];
   /** "any": the worker takes every type, and fails those it lacks (see WorkerOptions.unknownActions). */
   types: readonly string[] | "any";
+  /** Only urgent steps (priority from `urgentPriority`): what a worker's priority slots may take. */
+  urgentOnly?: boolean;
 }
 
 /** The filter's types as the claim queries take them: null for any type. */

@@ -18,6 +18,8 @@ export interface ClaimedAction {
   /** Ports this step has served by another of the client's systems than the default (from the plan). */
   bind: Record<string, string> | null;
   phase: "plan" | "apply" | "verify";
+  /** From `urgentPriority` up, its vendor calls go alone, not in a batch with slower ones. */
+  priority: number;
   attempts: number;
   maxAttempts: number;
   fence: number;
@@ -39,8 +41,22 @@ export interface ClaimedAction {
   worker: string;
 }
 
-/** What a tenant+API bucket gets when nobody configured it. */
-export const defaultLimit = { concurrency: 4, ratePerSecond: 20 };
+/**
+ * A tenant+API bucket's budget: steps at once, step starts per second, and how far past both an urgent
+ * step may go (see queries/claim.ts).
+ */
+export interface TenantLimit {
+  concurrency: number;
+  ratePerSecond: number;
+  prioritySlots?: number | undefined;
+}
+
+/**
+ * What a tenant+API bucket gets when nobody configured it. Three priority slots: the three lock-out steps
+ * of an offboarding (revoke sessions, reset password, block sign-in) start at once however busy the
+ * tenant is.
+ */
+export const defaultLimit = { concurrency: 4, ratePerSecond: 20, prioritySlots: 3 };
 
 export interface Lease {
   actionId: number;

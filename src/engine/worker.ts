@@ -26,6 +26,11 @@ export interface WorkerOptions<Caps> {
   capabilities: (step: Pick<ClaimedAction, "clientId" | "bind">) => Caps | Promise<Caps>;
   /** Steps this worker runs at once. */
   slots?: number;
+  /**
+   * Slots beside those that only urgent steps take (an offboarding's approval gate and lock-out): when a
+   * bulk of long onboarding steps fills every other slot, a lock-out does not wait for one to finish.
+   */
+  prioritySlots?: number;
   tuning?: Partial<EngineTuning>;
   id?: string;
   onError?: (err: unknown) => void;
@@ -44,13 +49,19 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   const id = opts.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tuning: EngineTuning = { ...defaultTuning, ...opts.tuning };
   const slots = opts.slots ?? 8;
+  const laneSlots = opts.prioritySlots ?? 3;
   const { queue } = opts;
   // Gates need no catalogue entry (they only read signals), so every worker can decide those in its queues.
   const filter: ClaimFilter = {
     queues: opts.queues ?? [defaultQueue],
     types: opts.unknownActions === "fail" ? "any" : [...opts.catalog.keys(), gateType],
   };
+  const urgentFilter: ClaimFilter = { ...filter, urgentOnly: true };
   const inFlight = new Set<Promise<void>>();
+  // Of those in flight, the ones claimed into the priority slots.
+  let inLane = 0;
+  const free = () => slots - (inFlight.size - inLane);
+  const laneFree = () => laneSlots - inLane;
   const report = opts.onError ?? ((err: unknown) => console.error(`[worker ${id}]`, err));
   let running = false;
   let wake: (() => void) | undefined;
@@ -103,35 +114,48 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
     }
   }
 
+  function start(a: ClaimedAction, lane: boolean): void {
+    if (lane) inLane++;
+    const p = runOne(a).finally(() => {
+      inFlight.delete(p);
+      if (lane) inLane--;
+      poke();
+    });
+    inFlight.add(p);
+  }
+
   async function loop(): Promise<void> {
     while (running) {
       poked = false;
-      const free = slots - inFlight.size;
+      const ordinary = free();
+      const lane = laneFree();
       let claimed: ClaimedAction[] = [];
-      if (free > 0) {
-        try {
-          claimed = await queue.claim(id, tuning.leaseMs, free, filter);
-        } catch (err) {
-          report(err);
-        }
+      let urgent: ClaimedAction[] = [];
+      try {
+        if (ordinary > 0) claimed = await queue.claim(id, tuning.leaseMs, ordinary, filter);
+        // Only when the ordinary slots are (now) all taken: a short claim means no urgent step was
+        // claimable either, since urgent steps are claimed first.
+        if (lane > 0 && claimed.length >= ordinary)
+          urgent = await queue.claim(id, tuning.leaseMs, lane, urgentFilter);
+      } catch (err) {
+        report(err);
       }
-      for (const a of claimed) {
-        const p = runOne(a).finally(() => {
-          inFlight.delete(p);
-          poke();
-        });
-        inFlight.add(p);
-      }
+      for (const a of claimed) start(a, false);
+      for (const a of urgent) start(a, true);
       // A full batch may mean more is waiting; a short one means the queue is drained until something pokes.
-      if (claimed.length > 0 && claimed.length === free && inFlight.size < slots) continue;
-      await sleepUntilWoken(inFlight.size < slots);
+      const more =
+        (ordinary > 0 && claimed.length === ordinary && free() > 0) ||
+        (lane > 0 && urgent.length === lane && laneFree() > 0);
+      if (more) continue;
+      await sleepUntilWoken(free() > 0 ? filter : laneFree() > 0 ? urgentFilter : undefined);
     }
   }
 
-  async function sleepUntilWoken(idle: boolean): Promise<void> {
+  /** `idle`: the filter of the slots still free, whose next due step should end the sleep. */
+  async function sleepUntilWoken(idle: ClaimFilter | undefined): Promise<void> {
     let ms = tuning.idleMs;
     if (idle) {
-      const due = await queue.nextDueAt(filter).catch((err: unknown) => {
+      const due = await queue.nextDueAt(idle).catch((err: unknown) => {
         report(err);
         return null;
       });

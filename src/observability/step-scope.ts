@@ -8,6 +8,11 @@ export interface StepScope {
   calls: VendorCall[];
   /** Aborted when the step's lease is lost (or the worker stops): its calls should stop too. */
   signal?: AbortSignal;
+  /**
+   * The step is urgent (a lock-out): its calls must not wait for others' (a coalesced batch answers when
+   * its slowest item does).
+   */
+  urgent?: boolean;
 }
 
 const current = new AsyncLocalStorage<StepScope>();
@@ -27,6 +32,11 @@ export function recordVendorCall(call: Omit<VendorCall, "at">): void {
 /** The signal of the step this code runs for; undefined outside a step (the planner, tests, the CLI). */
 export function stepSignal(): AbortSignal | undefined {
   return current.getStore()?.signal;
+}
+
+/** Whether the step this code runs for is urgent; false outside a step. */
+export function stepIsUrgent(): boolean {
+  return current.getStore()?.urgent ?? false;
 }
 
 /**

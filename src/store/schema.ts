@@ -125,6 +125,11 @@ export const actions = pgTable(
     index("actions_running")
       .on(t.tenant, t.api)
       .where(sql`state = 'running'`),
+    // A worker whose ordinary slots are full asks for urgent steps (priority >= 100, the lock-out) on every
+    // wake: that question must not scan a bulk onboarding's backlog (engine/queries/claim.ts).
+    index("actions_urgent")
+      .on(t.queue, t.runAt)
+      .where(sql`state in ('ready', 'waiting', 'retry') and priority >= 100`),
   ],
 );
 
@@ -206,6 +211,12 @@ export const tenantLimits = pgTable(
     api: text("api").notNull(),
     concurrency: integer("concurrency").notNull(),
     ratePerSecond: doublePrecision("rate_per_second").notNull(),
+    /**
+     * Slots above `concurrency` that only urgent steps (an offboarding's lock-out) may take, and as many
+     * tokens they may borrow from the rate bucket: a bulk onboarding holding every slot and token of the
+     * tenant must not make a lock-out wait for them (engine/queries/claim.ts).
+     */
+    prioritySlots: integer("priority_slots").notNull().default(3),
     tokens: doublePrecision("tokens").notNull(),
     refilledAt: ts("refilled_at").notNull().defaultNow(),
     throttledUntil: ts("throttled_until"),

@@ -309,6 +309,7 @@ describe("the engine runs a step only through its binding", () => {
     phase: "plan",
     attempts: 1,
     maxAttempts: 5,
+    priority: 0,
     fence: 1,
     previousState: "ready",
     firstAttempt: true,

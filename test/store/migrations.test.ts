@@ -90,6 +90,7 @@ async function upgradeHonoursOldRows(store: Store): Promise<void> {
       "0012_approval_links",
       "0013_form_links",
       "0014_bulk_batches",
+      "0015_tenant_priority_slots",
     ],
   });
 
@@ -211,6 +212,7 @@ async function scrubsOldLinks(store: Store): Promise<void> {
       "0012_approval_links",
       "0013_form_links",
       "0014_bulk_batches",
+      "0015_tenant_priority_slots",
     ],
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { LifecycleError, type ErrorKind } from "../../domain/errors.ts";
 import type { FailureCode } from "../../domain/failure-codes.ts";
 import type { VendorCall } from "../../domain/outcome.ts";
-import { recordVendorCall, stepSignal } from "../../observability/step-scope.ts";
+import { recordVendorCall, stepIsUrgent, stepSignal } from "../../observability/step-scope.ts";
 import { BatchCoalescer, type BatchEnvelope } from "./batch.ts";
 import { backoffMs, retryAfterMs } from "./retry-after.ts";
 import { sleep, withTimeout } from "./signal.ts";
@@ -248,7 +248,9 @@ export class HttpClient {
   }
 
   private send(req: HttpRequest, signal: AbortSignal | undefined): Promise<Response> {
-    if (this.coalescer && req.batchUrl !== undefined && req.form === undefined) {
+    // An urgent step's call goes at once and alone: in a batch it would wait out the window and then the
+    // batch's slowest item (a license assignment takes seconds), which is its whole time to lock-out.
+    if (this.coalescer && req.batchUrl !== undefined && req.form === undefined && !stepIsUrgent()) {
       const headers = {
         ...(req.body !== undefined ? { "content-type": "application/json" } : {}),
         ...req.headers,

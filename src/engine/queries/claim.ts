@@ -4,28 +4,39 @@ import { appendEvent } from "../events.ts";
 import { refreshRunStatus } from "./run-status.ts";
 import { type ClaimFilter, typesParam } from "../step-queue.ts";
 import type { ClaimedAction } from "../types.ts";
+import { urgentPriority } from "../../domain/plan.ts";
 
 // Ready or due rows, and rows whose lease ran out mid-attempt (their worker died or stalled), of the queues
 // this worker serves and the action types it has: a step no worker here can run waits for one that can,
 // instead of failing in the wrong hands. SKIP LOCKED: two workers never wait on, or take, the same candidate.
-const candidatesSql = `
-  select a.id, a.tenant, a.api, a.run_id
+// An urgent step is not held by another step's 429: the hold may come from a budget it does not spend
+// from (a mailbox's), and if it does, its own 429 sends it back for its own Retry-After (run_at), so it
+// costs the vendor one refused call, not a lock-out delayed by the bulk's backoff.
+// Only urgent steps: the question a worker with only its priority slots free asks on every wake, answered
+// from the actions_urgent index (whose predicate this repeats) instead of a scan of a bulk's backlog.
+const candidatesSql = (urgentOnly: boolean) => {
+  const only = urgentOnly ? ` and a.priority >= ${urgentPriority}` : "";
+  return `
+  select a.id, a.tenant, a.api, a.run_id, a.priority >= ${urgentPriority} as urgent
     from actions a
     join tenant_limits l on l.tenant = a.tenant and l.api = a.api
    where a.queue = any($2::text[]) and ($3::text[] is null or a.type = any($3::text[]))
-     and ((a.state in ('ready', 'waiting', 'retry') and a.run_at <= now())
-          or (a.state = 'running' and a.lease_until < now()))
-     and (l.throttled_until is null or l.throttled_until <= now())
+     and ((a.state in ('ready', 'waiting', 'retry') and a.run_at <= now()${only})
+          or (a.state = 'running' and a.lease_until < now()${only}))
+     and (l.throttled_until is null or l.throttled_until <= now() or a.priority >= ${urgentPriority})
    order by a.priority desc, a.run_at, a.id
    limit $1
    for update of a skip locked`;
+};
+const ordinaryCandidatesSql = candidatesSql(false);
+const urgentCandidatesSql = candidatesSql(true);
 
 // The limit row is locked (and waited for) so that counting running steps and taking a slot is atomic
 // across every worker of the tenant and API: this is what keeps "at most N at once" true cluster-wide.
 // The counts must be a separate statement: under READ COMMITTED, a statement that waited for the lock
 // still sees the snapshot from before the other worker's claim committed, and would count one too few.
 const lockLimitSql = `
-  select l.concurrency,
+  select l.concurrency, l.priority_slots as "prioritySlots",
          least(greatest(1, l.rate_per_second),
                l.tokens + extract(epoch from (now() - l.refilled_at)) * l.rate_per_second) as tokens,
          (l.throttled_until is not null and l.throttled_until > now()) as throttled
@@ -50,7 +61,7 @@ const takeSql = `
     from prev, runs r
    where a.id = prev.id and r.id = a.run_id
   returning a.id, a.run_id as "runId", r.client_id as "clientId", a.key, a.type, a.title, a.params, a.deps,
-            a.required, a.tenant, a.api, a.queue, a.bind, a.phase, a.attempts, a.max_attempts as "maxAttempts", a.fence,
+            a.required, a.tenant, a.api, a.queue, a.bind, a.phase, a.priority, a.attempts, a.max_attempts as "maxAttempts", a.fence,
             prev.state as "previousState",
             prev.started_at is null as "firstAttempt", a.deadline_at as "deadlineAt", now() as "claimedAt",
             r.plan_hash as "planHash", r.start_at as "runStartAt", r.status as "runStatus", a.lease_owner as "worker",
@@ -63,10 +74,12 @@ interface Candidate {
   tenant: string;
   api: string;
   run_id: string;
+  urgent: boolean;
 }
 
 interface Limit {
   concurrency: number;
+  prioritySlots: number;
   tokens: number;
   throttled: boolean;
 }
@@ -80,6 +93,13 @@ interface Busy {
 /**
  * Claims up to `max` steps for `worker` under a lease, honouring per-tenant+API concurrency and rate and
  * the per-run parallelism cap. Each claim bumps the fencing token: the previous holder can no longer write.
+ *
+ * Urgent steps (priority from `urgentPriority`: an offboarding's lock-out) come first and have a lane of
+ * their own: they may run `prioritySlots` past the tenant's concurrency, borrow as many tokens past an
+ * empty rate bucket (the debt is repaid before other work gets a token), pass a 429 hold, and are not
+ * counted against their run's cap. Everything else still stops at the cap, so a bulk onboarding can take
+ * every ordinary slot and token and a lock-out still starts at once; the vendor sees at most
+ * `concurrency + prioritySlots` at once, and the lane only while urgent work runs.
  */
 export async function claimActions(
   store: Store,
@@ -90,29 +110,32 @@ export async function claimActions(
 ): Promise<ClaimedAction[]> {
   const claimed = await txWithRetry(store, async (sql) => {
     // Twice the free slots: some candidates fall to tenant limits, the rest should still fill the slots.
-    const candidates = await sql.query<Candidate>(candidatesSql, [
-      max * 2,
-      filter.queues,
-      typesParam(filter),
-    ]);
+    const candidates = await sql.query<Candidate>(
+      filter.urgentOnly ? urgentCandidatesSql : ordinaryCandidatesSql,
+      [max * 2, filter.queues, typesParam(filter)],
+    );
     const claimed: ClaimedAction[] = [];
-    const full = new Set<string>();
+    // Groups with no room left: for ordinary steps, or for any (urgent ones sort first, so once a group
+    // is full for an urgent step every later candidate of it is turned away too).
+    const full = new Map<string, "ordinary" | "all">();
     for (const c of candidates) {
       if (claimed.length >= max) break;
       const group = `${c.tenant}\u0000${c.api}`;
-      if (full.has(group)) continue;
+      const fullFor = full.get(group);
+      if (fullFor === "all" || (fullFor === "ordinary" && !c.urgent)) continue;
       const [limit] = await sql.query<Limit>(lockLimitSql, [c.tenant, c.api]);
-      if (!limit || limit.throttled || limit.tokens < 1) {
-        full.add(group);
+      const lane = c.urgent ? (limit?.prioritySlots ?? 0) : 0;
+      if (!limit || (limit.throttled && !c.urgent) || limit.tokens < 1 - lane) {
+        full.set(group, c.urgent ? "all" : "ordinary");
         continue;
       }
       const [slot] = await sql.query<Busy>(busySql, [c.tenant, c.api, c.run_id]);
       if (!slot) continue;
-      if (slot.busy >= limit.concurrency) {
-        full.add(group);
+      if (slot.busy >= limit.concurrency + lane) {
+        full.set(group, c.urgent ? "all" : "ordinary");
         continue;
       }
-      if (slot.run_busy >= slot.run_cap) continue;
+      if (slot.run_busy >= slot.run_cap && !c.urgent) continue;
       const [row] = await sql.query<ClaimedAction>(takeSql, [
         c.id,
         worker,

@@ -1,20 +1,39 @@
 import type { Store } from "../../store/sql.ts";
+import { urgentPriority } from "../../domain/plan.ts";
 import { type ClaimFilter, typesParam } from "../step-queue.ts";
+
+// An urgent step is not held by its tenant's 429 (see claim.ts), so only its own run_at counts; asked
+// only about urgent steps, the partial index actions_urgent answers (its predicate is repeated here).
+// Under a bulk most of the backlog is due: the first due row found answers "now" without the minimum
+// over every row (the ELSE's subqueries run only when nothing is due).
+const dueSql = (urgentOnly: boolean) => {
+  const only = urgentOnly ? ` and a.priority >= ${urgentPriority}` : "";
+  const mine = `a.queue = any($1::text[]) and ($2::text[] is null or a.type = any($2::text[]))${only}`;
+  const held = `l.throttled_until > now() and a.priority < ${urgentPriority}`;
+  return `select case
+       when exists (select 1 from actions a join tenant_limits l on l.tenant = a.tenant and l.api = a.api
+                     where a.state in ('ready', 'waiting', 'retry') and a.run_at <= now() and ${mine}
+                       and not coalesce(${held}, false))
+       then now()
+       else least(
+         (select min(case when a.priority >= ${urgentPriority} then a.run_at
+                          else greatest(a.run_at, coalesce(l.throttled_until, a.run_at)) end)
+            from actions a join tenant_limits l on l.tenant = a.tenant and l.api = a.api
+           where a.state in ('ready', 'waiting', 'retry') and ${mine}),
+         (select min(a.lease_until) from actions a where a.state = 'running' and ${mine}))
+       end as at`;
+};
+const ordinaryDueSql = dueSql(false);
+const urgentDueSql = dueSql(true);
 
 /**
  * When the next step this worker could claim falls due, so an idle worker sleeps no longer than it must.
  * Only its own queues and types count: a step due for another kind of worker would wake it for nothing.
  */
 export async function nextDueAt(store: Store, filter: ClaimFilter): Promise<Date | null> {
-  const [row] = await store.query<{ at: Date | null }>(
-    `select least(
-       (select min(greatest(a.run_at, coalesce(l.throttled_until, a.run_at)))
-          from actions a join tenant_limits l on l.tenant = a.tenant and l.api = a.api
-         where a.state in ('ready', 'waiting', 'retry')
-           and a.queue = any($1::text[]) and ($2::text[] is null or a.type = any($2::text[]))),
-       (select min(lease_until) from actions
-         where state = 'running' and queue = any($1::text[]) and ($2::text[] is null or type = any($2::text[])))) as at`,
-    [filter.queues, typesParam(filter)],
-  );
+  const [row] = await store.query<{ at: Date | null }>(filter.urgentOnly ? urgentDueSql : ordinaryDueSql, [
+    filter.queues,
+    typesParam(filter),
+  ]);
   return row?.at ?? null;
 }

@@ -1,8 +1,9 @@
 import type { z } from "zod";
+import { urgentPriority } from "../../domain/plan.ts";
 import type { workflowDefinitionSchema } from "../definition.ts";
 import { psaStep, ticketSteps } from "./psa-steps.ts";
 
-const lockout = 100;
+const lockout = urgentPriority;
 const user = { upn: "${request.user}" };
 // What the planner read lets the lock-out steps go straight to their writes once approval is given.
 const target = { ...user, userId: "${derived.target.userId}", synced: "${derived.target.synced}" };

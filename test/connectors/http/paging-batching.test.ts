@@ -151,6 +151,35 @@ describe("paging and batching against a real peer", () => {
     assert.equal((await get("/alone")).body.direct, "/alone");
   });
 
+  test("an urgent step's call goes alone at once, while the others' share a batch", async () => {
+    peer.on((s, res) => {
+      if (s.url !== "/$batch") return json(res, 200, { direct: s.url });
+      const { requests } = JSON.parse(s.text) as { requests: { id: string; url: string }[] };
+      json(res, 200, { responses: requests.map((r) => ({ id: r.id, status: 200, body: { url: r.url } })) });
+    });
+    const c = http(50);
+    const get = (path: string) =>
+      c.request<{ url?: string; direct?: string }>({
+        method: "PATCH",
+        url: `${peer.url}${path}`,
+        batchUrl: path,
+        call: `PATCH ${path}`,
+        body: {},
+      });
+    const lockout = runInStepScope({ calls: [], urgent: true }, () => get("/users/leaver"));
+    const bulk = Promise.all([get("/users/hire1"), get("/users/hire2")]);
+    assert.equal((await lockout).body.direct, "/users/leaver");
+    assert.deepEqual(
+      (await bulk).map((r) => r.body.url),
+      ["/users/hire1", "/users/hire2"],
+    );
+    // Sent before the batch's window closed, not with it.
+    assert.deepEqual(
+      peer.seen.map((s) => s.url),
+      ["/users/leaver", "/$batch"],
+    );
+  });
+
   test("a step that gives up before its batch leaves is taken out of it", async () => {
     peer.on((s, res) => {
       const { requests } = JSON.parse(s.text) as { requests: { id: string; url: string }[] };

@@ -1937,6 +1937,7 @@ export interface paths {
                                     credential?: string;
                                     limits?: {
                                         concurrency: number;
+                                        prioritySlots?: number;
                                         ratePerSecond: number;
                                     };
                                 } & {
@@ -2128,6 +2129,7 @@ export interface paths {
                                 credential?: string;
                                 limits?: {
                                     concurrency: number;
+                                    prioritySlots?: number;
                                     ratePerSecond: number;
                                 };
                             } & {
@@ -2311,6 +2313,7 @@ export interface paths {
                                     credential?: string;
                                     limits?: {
                                         concurrency: number;
+                                        prioritySlots?: number;
                                         ratePerSecond: number;
                                     };
                                 } & {
@@ -2490,6 +2493,7 @@ export interface paths {
                                     credential?: string;
                                     limits?: {
                                         concurrency: number;
+                                        prioritySlots?: number;
                                         ratePerSecond: number;
                                     };
                                 } & {
@@ -2744,6 +2748,7 @@ export interface paths {
                                     credential?: string;
                                     limits?: {
                                         concurrency: number;
+                                        prioritySlots?: number;
                                         ratePerSecond: number;
                                     };
                                 } & {
@@ -2980,6 +2985,7 @@ export interface paths {
                                 credential?: string;
                                 limits?: {
                                     concurrency: number;
+                                    prioritySlots?: number;
                                     ratePerSecond: number;
                                 };
                             } & {
@@ -3163,6 +3169,7 @@ export interface paths {
                                     credential?: string;
                                     limits?: {
                                         concurrency: number;
+                                        prioritySlots?: number;
                                         ratePerSecond: number;
                                     };
                                 } & {

@@ -1,0 +1,2 @@
+ALTER TABLE "tenant_limits" ADD COLUMN "priority_slots" integer DEFAULT 3 NOT NULL;--> statement-breakpoint
+CREATE INDEX "actions_urgent" ON "actions" USING btree ("queue","run_at") WHERE state in ('ready', 'waiting', 'retry') and priority >= 100;
