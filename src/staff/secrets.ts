@@ -14,7 +14,10 @@ export interface IssuedSecret {
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
 export function issueSecret(prefix: string): IssuedSecret {
-  const id = randomBytes(9).toString("base64url");
+  // An id is typed as an argument (`lifecycle tokens revoke <id>`): one starting with "-" reads as an option.
+  let id: string;
+  do id = randomBytes(9).toString("base64url");
+  while (id.startsWith("-"));
   const secret = randomBytes(32).toString("base64url");
   return { id, value: `${prefix}_${id}.${secret}`, hash: sha256(secret) };
 }
