@@ -298,6 +298,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     ],
     // Globex's own configuration: saving it again changes nothing the other operations rely on.
     ["PUT /api/clients/{id}", [globex.value]],
+    ["POST /api/clients", [globex.value]],
     [
       "POST /api/username-preview",
       [
