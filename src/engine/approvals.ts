@@ -25,20 +25,8 @@ export interface PendingApproval {
   };
 }
 
-interface Row {
-  runId: string;
-  clientId: string;
-  kind: "onboard" | "offboard";
-  subject: string;
-  requester: string;
-  ticket: string | null;
-  params: Record<string, unknown>;
-  since: Date;
-  expiresAt: Date | null;
-  startAt: Date;
-  planHash: string;
-  plan: Plan;
-}
+// What the query reads: the inbox's fields but the policy's words, with the gate's params and the whole plan.
+type Row = Omit<PendingApproval, "who" | "plan"> & { params: Record<string, unknown>; plan: Plan };
 
 /**
  * The open approvals `principal` may decide, by the rules a decision is checked with (approvalRefusal, as

@@ -20,7 +20,8 @@ export interface DashboardFilter {
   impact: (clientId: string) => ImpactSettings | undefined;
 }
 
-export interface WaitingStep {
+/** Which step of which run: what the dashboard's waiting and missed lists both name. */
+export interface StepOfRun {
   runId: string;
   clientId: string;
   kind: "onboard" | "offboard";
@@ -28,6 +29,9 @@ export interface WaitingStep {
   key: string;
   title: string;
   type: string;
+}
+
+export interface WaitingStep extends StepOfRun {
   /** What the step waits on, in the step's own words ("a free seat of SPB", "tech@msp to …"). */
   reason: string;
   /** "person" when only someone acting ends the wait (a seat to buy, a task to do). */
@@ -37,14 +41,7 @@ export interface WaitingStep {
   since: Date | null;
 }
 
-export interface MissedStep {
-  runId: string;
-  clientId: string;
-  kind: "onboard" | "offboard";
-  subject: string;
-  key: string;
-  title: string;
-  type: string;
+export interface MissedStep extends StepOfRun {
   state: "failed" | "skipped";
   reason: string;
   code: string | null;
