@@ -143,6 +143,7 @@ const fieldDescription = z.looseObject({
     .describe("Present when false switches the field off; says what else it takes."),
   default: z.unknown().optional().describe("For an offboarding action, the client's default."),
   excludes: z.array(z.string()).optional().describe("Fields of the same group this one rules out when on."),
+  excludesBecause: z.string().optional().describe("Why `excludes` cannot be combined with this field."),
 });
 
 export const formDescription = z

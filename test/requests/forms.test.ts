@@ -250,6 +250,7 @@ test("the console's offboarding actions start at the client's defaults, and dele
     "outOfOffice",
     "grantAccessTo",
   ]);
+  assert.equal(actions.deleteUser?.excludesBecause, "deleting the user deletes the mailbox");
   assert.equal(actions.forwardTo?.kind, "forward-to");
   assert.match(actions.grantAccessTo?.orOff ?? "", /manager/);
   assert.equal(f.requiresApproval?.default, true, "this client's offboardings need approval");

@@ -18,6 +18,8 @@ export interface FieldDescription {
   default?: unknown;
   /** Sub-fields of a group this one rules out when on. */
   excludes?: string[];
+  /** Why they cannot be combined with it. */
+  excludesBecause?: string;
   fields?: FieldDescription[];
   [extra: string]: unknown;
 }
@@ -61,7 +63,10 @@ function describeFields(
     if (f.orOff) described.orOff = f.orOff;
     const initial = Object.hasOwn(defaults, key) ? defaults[key] : f.default?.(client);
     if (initial !== undefined) described.default = initial;
-    if (f.excludes) described.excludes = [...f.excludes.fields];
+    if (f.excludes) {
+      described.excludes = [...f.excludes.fields];
+      described.excludesBecause = f.excludes.because;
+    }
     if (f.fields) described.fields = describeFields(f.fields, client, f.defaults?.(client) ?? {});
     return described;
   });

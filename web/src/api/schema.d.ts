@@ -5109,6 +5109,8 @@ export interface paths {
                                     default?: unknown;
                                     /** @description Fields of the same group this one rules out when on. */
                                     excludes?: string[];
+                                    /** @description Why `excludes` cannot be combined with this field. */
+                                    excludesBecause?: string;
                                     fields?: ({
                                         /** @description For this client; with `closed`, the only values accepted. */
                                         choices?: string[];
@@ -5117,6 +5119,8 @@ export interface paths {
                                         default?: unknown;
                                         /** @description Fields of the same group this one rules out when on. */
                                         excludes?: string[];
+                                        /** @description Why `excludes` cannot be combined with this field. */
+                                        excludesBecause?: string;
                                         help?: string;
                                         key: string;
                                         /** @enum {string} */
@@ -6488,6 +6492,8 @@ export interface paths {
                                 default?: unknown;
                                 /** @description Fields of the same group this one rules out when on. */
                                 excludes?: string[];
+                                /** @description Why `excludes` cannot be combined with this field. */
+                                excludesBecause?: string;
                                 fields?: ({
                                     /** @description For this client; with `closed`, the only values accepted. */
                                     choices?: string[];
@@ -6496,6 +6502,8 @@ export interface paths {
                                     default?: unknown;
                                     /** @description Fields of the same group this one rules out when on. */
                                     excludes?: string[];
+                                    /** @description Why `excludes` cannot be combined with this field. */
+                                    excludesBecause?: string;
                                     help?: string;
                                     key: string;
                                     /** @enum {string} */
@@ -6949,6 +6957,8 @@ export interface paths {
                                 default?: unknown;
                                 /** @description Fields of the same group this one rules out when on. */
                                 excludes?: string[];
+                                /** @description Why `excludes` cannot be combined with this field. */
+                                excludesBecause?: string;
                                 fields?: ({
                                     /** @description For this client; with `closed`, the only values accepted. */
                                     choices?: string[];
@@ -6957,6 +6967,8 @@ export interface paths {
                                     default?: unknown;
                                     /** @description Fields of the same group this one rules out when on. */
                                     excludes?: string[];
+                                    /** @description Why `excludes` cannot be combined with this field. */
+                                    excludesBecause?: string;
                                     help?: string;
                                     key: string;
                                     /** @enum {string} */

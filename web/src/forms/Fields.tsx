@@ -382,7 +382,9 @@ function GroupControl({ field, path }: { field: FieldDescription; path: string }
             field={s}
             path={`${path}.${s.key}`}
             disabledBecause={
-              by ? `Off while “${by.label}” is ticked: the two cannot be combined.` : undefined
+              by
+                ? `Off while “${by.label}” is ticked: ${by.excludesBecause ?? "the two cannot be combined"}.`
+                : undefined
             }
           />
         );

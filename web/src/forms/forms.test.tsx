@@ -47,6 +47,7 @@ const offboardActions: FieldDescription = {
       label: "Delete the user",
       required: false,
       excludes: ["convertToShared", "forwardTo"],
+      excludesBecause: "deleting the user deletes the mailbox",
     },
   ],
 };
@@ -125,7 +126,9 @@ describe("the generic fields", () => {
     expect(convert.disabled).toBe(true);
     expect(convert.checked).toBe(false);
     expect((screen.getByLabelText("Forward mail") as HTMLInputElement).disabled).toBe(true);
-    expect(screen.getAllByText(/Off while “Delete the user” is ticked/)).toHaveLength(2);
+    expect(
+      screen.getAllByText("Off while “Delete the user” is ticked: deleting the user deletes the mailbox."),
+    ).toHaveLength(2);
     fireEvent.click(screen.getByLabelText("Delete the user"));
     expect(convert.disabled).toBe(false);
     expect(convert.checked).toBe(true);
