@@ -8,7 +8,7 @@ import {
   type RequestedBy,
 } from "../domain/approval.ts";
 import type { ClientConfig } from "../domain/client.ts";
-import type { PlanFinding, PlannedAction } from "../domain/plan.ts";
+import { urgentPriority, type PlanFinding, type PlannedAction } from "../domain/plan.ts";
 import type { Request } from "../requests/index.ts";
 import type { LiveState } from "./live-state.ts";
 import { PlanBuilder, type PlanSystems } from "./plan-builder.ts";
@@ -147,7 +147,9 @@ export async function planApproval(input: {
     },
     deps: [],
     required: false,
-    priority: 0,
+    // An offboarding's lock-out waits on this mail: under a bulk onboarding it must not queue behind the
+    // bulk's mail, so it takes the lock-out's lane.
+    priority: request.kind === "offboard" ? urgentPriority : 0,
     always: false,
     beforeApproval: true,
   });

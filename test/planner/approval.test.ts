@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseClientConfig, type ClientConfig, type ClientConfigInput } from "../../src/domain/client.ts";
+import { urgentPriority } from "../../src/domain/plan.ts";
 import { planApproval, type LiveState, type PlanSystems } from "../../src/planner/index.ts";
 import { validateOffboarding, validateOnboarding, type Request } from "../../src/requests/index.ts";
 
@@ -60,6 +61,11 @@ test("a leaver's manager is the directory's, asked by a step that mails them bef
   assert.equal(step?.type, "notify.approval-request");
   assert.equal(step?.beforeApproval, true);
   assert.equal(step?.api, "exchange");
+  assert.equal(
+    step?.priority,
+    urgentPriority,
+    "the lock-out waits on this mail: it goes in the lock-out's lane",
+  );
   assert.deepEqual(step?.params, {
     approvers: ["mike@acme.com"],
     from: "helpdesk@acme.com",
@@ -98,6 +104,7 @@ test("a new starter's manager is the one the form names; named addresses and sta
   ]);
   // A named address is mailed wherever it is; the policy named it.
   assert.deepEqual(planned.steps[0]?.params.approvers, ["kim@acme.com", "ceo@partner.example"]);
+  assert.equal(planned.steps[0]?.priority, 0, "an onboarding's approval mail queues as any other step");
 });
 
 test("the requester is never among the approvers; a policy that leaves nobody is an error", async () => {
