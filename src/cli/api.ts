@@ -86,6 +86,8 @@ export interface LifecycleApi {
   bulkSubmit(batchId: string, exclude: number[]): Promise<BatchView>;
   /** Approves every run of the batch that waits for approval, as whoever this connection is. */
   bulkApprove(batchId: string, planHash: string, note?: string): Promise<BatchView>;
+  /** Rejects every run of the batch still waiting for approval, as whoever this connection is. */
+  bulkReject(batchId: string, note?: string): Promise<BatchView>;
   bulkBatch(batchId: string): Promise<BatchView>;
   close(): Promise<void>;
 }

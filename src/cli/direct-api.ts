@@ -7,7 +7,7 @@ import { getRun, listRuns } from "../engine/read.ts";
 import { cancelRun, retryFailed, signalRun } from "../engine/runs.ts";
 import { credentialKinds } from "../composition/credential-kinds.ts";
 import { submitRequest, type SubmitOptions } from "../composition/submit.ts";
-import { approveBatch, batchView, submitBatch, uploadBatch } from "../composition/bulk.ts";
+import { approveBatch, batchView, rejectBatch, submitBatch, uploadBatch } from "../composition/bulk.ts";
 import { parseClient, reissueRunLink, runLinks, type PortsResolver } from "../composition/index.ts";
 import {
   checkClientWorkflow,
@@ -167,6 +167,8 @@ export function directApi(
     },
     bulkApprove: async (batchId, planHash, note) =>
       mapped(approveBatch(store, batchId, { planHash, note }, await localOperator(store))),
+    bulkReject: async (batchId, note) =>
+      mapped(rejectBatch(store, batchId, { note }, await localOperator(store))),
     bulkBatch: (batchId) => mapped(batchView(store, batchId)),
     links: (id) => mapped(runLinks(store, id)),
     reissueLink(id, actor, step) {

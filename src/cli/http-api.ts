@@ -245,6 +245,7 @@ export function httpApi(baseUrl: string, token?: string): LifecycleApi {
     bulkSubmit: (batchId, exclude) => call("POST", `/api/bulk/${id(batchId)}/submit`, { exclude }),
     bulkApprove: (batchId, planHash, note) =>
       call("POST", `/api/bulk/${id(batchId)}/approve`, { planHash, note }),
+    bulkReject: (batchId, note) => call("POST", `/api/bulk/${id(batchId)}/reject`, { note }),
     bulkBatch: (batchId) => call("GET", `/api/bulk/${id(batchId)}`),
     close: async () => undefined,
   };

@@ -392,18 +392,47 @@ export async function approveBatch(
   decision: { planHash: string; note?: string | undefined },
   principal: Principal,
 ): Promise<BatchView> {
+  return decideBatch(store, batchId, { kind: "approve", ...decision }, principal);
+}
+
+/**
+ * One rejection for every run of the batch still waiting for approval, under each run's own rules (who
+ * may answer its approval), in one transaction as the approval is. The batch's uploader may reject it:
+ * only approving one's own request is refused. Runs already decided or ended are left as they are.
+ */
+export async function rejectBatch(
+  store: Store,
+  batchId: string,
+  decision: { note?: string | undefined },
+  principal: Principal,
+): Promise<BatchView> {
+  return decideBatch(store, batchId, { kind: "reject", ...decision }, principal);
+}
+
+type BatchDecision =
+  | { kind: "approve"; planHash: string; note?: string | undefined }
+  | { kind: "reject"; note?: string | undefined };
+
+async function decideBatch(
+  store: Store,
+  batchId: string,
+  decision: BatchDecision,
+  principal: Principal,
+): Promise<BatchView> {
+  const verb = decision.kind === "approve" ? "approved" : "rejected";
   await txWithRetry(store, async (sql) => {
     const batch = await getBatch(sql, batchId, true);
     if (!batch) throw notFound(batchId);
     if (batch.state !== "submitted")
       throw new LifecycleError({
         kind: "conflict",
-        message: `batch ${batchId} is ${batch.state}: submit it before approving it`,
+        message: `batch ${batchId} is ${batch.state}: submit it before ${decision.kind === "approve" ? "approving" : "rejecting"} it`,
       });
     const email = principal.email.toLowerCase();
     if (
-      [batch.createdBy, batch.submittedBy].includes(principal.accountId) ||
-      batch.createdByEmail.toLowerCase() === email
+      decision.kind === "approve" &&
+      ([batch.createdBy, batch.submittedBy].includes(principal.accountId) ||
+        batch.createdByEmail.toLowerCase() === email)
     )
       throw new LifecycleError({
         kind: "permission",
@@ -413,16 +442,18 @@ export async function approveBatch(
     const withRuns = rows.flatMap((r) =>
       r.runId && r.runPlanHash ? [{ ...r, runId: r.runId, planHash: r.runPlanHash }] : [],
     );
-    if (decision.planHash !== batchPlanHash(withRuns))
+    if (decision.kind === "approve" && decision.planHash !== batchPlanHash(withRuns))
       throw new LifecycleError({
         kind: "conflict",
         message: `the batch's plans changed since they were shown (hash ${decision.planHash.slice(0, 12)}…); review them again`,
       });
+    // A rejection answers only gates still open: a run already past its approval is left running.
     const gated = new Set(
       (
         await sql.query<{ run_id: string }>(
-          `select run_id from actions where run_id = any($1::uuid[]) and key = $2 and type = $3`,
-          [withRuns.map((r) => r.runId), approvalGateKey, gateType],
+          `select run_id from actions where run_id = any($1::uuid[]) and key = $2 and type = $3
+              and ($4::boolean or state in ('waiting', 'ready'))`,
+          [withRuns.map((r) => r.runId), approvalGateKey, gateType, decision.kind === "approve"],
         )
       ).map((r) => r.run_id),
     );
@@ -435,28 +466,34 @@ export async function approveBatch(
         message: `no run of batch ${batchId} waits for approval`,
       });
     const by = { kind: "staff" as const, principal };
+    const note = decision.note ?? `${verb} with batch ${batchId}`;
     let recorded = 0;
     for (const row of open) {
       try {
-        const answer = await signalRunIn(sql, row.runId, {
-          kind: "approve",
-          by,
-          planHash: row.planHash,
-          note: decision.note ?? `approved with batch ${batchId}`,
-        });
+        const answer = await signalRunIn(
+          sql,
+          row.runId,
+          decision.kind === "approve"
+            ? { kind: "approve", by, planHash: row.planHash, note }
+            : { kind: "reject", by, note },
+        );
         if (answer.recorded) recorded++;
       } catch (err) {
         if (!(err instanceof LifecycleError)) throw err;
         throw new LifecycleError({ ...err.failure, message: `line ${row.line}: ${err.message}` });
       }
     }
-    // Approving again answers as the first time did, and records nothing new.
+    // Deciding again answers as the first time did, and records nothing new.
     if (recorded === 0) return;
     await appendAudit(sql, {
       actor: principal.email,
-      action: `${batch.kind}.bulk-approve`,
+      action: `${batch.kind}.bulk-${decision.kind}`,
       subject: batchId,
-      detail: { client: batch.clientId, planHash: decision.planHash, runs: open.map((r) => r.runId) },
+      detail: {
+        client: batch.clientId,
+        ...(decision.kind === "approve" ? { planHash: decision.planHash } : {}),
+        runs: open.map((r) => r.runId),
+      },
     });
   });
   return batchView(store, batchId);

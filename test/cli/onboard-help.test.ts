@@ -47,6 +47,7 @@ function dryRunApi(submission: Submission & { findings?: unknown }): LifecycleAp
     bulkUpload: unused,
     bulkSubmit: unused,
     bulkApprove: unused,
+    bulkReject: unused,
     bulkBatch: unused,
     close: async () => undefined,
   };

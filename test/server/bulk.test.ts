@@ -80,6 +80,14 @@ const approve = (batchId: string, planHash: string, by: Staff = approver) =>
     payload: { planHash },
   });
 
+const reject = (batchId: string, note: string | undefined, by: Staff = approver) =>
+  app.inject({
+    method: "POST",
+    url: `/api/bulk/${batchId}/reject`,
+    headers: by.headers,
+    payload: note === undefined ? {} : { note },
+  });
+
 const doc = async () =>
   json<Parameters<typeof assertMatchesDocument>[0]>(
     await app.inject({ method: "GET", url: "/api/openapi.json", headers: tech.headers }),
@@ -264,6 +272,44 @@ describe("bulk onboarding", () => {
     const listed = await app.inject({ method: "GET", url: "/api/bulk?client=acme", headers: tech.headers });
     assert.equal(listed.statusCode, 200, listed.body);
     assert.ok(json<{ batchId: string }[]>(listed).some((b) => b.batchId === batch.batchId));
+  });
+
+  test("one rejection for the batch: every run still waiting is rejected, all or none, and the uploader may give it", async () => {
+    const batch = await uploaded(`firstName,lastName,start\n${people("Rej", 2).join("\n")}\n`);
+    assert.equal((await reject(batch.batchId, "no")).statusCode, 409, "not submitted yet");
+    const view = json<Batch>(await submit(batch.batchId));
+    assert.equal(view.counts.byStatus["awaiting-approval"], 2);
+    const signals = await count("signals");
+    const viewer = await signedIn(store, "vic@msp.example", "viewer");
+    assert.equal((await reject(batch.batchId, "no", viewer)).statusCode, 403);
+    assert.equal(await count("signals"), signals, "a refusal records nothing");
+
+    const res = await reject(batch.batchId, "wrong start dates", tech);
+    assert.equal(res.statusCode, 403, "a technician may not answer approvals");
+    const byApprover = await reject(batch.batchId, "wrong start dates");
+    assert.equal(byApprover.statusCode, 200, byApprover.body);
+    assertMatchesDocument(await doc(), "POST", "/api/bulk/{batchId}/reject", byApprover);
+    const rejected = json<Batch>(byApprover);
+    const runs = rejected.rows.map((r) => r.runId);
+    const notes = await store.query<{ kind: string; note: string }>(
+      `select kind, note from signals where run_id = any($1::uuid[]) order by id`,
+      [runs],
+    );
+    assert.deepEqual(notes, [
+      { kind: "reject", note: "wrong start dates" },
+      { kind: "reject", note: "wrong start dates" },
+    ]);
+    const audit = await store.query<{ actor: string }>(
+      `select actor from audit_log where action = 'onboard.bulk-reject' and subject = $1`,
+      [batch.batchId],
+    );
+    assert.deepEqual(audit, [{ actor: approver.email }]);
+    // Again: answers as the first time did and records nothing new; approving now is refused by line.
+    assert.equal((await reject(batch.batchId, undefined)).statusCode, 200);
+    const late = await approve(batch.batchId, view.planHash ?? "", admin);
+    assert.equal(late.statusCode, 409, late.body);
+    assert.match(json<ErrorReply>(late).error.message, /^line 2: .*already rejected/);
+    assert.equal(await count("signals"), signals + 2);
   });
 
   test("a staff member limited to another client is refused every route of this client's batch", async () => {

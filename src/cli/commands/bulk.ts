@@ -115,5 +115,14 @@ export function bulkCommand(ctx: CliContext): Command {
         show(ctx, await api.bulkApprove(batchId, o.planHash, o.note), Boolean(o.json)),
       ),
     );
+  cmd
+    .command("reject")
+    .description("reject every run of a submitted batch that still waits for approval, at once")
+    .argument("<batch>", "the batch id")
+    .option("--note <text>", "why, for each run's timeline")
+    .option("--json", "machine-readable output")
+    .action(async (batchId: string, o: { note?: string; json?: boolean }) =>
+      withApi(ctx, async (api) => show(ctx, await api.bulkReject(batchId, o.note), Boolean(o.json))),
+    );
   return cmd;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   approveBatch,
+  rejectBatch,
   batchView,
   bulkLimits,
   submitBatch,
@@ -113,6 +114,11 @@ const approveBody = z.strictObject({
     ),
   note: z.string().trim().max(2000).optional(),
 });
+const rejectBody = z
+  .strictObject({
+    note: z.string().trim().max(2000).optional().describe("Why, for each run's approval record."),
+  })
+  .nullish();
 
 /** A batch's client; an unknown batch is nobody's, and its route answers 404 as for anyone. */
 const clientOfBatch =
@@ -273,5 +279,33 @@ export const bulkRoutes: RoutePlugin<BulkDeps> = async (app, { store, ...opts })
       },
     },
     async (request) => approveBatch(store, request.params.batchId, request.body, principalOf(request)),
+  );
+
+  app.post(
+    "/bulk/:batchId/reject",
+    {
+      config: { access: { permission: "approve", client: clientOfBatch(store) } },
+      schema: {
+        summary: "Reject every run of a bulk batch that still waits for approval, at once",
+        description:
+          "Each run's rejection is recorded under that run's own rules (who the client's policy lets answer its approval), all or none: a run the caller may not answer refuses the whole batch, naming its line. Runs already past their approval are left running (cancel those one by one). The batch's uploader may reject it.",
+        tags: ["bulk"],
+        params: batchParams,
+        body: rejectBody,
+        response: {
+          200: batch,
+          ...errorResponses(
+            "LC_ERR_VALIDATION",
+            "LC_ERR_NOT_FOUND",
+            "LC_ERR_CONFLICT",
+            "LC_ERR_FORBIDDEN",
+            "LC_ERR_UNAUTHENTICATED",
+            ...bodyErrors,
+          ),
+        },
+      },
+    },
+    async (request) =>
+      rejectBatch(store, request.params.batchId, { note: request.body?.note }, principalOf(request)),
   );
 };

@@ -1416,6 +1416,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulk/{batchId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject every run of a bulk batch that still waits for approval, at once
+         * @description Each run's rejection is recorded under that run's own rules (who the client's policy lets answer its approval), all or none: a run the caller may not answer refuses the whole batch, naming its line. Runs already past their approval are left running (cancel those one by one). The batch's uploader may reject it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batchId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why, for each run's approval record. */
+                        note?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description The batch: each row's verdict and, once submitted, its run and the run's status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batchId: string;
+                            client: string;
+                            counts: {
+                                /** @description The runs, by status. */
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                                excluded: number;
+                                ok: number;
+                                rows: number;
+                                runs: number;
+                                withErrors: number;
+                            };
+                            createdAt: string;
+                            createdBy: string;
+                            excluded: number[];
+                            /** @enum {string} */
+                            kind: "onboard" | "offboard";
+                            /** @description Once submitted: the hash over every run's plan hash, which one approval of the batch names. */
+                            planHash?: string;
+                            rows: {
+                                /** @description By form field, as the single submission names them. */
+                                errors: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                                /** @description Left out when the batch was submitted. */
+                                excluded: boolean;
+                                findings: {
+                                    /** @description The request's field ("manager", "extraGroups.1"), else "steps.<key>.params.<name>". */
+                                    field: string;
+                                    message: string;
+                                    /** @enum {string} */
+                                    severity: "error" | "warning" | "info";
+                                    /** @description The key of the plan's step the finding is about. */
+                                    step?: string;
+                                }[];
+                                /** @description The line of the file the row starts on; the header is line 1. */
+                                line: number;
+                                /** @description No errors: the row can be submitted. */
+                                ok: boolean;
+                                /** @description The row's plan hash: its run's, once it has one. */
+                                planHash?: string;
+                                runId?: string;
+                                /** @enum {string} */
+                                status?: "scheduled" | "awaiting-approval" | "running" | "waiting" | "completed" | "completed-with-warnings" | "failed" | "cancelled";
+                                summary: {
+                                    name?: string;
+                                    upn?: string;
+                                };
+                            }[];
+                            /**
+                             * @description uploaded: nothing runs yet; submitting: some runs made (submit again to finish); submitted: every row not left out has its run.
+                             * @enum {string}
+                             */
+                            state: "uploaded" | "submitting" | "submitted";
+                            submittedAt?: string;
+                        };
+                    };
+                };
+                /** @description LC_ERR_VALIDATION, LC_ERR_MALFORMED_REQUEST */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bulk/{batchId}/submit": {
         parameters: {
             query?: never;

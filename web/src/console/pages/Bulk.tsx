@@ -58,6 +58,7 @@ export function Bulk() {
   const [kind, setKind] = useState<Kind>("onboard");
   const [batchId, setBatchId] = useState<string>();
   const [excluded, setExcluded] = useState<Set<number>>(new Set());
+  const [rejectNote, setRejectNote] = useState("");
   const fileId = useId();
 
   const upload = useMutation({
@@ -112,6 +113,17 @@ export function Bulk() {
         api.POST("/api/bulk/{batchId}/approve", {
           params: { path: { batchId: b.batchId } },
           body: { planHash: b.planHash as string },
+        }),
+      ) as Promise<Batch>,
+    onSuccess: (b) => queryClient.setQueryData(["bulk", b.batchId], b),
+  });
+
+  const reject = useMutation({
+    mutationFn: (b: Batch) =>
+      unwrap(
+        api.POST("/api/bulk/{batchId}/reject", {
+          params: { path: { batchId: b.batchId } },
+          body: rejectNote.trim() ? { note: rejectNote.trim() } : {},
         }),
       ) as Promise<Batch>,
     onSuccess: (b) => queryClient.setQueryData(["bulk", b.batchId], b),
@@ -222,10 +234,25 @@ export function Bulk() {
                     <span className="mono">{b.planHash.slice(0, 12)}…</span>); whoever uploaded or submitted
                     it cannot give it.
                   </p>
-                  <Button onClick={() => approve.mutate(b)} disabled={approve.isPending}>
+                  <Button onClick={() => approve.mutate(b)} disabled={approve.isPending || reject.isPending}>
                     Approve the batch
                   </Button>
                   {approve.error ? <ErrorNote error={approve.error} /> : null}
+                  <Field label="Reason for rejecting (optional)">
+                    <input
+                      value={rejectNote}
+                      maxLength={2000}
+                      onChange={(e) => setRejectNote(e.target.value)}
+                    />
+                  </Field>
+                  <Button
+                    variant="danger"
+                    onClick={() => reject.mutate(b)}
+                    disabled={approve.isPending || reject.isPending}
+                  >
+                    Reject the batch
+                  </Button>
+                  {reject.error ? <ErrorNote error={reject.error} /> : null}
                 </section>
               ) : null}
               <Progress batch={b} />
