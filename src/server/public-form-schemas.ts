@@ -7,6 +7,8 @@ import { jsonSchemaOf } from "./zod.ts";
 
 /** Where a form link opens its page (the web app is served there), and where a submission is followed. */
 export const formLinkPath = (token: string) => `/forms/${encodeURIComponent(token)}`;
+/** The web page a submitter follows their request on; the status token goes after `#status=`. */
+export const formStatusPage = "/forms/status";
 export const statusPath = (token: string) => `/api/public/status/${encodeURIComponent(token)}`;
 
 export const peopleQuery = z.strictObject({
@@ -83,6 +85,9 @@ export const publicSubmitted = z
     statusUrl: z
       .string()
       .describe("Where the submitter follows the run (GET): its token is the only way to read it."),
+    statusPage: z
+      .string()
+      .describe("The same as a web page to give a person: it keeps working after the form link is revoked."),
   })
   .describe("Stored: the run starts at the requested time, after approval if the client requires it.");
 

@@ -33,8 +33,12 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 const staff = (method: string, path: string, body?: unknown) =>
   call(method, path, body, { authorization: `Bearer ${token}` });
 
-async function issueLink(client: string, kind: "onboard" | "offboard"): Promise<string> {
-  const res = await staff("POST", `/api/clients/${client}/form-links`, { kind, label: "browser test" });
+async function issueLink(
+  client: string,
+  kind: "onboard" | "offboard",
+  label = "browser test",
+): Promise<string> {
+  const res = await staff("POST", `/api/clients/${client}/form-links`, { kind, label });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return String(res.body.url);
 }
@@ -57,7 +61,7 @@ async function runsOf(subject: RegExp): Promise<number> {
 test("Acme's HR fills the onboarding form, sees field errors, reviews the plan, double-clicks submit and follows one run to completed", async (t) => {
   browser = await launchBrowser(t);
   if (!browser) return;
-  const url = await issueLink("acme", "onboard");
+  const url = await issueLink("acme", "onboard", "Priya's onboarding");
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(url);
   await page.getByRole("heading", { name: "New starter at Acme Corp" }).waitFor();
@@ -115,7 +119,7 @@ test("Acme's HR fills the onboarding form, sees field errors, reviews the plan, 
 
   await page.getByRole("button", { name: "Submit" }).dblclick();
   await page.getByRole("heading", { name: /Onboarding of .*priya/i }).waitFor();
-  assert.match(page.url(), /#status=/);
+  assert.match(new URL(page.url()).pathname + new URL(page.url()).hash, /^\/forms\/status#status=/);
   const badge = page.getByTestId("run-status");
   await badge
     .getByText(/^(completed|completed with warnings|failed|cancelled)$/)
@@ -126,7 +130,14 @@ test("Acme's HR fills the onboarding form, sees field errors, reviews the plan, 
   assert.ok((await page.getByRole("list", { name: "Steps" }).locator("li").count()) > 3);
   assert.equal(await runsOf(/priya/i), 1, "a double click made one run");
 
-  // The status page's address is the way back: a reload shows the same run.
+  // The status page's address is the way back: a reload shows the same run, even once the link is revoked.
+  const links = await staff("GET", "/api/clients/acme/form-links");
+  const issued = (links.body as unknown as { id: string; label: string | null }[]).find(
+    (l) => l.label === "Priya's onboarding",
+  );
+  assert.ok(issued, JSON.stringify(links.body).slice(0, 500));
+  assert.equal((await staff("DELETE", `/api/clients/acme/form-links/${issued.id}`)).status, 200);
+  assert.equal((await fetch(url)).status, 410, "the form link is revoked");
   await page.reload();
   await page.getByRole("heading", { name: /Onboarding of .*priya/i }).waitFor();
 });

@@ -386,8 +386,11 @@ describe("the public form API", () => {
     );
     assert.equal(changed.statusCode, 409);
 
-    const { runId, statusUrl } = json<{ runId: string; statusUrl: string }>(first);
+    const { runId, statusUrl, statusPage } = json<{ runId: string; statusUrl: string; statusPage: string }>(
+      first,
+    );
     assert.match(statusUrl, /^https:\/\/lifecycle\.test\/api\/public\/status\/[A-Za-z0-9_-]{43}$/);
+    assert.equal(statusPage, `https://lifecycle.test/forms/status#status=${tokenOf(statusUrl)}`);
     const [run] = await store.query<{ client_id: string }>("select client_id from runs where id = $1", [
       runId,
     ]);
@@ -431,8 +434,8 @@ describe("the public form API", () => {
     assert.notEqual(json<{ runId: string }>(elsewhere).runId, runId);
   });
 
-  test("the status address shows the run's progress, and nothing of another run", async () => {
-    const { token } = await issue("acme");
+  test("the status address shows the run's progress, and nothing of another run; it outlives its form link", async () => {
+    const { token, id } = await issue("acme");
     const res = await pub("POST", `/api/public/forms/${token}/submit`, onboarding({ firstName: "Ada" }), {
       "idempotency-key": randomUUID(),
     });
@@ -489,6 +492,15 @@ describe("the public form API", () => {
       const r = await pub("GET", `/api/public/status/${wrong}`);
       assert.equal(r.statusCode, 404, wrong);
     }
+
+    // Revoked the next day: the form is gone, the submitter's status page and its answer are not.
+    await app.inject({ method: "DELETE", url: `/api/clients/acme/form-links/${id}` });
+    assert.equal((await pub("GET", `/forms/${token}`)).statusCode, 410);
+    assert.equal((await read()).subject, "ada.doe@acme.example.com");
+    const page = await pub("GET", "/forms/status");
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(String(page.headers["content-type"]), /^text\/html/);
+    assert.equal(page.headers["cache-control"], "no-store");
   });
 
   test("a link of client A cannot read, search or submit for client B, nor use a revoked or expired link", async () => {

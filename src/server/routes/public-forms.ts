@@ -26,6 +26,7 @@ import {
   publicStatus,
   publicSubmitted,
   statusPath,
+  formStatusPage,
 } from "../public-form-schemas.ts";
 import type { RoutePlugin } from "./plugin.ts";
 
@@ -110,6 +111,36 @@ export const publicFormRoutes: RoutePlugin<PublicFormDeps> = async (app, deps) =
     if (state.kind !== "ready") throw unavailable(state);
     return state;
   };
+
+  // A submission's status page outlives its form link (revoked or expired the next day): it needs only the
+  // status token, which the page reads after the # and the server never sees in an address.
+  app.get(
+    formStatusPage,
+    {
+      // The per-address limit only: the page names no token, so a per-link limit would be everyone's.
+      config: limits.config,
+      schema: {
+        summary: "The page a submission's status opens (its status token after #status=)",
+        tags: ["public forms"],
+        response: {
+          200: htmlResponse("The status page."),
+          ...limitedResponse,
+          ...errorResponses(),
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.type("text/html; charset=utf-8");
+      const app = formPage?.(reply);
+      if (app) return app;
+      return reply.send(
+        page(
+          "Request status",
+          "<p>This page needs the Lifecycle web app, which this server does not serve.</p>",
+        ),
+      );
+    },
+  );
 
   app.get(
     "/forms/:token",
@@ -258,9 +289,12 @@ export const publicFormRoutes: RoutePlugin<PublicFormDeps> = async (app, deps) =
       if (s.dryRun) throw new Error("a submission was only planned");
       if (s.replayed) reply.header("idempotent-replayed", "true");
       const base = publicUrl()?.replace(/\/+$/, "") ?? "";
-      return reply
-        .code(201)
-        .send({ runId: s.runId, status: s.status, statusUrl: `${base}${statusPath(s.statusToken)}` });
+      return reply.code(201).send({
+        runId: s.runId,
+        status: s.status,
+        statusUrl: `${base}${statusPath(s.statusToken)}`,
+        statusPage: `${base}${formStatusPage}#status=${encodeURIComponent(s.statusToken)}`,
+      });
     },
   );
 

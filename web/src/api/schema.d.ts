@@ -6138,6 +6138,8 @@ export interface paths {
                             runId: string;
                             /** @enum {string} */
                             status: "scheduled" | "awaiting-approval" | "running" | "waiting" | "completed" | "completed-with-warnings" | "failed" | "cancelled";
+                            /** @description The same as a web page to give a person: it keeps working after the form link is revoked. */
+                            statusPage: string;
                             /** @description Where the submitter follows the run (GET): its token is the only way to read it. */
                             statusUrl: string;
                         };
@@ -9997,6 +9999,60 @@ export interface paths {
                 };
                 /** @description The link was revoked or has expired. */
                 410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description LC_ERR_RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description LC_ERR_INTERNAL */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page a submission's status opens (its status token after #status=) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status page. */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -17,10 +17,17 @@ const validation = import("./validate");
 const formModule = import("./RequestForm");
 const RequestForm = lazy(() => formModule.then((m) => ({ default: m.RequestForm })));
 
-/** The link's token from the page's own address (/forms/<token>); the server never writes it in. */
-function tokenFromPath(): string {
-  const last = location.pathname.replace(/\/+$/, "").split("/").pop() ?? "";
-  return decodeURIComponent(last);
+// A submission's status page, which needs no form link: it outlives one revoked or expired.
+const statusPage = "/forms/status";
+
+/**
+ * The link's token from the page's own address (/forms/<token>); the server never writes it in. None on
+ * the status page.
+ */
+function tokenFromPath(): string | undefined {
+  const path = location.pathname.replace(/\/+$/, "");
+  if (path === statusPage) return undefined;
+  return decodeURIComponent(path.split("/").pop() ?? "");
 }
 
 // The status token lives after the #, so it is never sent to the server as part of the page's address.
@@ -42,13 +49,14 @@ function linkClient(view: PublicForm): LinkClient {
 
 function App() {
   const token = useMemo(() => tokenFromPath(), []);
-  const link = useMemo(() => linkApi(token), [token]);
+  const formPath = useMemo(() => location.pathname, []);
+  const link = useMemo(() => (token === undefined ? undefined : linkApi(token)), [token]);
   const [view, setView] = useState<PublicForm | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [statusToken, setStatusToken] = useState(statusFromHash);
 
   useEffect(() => {
-    link.form().then(setView, setFailure);
+    link?.form().then(setView, setFailure);
   }, [link]);
   useEffect(() => {
     const onHash = () => setStatusToken(statusFromHash());
@@ -90,7 +98,7 @@ function App() {
                 href="#"
                 onClick={(e) => {
                   e.preventDefault();
-                  history.replaceState(null, "", location.pathname);
+                  history.replaceState(null, "", formPath);
                   setStatusToken(undefined);
                 }}
               >
@@ -99,7 +107,7 @@ function App() {
             </p>
           ) : null}
         </>
-      ) : view && validate ? (
+      ) : view && validate && link ? (
         <Suspense fallback={<p>Loading the form…</p>}>
           <RequestForm
             view={view}
@@ -107,7 +115,8 @@ function App() {
             validate={validate}
             onSubmitted={(url) => {
               const t = statusTokenOf(url);
-              history.replaceState(null, "", `${location.pathname}#status=${encodeURIComponent(t)}`);
+              // The status page's own address, which keeps working after the form link is revoked.
+              history.replaceState(null, "", `${statusPage}#status=${encodeURIComponent(t)}`);
               setStatusToken(t);
               scrollTo(0, 0);
             }}
@@ -115,6 +124,8 @@ function App() {
         </Suspense>
       ) : failure ? (
         <ErrorNote error={failure} />
+      ) : !link ? (
+        <p>This page shows a request&apos;s progress: open the address you were given when you sent it.</p>
       ) : (
         <p>Loading the form…</p>
       )}
