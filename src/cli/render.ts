@@ -4,6 +4,7 @@ import type { Outcome } from "../domain/outcome.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
 import type { RunEvent } from "../engine/events.ts";
 import type { ActionRow, RunDetail, RunRow } from "../engine/read.ts";
+import { duration } from "../evidence/index.ts";
 
 /** The widest a table is made when asked to fit: a terminal window's usual width. */
 export const screenWidth = 100;
@@ -248,18 +249,29 @@ export function renderRun(run: RunDetail, zone = "UTC"): string {
     `start    ${zonedTime(run.startAt, zone)}   requested by ${run.requester}${ticketOf(run) ? `, ticket #${ticketOf(run)}` : ""}`,
     `plan     ${run.planHash}${run.workflow ? `   workflow ${run.workflow}` : ""}`,
   ].join("\n");
+  // A step's start on the run's own day is its time alone: the head has the date.
+  const day = localTime(run.startAt, zone).slice(0, 10);
+  const started = (d: Date | string | null) => {
+    const t = localTime(d, zone, true);
+    return t.startsWith(`${day} `) ? t.slice(11) : t;
+  };
+  const took = (a: ActionRow) =>
+    a.startedAt && a.finishedAt
+      ? duration(new Date(a.finishedAt).getTime() - new Date(a.startedAt).getTime())
+      : "";
   const rows = [
-    ["STEP", "STATE", "TRIES", `STARTED (${zoneName(zone)})`, "FINISHED", "OUTCOME"],
+    ["STEP", "STATE", "TRIES", `STARTED (${zoneName(zone)})`, "TOOK", "OUTCOME"],
     ...run.actions.map((a: ActionRow) => [
       a.key,
       a.state,
       String(a.attempts),
-      localTime(a.startedAt, zone, true),
-      localTime(a.finishedAt, zone, true),
+      started(a.startedAt),
+      took(a),
       outcomeText(a.outcome),
     ]),
   ];
-  return `${head}\n\n${table(rows)}`;
+  // The outcome (an error's message, its request id) wraps in its column instead of the terminal's.
+  return `${head}\n\n${table(rows, { width: screenWidth })}`;
 }
 
 const marks: Record<string, string> = {

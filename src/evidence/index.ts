@@ -8,3 +8,4 @@ export { redactText, withoutSecrets } from "./redact.ts";
 /** The report's formats, as the API's `format` and the CLI's `--format` name them. */
 export const reportFormats = ["json", "html", "pdf"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
+export { duration } from "./format.ts";

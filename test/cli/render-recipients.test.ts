@@ -40,6 +40,17 @@ function run(outcome: Outcome, state: ActionRow["state"] = "succeeded"): RunDeta
   };
 }
 
+/** The OUTCOME column of a one-step `runs show`, its wrapped lines joined by a space. */
+function outcomeColumn(shown: string): string {
+  const lines = shown.split("\n");
+  const header = lines.findIndex((l) => l.startsWith("STEP "));
+  const column = lines[header]!.indexOf("OUTCOME");
+  return lines
+    .slice(header + 1)
+    .map((l) => l.slice(column).trim())
+    .join(" ");
+}
+
 test("runs show says where the welcome email went", () => {
   const shown = renderRun(
     run({
@@ -72,7 +83,20 @@ test("a step's data.sentTo is shown for any step whose detail does not already n
 test("a skipped welcome email shows why nobody was mailed", () => {
   const reason = "no HR contact in the client's config and no personal email";
   assert.match(
-    renderRun(run({ kind: "skipped", reason }, "skipped")),
-    new RegExp(`welcome-email .* ${reason}$`, "m"),
+    outcomeColumn(renderRun(run({ kind: "skipped", reason }, "skipped"))),
+    new RegExp(`${reason}$`),
   );
+});
+
+test("runs show fits 100 columns: a long outcome wraps in its own column", () => {
+  const message = `the directory refused the change: ${"a long explanation, ".repeat(6)}(request 0f2c9a1e-1111-2222-3333-444455556666)`;
+  const shown = renderRun(
+    run({ kind: "failed", error: { kind: "fatal", code: "INTERNAL", message } }, "failed"),
+  );
+  const lines = shown.split("\n");
+  const widest = Math.max(...lines.map((l) => l.length));
+  assert.ok(widest <= 100, `a line of ${widest} columns:\n${shown}`);
+  assert.equal(outcomeColumn(shown).replace(/- /g, "-"), `fatal INTERNAL: ${message}`.replace(/- /g, "-"));
+  const header = lines.findIndex((l) => l.startsWith("STEP "));
+  assert.match(lines[header + 1]!, /^welcome-email {2}failed {2}1 {6}14:00:00 {7}0\.00 s {2}fatal/);
 });
