@@ -13,6 +13,16 @@ export interface ClaimFilter {
 export const typesParam = (filter: ClaimFilter): readonly string[] | null =>
   filter.types === "any" ? null : filter.types;
 
+/**
+ * What a claim took, and, when a limit turned a due step away, when looking again may be worth it:
+ * `retryInMs` is when the soonest emptied rate bucket has a token again, or null when only a running
+ * step's end frees room (and every end wakes the workers, so there is nothing to poll for).
+ */
+export interface Claim {
+  steps: ClaimedAction[];
+  limited?: { retryInMs: number | null };
+}
+
 /** The shared limits bucket a 429 holds back: the client tenant and the API that answered. */
 export interface RateBucket {
   tenant: string;
@@ -40,7 +50,7 @@ export interface GateSignals {
  */
 export interface StepQueue {
   /** Takes up to `max` due steps under a lease of `leaseMs`, within the tenant and run limits. */
-  claim(worker: string, leaseMs: number, max: number, filter: ClaimFilter): Promise<ClaimedAction[]>;
+  claim(worker: string, leaseMs: number, max: number, filter: ClaimFilter): Promise<Claim>;
   /** Says `apply` is about to change something, and what; refused once the lease has run out. */
   markApplying(step: ClaimedAction, summary: string): Promise<void>;
   /** Records the end of an attempt, with what it unblocks. */

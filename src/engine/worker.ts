@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { ActionCatalog } from "../actions/define.ts";
 import { defaultQueue, gateType } from "../domain/plan.ts";
 import { executeStep } from "./execute-step.ts";
-import { type ClaimFilter, LeaseLost, type StepQueue } from "./step-queue.ts";
+import { type Claim, type ClaimFilter, LeaseLost, type StepQueue } from "./step-queue.ts";
 import { type ClaimedAction, type EngineTuning, defaultTuning } from "./types.ts";
 
 export interface WorkerOptions<Caps> {
@@ -131,12 +131,14 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
       const lane = laneFree();
       let claimed: ClaimedAction[] = [];
       let urgent: ClaimedAction[] = [];
+      let limited: Claim["limited"];
       try {
-        if (ordinary > 0) claimed = await queue.claim(id, tuning.leaseMs, ordinary, filter);
+        if (ordinary > 0)
+          ({ steps: claimed, limited } = await queue.claim(id, tuning.leaseMs, ordinary, filter));
         // Only when the ordinary slots are (now) all taken: a short claim means no urgent step was
         // claimable either, since urgent steps are claimed first.
         if (lane > 0 && claimed.length >= ordinary)
-          urgent = await queue.claim(id, tuning.leaseMs, lane, urgentFilter);
+          ({ steps: urgent, limited } = await queue.claim(id, tuning.leaseMs, lane, urgentFilter));
       } catch (err) {
         report(err);
       }
@@ -147,21 +149,27 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
         (ordinary > 0 && claimed.length === ordinary && free() > 0) ||
         (lane > 0 && urgent.length === lane && laneFree() > 0);
       if (more) continue;
-      await sleepUntilWoken(free() > 0 ? filter : laneFree() > 0 ? urgentFilter : undefined);
+      await sleepUntilWoken(free() > 0 ? filter : laneFree() > 0 ? urgentFilter : undefined, limited);
     }
   }
 
-  /** `idle`: the filter of the slots still free, whose next due step should end the sleep. */
-  async function sleepUntilWoken(idle: ClaimFilter | undefined): Promise<void> {
+  /**
+   * `idle`: the filter of the slots still free, whose next due step should end the sleep; `limited`: what
+   * the last claim said of the limits that turned due steps away.
+   */
+  async function sleepUntilWoken(idle: ClaimFilter | undefined, limited: Claim["limited"]): Promise<void> {
     let ms = tuning.idleMs;
     if (idle) {
       const due = await queue.nextDueAt(idle).catch((err: unknown) => {
         report(err);
         return null;
       });
-      // Due but not claimable means a tenant's slots are full: their release wakes us, this is the fallback.
-      if (due)
-        ms = due.getTime() <= Date.now() ? Math.min(ms, 100) : Math.min(ms, due.getTime() - Date.now() + 5);
+      // Due but not claimable: a limit holds it. A step's end frees a slot and wakes every worker, so only
+      // an emptied rate bucket is worth a timer; asking again every few ms while a bulk fills a tenant would
+      // keep the process busy with claims that cannot succeed (and a lock-out waiting on that process).
+      if (due && due.getTime() <= Date.now())
+        ms = limited ? Math.min(ms, Math.max(limited.retryInMs ?? ms, 10)) : Math.min(ms, 100);
+      else if (due) ms = Math.min(ms, due.getTime() - Date.now() + 5);
     }
     if (poked) return;
     await new Promise<void>((resolve) => {

@@ -366,10 +366,10 @@ function engineSuite(sut: StoreUnderTest, skip: string | false) {
       await worker.stop();
       try {
         const { runId } = await run(linearPlan(["a"], tenant()));
-        const [stale] = await claimActions(store, "stale-worker", 100, 1, effectsOnly);
+        const [stale] = (await claimActions(store, "stale-worker", 100, 1, effectsOnly)).steps;
         assert.ok(stale);
         await new Promise((r) => setTimeout(r, 150));
-        const [fresh] = await claimActions(store, "fresh-worker", 5_000, 1, effectsOnly);
+        const [fresh] = (await claimActions(store, "fresh-worker", 5_000, 1, effectsOnly)).steps;
         assert.equal(fresh?.key, "a");
         assert.ok(fresh!.fence > stale!.fence);
         assert.equal(fresh!.previousState, "running");

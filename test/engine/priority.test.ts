@@ -83,14 +83,24 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
       await setTenantLimit(store, t, "test", { concurrency: 2, ratePerSecond: 1000, prioritySlots: 2 });
       await run(steps(t, "hire-a", 3));
       await run(steps(t, "hire-b", 3));
-      assert.deepEqual(keysOf(await claimActions(store, "w1", leaseMs, 10, held)), ["hire-a0", "hire-b0"]);
-      assert.deepEqual(await claimActions(store, "w1", leaseMs, 10, held), [], "the cap holds for the bulk");
+      assert.deepEqual(keysOf((await claimActions(store, "w1", leaseMs, 10, held)).steps), [
+        "hire-a0",
+        "hire-b0",
+      ]);
+      assert.deepEqual(
+        await claimActions(store, "w1", leaseMs, 10, held),
+        { steps: [], limited: { retryInMs: null } },
+        "the cap holds for the bulk, and only a step's end (which wakes every worker) frees a slot",
+      );
 
       // One run's three lock-out steps: its run cap (1) does not hold them back either.
       await run(steps(t, "lock", 3, urgentPriority));
-      assert.deepEqual(keysOf(await claimActions(store, "w2", leaseMs, 10, held)), ["lock0", "lock1"]);
+      assert.deepEqual(keysOf((await claimActions(store, "w2", leaseMs, 10, held)).steps), [
+        "lock0",
+        "lock1",
+      ]);
       assert.deepEqual(
-        await claimActions(store, "w2", leaseMs, 10, held),
+        (await claimActions(store, "w2", leaseMs, 10, held)).steps,
         [],
         "past the lane, urgent waits too",
       );
@@ -101,8 +111,8 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
       await setTenantLimit(store, t, "test", { concurrency: 1, ratePerSecond: 1000, prioritySlots: 3 });
       await run(steps(t, "hire-a", 2));
       await run(steps(t, "hire-b", 2));
-      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).length, 1);
-      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).length, 0);
+      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).steps.length, 1);
+      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).steps.length, 0);
     });
 
     test("an urgent step is served from an emptied rate bucket, and the bulk repays the debt", async () => {
@@ -112,11 +122,19 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
       await store.query(`update tenant_limits set rate_per_second = 0.00001 where tenant = $1`, [t]);
       await run(steps(t, "hire-a", 2));
       await run(steps(t, "hire-b", 2));
-      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).length, 1);
-      assert.deepEqual(await claimActions(store, "w1", leaseMs, 10, held), [], "the bucket is empty");
+      assert.equal((await claimActions(store, "w1", leaseMs, 10, held)).steps.length, 1);
+      const empty = await claimActions(store, "w1", leaseMs, 10, held);
+      assert.deepEqual(empty.steps, [], "the bucket is empty");
+      // A token in about a day (1e-5 a second): the claim says when, for the worker's sleep.
+      const retry = empty.limited?.retryInMs ?? 0;
+      assert.ok(retry > 80_000_000 && retry <= 100_000_000, `a token again in ${retry} ms`);
       await run(steps(t, "lock", 2, urgentPriority));
-      assert.deepEqual(keysOf(await claimActions(store, "w2", leaseMs, 10, held)), ["lock0"]);
-      assert.deepEqual(await claimActions(store, "w2", leaseMs, 10, held), [], "one token of credit only");
+      assert.deepEqual(keysOf((await claimActions(store, "w2", leaseMs, 10, held)).steps), ["lock0"]);
+      assert.deepEqual(
+        (await claimActions(store, "w2", leaseMs, 10, held)).steps,
+        [],
+        "one token of credit only",
+      );
       const [row] = await store.query<{ tokens: number }>(
         `select tokens from tenant_limits where tenant = $1 and api = 'test'`,
         [t],
@@ -130,8 +148,8 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
       await run(steps(t, "hire", 2));
       await run(steps(t, "lock", 1, urgentPriority));
       await throttleTenant(store, t, "test", 60_000);
-      assert.deepEqual(keysOf(await claimActions(store, "w1", leaseMs, 10, held)), ["lock0"]);
-      assert.deepEqual(await claimActions(store, "w1", leaseMs, 10, held), []);
+      assert.deepEqual(keysOf((await claimActions(store, "w1", leaseMs, 10, held)).steps), ["lock0"]);
+      assert.deepEqual((await claimActions(store, "w1", leaseMs, 10, held)).steps, []);
     });
 
     test("a worker whose every slot holds a long step still runs a lock-out in its priority slots", async () => {
@@ -168,6 +186,42 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
           for (const [k, release] of releases) if (!k.startsWith(lock.runId)) release();
           assert.equal(await waitForStatus(store, b.runId, ["completed", "failed"]), "completed");
         }
+      } finally {
+        for (const release of releases.values()) release();
+        await worker.stop();
+      }
+    });
+
+    test("a worker held back by a full tenant asks again when a step ends, not every few milliseconds", async () => {
+      const t = tenant();
+      startedKeys.length = 0;
+      releases.clear();
+      await setTenantLimit(store, t, "test", { concurrency: 1, ratePerSecond: 1000, prioritySlots: 0 });
+      const queue = sqlStepQueue(store);
+      let claims = 0;
+      const worker = createWorker<NoPorts>({
+        queue: { ...queue, claim: (...args) => (claims++, queue.claim(...args)) },
+        catalog: catalog<NoPorts>(slow),
+        capabilities: () => ({}),
+        slots: 4,
+        prioritySlots: 0,
+        tuning: { leaseMs: 5_000, pollMs: 30, idleMs: 5_000 },
+      });
+      await worker.start();
+      try {
+        const runs = await Promise.all([1, 2, 3].map(() => run(steps(t, "hire", 1, 0, "test.slow"))));
+        await waitFor(() => startedKeys.length === 1);
+        // Two steps are due and the tenant's one slot is taken: nothing to ask until that step ends.
+        const before = claims;
+        await new Promise((r) => setTimeout(r, 600));
+        assert.ok(claims - before <= 1, `${claims - before} claims while nothing could be claimed`);
+        releases.get(startedKeys[0]!)!();
+        await waitFor(() => startedKeys.length === 2);
+        releases.get(startedKeys[1]!)!();
+        await waitFor(() => startedKeys.length === 3);
+        releases.get(startedKeys[2]!)!();
+        for (const r of runs)
+          assert.equal(await waitForStatus(store, r.runId, ["completed", "failed"]), "completed");
       } finally {
         for (const release of releases.values()) release();
         await worker.stop();

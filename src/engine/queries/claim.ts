@@ -2,7 +2,7 @@ import type { Store } from "../../store/sql.ts";
 import { txWithRetry } from "../../store/sql.ts";
 import { appendEvent } from "../events.ts";
 import { refreshRunStatus } from "./run-status.ts";
-import { type ClaimFilter, typesParam } from "../step-queue.ts";
+import { type Claim, type ClaimFilter, typesParam } from "../step-queue.ts";
 import type { ClaimedAction } from "../types.ts";
 import { urgentPriority } from "../../domain/plan.ts";
 
@@ -36,7 +36,7 @@ const urgentCandidatesSql = candidatesSql(true);
 // The counts must be a separate statement: under READ COMMITTED, a statement that waited for the lock
 // still sees the snapshot from before the other worker's claim committed, and would count one too few.
 const lockLimitSql = `
-  select l.concurrency, l.priority_slots as "prioritySlots",
+  select l.concurrency, l.priority_slots as "prioritySlots", l.rate_per_second as "ratePerSecond",
          least(greatest(1, l.rate_per_second),
                l.tokens + extract(epoch from (now() - l.refilled_at)) * l.rate_per_second) as tokens,
          (l.throttled_until is not null and l.throttled_until > now()) as throttled
@@ -80,6 +80,7 @@ interface Candidate {
 interface Limit {
   concurrency: number;
   prioritySlots: number;
+  ratePerSecond: number;
   tokens: number;
   throttled: boolean;
 }
@@ -107,8 +108,17 @@ export async function claimActions(
   leaseMs: number,
   max: number,
   filter: ClaimFilter,
-): Promise<ClaimedAction[]> {
+): Promise<Claim> {
+  // Whether a limit turned a due step away, and the soonest an emptied bucket has a token again.
+  const seen: { limited?: { retryInMs: number | null } } = {};
+  const limitedBy = (retryInMs: number | null) => {
+    const before = seen.limited?.retryInMs ?? null;
+    seen.limited = {
+      retryInMs: retryInMs === null ? before : Math.min(retryInMs, before ?? retryInMs),
+    };
+  };
   const claimed = await txWithRetry(store, async (sql) => {
+    delete seen.limited;
     // Twice the free slots: some candidates fall to tenant limits, the rest should still fill the slots.
     const candidates = await sql.query<Candidate>(
       filter.urgentOnly ? urgentCandidatesSql : ordinaryCandidatesSql,
@@ -127,15 +137,23 @@ export async function claimActions(
       const lane = c.urgent ? (limit?.prioritySlots ?? 0) : 0;
       if (!limit || (limit.throttled && !c.urgent) || limit.tokens < 1 - lane) {
         full.set(group, c.urgent ? "all" : "ordinary");
+        // A 429 hold's end is nextDueAt's to know; an empty bucket refills at its rate.
+        if (limit && !(limit.throttled && !c.urgent) && limit.ratePerSecond > 0)
+          limitedBy(Math.ceil(((1 - lane - limit.tokens) / limit.ratePerSecond) * 1000));
+        else limitedBy(null);
         continue;
       }
       const [slot] = await sql.query<Busy>(busySql, [c.tenant, c.api, c.run_id]);
       if (!slot) continue;
       if (slot.busy >= limit.concurrency + lane) {
         full.set(group, c.urgent ? "all" : "ordinary");
+        limitedBy(null);
         continue;
       }
-      if (slot.run_busy >= slot.run_cap && !c.urgent) continue;
+      if (slot.run_busy >= slot.run_cap && !c.urgent) {
+        limitedBy(null);
+        continue;
+      }
       const [row] = await sql.query<ClaimedAction>(takeSql, [
         c.id,
         worker,
@@ -166,5 +184,5 @@ export async function claimActions(
       await txWithRetry(store, (sql) => refreshRunStatus(sql, row.runId));
     }
   }
-  return claimed;
+  return seen.limited ? { steps: claimed, limited: seen.limited } : { steps: claimed };
 }
