@@ -69,7 +69,9 @@ export async function lockoutUnderBulk(
     queue: sqlStepQueue(store),
     catalog: productionCatalog(),
     capabilities: () => caps,
-    tuning: { pollMs: 1000, idleMs: 50 },
+    // The product's own idle sleep (a worker is woken by every step's end and every signal); polls of a
+    // condition (a mailbox provisioned) every second keep the bulk's steps coming.
+    tuning: { pollMs: 1000 },
   });
   await worker.start();
   const live = { live: () => liveStateOf(caps) };

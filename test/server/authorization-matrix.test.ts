@@ -187,8 +187,12 @@ describe("the authorisation matrix, from the OpenAPI document", () => {
     return { statusCode: res.status, body: text };
   };
 
-  test("the document lists the routes, each protected one naming its permission", () => {
+  test("the document lists the routes, each protected one naming its permission", (t) => {
     assert.ok(operations.length >= 30, `only ${operations.length} operations`);
+    const protectedOps = operations.filter((o) => o.permission);
+    t.diagnostic(
+      `${operations.length} operations: ${protectedOps.length} protected (${protectedOps.filter((o) => o.clientScoped).length} about a client), ${operations.length - protectedOps.length} public`,
+    );
     for (const op of operations) {
       if (op.permission) assert.ok(permissions.includes(op.permission), `${op.method} ${op.path}`);
     }
