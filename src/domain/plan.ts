@@ -78,6 +78,12 @@ export const defaultQueue = "default";
 export const urgentPriority = 100;
 
 /**
+ * Ahead of ordinary work in the queue, without the urgent lane: what a lock-out waits on but is not
+ * itself one (the mail asking the approver). A long send in the lane would hold a lock-out step back.
+ */
+export const aheadPriority = 50;
+
+/**
  * A step that waits for a person: an approval of the plan, or a task done by hand. Its decision is read
  * from the signals addressed to this step alone, so one run can hold several.
  */

@@ -8,7 +8,7 @@ import {
   type RequestedBy,
 } from "../domain/approval.ts";
 import type { ClientConfig } from "../domain/client.ts";
-import { urgentPriority, type PlanFinding, type PlannedAction } from "../domain/plan.ts";
+import { aheadPriority, type PlanFinding, type PlannedAction } from "../domain/plan.ts";
 import type { Request } from "../requests/index.ts";
 import type { LiveState } from "./live-state.ts";
 import { PlanBuilder, type PlanSystems } from "./plan-builder.ts";
@@ -147,9 +147,9 @@ export async function planApproval(input: {
     },
     deps: [],
     required: false,
-    // An offboarding's lock-out waits on this mail: under a bulk onboarding it must not queue behind the
-    // bulk's mail, so it takes the lock-out's lane.
-    priority: request.kind === "offboard" ? urgentPriority : 0,
+    // An offboarding's lock-out waits on this mail: under a bulk onboarding it goes ahead of the bulk's
+    // steps, but not in the lock-out's lane (a 15-second send there would hold a lock-out step back).
+    priority: request.kind === "offboard" ? aheadPriority : 0,
     always: false,
     beforeApproval: true,
   });
