@@ -20,6 +20,8 @@ const portWords: Record<PortName, string> = {
   oneTimeLinks: "one-time links",
   approvalLinks: "approval links",
   psa: "a PSA",
+  rmm: "an RMM",
+  docs: "IT documentation",
   runRecord: "the run record",
 };
 

@@ -1,6 +1,7 @@
 import type { ApprovalLinks } from "./approval-links.ts";
 import type { Authentication } from "./authentication.ts";
 import type { Devices } from "./devices.ts";
+import type { Docs } from "./docs.ts";
 import type { IdentityDirectory } from "./identity-directory.ts";
 import type { Licensing } from "./licensing.ts";
 import type { MailSender } from "./mail-sender.ts";
@@ -8,11 +9,13 @@ import type { MailboxAdmin } from "./mailbox-admin.ts";
 import type { Mailboxes } from "./mailboxes.ts";
 import type { OneTimeLinks } from "./one-time-links.ts";
 import type { Psa } from "./psa.ts";
+import type { Rmm } from "./rmm.ts";
 import type { RunRecord } from "./run-record.ts";
 
 export type * from "./approval-links.ts";
 export type * from "./authentication.ts";
 export type * from "./devices.ts";
+export type * from "./docs.ts";
 export type * from "./identity-directory.ts";
 export type * from "./licensing.ts";
 export type * from "./mail-sender.ts";
@@ -20,6 +23,7 @@ export type * from "./mailbox-admin.ts";
 export type * from "./mailboxes.ts";
 export type * from "./one-time-links.ts";
 export type * from "./psa.ts";
+export type * from "./rmm.ts";
 export type * from "./run-record.ts";
 export { ticketPhases } from "./psa.ts";
 
@@ -38,6 +42,8 @@ export interface Ports {
   oneTimeLinks: OneTimeLinks;
   approvalLinks: ApprovalLinks;
   psa: Psa;
+  rmm: Rmm;
+  docs: Docs;
   runRecord: RunRecord;
 }
 
@@ -54,6 +60,8 @@ export const portNames = [
   "oneTimeLinks",
   "approvalLinks",
   "psa",
+  "rmm",
+  "docs",
   "runRecord",
 ] as const satisfies readonly PortName[];
 
