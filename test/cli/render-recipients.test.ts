@@ -98,5 +98,5 @@ test("runs show fits 100 columns: a long outcome wraps in its own column", () =>
   assert.ok(widest <= 100, `a line of ${widest} columns:\n${shown}`);
   assert.equal(outcomeColumn(shown).replace(/- /g, "-"), `fatal INTERNAL: ${message}`.replace(/- /g, "-"));
   const header = lines.findIndex((l) => l.startsWith("STEP "));
-  assert.match(lines[header + 1]!, /^welcome-email {2}failed {2}1 {6}14:00:00 {7}0\.00 s {2}fatal/);
+  assert.match(lines[header + 1]!, /^welcome-email {2}failed {2}1 {6}14:00:00 {2}0\.00\u00a0s {2}fatal/);
 });
