@@ -17,7 +17,7 @@ export function sqlStepQueue(store: Store): StepQueue {
     checkpoint: (step, t, tuning) => checkpoint(store, step, t, tuning),
     renewLease: (lease, leaseMs) => renewLease(store, lease.actionId, lease.fence, leaseMs),
     throttle: (bucket, ms) => throttleTenant(store, bucket.tenant, bucket.api, ms),
-    nextDueAt: (filter) => nextDueAt(store, filter),
+    nextDueAt: (filter, opts) => nextDueAt(store, filter, opts),
     gateSignals: (step) => gateSignals(store, step),
     listen: (onWake) => store.listen(wakeChannel, onWake),
   };

@@ -60,7 +60,11 @@ export interface StepQueue {
   /** Holds back every worker's steps for the bucket for `ms`. */
   throttle(bucket: RateBucket, ms: number): Promise<void>;
   /** When the next step the filter allows falls due (null: none is waiting). */
-  nextDueAt(filter: ClaimFilter): Promise<Date | null>;
+  /**
+   * When the next step the filter allows falls due (null: none is waiting); with `laterOnly`, the next
+   * one not due yet (asked when every due one is held back by a limit).
+   */
+  nextDueAt(filter: ClaimFilter, opts?: { laterOnly?: boolean }): Promise<Date | null>;
   /** What people have said to a claimed gate step. */
   gateSignals(step: ClaimedAction): Promise<GateSignals>;
   /** Calls `onWake` whenever new work may be claimable; returns the unsubscribe. */

@@ -160,15 +160,20 @@ export function createWorker<Caps>(opts: WorkerOptions<Caps>): Worker {
   async function sleepUntilWoken(idle: ClaimFilter | undefined, limited: Claim["limited"]): Promise<void> {
     let ms = tuning.idleMs;
     if (idle) {
-      const due = await queue.nextDueAt(idle).catch((err: unknown) => {
-        report(err);
-        return null;
-      });
+      const ask = (opts?: { laterOnly: boolean }) =>
+        queue.nextDueAt(idle, opts).catch((err: unknown) => {
+          report(err);
+          return null;
+        });
+      const due = await ask();
       // Due but not claimable: a limit holds it. A step's end frees a slot and wakes every worker, so only
       // an emptied rate bucket is worth a timer; asking again every few ms while a bulk fills a tenant would
       // keep the process busy with claims that cannot succeed (and a lock-out waiting on that process).
-      if (due && due.getTime() <= Date.now())
-        ms = limited ? Math.min(ms, Math.max(limited.retryInMs ?? ms, 10)) : Math.min(ms, 100);
+      if (due && due.getTime() <= Date.now() && limited) {
+        ms = Math.min(ms, Math.max(limited.retryInMs ?? ms, 10));
+        const later = await ask({ laterOnly: true });
+        if (later) ms = Math.min(ms, Math.max(later.getTime() - Date.now() + 5, 10));
+      } else if (due && due.getTime() <= Date.now()) ms = Math.min(ms, 100);
       else if (due) ms = Math.min(ms, due.getTime() - Date.now() + 5);
     }
     if (poked) return;

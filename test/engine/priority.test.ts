@@ -215,11 +215,28 @@ function prioritySuite(sut: StoreUnderTest, skip: string | false) {
         const before = claims;
         await new Promise((r) => setTimeout(r, 600));
         assert.ok(claims - before <= 1, `${claims - before} claims while nothing could be claimed`);
+        // Another tenant's step that falls due meanwhile still starts at its time, not at the idle sleep's
+        // end (5 s here).
+        const other = tenant();
+        await setTenantLimit(store, other, "test", { concurrency: 1, ratePerSecond: 1000, prioritySlots: 0 });
+        const later = await createRun(store, {
+          clientId: "acme",
+          kind: "onboard",
+          subject: "later@acme.example.com",
+          requester: "tech@msp.example",
+          request: {},
+          startAt: new Date(Date.now() + 300),
+          plan: steps(other, "later", 1, 0, "test.slow"),
+          maxParallel: 1,
+        });
+        await waitFor(() => startedKeys.some((k) => k.startsWith(later.runId)), 3_000);
+        releases.get(startedKeys.find((k) => k.startsWith(later.runId))!)!();
+        assert.equal(await waitForStatus(store, later.runId, ["completed", "failed"]), "completed");
         releases.get(startedKeys[0]!)!();
-        await waitFor(() => startedKeys.length === 2);
-        releases.get(startedKeys[1]!)!();
         await waitFor(() => startedKeys.length === 3);
         releases.get(startedKeys[2]!)!();
+        await waitFor(() => startedKeys.length === 4);
+        releases.get(startedKeys[3]!)!();
         for (const r of runs)
           assert.equal(await waitForStatus(store, r.runId, ["completed", "failed"]), "completed");
       } finally {
