@@ -3992,7 +3992,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4268,7 +4268,7 @@ export interface paths {
                             key?: string;
                             maxAttempts?: number;
                             /** @enum {string} */
-                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                             /** @default {} */
                             params?: {
                                 [key: string]: unknown;
@@ -4294,7 +4294,7 @@ export interface paths {
                                 key?: string | null;
                                 maxAttempts?: number | null;
                                 /** @enum {string} */
-                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                 params?: {
                                     [key: string]: unknown;
                                 };
@@ -4337,7 +4337,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4473,7 +4473,7 @@ export interface paths {
                             key?: string;
                             maxAttempts?: number;
                             /** @enum {string} */
-                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                             /** @default {} */
                             params?: {
                                 [key: string]: unknown;
@@ -4499,7 +4499,7 @@ export interface paths {
                                 key?: string | null;
                                 maxAttempts?: number | null;
                                 /** @enum {string} */
-                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                 params?: {
                                     [key: string]: unknown;
                                 };
@@ -4541,7 +4541,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4676,7 +4676,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4709,7 +4709,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4735,7 +4735,7 @@ export interface paths {
                                         key?: string | null;
                                         maxAttempts?: number | null;
                                         /** @enum {string} */
-                                        on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "runRecord";
+                                        on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                         params?: {
                                             [key: string]: unknown;
                                         };
