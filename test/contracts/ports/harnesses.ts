@@ -3,6 +3,7 @@ import { connectors } from "../../../src/connectors/registry.ts";
 import type { Ports } from "../../../src/ports/index.ts";
 import { initech, startAutotaskEmulator } from "../../../emulators/autotask/index.ts";
 import { haloDemo, startHaloPsaEmulator } from "../../../emulators/halopsa/index.ts";
+import { itglueDemo, startItglueEmulator } from "../../../emulators/itglue/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
@@ -149,6 +150,23 @@ export const harnesses: Record<string, Harness> = {
     "exchange",
   ),
   halopsa: onHaloPsaEmulator(connectors.find((c) => c.id === "halopsa")!),
+  itglue: {
+    connector: connectors.find((c) => c.id === "itglue")!,
+    async open() {
+      const emu = await startItglueEmulator({ profile: "fast", seed: "demo" });
+      const ports = built(
+        connectors.find((c) => c.id === "itglue")!,
+        {
+          baseUrl: emu.url,
+          organizationId: itglueDemo.acme.organizationId,
+          contactTypeId: itglueDemo.contactTypes.employee,
+          offboard: { contactTypeId: itglueDemo.contactTypes.formerEmployee },
+        },
+        { apiKey: itglueDemo.apiKey },
+      );
+      return { ports, fixtures: acmeFixtures, close: () => emu.close() };
+    },
+  },
   "memory-directory": memory,
   connectwise: {
     connector: connectors.find((c) => c.id === "connectwise")!,
