@@ -93,6 +93,7 @@ const settingsInput = z.strictObject({
     .optional(),
   maxPageSize: z.int().positive().optional(),
   portalUrl: z.url().optional(),
+  udfMaxLength: z.int().positive().optional(),
 });
 
 const now = (ctx: DattoContext) => new Date(ctx.clock.now()).toISOString();
@@ -133,6 +134,7 @@ export class DattoRmmAdmin extends KitAdmin<Api, CallExtra, Settings> {
     if (s.ipBlock !== undefined) settings.ipBlock = s.ipBlock;
     if (s.maxPageSize !== undefined) settings.maxPageSize = s.maxPageSize;
     if (s.portalUrl !== undefined) settings.portalUrl = s.portalUrl.replace(/\/+$/, "");
+    if (s.udfMaxLength !== undefined) settings.udfMaxLength = s.udfMaxLength;
     return this.settings();
   }
 

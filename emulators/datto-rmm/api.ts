@@ -35,9 +35,6 @@ export interface DattoRoute extends TableRoute {
   handle(call: Call): unknown;
 }
 
-/** Datto's UDF values are at most 255 characters. */
-export const udfMaxLength = 255;
-
 function intParam(v: string | undefined, min: number): number | undefined {
   if (v === undefined || v === "") return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new DattoHttpError(400, verbatim.parametersInvalid);
@@ -87,14 +84,14 @@ function page<T>(call: Call, path: string, items: T[], keep: Record<string, stri
 }
 
 /** The body of POST /v2/device/{uid}/udf: only udf1 … udf30, each a string (or null); "" clears. */
-function udfBody(body: unknown): Record<string, string | null> {
+function udfBody(body: unknown, maxLength: number): Record<string, string | null> {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new DattoHttpError(400, verbatim.invalid);
   const out: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(body)) {
     if (!udfNames.includes(k)) throw new DattoHttpError(400, verbatim.invalid);
     if (v !== null && typeof v !== "string") throw new DattoHttpError(400, verbatim.invalid);
-    if (typeof v === "string" && v.length > udfMaxLength)
+    if (typeof v === "string" && v.length > maxLength)
       throw new DattoHttpError(400, verbatim.parametersInvalid);
     out[k] = v === "" ? null : v;
   }
@@ -161,7 +158,7 @@ export const dattoRoutes: DattoRoute[] = [
     handle(call) {
       const device = deviceOf(call);
       // Unnamed fields keep their values; "" (or null) sets one to null (the spec's description).
-      Object.assign(device.udf, udfBody(call.body));
+      Object.assign(device.udf, udfBody(call.body, call.ctx.settings.udfMaxLength));
       return undefined;
     },
   },

@@ -58,6 +58,8 @@ export interface Settings {
   maxPageSize: number;
   /** The web UI a device's portalUrl points into. */
   portalUrl: string;
+  /** The longest UDF value Datto keeps (255, the UI's limit; not in the reference): longer is a 400. */
+  udfMaxLength: number;
 }
 
 export function defaultSettings(profile: ProfileName): Settings {
@@ -71,5 +73,6 @@ export function defaultSettings(profile: ProfileName): Settings {
     ipBlock: { afterRefusals: 20, durationMs: 5 * 60_000 },
     maxPageSize: 250,
     portalUrl: "https://merlot.centrastage.net",
+    udfMaxLength: 255,
   };
 }
