@@ -1,5 +1,6 @@
 import { autotask } from "./autotask/module.ts";
 import { connectwise } from "./connectwise/module.ts";
+import { dattoRmmConnector } from "./datto-rmm/module.ts";
 import { exchange } from "./exchange/module.ts";
 import { halopsa } from "./halopsa/module.ts";
 import { itglue } from "./itglue/module.ts";
@@ -7,4 +8,12 @@ import type { Connector } from "./module.ts";
 import { msgraph } from "./msgraph/module.ts";
 
 /** Every connector the product has: one line per vendor API. */
-export const connectors: readonly Connector[] = [msgraph, exchange, halopsa, connectwise, autotask, itglue];
+export const connectors: readonly Connector[] = [
+  msgraph,
+  exchange,
+  halopsa,
+  connectwise,
+  autotask,
+  dattoRmmConnector,
+  itglue,
+];

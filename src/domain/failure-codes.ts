@@ -129,6 +129,11 @@ export const failureCodes = {
     kind: "invalid",
     meaning: "Autotask's zone discovery knows no zone for the API user (or named an unusable one)",
   },
+  // RMM connectors.
+  NOT_SUPPORTED: {
+    kind: "invalid",
+    meaning: "the system has no such thing to change (Datto RMM keeps no end users): the step is skipped",
+  },
   // Submissions.
   IDEMPOTENCY_KEY_REUSED: {
     kind: "conflict",

@@ -6,6 +6,7 @@ import { haloDemo, startHaloPsaEmulator } from "../../../emulators/halopsa/index
 import { itglueDemo, startItglueEmulator } from "../../../emulators/itglue/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
+import { dattoDemo, startDattoRmmEmulator } from "../../../emulators/datto-rmm/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
 
 /** What a port contract may rely on in the system behind a connector. */
@@ -228,6 +229,23 @@ export const harnesses: Record<string, Harness> = {
         },
         close: () => emulator.close(),
       };
+    },
+  },
+  "datto-rmm": {
+    connector: connectors.find((c) => c.id === "datto-rmm")!,
+    async open() {
+      const emu = await startDattoRmmEmulator({ profile: "fast", seed: "demo" });
+      const ports = built(
+        connectors.find((c) => c.id === "datto-rmm")!,
+        { baseUrl: emu.url, siteUid: dattoDemo.globex.siteUid, ownerUdf: dattoDemo.ownerUdf },
+        { apiKey: dattoDemo.apiKey, apiSecret: dattoDemo.apiSecret },
+      );
+      const fixtures = {
+        domain: dattoDemo.globex.domain,
+        existingUser: dattoDemo.globex.tom.email,
+        group: "",
+      };
+      return { ports, fixtures, close: () => emu.close() };
     },
   },
 };
