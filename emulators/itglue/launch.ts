@@ -4,7 +4,7 @@ import { itglueDemo, startItglueEmulator } from "./index.ts";
 /** How `npm run emulators -- itglue` starts this emulator (PROFILE fast | realistic, default realistic). */
 export const itglue = emulatorDefinition({
   name: "itglue",
-  defaultPort: 4372,
+  defaultPort: 4374,
   start: startItglueEmulator,
   demoSeed: "demo",
   demoNotes: () => [
