@@ -1,21 +1,6 @@
 // `npm run emulators`: any set of the emulators as one process (see kit/launcher.ts for the flags).
-import { launch, type EmulatorDefinition } from "./kit/launcher.ts";
-import { autotask } from "./autotask/launch.ts";
-import { connectwiseEmulator } from "./connectwise/launch.ts";
-import { dattoRmm } from "./datto-rmm/launch.ts";
-import { halopsa } from "./halopsa/launch.ts";
-import { itglue } from "./itglue/launch.ts";
-import { microsoft365 } from "./microsoft365/launch.ts";
-
-/** Every emulator the launcher knows; a new vendor is one line here. */
-const emulators: EmulatorDefinition[] = [
-  microsoft365,
-  halopsa,
-  connectwiseEmulator,
-  autotask,
-  dattoRmm,
-  itglue,
-];
+import { emulators } from "./all.ts";
+import { launch } from "./kit/launcher.ts";
 
 const launched = await launch(emulators, {
   argv: process.argv.slice(2),
