@@ -3,10 +3,11 @@ import { launch, type EmulatorDefinition } from "./kit/launcher.ts";
 import { autotask } from "./autotask/launch.ts";
 import { connectwiseEmulator } from "./connectwise/launch.ts";
 import { halopsa } from "./halopsa/launch.ts";
+import { huduEmulator } from "./hudu/launch.ts";
 import { microsoft365 } from "./microsoft365/launch.ts";
 
 /** Every emulator the launcher knows; a new vendor is one line here. */
-const emulators: EmulatorDefinition[] = [microsoft365, halopsa, connectwiseEmulator, autotask];
+const emulators: EmulatorDefinition[] = [microsoft365, halopsa, connectwiseEmulator, autotask, huduEmulator];
 
 const launched = await launch(emulators, {
   argv: process.argv.slice(2),
