@@ -3,6 +3,7 @@ import { autotask } from "./autotask/launch.ts";
 import { connectwiseEmulator } from "./connectwise/launch.ts";
 import { dattoRmm } from "./datto-rmm/launch.ts";
 import { halopsa } from "./halopsa/launch.ts";
+import { huduEmulator } from "./hudu/launch.ts";
 import { itglue } from "./itglue/launch.ts";
 import { microsoft365 } from "./microsoft365/launch.ts";
 
@@ -14,4 +15,5 @@ export const emulators: EmulatorDefinition[] = [
   autotask,
   dattoRmm,
   itglue,
+  huduEmulator,
 ];

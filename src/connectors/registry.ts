@@ -3,6 +3,7 @@ import { connectwise } from "./connectwise/module.ts";
 import { dattoRmmConnector } from "./datto-rmm/module.ts";
 import { exchange } from "./exchange/module.ts";
 import { halopsa } from "./halopsa/module.ts";
+import { hudu } from "./hudu/module.ts";
 import { itglue } from "./itglue/module.ts";
 import type { Connector } from "./module.ts";
 import { msgraph } from "./msgraph/module.ts";
@@ -16,4 +17,5 @@ export const connectors: readonly Connector[] = [
   autotask,
   dattoRmmConnector,
   itglue,
+  hudu,
 ];

@@ -7,6 +7,7 @@ import { itglueDemo, startItglueEmulator } from "../../../emulators/itglue/index
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { dattoDemo, startDattoRmmEmulator } from "../../../emulators/datto-rmm/index.ts";
+import { huduDemo, startHuduEmulator } from "../../../emulators/hudu/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
 
 /** What a port contract may rely on in the system behind a connector. */
@@ -246,6 +247,26 @@ export const harnesses: Record<string, Harness> = {
         group: "",
       };
       return { ports, fixtures, close: () => emu.close() };
+    },
+  },
+  hudu: {
+    connector: connectors.find((c) => c.id === "hudu")!,
+    async open() {
+      const emulator = await startHuduEmulator({ profile: "fast", seed: "demo" });
+      const ports = built(
+        connectors.find((c) => c.id === "hudu")!,
+        {
+          baseUrl: emulator.url,
+          companyId: huduDemo.companies.globex.id,
+          peopleLayoutId: huduDemo.peopleLayout.id,
+        },
+        { apiKey: huduDemo.apiKey },
+      );
+      return {
+        ports,
+        fixtures: { domain: huduDemo.companies.globex.domain, existingUser: huduDemo.tom.email, group: "" },
+        close: () => emulator.close(),
+      };
     },
   },
 };
