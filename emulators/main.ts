@@ -4,9 +4,10 @@ import { autotask } from "./autotask/launch.ts";
 import { connectwiseEmulator } from "./connectwise/launch.ts";
 import { halopsa } from "./halopsa/launch.ts";
 import { microsoft365 } from "./microsoft365/launch.ts";
+import { ninjaone } from "./ninjaone/launch.ts";
 
 /** Every emulator the launcher knows; a new vendor is one line here. */
-const emulators: EmulatorDefinition[] = [microsoft365, halopsa, connectwiseEmulator, autotask];
+const emulators: EmulatorDefinition[] = [microsoft365, halopsa, connectwiseEmulator, autotask, ninjaone];
 
 const launched = await launch(emulators, {
   argv: process.argv.slice(2),

@@ -4,6 +4,7 @@ import { exchange } from "./exchange/module.ts";
 import { halopsa } from "./halopsa/module.ts";
 import type { Connector } from "./module.ts";
 import { msgraph } from "./msgraph/module.ts";
+import { ninjaone } from "./ninjaone/module.ts";
 
 /** Every connector the product has: one line per vendor API. */
-export const connectors: readonly Connector[] = [msgraph, exchange, halopsa, connectwise, autotask];
+export const connectors: readonly Connector[] = [msgraph, exchange, halopsa, connectwise, autotask, ninjaone];
