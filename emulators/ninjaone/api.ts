@@ -25,6 +25,8 @@ export interface NinjaRoute extends TableRoute {
   latency: LatencyClass;
   /** What the token must carry: reads need monitoring, changes management (the spec's per-operation security). */
   scope: Scope;
+  /** The query parameters the route reads (the contract test finds each in the spec). */
+  query?: readonly string[];
   handle(call: Call): unknown;
 }
 
@@ -124,6 +126,7 @@ export const ninjaRoutes: NinjaRoute[] = [
   {
     method: "GET",
     path: "/organizations",
+    query: ["pageSize", "after"],
     latency: "read",
     scope: "monitoring",
     handle: ({ ctx, query }) =>
@@ -155,6 +158,7 @@ export const ninjaRoutes: NinjaRoute[] = [
   {
     method: "GET",
     path: "/organization/{id}/end-users",
+    query: ["includeRoles"],
     latency: "read",
     scope: "monitoring",
     handle(call) {
@@ -175,6 +179,7 @@ export const ninjaRoutes: NinjaRoute[] = [
   {
     method: "POST",
     path: "/user/end-users",
+    query: ["sendInvitation"],
     latency: "write",
     scope: "management",
     handle: ({ ctx, body, query }) => endUserView(ctx, newEndUser(ctx, body, boolOf(query.sendInvitation))),
@@ -210,6 +215,7 @@ export const ninjaRoutes: NinjaRoute[] = [
   {
     method: "GET",
     path: "/devices-detailed",
+    query: ["df", "pageSize", "after"],
     latency: "read",
     scope: "monitoring",
     handle({ ctx, query }) {

@@ -5,6 +5,7 @@ import { initech, startAutotaskEmulator } from "../../../emulators/autotask/inde
 import { haloDemo, startHaloPsaEmulator } from "../../../emulators/halopsa/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
+import { ninjaDemo, startNinjaOneEmulator } from "../../../emulators/ninjaone/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
 
 /** What a port contract may rely on in the system behind a connector. */
@@ -180,6 +181,18 @@ export const harnesses: Record<string, Harness> = {
         },
         close: () => cw.close(),
       };
+    },
+  },
+  ninjaone: {
+    connector: connectors.find((c) => c.id === "ninjaone")!,
+    async open() {
+      const emulator = await startNinjaOneEmulator({ profile: "fast", seed: "demo" });
+      const ports = built(
+        connectors.find((c) => c.id === "ninjaone")!,
+        { baseUrl: emulator.url, organizationId: ninjaDemo.acme.organizationId },
+        { clientId: ninjaDemo.clientId, clientSecret: ninjaDemo.clientSecret },
+      );
+      return { ports, fixtures: acmeFixtures, close: () => emulator.close() };
     },
   },
   autotask: {
