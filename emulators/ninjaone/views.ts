@@ -11,7 +11,7 @@ const accessibleBy = (ctx: NinjaContext, u: EndUserRec) =>
     : assignedTo(ctx, u);
 
 /** The spec's `EndUser`: GET /v2/user/end-user/{id}, GET /v2/user/end-users, and a create's answer. */
-export function endUserView(ctx: NinjaContext, u: EndUserRec): Record<string, unknown> {
+export function endUserView(ctx: NinjaContext, u: EndUserRec) {
   return {
     id: u.id,
     uid: u.uid,
@@ -33,7 +33,7 @@ export function endUserView(ctx: NinjaContext, u: EndUserRec): Record<string, un
 }
 
 /** The spec's `User`, which GET /v2/organization/{id}/end-users lists (not `EndUser`). */
-export function userView(ctx: NinjaContext, u: EndUserRec, includeRoles: boolean): Record<string, unknown> {
+export function userView(ctx: NinjaContext, u: EndUserRec, includeRoles: boolean) {
   return {
     id: u.id,
     uid: u.uid,
@@ -60,7 +60,7 @@ export function userView(ctx: NinjaContext, u: EndUserRec, includeRoles: boolean
  * A device as GET /v2/device/{id} and GET /v2/devices-detailed answer it: the spec's `Device` with an
  * agent's `os`, `system` and `lastLoggedInUser` (its `AgentDevice`). `assignedOwnerUid` only when owned.
  */
-export function deviceView(d: DeviceRec): Record<string, unknown> {
+export function deviceView(d: DeviceRec) {
   return {
     id: d.id,
     uid: d.uid,

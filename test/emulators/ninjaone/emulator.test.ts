@@ -50,10 +50,10 @@ describe("NinjaOne emulator", () => {
     assert.equal((await token(ninja.url, { path: "/oauth/token" })).status, 200);
     const refused = await token(ninja.url, { secret: "nope" });
     assert.equal(refused.status, 401);
-    assert.equal((await refused.json()).error, "invalid_client");
+    assert.equal(((await refused.json()) as { error: string }).error, "invalid_client");
     const control = await token(ninja.url, { scope: "monitoring control" });
     assert.equal(control.status, 400);
-    assert.equal((await control.json()).error, "invalid_scope");
+    assert.equal(((await control.json()) as { error: string }).error, "invalid_scope");
     ninja.admin.configure({ tokenPaths: ["/ws/oauth/token"] });
     try {
       assert.equal((await token(ninja.url, { path: "/oauth/token" })).status, 404);
@@ -85,7 +85,7 @@ describe("NinjaOne emulator", () => {
       headers: reader,
     });
     assert.equal(refused.status, 403);
-    assert.equal((await refused.json()).resultCode, "FORBIDDEN");
+    assert.equal(((await refused.json()) as { resultCode: string }).resultCode, "FORBIDDEN");
   });
 
   test("devices-detailed pages by id with pageSize and after, filtered by df, capped at maxPageSize", async () => {
@@ -111,7 +111,7 @@ describe("NinjaOne emulator", () => {
     }
     const bad = await api(`/v2/devices-detailed?df=${encodeURIComponent("serial = X")}`);
     assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).resultCode, "INVALID_DEVICE_FILTER");
+    assert.equal(((await bad.json()) as { resultCode: string }).resultCode, "INVALID_DEVICE_FILTER");
     assert.equal((await api("/v2/devices-detailed?pageSize=two")).status, 400);
   });
 
@@ -182,7 +182,7 @@ describe("NinjaOne emulator", () => {
       const res = await api(`/v2/device/${acme.devices.spare}`);
       assert.equal(res.status, 429);
       assert.equal(res.headers.get("retry-after"), "7");
-      assert.equal((await res.json()).resultCode, "TOO_MANY_REQUESTS");
+      assert.equal(((await res.json()) as { resultCode: string }).resultCode, "TOO_MANY_REQUESTS");
     } finally {
       ninja.admin.stopThrottleStorm(ninjaDemo.clientId);
     }
