@@ -6,6 +6,7 @@ import { halopsa } from "./halopsa/launch.ts";
 import { huduEmulator } from "./hudu/launch.ts";
 import { itglue } from "./itglue/launch.ts";
 import { microsoft365 } from "./microsoft365/launch.ts";
+import { ninjaone } from "./ninjaone/launch.ts";
 
 /** Every emulator the launcher knows; a new vendor is one line here. Each has its own default port. */
 export const emulators: EmulatorDefinition[] = [
@@ -16,4 +17,5 @@ export const emulators: EmulatorDefinition[] = [
   dattoRmm,
   itglue,
   huduEmulator,
+  ninjaone,
 ];

@@ -7,6 +7,7 @@ import { hudu } from "./hudu/module.ts";
 import { itglue } from "./itglue/module.ts";
 import type { Connector } from "./module.ts";
 import { msgraph } from "./msgraph/module.ts";
+import { ninjaone } from "./ninjaone/module.ts";
 
 /** Every connector the product has: one line per vendor API. */
 export const connectors: readonly Connector[] = [
@@ -18,4 +19,5 @@ export const connectors: readonly Connector[] = [
   dattoRmmConnector,
   itglue,
   hudu,
+  ninjaone,
 ];

@@ -8,6 +8,7 @@ import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365
 import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { dattoDemo, startDattoRmmEmulator } from "../../../emulators/datto-rmm/index.ts";
 import { huduDemo, startHuduEmulator } from "../../../emulators/hudu/index.ts";
+import { ninjaDemo, startNinjaOneEmulator } from "../../../emulators/ninjaone/index.ts";
 import { memoryDirectoryConnector } from "../../support/connectors/memory-directory/module.ts";
 
 /** What a port contract may rely on in the system behind a connector. */
@@ -200,6 +201,18 @@ export const harnesses: Record<string, Harness> = {
         },
         close: () => cw.close(),
       };
+    },
+  },
+  ninjaone: {
+    connector: connectors.find((c) => c.id === "ninjaone")!,
+    async open() {
+      const emulator = await startNinjaOneEmulator({ profile: "fast", seed: "demo" });
+      const ports = built(
+        connectors.find((c) => c.id === "ninjaone")!,
+        { baseUrl: emulator.url, organizationId: ninjaDemo.acme.organizationId },
+        { clientId: ninjaDemo.clientId, clientSecret: ninjaDemo.clientSecret },
+      );
+      return { ports, fixtures: acmeFixtures, close: () => emulator.close() };
     },
   },
   autotask: {
