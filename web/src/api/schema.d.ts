@@ -4834,7 +4834,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            kind: "microsoft-app" | "halopsa-app" | "connectwise-api-key" | "autotask-api-user";
+                            kind: "microsoft-app" | "halopsa-app" | "connectwise-api-key" | "autotask-api-user" | "datto-rmm-api-key" | "itglue-api-key" | "hudu-api-key" | "ninjaone-app";
                             ref: string;
                             /** Format: date-time */
                             updatedAt: string;
@@ -4892,7 +4892,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description One of microsoft-app, halopsa-app, connectwise-api-key, autotask-api-user.
+                         * @description One of microsoft-app, halopsa-app, connectwise-api-key, autotask-api-user, datto-rmm-api-key, itglue-api-key, hudu-api-key, ninjaone-app.
                          * @default microsoft-app
                          */
                         kind?: string;
@@ -4910,7 +4910,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            kind: "microsoft-app" | "halopsa-app" | "connectwise-api-key" | "autotask-api-user";
+                            kind: "microsoft-app" | "halopsa-app" | "connectwise-api-key" | "autotask-api-user" | "datto-rmm-api-key" | "itglue-api-key" | "hudu-api-key" | "ninjaone-app";
                             ref: string;
                             /** Format: date-time */
                             updatedAt: string;
