@@ -81,7 +81,8 @@ for (const harness of providing("rmm")) {
       const { name, deviceId } = f.rmmAccount!;
       const elsewhere = f.rmmElsewhere!.deviceId;
       const bare = name.slice(name.lastIndexOf("\\") + 1);
-      for (const account of [name, bare.toUpperCase(), `OTHERDOMAIN\\${bare}`]) {
+      // The domain either way round: a NetBIOS prefix ("ACME\\tom") or a sign-in address's ("tom@acme.com").
+      for (const account of [name, bare.toUpperCase(), `OTHERDOMAIN\\${bare}`, `${bare}@${f.domain}`]) {
         const ids = (await rmm.devicesOf({ email: stranger(f), accounts: [account] })).map((d) => d.id);
         assert.ok(ids.includes(deviceId), `${account} finds device ${deviceId}: ${JSON.stringify(ids)}`);
         assert.ok(!ids.includes(elsewhere), `${account} finds nothing of another client's: ${elsewhere}`);
