@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { LifecycleError } from "../../../src/domain/errors.ts";
 import type { Docs, DocsPerson } from "../../../src/ports/index.ts";
 import { providing, type Fixtures, type Opened } from "./harnesses.ts";
 
@@ -93,5 +94,26 @@ for (const harness of providing("docs")) {
         }
       });
     }
+
+    test("a refused store says why without the secret", async () => {
+      const secret = `Pw-${randomUUID()}`;
+      await assert.rejects(
+        docs.storeCredential({
+          name: "Nobody – Microsoft 365",
+          username: "nobody",
+          secret,
+          notes: "x",
+          personId: "99999999",
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof LifecycleError, String(err));
+          assert.ok(
+            !`${err.message}\n${JSON.stringify(err.failure)}`.includes(secret),
+            "no secret in the error",
+          );
+          return true;
+        },
+      );
+    });
   });
 }
