@@ -142,11 +142,18 @@ describe("a person's devices", () => {
       [g.devices.tomLaptop, bySignIn.uid].sort(),
     );
     assert.deepEqual(
+      await ids({ email: "nobody@globex.de", accounts: ["Tom.Williams@globex.de"] }),
+      [g.devices.tomLaptop, bySignIn.uid].sort(),
+      "a sign-in address finds what its NetBIOS form does",
+    );
+    assert.deepEqual(
       await ids({ email: "TOM.WILLIAMS@globex.de", accounts: [] }),
       [g.devices.tomLaptop, byOwner.uid].sort(),
     );
     assert.equal(accountName("GLOBEX\\Tom.Williams"), "tom.williams");
     assert.equal(accountName("tom.williams"), "tom.williams");
+    assert.equal(accountName("Tom.Williams@globex.de"), "tom.williams", "an address's domain too");
+    assert.notEqual(accountName("GLOBEX\\tom.wilson"), "tom.williams");
   });
 });
 

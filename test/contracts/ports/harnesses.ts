@@ -30,6 +30,17 @@ export interface Fixtures {
   psaContact?: string;
   /** PSA: the number of an open ticket of the client's. */
   psaTicket?: string;
+  /** RMM: the serial of a device of the client's that nobody owns yet (the suite owns and frees it). */
+  rmmSerial?: string;
+  /** RMM: an account last signed in on a device of the client's, as the agent reports it ("ACME\\tom"). */
+  rmmAccount?: { name: string; deviceId: string };
+  /**
+   * RMM: a device of another organisation (site) of the MSP, last signed in on by an account of the same
+   * name as `rmmAccount`'s: the client's lookups must never return it.
+   */
+  rmmElsewhere?: { deviceId: string; serial: string };
+  /** Docs: the work address of a person in the client's documentation. */
+  docsPerson?: string;
 }
 
 export interface Opened {
@@ -167,7 +178,11 @@ export const harnesses: Record<string, Harness> = {
         },
         { apiKey: itglueDemo.apiKey },
       );
-      return { ports, fixtures: acmeFixtures, close: () => emu.close() };
+      return {
+        ports,
+        fixtures: { ...acmeFixtures, docsPerson: "tom.williams@acmecorp.com" },
+        close: () => emu.close(),
+      };
     },
   },
   "memory-directory": memory,
@@ -212,7 +227,19 @@ export const harnesses: Record<string, Harness> = {
         { baseUrl: emulator.url, organizationId: ninjaDemo.acme.organizationId },
         { clientId: ninjaDemo.clientId, clientSecret: ninjaDemo.clientSecret },
       );
-      return { ports, fixtures: acmeFixtures, close: () => emulator.close() };
+      return {
+        ports,
+        fixtures: {
+          ...acmeFixtures,
+          rmmSerial: ninjaDemo.acme.spareSerial,
+          rmmAccount: {
+            name: "ACME\\tom.williams",
+            deviceId: String(ninjaDemo.acme.devices.tomLaptop),
+          },
+          rmmElsewhere: { deviceId: String(ninjaDemo.initech.devices.tomDesktop), serial: "INI-DT-0007" },
+        },
+        close: () => emulator.close(),
+      };
     },
   },
   autotask: {
@@ -258,6 +285,12 @@ export const harnesses: Record<string, Harness> = {
         domain: dattoDemo.globex.domain,
         existingUser: dattoDemo.globex.tom.email,
         group: "",
+        rmmSerial: dattoDemo.globex.serials.newDesktop,
+        rmmAccount: {
+          name: dattoDemo.globex.tom.account,
+          deviceId: dattoDemo.globex.devices.tomLaptop,
+        },
+        rmmElsewhere: { deviceId: dattoDemo.initech.devices.tomLaptop, serial: "INI-LT-0001" },
       };
       return { ports, fixtures, close: () => emu.close() };
     },
@@ -277,7 +310,12 @@ export const harnesses: Record<string, Harness> = {
       );
       return {
         ports,
-        fixtures: { domain: huduDemo.companies.globex.domain, existingUser: huduDemo.tom.email, group: "" },
+        fixtures: {
+          domain: huduDemo.companies.globex.domain,
+          existingUser: huduDemo.tom.email,
+          group: "",
+          docsPerson: huduDemo.tom.email,
+        },
         close: () => emulator.close(),
       };
     },
