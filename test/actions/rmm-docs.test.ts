@@ -43,6 +43,22 @@ describe("the RMM and documentation actions are in the catalogue", () => {
     assert.equal(actionCatalog.get("rmm.remove-end-user")?.residualAccessOf, "RMM end user");
     assert.equal(actionCatalog.has("docs.store-credential"), false, "storing a secret is designed apart");
   });
+
+  test("bound as the engine binds them: a bad param or a missing port fails before any call", () => {
+    const info = stepContext({}, "assign-device");
+    const bad = actionCatalog
+      .get("rmm.assign-device")!
+      .bind({ serial: "", email: "not an address" }, {}, info);
+    assert.ok(!bad.ok);
+    assert.equal(bad.failure.code, "INVALID_PARAMS");
+    assert.match(bad.failure.message, /serial: .*email: /);
+    const unserved = actionCatalog
+      .get("docs.retire-person")!
+      .bind({ email: "a@b.com", note: "Left" }, {}, info);
+    assert.ok(!unserved.ok);
+    assert.equal(unserved.failure.code, "NOT_CONFIGURED");
+    assert.equal(unserved.missingPort, "docs");
+  });
 });
 
 for (const id of ["ninjaone", "datto-rmm"]) {

@@ -29,6 +29,8 @@ interface Theirs {
 /**
  * Only an owner that is the leaver is cleared: a device found because they last signed in on it may
  * be someone else's, and stays so. Their address counts too, for an owner written before their end user.
+ * Where the RMM owns by end user (NinjaOne), only their end user finds what they own: this step runs
+ * before rmm.remove-end-user, or it finds only the devices they signed in on.
  */
 async function theirs(p: Params, rmm: Ports["rmm"]): Promise<Theirs> {
   const owner = await ownerOf(rmm, p.email);

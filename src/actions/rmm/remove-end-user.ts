@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineAction } from "../define.ts";
-import { actionError } from "../support/fail.ts";
 import { upn } from "../support/params.ts";
 import { noEndUsersReason } from "../support/rmm.ts";
 
@@ -21,7 +20,6 @@ export const removeEndUser = defineAction({
     const found = planned ? planned.found : await rmm.findEndUser(p.email);
     // Gone since plan read (or an earlier attempt removed it): removing is what was asked.
     if (!found) return { kind: "done", detail: `no end user ${p.email} in the RMM` };
-    if (!rmm.endUsers) throw actionError("NOT_SUPPORTED", noEndUsersReason);
     await rmm.removeEndUser(found.id);
     return {
       kind: "done",
