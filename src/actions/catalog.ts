@@ -3,6 +3,9 @@ import { catalog, type Action, type ActionCatalog } from "./define.ts";
 import { assignAutopilotUser } from "./devices/assign-autopilot-user.ts";
 import { retireDevices } from "./devices/retire.ts";
 import { wipeDevices } from "./devices/wipe.ts";
+import { createPerson } from "./docs/create-person.ts";
+import { retireCredential } from "./docs/retire-credential.ts";
+import { retirePerson } from "./docs/retire-person.ts";
 import { addGroupMember } from "./groups/add-member.ts";
 import { copyMemberships } from "./groups/copy-memberships.ts";
 import { removeAllMemberships } from "./groups/remove-all-memberships.ts";
@@ -34,6 +37,10 @@ import { deactivateContact } from "./psa/deactivate-contact.ts";
 import { logRun } from "./psa/log-run.ts";
 import { notePlan } from "./psa/note-plan.ts";
 import { openTicket } from "./psa/open-ticket.ts";
+import { assignDevice } from "./rmm/assign-device.ts";
+import { createEndUser } from "./rmm/create-end-user.ts";
+import { releaseDevices } from "./rmm/release-devices.ts";
+import { removeEndUser } from "./rmm/remove-end-user.ts";
 import { noAccessRemainsOver } from "./verify/no-access-remains.ts";
 
 /** Every step but the final verification, which re-reads what these leave behind. */
@@ -72,6 +79,13 @@ const steps: readonly Action<Capabilities>[] = [
   createContact,
   deactivateContact,
   logRun,
+  createEndUser,
+  assignDevice,
+  removeEndUser,
+  releaseDevices,
+  createPerson,
+  retirePerson,
+  retireCredential,
 ];
 
 /** The offboarding's final verification, over the residual-access checks of the steps above. */
