@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
+import { startStormFrom, type StormInput } from "../kit/storm-input.ts";
 import { copyTable } from "../kit/latency.ts";
 import { installBuiltins } from "./builtins.ts";
 import { actionView, ticketView, userView } from "./records.ts";
@@ -56,7 +57,7 @@ export type TicketSeed = z.input<typeof ticketSeed>;
 export type StatusSeed = z.input<typeof statusSeed>;
 export type OutcomeSeed = z.input<typeof outcomeSeed>;
 export type AppSeed = z.input<typeof appSeed>;
-export type StormInput = { durationMs: number; retryAfterSeconds?: number };
+export type { StormInput };
 
 const settingsInput = z.strictObject({
   profile: z.enum(profileNames).optional(),
@@ -274,18 +275,7 @@ export class HaloPsaAdmin extends KitAdmin<Api, CallExtra, Settings> {
 
   /** Every request of the app answers 429 for a while, with this Retry-After (or the time left). */
   startThrottleStorm(app: string, input: StormInput): void {
-    const d = parseInput(
-      z.strictObject({
-        durationMs: z.number().positive(),
-        retryAfterSeconds: z.number().positive().optional(),
-      }),
-      input,
-    );
-    this.ctx.buckets.startStorm(
-      app,
-      this.ctx.clock.now() + d.durationMs,
-      d.retryAfterSeconds !== undefined ? d.retryAfterSeconds * 1000 : undefined,
-    );
+    startStormFrom(this.ctx.buckets, app, this.ctx.clock.now(), input);
   }
 
   stopThrottleStorm(app: string): void {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
+import { startStormFrom, type StormInput } from "../kit/storm-input.ts";
 import { copyTable } from "../kit/latency.ts";
 import { contactView, passwordView } from "./records.ts";
 import { latencyClasses, latencyProfiles, profileNames, type Settings } from "./settings.ts";
@@ -59,7 +60,7 @@ export type OrganizationSeed = z.input<typeof organizationSeed>;
 export type ContactTypeSeed = z.input<typeof contactTypeSeed>;
 export type ContactSeed = z.input<typeof contactSeed>;
 export type PasswordSeed = z.input<typeof passwordSeed>;
-export type StormInput = { durationMs: number; retryAfterSeconds?: number };
+export type { StormInput };
 
 const settingsInput = z.strictObject({
   profile: z.enum(profileNames).optional(),
@@ -279,18 +280,7 @@ export class ItglueAdmin extends KitAdmin<Api, CallExtra, Settings> {
 
   /** Every request of the key answers 429 for a while, with this Retry-After (or the time left). */
   startThrottleStorm(keyName: string, input: StormInput): void {
-    const d = parseInput(
-      z.strictObject({
-        durationMs: z.number().positive(),
-        retryAfterSeconds: z.number().positive().optional(),
-      }),
-      input,
-    );
-    this.ctx.buckets.startStorm(
-      keyName,
-      this.ctx.clock.now() + d.durationMs,
-      d.retryAfterSeconds !== undefined ? d.retryAfterSeconds * 1000 : undefined,
-    );
+    startStormFrom(this.ctx.buckets, keyName, this.ctx.clock.now(), input);
   }
 
   stopThrottleStorm(keyName: string): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
+import { startStormFrom, type StormInput } from "../kit/storm-input.ts";
 import { applySettings, settingsInput, type Settings } from "./settings.ts";
 import { emptyData, scopes, type Api, type CallExtra, type DeviceRec, type NinjaContext } from "./state.ts";
 import { deviceView, endUserView } from "./views.ts";
@@ -54,7 +55,7 @@ export type AppSeed = z.input<typeof appSeed>;
 export type OrganizationSeed = z.input<typeof organizationSeed>;
 export type EndUserSeed = z.input<typeof endUserSeed>;
 export type DeviceSeed = z.input<typeof deviceSeed>;
-export type StormInput = { durationMs: number; retryAfterSeconds?: number };
+export type { StormInput };
 
 /** The NinjaOne emulator's control panel: seed apps, organisations, end users and devices; read them back. */
 export class NinjaOneAdmin extends KitAdmin<Api, CallExtra, Settings> {
@@ -212,18 +213,7 @@ export class NinjaOneAdmin extends KitAdmin<Api, CallExtra, Settings> {
 
   /** Every request of the app answers 429 for a while, with this Retry-After (or the time left). */
   startThrottleStorm(app: string, input: StormInput): void {
-    const s = parseInput(
-      z.strictObject({
-        durationMs: z.number().positive(),
-        retryAfterSeconds: z.number().positive().optional(),
-      }),
-      input,
-    );
-    this.ctx.buckets.startStorm(
-      app,
-      this.ctx.clock.now() + s.durationMs,
-      s.retryAfterSeconds !== undefined ? s.retryAfterSeconds * 1000 : undefined,
-    );
+    startStormFrom(this.ctx.buckets, app, this.ctx.clock.now(), input);
   }
 
   stopThrottleStorm(app: string): void {
