@@ -254,6 +254,19 @@ export const bulkRoutes: RoutePlugin<BulkDeps> = async (app, { store, ...opts })
     },
   );
 
+  // What a batch's approval and rejection answer alike: the batch, or why nothing was recorded.
+  const decisionResponses = {
+    200: batch,
+    ...errorResponses(
+      "LC_ERR_VALIDATION",
+      "LC_ERR_NOT_FOUND",
+      "LC_ERR_CONFLICT",
+      "LC_ERR_FORBIDDEN",
+      "LC_ERR_UNAUTHENTICATED",
+      ...bodyErrors,
+    ),
+  };
+
   app.post(
     "/bulk/:batchId/approve",
     {
@@ -265,17 +278,7 @@ export const bulkRoutes: RoutePlugin<BulkDeps> = async (app, { store, ...opts })
         tags: ["bulk"],
         params: batchParams,
         body: approveBody,
-        response: {
-          200: batch,
-          ...errorResponses(
-            "LC_ERR_VALIDATION",
-            "LC_ERR_NOT_FOUND",
-            "LC_ERR_CONFLICT",
-            "LC_ERR_FORBIDDEN",
-            "LC_ERR_UNAUTHENTICATED",
-            ...bodyErrors,
-          ),
-        },
+        response: decisionResponses,
       },
     },
     async (request) => approveBatch(store, request.params.batchId, request.body, principalOf(request)),
@@ -292,17 +295,7 @@ export const bulkRoutes: RoutePlugin<BulkDeps> = async (app, { store, ...opts })
         tags: ["bulk"],
         params: batchParams,
         body: rejectBody,
-        response: {
-          200: batch,
-          ...errorResponses(
-            "LC_ERR_VALIDATION",
-            "LC_ERR_NOT_FOUND",
-            "LC_ERR_CONFLICT",
-            "LC_ERR_FORBIDDEN",
-            "LC_ERR_UNAUTHENTICATED",
-            ...bodyErrors,
-          ),
-        },
+        response: decisionResponses,
       },
     },
     async (request) =>
