@@ -77,6 +77,7 @@ describe("the action catalogue", () => {
       "mail.grant-mailbox-access",
       "devices.retire",
       "devices.wipe",
+      "rmm.remove-end-user",
     ])
       assert.ok(actionCatalog.get(type)?.residualAccessOf, type);
   });

@@ -1,15 +1,33 @@
 import { z } from "zod";
-import { defineAction } from "../define.ts";
+import { defineAction, type StepInfo } from "../define.ts";
 import { actionError } from "../support/fail.ts";
 import { text, upn } from "../support/params.ts";
+
+type RetireParams = { note: string; licencesFrom?: string | undefined };
+
+function noteOf(p: RetireParams, ctx: StepInfo): string {
+  if (!p.licencesFrom) return p.note;
+  const removed = ctx.output(p.licencesFrom)?.removedSkus;
+  const names = Array.isArray(removed)
+    ? removed.flatMap((r) =>
+        typeof r === "object" && r && "skuPartNumber" in r ? [String(r.skuPartNumber)] : [],
+      )
+    : [];
+  return `${p.note} Licences released: ${names.length ? names.join(", ") : "none by this run"}.`;
+}
 
 /** The leaver marked as gone in the client's documentation, as the client's setting says, with a note. */
 export const retirePerson = defineAction({
   type: "docs.retire-person",
   params: z.strictObject({
     email: upn,
-    /** Kept with the person: why, when, what was released. */
+    /** Kept with the person: why and when. */
     note: text,
+    /**
+     * The licence removal step this one runs after: the SKUs it released go into the note, for billing.
+     * Nothing from it (not planned, or nothing held) says so in the note instead.
+     */
+    licencesFrom: text.optional(),
   }),
   ports: ["docs"],
   async plan(p, ctx) {
@@ -23,7 +41,7 @@ export const retirePerson = defineAction({
     // Retiring again adds nothing (the port says so), so what plan read is enough.
     const found = planned ? planned.found : await docs.findPerson(p.email);
     if (!found) throw actionError("OBJECT_NOT_FOUND", `${p.email} is gone from the documentation`);
-    await docs.retirePerson(found.id, p.note);
+    await docs.retirePerson(found.id, noteOf(p, ctx));
     return {
       kind: "done",
       detail: `retired ${p.email} in the documentation`,

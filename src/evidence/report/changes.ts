@@ -116,6 +116,20 @@ const readers: Record<string, Reader> = {
     after: "hidden from the address list",
     items: [],
   }),
+  "rmm.release-devices": ({ data }) => {
+    const items = list(data.devices).flatMap((d) => {
+      const name = field(d, "name");
+      const serial = field(d, "serial");
+      return name ? [serial ? `${name} (${serial})` : name] : [];
+    });
+    const released = list(data.released).length;
+    return {
+      what: "RMM devices (to collect)",
+      before: `${released} device(s) recorded as theirs in the RMM; theirs to collect: ${joined(items)}`,
+      after: "owner cleared on each they owned",
+      items,
+    };
+  },
   "identity.delete-user": ({ params }) => ({
     what: "account",
     before: `${str(params.upn) ?? "the account"} existed`,

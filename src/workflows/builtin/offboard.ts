@@ -195,6 +195,39 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       after: "all",
     },
     {
+      // Before the end user goes: NinjaOne finds the leaver's devices through the end user they own.
+      id: "rmm-devices",
+      action: "rmm.release-devices",
+      title: "Release devices in the RMM (listed for collection)",
+      on: "rmm",
+      when: { serves: "rmm" },
+      params: { email: "${request.user}", accounts: ["${request.user}"] },
+      after: locked,
+    },
+    {
+      id: "rmm-user",
+      action: "rmm.remove-end-user",
+      title: "Remove RMM user entry",
+      on: "rmm",
+      when: { serves: "rmm" },
+      params: { email: "${request.user}" },
+      after: ["rmm-devices"],
+    },
+    {
+      // After the licences go, so the note can say which were released.
+      id: "docs-person",
+      action: "docs.retire-person",
+      title: "Mark as former in the documentation",
+      on: "docs",
+      when: { all: [{ serves: "docs" }, asked("updateDocumentation")] },
+      params: {
+        email: "${request.user}",
+        note: "Offboarded by Lifecycle, last day ${request.startLocal}; requested by ${request.requester}.",
+        licencesFrom: "remove-licenses",
+      },
+      after: [...locked, "remove-licenses"],
+    },
+    {
       // Each planned step answers for what it may have left behind: the verification re-reads exactly those.
       id: "verify-no-access",
       action: "verify.no-access-remains",

@@ -206,6 +206,42 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       after: "all",
       required: false,
     },
+    // The RMM and the documentation, where the client has them: listed after the welcome email, which
+    // must not wait for them; the PSA's final log, after everything, records them.
+    {
+      id: "rmm-user",
+      action: "rmm.create-end-user",
+      title: "RMM user entry for ${derived.upn}",
+      on: "rmm",
+      when: { serves: "rmm" },
+      params: { email: "${derived.upn}", firstName: "${request.firstName}", lastName: "${request.lastName}" },
+      after: ["create-user"],
+    },
+    {
+      // Planned whenever there is an RMM: without a serial in the request it skips and says so.
+      id: "rmm-device",
+      action: "rmm.assign-device",
+      title: "Device owner in the RMM",
+      on: "rmm",
+      when: { serves: "rmm" },
+      params: { serial: "${request.deviceSerial}", email: "${derived.upn}" },
+      after: ["rmm-user"],
+    },
+    {
+      id: "docs-person",
+      action: "docs.create-person",
+      title: "Documentation entry for ${request.displayName}",
+      on: "docs",
+      when: { serves: "docs" },
+      params: {
+        email: "${derived.upn}",
+        firstName: "${request.firstName}",
+        lastName: "${request.lastName}",
+        title: "${request.jobTitle}",
+        notes: "Onboarded by Lifecycle, starting ${request.startLocal}; requested by ${request.requester}.",
+      },
+      after: ["create-user"],
+    },
     // The PSA's side runs beside the rest: listed after the welcome email so that nothing above waits for
     // a slow or absent PSA, and its final log after everything.
     ticket.open,
