@@ -22,7 +22,7 @@ import {
   type TicketNote,
 } from "./model.ts";
 import { defaultSettings, latencyClasses, latencyProfiles, profileNames, type Settings } from "./settings.ts";
-import { copyTable } from "../kit/latency.ts";
+import { applyLatencyInput } from "../kit/latency.ts";
 
 export { AdminError };
 
@@ -76,11 +76,7 @@ export class AutotaskAdmin extends KitAdmin<Api, Extra, Settings> {
   configure(input: unknown): Settings {
     const patch = parseInput(settingsInput, input);
     const s = this.ctx.settings;
-    if (patch.profile) {
-      s.profile = patch.profile;
-      s.latency = copyTable(latencyClasses, latencyProfiles[patch.profile]);
-    }
-    if (patch.latency) Object.assign(s.latency, patch.latency);
+    applyLatencyInput(s, patch, latencyClasses, latencyProfiles);
     const { profile: _p, latency: _l, ...rest } = patch;
     Object.assign(s, rest);
     if (patch.hourlyThreshold !== undefined) this.ctx.buckets.forget(databaseScope);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
-import { copyTable } from "../kit/latency.ts";
+import { applyLatencyInput } from "../kit/latency.ts";
 import { auditView, deviceView, siteView } from "./records.ts";
 import { errorStyles, latencyClasses, latencyProfiles, profileNames, type Settings } from "./settings.ts";
 import {
@@ -118,12 +118,7 @@ export class DattoRmmAdmin extends KitAdmin<Api, CallExtra, Settings> {
   configure(input: unknown): Settings {
     const s = parseInput(settingsInput, input);
     const settings = this.ctx.settings;
-    if (s.profile) {
-      settings.profile = s.profile;
-      settings.latency = copyTable(latencyClasses, latencyProfiles[s.profile]);
-    }
-    for (const [k, v] of Object.entries(s.latency ?? {}))
-      settings.latency[k as keyof Settings["latency"]] = v;
+    applyLatencyInput(settings, s, latencyClasses, latencyProfiles);
     if (s.tokenLifetimeSeconds !== undefined) settings.tokenLifetimeSeconds = s.tokenLifetimeSeconds;
     if (s.errorStyle !== undefined) settings.errorStyle = s.errorStyle;
     if (s.rateLimit !== undefined) {

@@ -1,4 +1,4 @@
-import { adminBody, AdminError, type AdminRoute } from "../kit/admin.ts";
+import { adminBody, adminId, type AdminRoute } from "../kit/admin.ts";
 import type {
   AppSeed,
   ClientSeed,
@@ -15,10 +15,6 @@ import { seedHaloDemo } from "./seed-acme.ts";
 /** This emulator's own /_admin routes, beside the kit's (faults, clock, calls, settings, reset). */
 export function registerHaloAdminRoutes(route: AdminRoute, admin: HaloPsaAdmin): void {
   const body = adminBody;
-  const int = (v: string | undefined) => {
-    if (!v || !/^\d+$/.test(v)) throw new AdminError(400, `not an id: ${v}`);
-    return Number(v);
-  };
   route("POST", "/_admin/seed/demo", "seed the demo MSP (Acme Corp, Globex GmbH)", () => seedHaloDemo(admin));
   route(
     "POST",
@@ -59,9 +55,9 @@ export function registerHaloAdminRoutes(route: AdminRoute, admin: HaloPsaAdmin):
   );
   route("GET", "/_admin/contacts", "contacts (?client=)", (req) => {
     const client = (req.query as Record<string, string | undefined>).client;
-    return admin.contacts(client ? int(client) : undefined);
+    return admin.contacts(client ? adminId(client) : undefined);
   });
-  route("GET", "/_admin/contacts/:id", "one contact", (_req, p) => admin.contact(int(p.id)));
+  route("GET", "/_admin/contacts/:id", "one contact", (_req, p) => admin.contact(adminId(p.id)));
   route(
     "POST",
     "/_admin/contacts",
@@ -71,9 +67,9 @@ export function registerHaloAdminRoutes(route: AdminRoute, admin: HaloPsaAdmin):
   );
   route("GET", "/_admin/tickets", "tickets (?client=)", (req) => {
     const client = (req.query as Record<string, string | undefined>).client;
-    return admin.tickets(client ? int(client) : undefined);
+    return admin.tickets(client ? adminId(client) : undefined);
   });
-  route("GET", "/_admin/tickets/:id", "one ticket", (_req, p) => admin.ticket(int(p.id)));
+  route("GET", "/_admin/tickets/:id", "one ticket", (_req, p) => admin.ticket(adminId(p.id)));
   route(
     "POST",
     "/_admin/tickets",
@@ -82,7 +78,7 @@ export function registerHaloAdminRoutes(route: AdminRoute, admin: HaloPsaAdmin):
     201,
   );
   route("GET", "/_admin/tickets/:id/notes", "the ticket's actions (?system=true for Halo's own)", (req, p) =>
-    admin.notes(int(p.id), { includeSystem: (req.query as Record<string, string>).system === "true" }),
+    admin.notes(adminId(p.id), { includeSystem: (req.query as Record<string, string>).system === "true" }),
   );
   route("POST", "/_admin/apps/:app/throttling/exhaust", "empty the app's request budget", (_req, p) =>
     admin.exhaustRateLimit(p.app ?? ""),

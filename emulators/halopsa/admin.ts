@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
 import { startStormFrom, type StormInput } from "../kit/storm-input.ts";
-import { copyTable } from "../kit/latency.ts";
+import { applyLatencyInput } from "../kit/latency.ts";
 import { installBuiltins } from "./builtins.ts";
 import { actionView, ticketView, userView } from "./records.ts";
 import { errorStyles, latencyClasses, latencyProfiles, profileNames, type Settings } from "./settings.ts";
@@ -98,12 +98,7 @@ export class HaloPsaAdmin extends KitAdmin<Api, CallExtra, Settings> {
   configure(input: unknown): Settings {
     const s = parseInput(settingsInput, input);
     const settings = this.ctx.settings;
-    if (s.profile) {
-      settings.profile = s.profile;
-      settings.latency = copyTable(latencyClasses, latencyProfiles[s.profile]);
-    }
-    for (const [k, v] of Object.entries(s.latency ?? {}))
-      settings.latency[k as keyof Settings["latency"]] = v;
+    applyLatencyInput(settings, s, latencyClasses, latencyProfiles);
     if (s.tokenLifetimeSeconds !== undefined) settings.tokenLifetimeSeconds = s.tokenLifetimeSeconds;
     if (s.tenant !== undefined) settings.tenant = s.tenant ?? undefined;
     if (s.tokenErrorStatus !== undefined) settings.tokenErrorStatus = s.tokenErrorStatus;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { copyTable, type LatencyTable } from "../kit/latency.ts";
+import { applyLatencyInput, copyTable, type LatencyTable } from "../kit/latency.ts";
 import { profileNames, profileTables, type ProfileName } from "../kit/profiles.ts";
 
 export const latencyClasses = ["read", "write"] as const;
@@ -71,12 +71,7 @@ export const settingsInput = z.strictObject({
 export type SettingsInput = z.input<typeof settingsInput>;
 
 export function applySettings(settings: Settings, input: z.output<typeof settingsInput>): void {
-  if (input.profile) {
-    settings.profile = input.profile;
-    settings.latency = copyTable(latencyClasses, latencyProfiles[input.profile]);
-  }
-  for (const [cls, spec] of Object.entries(input.latency ?? {}))
-    if (spec) settings.latency[cls as LatencyClass] = { ...spec };
+  applyLatencyInput(settings, input, latencyClasses, latencyProfiles);
   if (input.throttle) settings.throttle = { ...settings.throttle, ...input.throttle };
   if (input.defaultPageSize !== undefined) settings.defaultPageSize = input.defaultPageSize;
   if (input.maxPageSize !== undefined) settings.maxPageSize = input.maxPageSize;

@@ -1,4 +1,4 @@
-import { adminBody, AdminError, type AdminRoute } from "../kit/admin.ts";
+import { adminBody, adminId, type AdminRoute } from "../kit/admin.ts";
 import type {
   ContactSeed,
   ContactTypeSeed,
@@ -13,13 +13,9 @@ import { seedItglueDemo } from "./seed-acme.ts";
 /** This emulator's own /_admin routes, beside the kit's (faults, clock, calls, settings, reset). */
 export function registerItglueAdminRoutes(route: AdminRoute, admin: ItglueAdmin): void {
   const body = adminBody;
-  const int = (v: string | undefined) => {
-    if (!v || !/^\d+$/.test(v)) throw new AdminError(400, `not an id: ${v}`);
-    return Number(v);
-  };
   const orgQuery = (q: unknown) => {
     const org = (q as Record<string, string | undefined>).organization;
-    return org ? int(org) : undefined;
+    return org ? adminId(org) : undefined;
   };
   route("POST", "/_admin/seed/demo", "seed the demo MSP (Acme Corp, Globex GmbH)", () => {
     seedItglueDemo(admin);
@@ -50,7 +46,7 @@ export function registerItglueAdminRoutes(route: AdminRoute, admin: ItglueAdmin)
     201,
   );
   route("GET", "/_admin/contacts", "contacts (?organization=)", (req) => admin.contacts(orgQuery(req.query)));
-  route("GET", "/_admin/contacts/:id", "one contact", (_req, p) => admin.contact(int(p.id)));
+  route("GET", "/_admin/contacts/:id", "one contact", (_req, p) => admin.contact(adminId(p.id)));
   route(
     "POST",
     "/_admin/contacts",
@@ -59,14 +55,16 @@ export function registerItglueAdminRoutes(route: AdminRoute, admin: ItglueAdmin)
     201,
   );
   route("POST", "/_admin/contacts/:id/psa-sync", "{ id, integrationType }: synced from a PSA", (req, p) =>
-    admin.syncFromPsa(int(p.id), body(req) as { id: string; integrationType: string }),
+    admin.syncFromPsa(adminId(p.id), body(req) as { id: string; integrationType: string }),
   );
-  route("DELETE", "/_admin/contacts/:id", "delete a contact", (_req, p) => admin.deleteContact(int(p.id)));
+  route("DELETE", "/_admin/contacts/:id", "delete a contact", (_req, p) =>
+    admin.deleteContact(adminId(p.id)),
+  );
   route("GET", "/_admin/passwords", "passwords, never their values (?organization=)", (req) =>
     admin.passwords(orgQuery(req.query)),
   );
   route("GET", "/_admin/passwords/:id", "one password, without its value", (_req, p) =>
-    admin.password(int(p.id)),
+    admin.password(adminId(p.id)),
   );
   route(
     "POST",
@@ -75,7 +73,9 @@ export function registerItglueAdminRoutes(route: AdminRoute, admin: ItglueAdmin)
     (req) => admin.createPassword(body(req) as PasswordSeed),
     201,
   );
-  route("DELETE", "/_admin/passwords/:id", "delete a password", (_req, p) => admin.deletePassword(int(p.id)));
+  route("DELETE", "/_admin/passwords/:id", "delete a password", (_req, p) =>
+    admin.deletePassword(adminId(p.id)),
+  );
   route("POST", "/_admin/keys/:name/throttling/exhaust", "empty the key's request budget", (_req, p) =>
     admin.exhaustRateLimit(p.name ?? ""),
   );

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AdminError, KitAdmin, parseInput } from "../kit/admin.ts";
 import { startStormFrom, type StormInput } from "../kit/storm-input.ts";
-import { copyTable } from "../kit/latency.ts";
+import { applyLatencyInput } from "../kit/latency.ts";
 import { contactView, passwordView } from "./records.ts";
 import { latencyClasses, latencyProfiles, profileNames, type Settings } from "./settings.ts";
 import { emptyData, isoNow, type Api, type CallExtra, type ItglueContext } from "./state.ts";
@@ -105,12 +105,7 @@ export class ItglueAdmin extends KitAdmin<Api, CallExtra, Settings> {
   configure(input: unknown): Settings {
     const s = parseInput(settingsInput, input);
     const settings = this.ctx.settings;
-    if (s.profile) {
-      settings.profile = s.profile;
-      settings.latency = copyTable(latencyClasses, latencyProfiles[s.profile]);
-    }
-    for (const [k, v] of Object.entries(s.latency ?? {}))
-      settings.latency[k as keyof Settings["latency"]] = v;
+    applyLatencyInput(settings, s, latencyClasses, latencyProfiles);
     if (s.rateLimit !== undefined) {
       settings.rateLimit = s.rateLimit;
       this.ctx.buckets.reset();

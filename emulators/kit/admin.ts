@@ -30,6 +30,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   return result.data;
 }
 
+/** A numeric id in an admin path or query; anything else is the caller's mistake (400). */
+export function adminId(v: string | undefined): number {
+  if (!v || !/^\d+$/.test(v)) throw new AdminError(400, `not an id: ${v}`);
+  return Number(v);
+}
+
 export interface KitAdminOptions {
   /** Status faults this vendor renders verbatim (see faults.ts). */
   faultStatuses: readonly number[];

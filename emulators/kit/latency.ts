@@ -36,3 +36,27 @@ export function pickLatency(spec: LatencySpec, random: () => number = Math.rando
   const spread = spec.meanMs * spec.jitter;
   return Math.max(0, spec.meanMs - spread + random() * 2 * spread);
 }
+
+/** The latency half of a settings input: a profile replaces the whole table, then single classes. */
+export interface LatencyInput<Profile extends string, Class extends string> {
+  profile?: Profile | undefined;
+  latency?: Partial<Record<Class, LatencySpec | undefined>> | undefined;
+}
+
+/**
+ * Applies a profile, then the classes set one by one, to an emulator's settings. Every vendor's
+ * configure starts with this; what follows is its own.
+ */
+export function applyLatencyInput<Profile extends string, Class extends string>(
+  settings: { profile: Profile; latency: LatencyTable<Class> },
+  input: LatencyInput<Profile, Class>,
+  classes: readonly Class[],
+  profiles: Record<Profile, LatencyTable<Class>>,
+): void {
+  if (input.profile) {
+    settings.profile = input.profile;
+    settings.latency = copyTable(classes, profiles[input.profile]);
+  }
+  for (const [cls, spec] of Object.entries(input.latency ?? {}) as [Class, LatencySpec | undefined][])
+    if (spec) settings.latency[cls] = { ...spec };
+}

@@ -1,4 +1,4 @@
-import { adminBody, AdminError, type AdminRoute } from "../kit/admin.ts";
+import { adminBody, adminId, type AdminRoute } from "../kit/admin.ts";
 import type {
   AppSeed,
   DeviceSeed,
@@ -12,13 +12,9 @@ import { seedNinjaDemo } from "./seed-demo.ts";
 /** This emulator's own /_admin routes, beside the kit's (faults, clock, calls, settings, reset). */
 export function registerNinjaAdminRoutes(route: AdminRoute, admin: NinjaOneAdmin): void {
   const body = adminBody;
-  const int = (v: string | undefined) => {
-    if (!v || !/^\d+$/.test(v)) throw new AdminError(400, `not an id: ${v}`);
-    return Number(v);
-  };
   const org = (req: { query: unknown }) => {
     const v = (req.query as Record<string, string | undefined>).organization;
-    return v ? int(v) : undefined;
+    return v ? adminId(v) : undefined;
   };
   route("POST", "/_admin/seed/demo", "seed the demo MSP (Acme Corp, Initech)", () => seedNinjaDemo(admin));
   route(
@@ -37,7 +33,7 @@ export function registerNinjaAdminRoutes(route: AdminRoute, admin: NinjaOneAdmin
     201,
   );
   route("GET", "/_admin/end-users", "end users (?organization=)", (req) => admin.endUsers(org(req)));
-  route("GET", "/_admin/end-users/:id", "one end user", (_req, p) => admin.endUser(int(p.id)));
+  route("GET", "/_admin/end-users/:id", "one end user", (_req, p) => admin.endUser(adminId(p.id)));
   route(
     "POST",
     "/_admin/end-users",
@@ -46,7 +42,7 @@ export function registerNinjaAdminRoutes(route: AdminRoute, admin: NinjaOneAdmin
     201,
   );
   route("GET", "/_admin/devices", "devices (?organization=)", (req) => admin.devices(org(req)));
-  route("GET", "/_admin/devices/:id", "one device", (_req, p) => admin.device(int(p.id)));
+  route("GET", "/_admin/devices/:id", "one device", (_req, p) => admin.device(adminId(p.id)));
   route(
     "POST",
     "/_admin/devices",

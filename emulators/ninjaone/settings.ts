@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { copyTable, type LatencyTable } from "../kit/latency.ts";
+import { applyLatencyInput, copyTable, type LatencyTable } from "../kit/latency.ts";
 import { profileNames, profileTables, type ProfileName } from "../kit/profiles.ts";
 
 /** How long each kind of call takes: `fast` for unit tests, `realistic` for the demo. */
@@ -74,12 +74,7 @@ export type SettingsInput = z.input<typeof settingsInput>;
 
 /** Applies a validated change; says whether the request budget changed (its buckets are then forgotten). */
 export function applySettings(settings: Settings, input: z.output<typeof settingsInput>): boolean {
-  if (input.profile) {
-    settings.profile = input.profile;
-    settings.latency = copyTable(latencyClasses, latencyProfiles[input.profile]);
-  }
-  for (const [cls, spec] of Object.entries(input.latency ?? {}))
-    if (spec) settings.latency[cls as LatencyClass] = { ...spec };
+  applyLatencyInput(settings, input, latencyClasses, latencyProfiles);
   if (input.tokenLifetimeSeconds !== undefined) settings.tokenLifetimeSeconds = input.tokenLifetimeSeconds;
   if (input.tokenPaths !== undefined) settings.tokenPaths = [...new Set(input.tokenPaths)];
   if (input.tokenErrorStatus !== undefined) settings.tokenErrorStatus = input.tokenErrorStatus;
