@@ -4,20 +4,10 @@ import { collect, VendorError } from "../http/index.ts";
 import type { DattoApi } from "./api.ts";
 import type { DattoRmmConfig } from "./config.ts";
 import type { DattoDevice } from "./shapes.ts";
+import { accountName } from "../../domain/sign-in-name.ts";
 
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   (a ?? "").trim().toLowerCase() === (b ?? "").trim().toLowerCase();
-
-/**
- * "GLOBEX\\Tom.Williams" and "tom.williams@globex.de" → "tom.williams": sign-in names compared without
- * case or domain, which the port's callers may give either way round (NetBIOS prefix or address suffix).
- */
-export function accountName(signIn: string): string {
-  const name = signIn.trim().toLowerCase();
-  const afterDomain = name.slice(name.lastIndexOf("\\") + 1);
-  const at = afterDomain.indexOf("@");
-  return at > 0 ? afterDomain.slice(0, at) : afterDomain;
-}
 
 const refused = (what: string) =>
   new LifecycleError({

@@ -4,6 +4,7 @@ import { VendorError } from "../http/index.ts";
 import type { NinjaApi } from "./api.ts";
 import type { NinjaOneConfig } from "./config.ts";
 import type { NinjaDetailedDevice, NinjaEndUser, NinjaUser } from "./shapes.ts";
+import { accountName } from "../../domain/sign-in-name.ts";
 
 /** NinjaOne's ids are int32; anything else names nothing there. */
 function ninjaId(id: string, what: string): number {
@@ -19,14 +20,6 @@ function ninjaId(id: string, what: string): number {
 
 const sameAddress = (a: string | undefined, b: string) =>
   (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
-
-/** A sign-in name without case or domain: "ACME\\Sarah.Johnson" and "sarah.johnson@acmecorp.com" are one. */
-export function accountName(name: string): string {
-  const bare = name.trim().toLowerCase();
-  const afterDomain = bare.includes("\\") ? bare.slice(bare.lastIndexOf("\\") + 1) : bare;
-  const at = afterDomain.indexOf("@");
-  return at > 0 ? afterDomain.slice(0, at) : afterDomain;
-}
 
 const isNotFound = (error: unknown) => error instanceof VendorError && error.failure.kind === "not-found";
 

@@ -3,7 +3,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, test } from "node:test";
 import { VendorError } from "../../../src/connectors/http/index.ts";
-import { accountName } from "../../../src/connectors/ninjaone/rmm.ts";
 import { LifecycleError } from "../../../src/domain/errors.ts";
 import { ninjaDemo, rig, wire, type Rig, type RigOptions } from "./support.ts";
 
@@ -238,13 +237,6 @@ describe("devices", () => {
       byAccount.map((d) => d.id),
       [String(acme.devices.tomLaptop)],
     );
-  });
-
-  test("sign-in names compare without case or domain", () => {
-    assert.equal(accountName("ACME\\Sarah.Johnson"), "sarah.johnson");
-    assert.equal(accountName("sarah.johnson@acmecorp.com"), "sarah.johnson");
-    assert.equal(accountName(" Sarah.Johnson "), "sarah.johnson");
-    assert.notEqual(accountName("ACME\\sarah.jones"), "sarah.johnson");
   });
 });
 
