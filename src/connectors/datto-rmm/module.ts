@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ClientCredentialsTokens } from "../http/index.ts";
+import { OAuth2Tokens } from "../http/index.ts";
 import { defineConnector, type ConnectorRuntime } from "../module.ts";
 import { DattoApi, dattoRmmApi } from "./api.ts";
 import {
@@ -16,17 +16,16 @@ import { dattoRmm } from "./rmm.ts";
 /**
  * Datto's token request (reference §5): the password grant of a fixed public client, HTTP Basic
  * `public-client:public`, the API key and secret as username and password. The shared token cache does
- * the rest (one request for all callers, renewal before expiry); its grant is replaced through `extra`,
- * which it sends after the standard parameters.
+ * the rest (one request for all callers, renewal before expiry).
  */
-export function dattoTokens(tokenUrl: string, credential: DattoRmmCredential): ClientCredentialsTokens {
-  return new ClientCredentialsTokens({
+export function dattoTokens(tokenUrl: string, credential: DattoRmmCredential): OAuth2Tokens {
+  return new OAuth2Tokens({
     api: dattoRmmApi,
     tokenUrl,
     clientId: "public-client",
     clientSecret: "public",
     clientAuth: "basic",
-    extra: { grant_type: "password", username: credential.apiKey, password: credential.apiSecret },
+    resourceOwner: { username: credential.apiKey, password: credential.apiSecret },
   });
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ClientCredentialsTokens } from "../http/index.ts";
+import { OAuth2Tokens } from "../http/index.ts";
 import { defineConnector, type ConnectorRuntime } from "../module.ts";
 import { HaloApi } from "./api.ts";
 import {
@@ -21,7 +21,7 @@ function tokensFor(runtime: ConnectorRuntime, tokenUrl: string, credential: Halo
   return runtime.shared(
     `halopsa\u0000${tokenUrl}\u0000${digest}`,
     () =>
-      new ClientCredentialsTokens({
+      new OAuth2Tokens({
         api: "halopsa",
         tokenUrl,
         clientId: credential.clientId,
@@ -55,7 +55,7 @@ export const halopsa = defineConnector({
   // Ticket statuses: what the ticket steps read first, and small. A fresh token source, so a token cached
   // from an older secret cannot make a wrong one look right.
   async testConnection(config, credential) {
-    const tokens = new ClientCredentialsTokens({
+    const tokens = new OAuth2Tokens({
       api: "halopsa",
       tokenUrl: tokenUrlOf(config),
       clientId: credential.clientId,

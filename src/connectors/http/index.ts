@@ -2,7 +2,7 @@
  * The shared HTTP layer: what every connector's transport is built from. A vendor's transport is its
  * table plus a client, e.g. for a PSA with OAuth2 client credentials and page-number paging:
  *
- *   const tokens = new ClientCredentialsTokens({ api: "halopsa", tokenUrl, clientId, clientSecret, scope: "all" });
+ *   const tokens = new OAuth2Tokens({ api: "halopsa", tokenUrl, clientId, clientSecret, scope: "all" });
  *   const http = new HttpClient({
  *     api: "halopsa",
  *     classify: classifyHaloAnswer, // status and body → kind, catalogued code, the vendor's own code
@@ -40,7 +40,7 @@ export {
   type BatchItemReply,
   type BatchResult,
 } from "./batch.ts";
-export { ClientCredentialsTokens, type ClientCredentials, type TokenCacheOptions } from "./oauth2.ts";
+export { OAuth2Tokens, type OAuth2Credentials, type TokenCacheOptions } from "./oauth2.ts";
 export {
   collect,
   followLinks,

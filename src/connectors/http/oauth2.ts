@@ -4,7 +4,7 @@ import { HttpClient, type Classified, type VendorAnswer } from "./client.ts";
 import { abandonable } from "./signal.ts";
 import { VendorError } from "./vendor-error.ts";
 
-export interface ClientCredentials {
+export interface OAuth2Credentials {
   /** Which API the token serves: names the token calls in the step's record and in failures. */
   api: VendorCall["api"];
   /** HaloPSA: https://{tenant}.halopsa.com/auth/token?tenant={tenant}; NinjaOne: https://{instance}/ws/oauth/token. */
@@ -17,6 +17,11 @@ export interface ClientCredentials {
   encoding?: "form" | "json";
   /** Client id and secret in the body (what HaloPSA and NinjaOne take) or as HTTP Basic (RFC 6749 §2.3.1). */
   clientAuth?: "body" | "basic";
+  /**
+   * The resource owner's password grant (RFC 6749 §4.3) instead of client credentials: Datto RMM's API
+   * key and secret go as username and password, under a fixed public client.
+   */
+  resourceOwner?: { username: string; password: string };
   /** Other parameters the vendor's token endpoint wants, sent beside the standard ones. */
   extra?: Record<string, string>;
 }
@@ -49,18 +54,18 @@ function classifyTokenAnswer(a: VendorAnswer): Classified {
 }
 
 /**
- * OAuth2 client-credentials tokens for one credential: fetched on first use, kept until shortly before
+ * OAuth2 tokens for one credential (the client-credentials grant, or the password grant): fetched on first use, kept until shortly before
  * they expire, and fetched once for all concurrent callers (a burst of parallel steps asks one request).
  * The token request goes through the shared retry loop (429 and 5xx), outside any one step's scope.
  */
-export class ClientCredentialsTokens {
+export class OAuth2Tokens {
   private cached: { token: string; refreshAt: number } | undefined;
   private pending: Promise<string> | undefined;
   private readonly http: HttpClient;
   private readonly o: Required<TokenCacheOptions>;
 
   constructor(
-    private readonly credentials: ClientCredentials,
+    private readonly credentials: OAuth2Credentials,
     opts: TokenCacheOptions = {},
   ) {
     this.o = {
@@ -97,9 +102,19 @@ export class ClientCredentialsTokens {
   }
 
   private async fetch(): Promise<string> {
-    const { clientId, clientSecret, scope, extra, encoding = "form", clientAuth = "body" } = this.credentials;
+    const {
+      clientId,
+      clientSecret,
+      scope,
+      resourceOwner,
+      extra,
+      encoding = "form",
+      clientAuth = "body",
+    } = this.credentials;
     const params: Record<string, string> = {
-      grant_type: "client_credentials",
+      ...(resourceOwner
+        ? { grant_type: "password", username: resourceOwner.username, password: resourceOwner.password }
+        : { grant_type: "client_credentials" }),
       ...(clientAuth === "body" ? { client_id: clientId, client_secret: clientSecret } : {}),
       ...(scope ? { scope } : {}),
       ...extra,

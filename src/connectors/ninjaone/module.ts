@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ClientCredentialsTokens } from "../http/index.ts";
+import { OAuth2Tokens } from "../http/index.ts";
 import { defineConnector, type ConnectorRuntime } from "../module.ts";
 import { NinjaApi } from "./api.ts";
 import {
@@ -14,7 +14,7 @@ import {
 import { ninjaRmm } from "./rmm.ts";
 
 const tokenSource = (tokenUrl: string, credential: NinjaOneCredential) =>
-  new ClientCredentialsTokens({
+  new OAuth2Tokens({
     api: "ninjaone",
     tokenUrl,
     clientId: credential.clientId,

@@ -8,7 +8,7 @@ import {
 } from "../../../src/connectors/datto-rmm/config.ts";
 import { dattoTokens } from "../../../src/connectors/datto-rmm/module.ts";
 import { dattoRmm } from "../../../src/connectors/datto-rmm/rmm.ts";
-import type { ClientCredentialsTokens } from "../../../src/connectors/http/index.ts";
+import type { OAuth2Tokens } from "../../../src/connectors/http/index.ts";
 import type { Rmm } from "../../../src/ports/index.ts";
 import {
   dattoDemo,
@@ -36,7 +36,7 @@ export interface Rig {
   rmm: Rmm;
   api: DattoApi;
   config: DattoRmmConfig;
-  tokens: ClientCredentialsTokens;
+  tokens: OAuth2Tokens;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { ClientCredentialsTokens } from "../../../src/connectors/http/index.ts";
+import { OAuth2Tokens } from "../../../src/connectors/http/index.ts";
 import { HaloApi } from "../../../src/connectors/halopsa/api.ts";
 import {
   apiUrlOf,
@@ -17,7 +17,7 @@ export interface Rig {
   psa: Psa;
   api: HaloApi;
   config: HaloPsaConfig;
-  tokens: ClientCredentialsTokens;
+  tokens: OAuth2Tokens;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function rig(
     statuses: haloDemo.statuses,
     ...config,
   });
-  const tokens = new ClientCredentialsTokens({
+  const tokens = new OAuth2Tokens({
     api: "halopsa",
     tokenUrl: tokenUrlOf(parsed),
     clientId: credential.clientId,

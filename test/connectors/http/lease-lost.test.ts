@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import {
-  ClientCredentialsTokens,
+  OAuth2Tokens,
   HttpClient,
   odataJsonBatch,
   VendorError,
@@ -166,7 +166,7 @@ describe("a step that loses its lease mid-call leaves no rejection unhandled", (
   describe("while the token is fetched", () => {
     const tokenPath = "/oauth/token";
     const tokens = () =>
-      new ClientCredentialsTokens({
+      new OAuth2Tokens({
         api: "halopsa",
         tokenUrl: `${peer.url}${tokenPath}`,
         clientId: "id",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ClientCredentialsTokens, HttpClient, VendorError } from "../../../src/connectors/http/index.ts";
+import { OAuth2Tokens, HttpClient, VendorError } from "../../../src/connectors/http/index.ts";
 import { runInStepScope } from "../../../src/observability/step-scope.ts";
 import { json, startPeer } from "./peer.ts";
 
@@ -21,11 +21,8 @@ describe("OAuth2 client-credentials tokens against a real token endpoint", () =>
         delayMs,
       );
     });
-  const tokens = (
-    extra: Partial<ConstructorParameters<typeof ClientCredentialsTokens>[0]> = {},
-    now?: () => number,
-  ) =>
-    new ClientCredentialsTokens(
+  const tokens = (extra: Partial<ConstructorParameters<typeof OAuth2Tokens>[0]> = {}, now?: () => number) =>
+    new OAuth2Tokens(
       {
         api: "graph",
         tokenUrl: `${peer.url}/auth/token?tenant=acme`,
@@ -105,6 +102,25 @@ describe("OAuth2 client-credentials tokens against a real token endpoint", () =>
     });
     const basic = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ""), "base64").toString();
     assert.equal(basic, `lifecycle-app:${encodeURIComponent(secret)}`);
+  });
+
+  test("the password grant sends the resource owner in place of client credentials (Datto RMM)", async () => {
+    tokenEndpoint();
+    await tokens({
+      clientId: "public-client",
+      clientSecret: "public",
+      clientAuth: "basic",
+      scope: undefined,
+      resourceOwner: { username: "API-KEY", password: secret },
+    }).token();
+    const sent = peer.seen[0]!;
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(sent.text)), {
+      grant_type: "password",
+      username: "API-KEY",
+      password: secret,
+    });
+    const basic = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ""), "base64").toString();
+    assert.equal(basic, "public-client:public");
   });
 
   test("a refused credential fails as AUTH_FAILED with the vendor's code, and its body never holds the secret", async () => {

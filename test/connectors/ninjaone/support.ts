@@ -1,4 +1,4 @@
-import { ClientCredentialsTokens } from "../../../src/connectors/http/index.ts";
+import { OAuth2Tokens } from "../../../src/connectors/http/index.ts";
 import { NinjaApi } from "../../../src/connectors/ninjaone/api.ts";
 import {
   instanceUrlOf,
@@ -51,7 +51,7 @@ export async function rig(opts: RigOptions = {}): Promise<Rig> {
     clientId: ninjaDemo.clientId,
     clientSecret: ninjaDemo.clientSecret,
   };
-  const tokens = new ClientCredentialsTokens({
+  const tokens = new OAuth2Tokens({
     api: "ninjaone",
     tokenUrl: tokenUrlOf(config),
     ...credential,
