@@ -4,26 +4,9 @@ import type { Connector } from "../connectors/module.ts";
 import { connectors } from "../connectors/registry.ts";
 import type { ClientConfig } from "../domain/client.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
-import type { Capabilities, PortName } from "../ports/index.ts";
+import { portWords, type Capabilities } from "../ports/index.ts";
 import { ownPortNames } from "./client-ports.ts";
 import { clientSystems } from "./systems.ts";
-
-/** How a finding names a port: the words a technician knows, not the code's. */
-const portWords: Record<PortName, string> = {
-  directory: "the identity directory",
-  licensing: "licensing",
-  mailboxes: "mailboxes",
-  authentication: "authentication methods",
-  devices: "devices",
-  mailSender: "sending mail",
-  mailboxAdmin: "mailbox administration",
-  oneTimeLinks: "one-time links",
-  approvalLinks: "approval links",
-  psa: "a PSA",
-  rmm: "an RMM",
-  docs: "IT documentation",
-  runRecord: "the run record",
-};
 
 /**
  * Steps whose ports none of the client's systems serves would each fail NOT_CONFIGURED when they run:

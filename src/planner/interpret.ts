@@ -3,10 +3,10 @@ import type { ClientConfig } from "../domain/client.ts";
 import type { Plan, PlanFinding } from "../domain/plan.ts";
 import { failAll, ok, type FieldError, type Result } from "../domain/result.ts";
 import { isStepRef } from "../domain/step-ref.ts";
-import type { Capabilities, PortName } from "../ports/index.ts";
+import { portWords, type Capabilities, type PortName } from "../ports/index.ts";
 import type { Request } from "../requests/index.ts";
 import { holds } from "../workflows/conditions.ts";
-import type { WorkflowDefinition, WorkflowStep } from "../workflows/definition.ts";
+import type { Condition, WorkflowDefinition, WorkflowStep } from "../workflows/definition.ts";
 import { derivations } from "../workflows/derivations/index.ts";
 import { evaluate, type Scope } from "../workflows/expressions.ts";
 import { validatePlanGraph } from "./dag.ts";
@@ -53,6 +53,27 @@ function portOf(step: WorkflowStep, catalog: ActionCatalog<Capabilities>): PortN
   return action?.ports.length === 1 ? (action.ports[0] as PortName) : undefined;
 }
 
+/** The systems a condition asks for (`serves`, alone or in an `all`) that the client lacks. */
+function unservedIn(cond: Condition, serves: (port: PortName) => boolean): PortName[] {
+  if ("serves" in cond) return serves(cond.serves) ? [] : [cond.serves];
+  if ("all" in cond) return cond.all.flatMap((c) => unservedIn(c, serves));
+  return [];
+}
+
+/**
+ * The steps left out because the client has no system for them, one finding per port: a run without an
+ * RMM says so instead of saying nothing about it.
+ */
+function leftOutFindings(client: ClientConfig, leftOut: Map<PortName, string[]>): PlanFinding[] {
+  // A client with no systems yet has its own warning (the step-coverage check).
+  if (Object.keys(client.systems).length === 0) return [];
+  return [...leftOut].map(([port, titles]) => ({
+    field: "client.systems",
+    severity: "info",
+    message: `none of ${client.displayName}'s systems provides ${portWords[port]}, so these steps are not part of the run: ${[...new Set(titles)].join("; ")}`,
+  }));
+}
+
 function holdsStepRef(value: unknown): boolean {
   if (isStepRef(value)) return true;
   if (typeof value !== "object" || value === null) return false;
@@ -76,6 +97,7 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
   const keysOf = new Map<string, string[]>();
   const errors: FieldError[] = [];
   const serves = (port: PortName) => systems.servedBy(port) !== undefined;
+  const leftOut = new Map<PortName, string[]>();
   for (const step of def.steps) {
     const base: Scope = {
       request,
@@ -85,7 +107,12 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
       plan: { before: b.plan().actions.map(({ key, type, params }) => ({ key, type, params })) },
     };
     keysOf.set(step.id, []);
-    if (step.when && !holds(step.when, base, serves)) continue;
+    if (step.when && !holds(step.when, base, serves)) {
+      const title = step.forEach === undefined ? String(evaluate(step.title, base)) : step.id;
+      for (const port of unservedIn(step.when, serves))
+        leftOut.set(port, [...(leftOut.get(port) ?? []), title]);
+      continue;
+    }
     const field = `steps.${step.id}`;
     const port = portOf(step, catalog);
     if (!port) {
@@ -149,5 +176,7 @@ export async function planWorkflow(def: WorkflowDefinition, input: PlanInput): P
     workflow: { id: def.id, version: def.version, ...(def.extends ? { extends: def.extends } : {}) },
   };
   errors.push(...validatePlanGraph(plan));
-  return errors.length ? failAll(errors) : ok({ plan, findings });
+  return errors.length
+    ? failAll(errors)
+    : ok({ plan, findings: [...findings, ...leftOutFindings(client, leftOut)] });
 }

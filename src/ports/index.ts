@@ -65,5 +65,22 @@ export const portNames = [
   "runRecord",
 ] as const satisfies readonly PortName[];
 
+/** How a finding names a port: the words a technician knows, not the code's. */
+export const portWords: Record<PortName, string> = {
+  directory: "the identity directory",
+  licensing: "licensing",
+  mailboxes: "mailboxes",
+  authentication: "authentication methods",
+  devices: "devices",
+  mailSender: "sending mail",
+  mailboxAdmin: "mailbox administration",
+  oneTimeLinks: "one-time links",
+  approvalLinks: "approval links",
+  psa: "a PSA",
+  rmm: "an RMM",
+  docs: "IT documentation",
+  runRecord: "the run record",
+};
+
 /** The ports a client (or a step) has: an action names what it needs and fails clearly without. */
 export type Capabilities = Partial<Ports>;

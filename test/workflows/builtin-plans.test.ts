@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { productionCatalog } from "../../src/actions/catalog.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
+import { portNames, type PortName } from "../../src/ports/index.ts";
+import type { Request } from "../../src/requests/index.ts";
 import { planWorkflow } from "../../src/planner/interpret.ts";
 import { builtinWorkflows, validateWorkflow } from "../../src/workflows/index.ts";
 import {
@@ -111,13 +114,16 @@ test("a licence through a group is its own step, after the join, and the mailbox
 test("the welcome email goes to the client's HR contacts, and the dry run says how the username was made", async () => {
   const { plan, findings } = await readmeOnboarding();
   assert.deepEqual(plan.actions.find((a) => a.key === "welcome-email")?.params.to, ["hr@acmecorp.com"]);
-  assert.deepEqual(findings, [
-    {
-      field: "username",
-      severity: "info",
-      message: 'sarah.johnson@acmecorp.com: {first}.{last} from "Sarah Johnson"',
-    },
-  ]);
+  assert.deepEqual(
+    findings.filter((f) => f.field !== "client.systems"),
+    [
+      {
+        field: "username",
+        severity: "info",
+        message: 'sarah.johnson@acmecorp.com: {first}.{last} from "Sarah Johnson"',
+      },
+    ],
+  );
 });
 
 test("the built-in definitions pass their own validation", () => {
@@ -145,4 +151,79 @@ test("Acme's plan has its PSA steps: the ticket before the approval, the plan no
   assert.equal(log?.always, true);
   assert.equal(log?.deps.length, planned.value.plan.actions.length - 1, "after every other step");
   assert.ok(!byKey.get("welcome-email")?.deps.includes("psa-ticket"), "nothing Microsoft waits for the PSA");
+});
+
+describe("the RMM and documentation steps", () => {
+  /** Acme's case with a system serving each port given (and Microsoft 365 for the rest). */
+  async function planWith(kind: "onboard" | "offboard", extra: PortName[]) {
+    const c = (planCases.find((p) => p.kind === kind) ?? planCases[0]) as PlanCase;
+    const base = caseClient(c);
+    const client = { ...base, systems: { m365: { connector: "graph" } } } as unknown as ClientConfig;
+    const microsoft = portNames.filter((p) => !["psa", "rmm", "docs"].includes(p));
+    const served = new Set<PortName>([...microsoft, ...extra]);
+    const planned = await planWorkflow(builtinWorkflows[kind], {
+      request: { ...caseRequest(c, base), deviceSerial: "ACME-LT-0042" } as Request,
+      client,
+      live: demoLive,
+      systems: {
+        servedBy: (port) => (served.has(port) ? (extra.includes(port) ? port : "m365") : undefined),
+        portsOf: (system) => (system === "m365" ? microsoft : [system as PortName]),
+      },
+      catalog: productionCatalog(),
+    });
+    assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
+    return planned.value;
+  }
+
+  test("an onboarding with an RMM and documentation plans the end user, then the device, and the person", async () => {
+    const { plan, findings } = await planWith("onboard", ["psa", "rmm", "docs"]);
+    const byKey = new Map(plan.actions.map((a) => [a.key, a]));
+    assert.deepEqual(byKey.get("rmm-user")?.deps, ["create-user"]);
+    assert.deepEqual(byKey.get("rmm-device")?.deps, ["rmm-user"]);
+    assert.equal(byKey.get("rmm-device")?.params.serial, "ACME-LT-0042");
+    assert.deepEqual(byKey.get("docs-person")?.deps, ["create-user"]);
+    assert.equal(byKey.get("rmm-user")?.api, "rmm", "the RMM's own rate bucket");
+    assert.ok(
+      !byKey.get("welcome-email")?.deps.includes("rmm-user"),
+      "the welcome email never waits for the RMM",
+    );
+    assert.ok(byKey.get("psa-log")?.deps.includes("docs-person"), "the ticket's log records them");
+    assert.deepEqual(
+      findings.filter((f) => f.field === "client.systems"),
+      [],
+    );
+  });
+
+  test("an offboarding releases the devices before the end user goes, and the verification re-reads the RMM", async () => {
+    const { plan } = await planWith("offboard", ["psa", "rmm", "docs"]);
+    const byKey = new Map(plan.actions.map((a) => [a.key, a]));
+    assert.deepEqual(byKey.get("rmm-user")?.deps, ["rmm-devices"]);
+    assert.ok(
+      byKey.get("docs-person")?.deps.includes("remove-licenses"),
+      "its note names the licences released",
+    );
+    const planned = byKey.get("verify-no-access")?.params.planned as { type: string }[];
+    assert.ok(planned.some((s) => s.type === "rmm.remove-end-user"));
+  });
+
+  test("without them, nothing of theirs is planned and the plan says why", async () => {
+    const { plan, findings } = await planWith("onboard", ["psa"]);
+    assert.deepEqual(
+      plan.actions.filter((a) => a.type.startsWith("rmm.") || a.type.startsWith("docs.")),
+      [],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.field === "client.systems").map((f) => [f.severity, f.message]),
+      [
+        [
+          "info",
+          `none of ${caseClient(planCases[0] as PlanCase).displayName}'s systems provides an RMM, so these steps are not part of the run: RMM user entry for sarah.johnson@acmecorp.com; Device owner in the RMM`,
+        ],
+        [
+          "info",
+          `none of ${caseClient(planCases[0] as PlanCase).displayName}'s systems provides IT documentation, so these steps are not part of the run: Documentation entry for Sarah Johnson`,
+        ],
+      ],
+    );
+  });
 });
