@@ -7,6 +7,7 @@ import { signalRun } from "../../src/engine/runs.ts";
 import { buildReport } from "../../src/evidence/index.ts";
 import {
   clientStacks,
+  onboardingOf,
   startStackEmulators,
   type ClientStack,
   type StackEmulators,
@@ -141,18 +142,7 @@ for (const index of [0, 1, 2]) {
 
     test("the onboarding leaves one end user owning the named device, one person documented, one PSA contact, and logs them", async () => {
       const stack = s();
-      const runId = await submit("onboard", {
-        client: stack.client,
-        firstName: "Nora",
-        lastName: "Neumann",
-        department: stack.department,
-        jobTitle: "Engineer",
-        manager: stack.manager,
-        ...stack.licences.request,
-        deviceSerial: stack.serial,
-        start: "now",
-        requester: `hr@${stack.domain}`,
-      });
+      const runId = await submit("onboard", onboardingOf(stack, { firstName: "Nora", lastName: "Neumann" }));
       const run = await finished(runId);
       assert.equal(run.status, "completed", steps(run));
       upn = run.subject;

@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { connectors } from "../../src/connectors/registry.ts";
 import { getRun, type RunDetail } from "../../src/engine/read.ts";
 import { cleanupsAfterAll } from "../support/cleanups.ts";
-import { clientStacks, startStackEmulators, type ClientStack } from "../support/client-stacks.ts";
+import {
+  clientStacks,
+  onboardingOf,
+  startStackEmulators,
+  type ClientStack,
+} from "../support/client-stacks.ts";
 import { sleep } from "../support/kill-loop.ts";
 import { killHard, spawnWorker, stopGracefully, type WorkerProcess } from "../support/processes.ts";
 import { wireClient } from "../support/product-stack.ts";
@@ -63,18 +68,7 @@ test("kill -9 after each RMM, documentation and PSA create answered, before the 
   const onboard = async (s: ClientStack) => {
     const res = await wired.submit(
       "onboard",
-      {
-        client: s.client,
-        firstName: "Kira",
-        lastName: "Kowalski",
-        department: s.department,
-        jobTitle: "Engineer",
-        manager: s.manager,
-        ...s.licences.request,
-        deviceSerial: s.serial,
-        start: "now",
-        requester: `hr@${s.domain}`,
-      },
+      onboardingOf(s, { firstName: "Kira", lastName: "Kowalski" }),
       `hr@${s.domain}`,
     );
     assert.ok(res.ok, JSON.stringify(!res.ok && res.errors));

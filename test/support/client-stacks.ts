@@ -181,6 +181,24 @@ function seedTenant(m365: Microsoft365Emulator, t: TenantSpec): void {
   });
 }
 
+/** The onboarding of a new starter at the stack's client: the device the RMM knows, the licences it releases later. */
+export function onboardingOf(
+  s: ClientStack,
+  person: { firstName: string; lastName: string },
+): Record<string, unknown> {
+  return {
+    client: s.client,
+    ...person,
+    department: s.department,
+    jobTitle: "Engineer",
+    manager: s.manager,
+    ...s.licences.request,
+    deviceSerial: s.serial,
+    start: "now",
+    requester: `hr@${s.domain}`,
+  };
+}
+
 /** A credential as the store seals it. */
 export interface StackCredential {
   ref: string;
@@ -271,6 +289,13 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
   const demo = (id: string) => {
     const { systems: _systems, ...rest } = demoClients.find((c) => c.id === id)!;
     return rest;
+  };
+  /** The demo's own section for the client's system of this connector; the test points it at the emulator. */
+  const demoSystem = (id: string, connector: string) => {
+    const systems = demoClients.find((c) => c.id === id)?.systems ?? {};
+    const found = Object.values(systems).find((sys) => sys.connector === connector);
+    if (!found) throw new Error(`the demo's ${id} has no ${connector} system`);
+    return found;
   };
   /** A client whose Microsoft tenant is seeded above: the demo's entry with what that tenant has. */
   const seeded = (t: TenantSpec) => ({
@@ -371,14 +396,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         ...demo("acme"),
         systems: {
           ...microsoft(acme.tenantId, "acme/microsoft-app"),
-          halo: {
-            connector: "halopsa",
-            url: e.halo.url,
-            credential: "msp/halopsa",
-            clientId: haloDemo.acme.clientId,
-            siteId: haloDemo.acme.siteId,
-            statuses: haloDemo.statuses,
-          },
+          halo: { ...demoSystem("acme", "halopsa"), url: e.halo.url },
           ninja: {
             connector: "ninjaone",
             baseUrl: e.ninja.url,
@@ -437,14 +455,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         ...seeded(globexTenant),
         systems: {
           ...microsoft(globexTenant.id, "globex/microsoft-app"),
-          connectwise: {
-            connector: "connectwise",
-            site: e.connectwise.url,
-            credential: "msp/connectwise",
-            companyId: globex.company.id,
-            boardId: globex.board.id,
-            statuses: { "waiting-on-customer": "Waiting Customer", completed: "Completed" },
-          },
+          connectwise: { ...demoSystem("globex", "connectwise"), site: e.connectwise.url },
           datto: {
             connector: "datto-rmm",
             baseUrl: e.datto.url,
@@ -518,20 +529,8 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         systems: {
           ...microsoft(initechTenant.id, "initech/microsoft-app"),
           autotask: {
-            connector: "autotask",
+            ...demoSystem("initech", "autotask"),
             zoneDiscoveryUrl: e.autotask.zoneDiscoveryUrl,
-            credential: "msp/autotask",
-            companyID: initech.companyID,
-            queueID: initech.queues.onboarding,
-            priority: initech.priorities.medium,
-            statuses: {
-              phases: {
-                "in-progress": initech.statuses.inProgress,
-                "waiting-on-customer": initech.statuses.waitingCustomer,
-                completed: initech.statuses.complete,
-              },
-            },
-            notes: { publish: initech.publish.internalOnly },
             // Autotask's one call a second is its own budget; these runs are not about it.
             limits: { concurrency: 4, ratePerSecond: 100 },
           },
