@@ -113,14 +113,20 @@ function logOf(s: ClientStack, run: RunDetail): string {
   return logs[0]!;
 }
 
+/** Each step of `lines` is in the run's plan, and the run's log on its ticket has its line. */
 function assertLogged(
-  log: string,
+  run: RunDetail,
   lines: Record<string, (upn: string, s: ClientStack) => RegExp>,
   upn: string,
   s: ClientStack,
 ) {
+  const log = logOf(s, run);
   const timed = log.split(/\r?\n/).filter((l) => /^\d+:\d\d /.test(l));
   for (const [key, pattern] of Object.entries(lines)) {
+    assert.ok(
+      run.actions.some((a) => a.key === key),
+      `${key} is planned: ${steps(run)}`,
+    );
     const re = pattern(upn, s);
     assert.ok(
       timed.some((l) => re.test(l)),
@@ -165,7 +171,7 @@ for (const index of [0, 1, 2]) {
         [true],
         "one active contact in the PSA",
       );
-      assertLogged(logOf(stack, run), onboardingLines, upn, stack);
+      assertLogged(run, onboardingLines, upn, stack);
     });
 
     test("the offboarding, approved by the manager, frees the device and lists it for collection, retires the person with the licences released, and verifies", async () => {
@@ -208,7 +214,7 @@ for (const index of [0, 1, 2]) {
         collect[0]!.items.some((i) => i.includes(stack.serial)),
         `the report lists ${stack.serial} for collection: ${JSON.stringify(collect[0])}`,
       );
-      assertLogged(logOf(stack, run), offboardingLines, upn, stack);
+      assertLogged(run, offboardingLines, upn, stack);
     });
   });
 }
