@@ -6,13 +6,13 @@
 # Chromium: .ci/run installs Debian's; without it they skip with a note, and under CI=true fail.
 #
 # node:test runs one file at a time on 2 cores. The longest files (the browser tests, which mostly wait on a
-# demo server and a browser of their own; the route fuzzer; the kill -9 loop) run beside the rest as a
+# demo server and a browser of their own; the route fuzzer; the kill -9 loops) run beside the rest as a
 # second lane: every test file has its own folders, ports and PostgreSQL database. The second lane is
 # printed after the first, then the closing lines count both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npx vitest run --config web/vitest.config.ts --reporter=dot || exit $?
-long=(test/server/fuzz.test.ts test/engine/crash.test.ts)
+long=(test/server/fuzz.test.ts test/engine/crash.test.ts test/engine/rmm-docs-crash.test.ts)
 mapfile -t browser < <(find test/browser -name '*.test.ts' | sort)
 mapfile -t rest < <(find test -name '*.test.ts' -not -path 'test/browser/*' | sort | grep -vxF -f <(printf '%s\n' "${long[@]}"))
 lane=$(mktemp)

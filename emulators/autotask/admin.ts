@@ -147,6 +147,13 @@ export class AutotaskAdmin extends KitAdmin<Api, Extra, Settings> {
     return { ...ticket };
   }
 
+  /** Every contact, or a company's. */
+  contacts(companyID?: number): Contact[] {
+    return [...this.ctx.db.contacts.values()]
+      .filter((c) => companyID === undefined || c.companyID === companyID)
+      .map((c) => ({ ...c }));
+  }
+
   contact(id: number): Contact | undefined {
     const c = this.ctx.db.contacts.get(id);
     return c && { ...c };

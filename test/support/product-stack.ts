@@ -27,6 +27,8 @@ export interface WiredClient {
   masterKey: Buffer;
   keys: KeySource;
   client: ClientConfig;
+  /** Every client wired, `client` first, by id. */
+  clients: ReadonlyMap<string, ClientConfig>;
   resolve: PortsResolver;
   submit(
     kind: "onboard" | "offboard",
@@ -37,7 +39,8 @@ export interface WiredClient {
 
 /**
  * A client wired the way the product wires one, into `store`: its credentials sealed under a fresh
- * master key, its config parsed against `registry`, its ports from portsFor.
+ * master key, its config parsed against `registry`, its ports from portsFor. `others` are more clients of
+ * the same MSP, wired into the same store under the same key, so one worker serves them all.
  */
 export async function wireClient(
   store: Store,
@@ -45,6 +48,7 @@ export async function wireClient(
     registry: readonly Connector[];
     credentials: { ref: string; kind: string; value: unknown }[];
     client: unknown;
+    others?: unknown[];
   },
 ): Promise<WiredClient> {
   const masterKey = randomBytes(32);
@@ -55,10 +59,14 @@ export async function wireClient(
     const stored = await setCredential(store, keys, kinds, { ...c, actor: "test" });
     assert.ok(stored.ok, JSON.stringify(stored));
   }
-  const parsed = parseClient(opts.client, opts.registry);
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  const client = parsed.value;
-  await upsertClient(store, client);
+  const clients = new Map<string, ClientConfig>();
+  for (const input of [opts.client, ...(opts.others ?? [])]) {
+    const parsed = parseClient(input, opts.registry);
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    await upsertClient(store, parsed.value);
+    clients.set(parsed.value.id, parsed.value);
+  }
+  const client = clients.values().next().value!;
   const resolve = portsFor({
     sql: store,
     keys,
@@ -70,6 +78,7 @@ export async function wireClient(
     masterKey,
     keys,
     client,
+    clients,
     resolve,
     submit: (kind, body, actor = "hr@example.test") =>
       submitRequest(store, kind, body, {
@@ -95,6 +104,7 @@ export async function productStack(opts: {
   registry: readonly Connector[];
   credentials: { ref: string; kind: string; value: unknown }[];
   client: unknown;
+  others?: unknown[];
   seed?: (resolve: PortsResolver, client: ClientConfig) => Promise<void>;
 }): Promise<ProductStack> {
   const store = await openStore({});
