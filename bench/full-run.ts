@@ -48,8 +48,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * The Acme onboarding with every system (Microsoft 365, HaloPSA, NinjaOne, IT Glue, a device serial) on
- * the realistic profile, the worker tuned as in microsoft.ts (1 s condition polls), the ticket trail
- * running beside it as in the product. Its wall time (first step's start to last step's end) against
+ * the realistic profile, as the product runs it: the connectors' own limits (Graph and Exchange: four
+ * steps at a time per tenant), the worker's 8 slots, tuned as in microsoft.ts (1 s condition polls), the
+ * ticket trail running beside it. Its wall time (first step's start to last step's end) against
  * the critical-path bound of critical-path.ts, learnt from a probe on fresh emulators, and against the
  * same steps' costs one after another (the product page's sequential 2 min 34 s). Prints the method, the
  * chain and, per step, where the measured time went.
@@ -115,7 +116,8 @@ export async function fullRunBench(): Promise<Record<string, number>> {
       `${unattributed} probe calls fell outside every step's window; ${uncosted} named no latency class.`,
       "",
       "Per step of the measured run: its probed calls and their cost (+ its wait), when it started and ended",
-      "(from the first step's start), how long it took, and how long it waited for a slot after its dependencies.",
+      "(from the first step's start), how long it took, and how long it was queued after its dependencies had",
+      "ended (for a worker slot or its vendor's concurrency limit).",
       `${"step".padEnd(34)} ${"calls".padStart(5)} ${"cost".padStart(14)} ${"start".padStart(7)} ${"end".padStart(7)} ${"took".padStart(7)} ${"queued".padStart(7)}  chain`,
     ];
     const endOf = new Map(run.actions.map((a) => [a.key, a.finishedAt?.getTime() ?? 0]));
