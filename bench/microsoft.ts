@@ -90,8 +90,12 @@ async function finished(store: Store, runId: string): Promise<RunDetail> {
   }
 }
 
-/** The longest chain of dependent steps, each taking what it took in this run. */
-function criticalPathMs(run: RunDetail): number {
+/**
+ * The longest chain of dependent steps, each taking what it took in this run: the wall time against it
+ * is the engine's scheduling overhead only. The critical-path bound proper, independent of the run, is
+ * full-run.ts's.
+ */
+function ownStepsPathMs(run: RunDetail): number {
   const byKey = new Map(run.actions.map((a) => [a.key, a]));
   const memo = new Map<string, number>();
   const longest = (key: string): number => {
@@ -106,14 +110,14 @@ function criticalPathMs(run: RunDetail): number {
   return Math.max(...run.actions.map((a) => longest(a.key)));
 }
 
-const firstStart = (run: RunDetail) =>
+export const firstStart = (run: RunDetail) =>
   Math.min(...run.actions.map((a) => a.startedAt?.getTime() ?? Infinity));
 
 /**
  * From the first step's start to the last step's end: the actions' own wall time, comparable with the
  * critical path. Submission (validation, planning and its directory reads) is reported on its own.
  */
-const lastEnd = (run: RunDetail) => Math.max(...run.actions.map((a) => a.finishedAt?.getTime() ?? 0));
+export const lastEnd = (run: RunDetail) => Math.max(...run.actions.map((a) => a.finishedAt?.getTime() ?? 0));
 const wallMs = (run: RunDetail) => lastEnd(run) - firstStart(run);
 
 /** HTTP requests to Graph and to Exchange since the last clear ($batch items are not requests). */
@@ -148,11 +152,11 @@ function seedLeaver(m365: Microsoft365Emulator, name: string): string {
 
 /**
  * The Acme onboarding on the realistic profile: Lifecycle's parallel plan, the same steps one after
- * another, and the critical-path bound; Graph and Exchange calls per onboarding and offboarding, with and
+ * another, and the longest chain of its own steps' durations (scheduling overhead); Graph and Exchange calls per onboarding and offboarding, with and
  * without $batch; time to lock-out, from the manager's approval to the moment Graph accepted the change
  * (verification follows it and is reported separately). Last, the same onboarding and an offboarding with
  * Acme's HaloPSA (realistic profile too) beside the Microsoft steps: the wall time against the critical
- * path, and the PSA's calls (its REST API; its token requests apart). An offboarding's wall time runs from
+ * path of its own steps, and the PSA's calls (its REST API; its token requests apart). An offboarding's wall time runs from
  * the approval to its last step's end (its ticket and plan note come before the approval is asked), with
  * the PSA and without: Tom's, and the new hire's with her ticket, contact and log.
  */
@@ -253,8 +257,8 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
     const withBatch = callCounts(m365);
     out["onboarding.wallMs"] = wallMs(parallel);
     out["onboarding.requestToFirstStepMs"] = firstStart(parallel) - parallel.startAt.getTime();
-    out["onboarding.criticalPathMs"] = criticalPathMs(parallel);
-    out["onboarding.ratioToCriticalPath"] = out["onboarding.wallMs"] / out["onboarding.criticalPathMs"];
+    out["onboarding.ownStepsPathMs"] = ownStepsPathMs(parallel);
+    out["onboarding.ratioToOwnStepsPath"] = out["onboarding.wallMs"] / out["onboarding.ownStepsPathMs"];
     out["onboarding.graphCalls"] = withBatch.graph;
     out["onboarding.exchangeCalls"] = withBatch.exchange;
 
@@ -336,9 +340,9 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
         halo.clearCalls();
         const withPsa = expectCompleted(await onboard("Wendy", "Withpsa"));
         out["onboarding.withPsa.wallMs"] = wallMs(withPsa);
-        out["onboarding.withPsa.criticalPathMs"] = criticalPathMs(withPsa);
-        out["onboarding.withPsa.ratioToCriticalPath"] =
-          out["onboarding.withPsa.wallMs"] / out["onboarding.withPsa.criticalPathMs"];
+        out["onboarding.withPsa.ownStepsPathMs"] = ownStepsPathMs(withPsa);
+        out["onboarding.withPsa.ratioToOwnStepsPath"] =
+          out["onboarding.withPsa.wallMs"] / out["onboarding.withPsa.ownStepsPathMs"];
         const on = await psaCalls();
         out["onboarding.psaCalls.halopsa"] = on.api;
         out["onboarding.psaAuthCalls.halopsa"] = on.auth;

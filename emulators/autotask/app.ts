@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { registerAdminRoutes } from "../kit/admin.ts";
 import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
 import {
   header,
   originOf,
@@ -11,6 +10,7 @@ import {
   sendPlainJson,
   type ErrorRenderer,
   type RequestInfo,
+  takeLatency,
 } from "../kit/pipeline.ts";
 import { RouteTable, type TableRoute } from "../kit/routes.ts";
 import { createEmulatorServer, type EmulatorServer, type TlsOption } from "../kit/server.ts";
@@ -259,7 +259,7 @@ async function serve(
   }
   try {
     // Writes and reads take their time while holding their thread, as the vendor's do.
-    await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+    await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
     const answer = route.handle(ctx, req, req.params as Record<string, string>);
     return sendPlainJson(reply, answer.status, answer.body);
   } catch (error) {

@@ -1,15 +1,20 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { formatRetryAfter } from "../kit/buckets.ts";
-import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, originOf, Pipeline, queryOf, requestInfo, type ErrorRenderer } from "../kit/pipeline.ts";
+import {
+  header,
+  originOf,
+  Pipeline,
+  queryOf,
+  requestInfo,
+  takeLatency,
+  type ErrorRenderer,
+} from "../kit/pipeline.ts";
 import { RouteTable } from "../kit/routes.ts";
 import { badJsonCode, createEmulatorServer, type EmulatorServer, type TlsOption } from "../kit/server.ts";
 import { findInstance, type CallExtra, type CwContext, type Info } from "./context.ts";
 import { CwError, cwErrors, sendCwJson } from "./errors.ts";
 import type { ApiKey, Instance } from "./model.ts";
 import { cwRoutes, type CwRoute } from "./routes.ts";
-import type { LatencyClass } from "./settings.ts";
 import { ticketPage } from "./web.ts";
 
 const apiPath = /^\/[^/]+\/apis\/3\.0(\/|$)/;
@@ -75,10 +80,6 @@ function throttle(ctx: CwContext, instance: Instance): void {
     throw cwErrors.throttled(Math.max(1, Math.ceil(Number(formatRetryAfter(outcome.retryAfterMs)))));
 }
 
-function latency(ctx: CwContext, cls: LatencyClass): Promise<void> {
-  return sleep(pickLatency(ctx.settings.latency[cls], ctx.random));
-}
-
 /** What the client sent, for the call log (never the Authorization header: it carries the keys). */
 function noteRequest(info: Info, req: FastifyRequest): void {
   info.appId ??= header(req, "clientid");
@@ -105,7 +106,7 @@ async function runApi(
     if (`${params.codebase ?? ""}/` !== instance.codebase)
       throw cwErrors.routeNotFound(req.url.split("?")[0] ?? req.url);
     throttle(ctx, instance);
-    await latency(ctx, route.latency);
+    await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
     const result = route.handle({
       ctx,
       instance,
@@ -128,7 +129,7 @@ async function companyInfo(ctx: CwContext, req: FastifyRequest, reply: FastifyRe
   noteRequest(info, req);
   const companyId = decodeURIComponent((req.params as { companyId?: string }).companyId ?? "");
   const instance = findInstance(ctx, companyId);
-  await latency(ctx, "login");
+  await takeLatency(info, ctx.settings.latency, "login", ctx.random);
   if (!instance) return sendError(reply, info, cwErrors.notFound("Company", companyId));
   info.tenantId = instance.companyId;
   return respond(reply, info, 200, {

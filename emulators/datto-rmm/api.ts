@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, originOf, queryOf, requestInfo, sendPlainJson } from "../kit/pipeline.ts";
+import { header, originOf, queryOf, requestInfo, sendPlainJson, takeLatency } from "../kit/pipeline.ts";
 import { RouteTable, type TableRoute } from "../kit/routes.ts";
 import { sendDattoError, sendRefused, verbatim } from "./errors.ts";
 import { auditView, deviceView, siteView } from "./records.ts";
@@ -213,7 +212,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: DattoContext): void
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const info = requestInfo(ctx, req);
         if (req.method !== "GET") info.extra.requestBody = req.body;
-        await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+        await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
         const key = keyOf(ctx, req);
         if (!key) return sendDattoError(ctx, req, reply, info, 401, verbatim.unauthorized);
         info.appId = key.apiKey;

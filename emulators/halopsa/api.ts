@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, queryOf, requestInfo, sendPlainJson } from "../kit/pipeline.ts";
+import { header, queryOf, requestInfo, sendPlainJson, takeLatency } from "../kit/pipeline.ts";
 import { RouteTable, type TableRoute } from "../kit/routes.ts";
 import { ours, sendHaloError, sendThrottled, sendUnauthorized, verbatim } from "./errors.ts";
 import { actionView, htmlToText, ticketView, userView } from "./records.ts";
@@ -410,7 +408,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HaloContext): void 
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const info = requestInfo(ctx, req);
         if (req.method !== "GET") info.extra.requestBody = req.body;
-        await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+        await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
         const appId = appOf(ctx, req);
         if (!appId) return sendUnauthorized(reply);
         info.appId = appId;

@@ -1,7 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, originOf, Pipeline, queryOf, requestInfo, type ErrorRenderer } from "../kit/pipeline.ts";
+import {
+  header,
+  originOf,
+  Pipeline,
+  queryOf,
+  requestInfo,
+  type ErrorRenderer,
+  takeLatency,
+} from "../kit/pipeline.ts";
 import { RouteTable } from "../kit/routes.ts";
 import { badJsonCode, createEmulatorServer, type EmulatorServer, type TlsOption } from "../kit/server.ts";
 import type { CallExtra, HuduContext, Info } from "./context.ts";
@@ -84,7 +90,7 @@ async function runApi(
     info.appId = key.name;
     info.extra.keyName = key.name;
     if (route.passwords && !key.passwordAccess) throw huduErrors.noPasswordAccess();
-    await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+    await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
     const result = route.handle({
       ctx,
       key,

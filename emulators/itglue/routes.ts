@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, originOf, queryOf, requestInfo } from "../kit/pipeline.ts";
+import { header, originOf, queryOf, requestInfo, takeLatency } from "../kit/pipeline.ts";
 import { RouteTable, type TableRoute } from "../kit/routes.ts";
 import { ItglueHttpError, mediaType, ours, sendError, sendErrors, sendThrottled } from "./errors.ts";
 import { contactView, organizationView, passwordView, type Resource } from "./records.ts";
@@ -481,7 +479,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ItglueContext): voi
         const info: RequestInfo = requestInfo(ctx, req);
         info.extra.contentType = header(req, "content-type");
         if (req.body !== undefined) info.extra.requestBody = withoutPasswords(req.body);
-        await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+        await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
         const key = keyOf(ctx, req);
         if (!key) return sendError(reply, info, 401, ours.badKey);
         info.appId = key.name;

@@ -14,6 +14,8 @@ export interface CallRecord<Api extends string = string> {
   requestId: string;
   insideBatch: boolean;
   fault: string | undefined;
+  /** The vendor's latency class the request waited on, where its route declares one. */
+  latencyClass?: string;
 }
 
 export interface CallQuery<Api extends string = string> {

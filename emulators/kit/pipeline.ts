@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { CallLog, CallRecord } from "./calls.ts";
 import { sleep, type Clock } from "./clock.ts";
 import { defaultHangMs, faultLabel, type FaultRule, type Faults } from "./faults.ts";
+import { pickLatency, type LatencyTable } from "./latency.ts";
 
 /**
  * What happens around every request, whichever vendor: the request gets an id and an API, a matching
@@ -23,6 +24,8 @@ export interface RequestInfo<Api extends string, Extra> {
   appId: string | undefined;
   insideBatch: boolean;
   fault: string | undefined;
+  /** The latency class the request waited on (takeLatency), copied into the log. */
+  latencyClass: string | undefined;
   /** What this vendor records beside the kit's fields (Exchange's cmdlet, say); copied into the log. */
   extra: Extra;
 }
@@ -117,6 +120,7 @@ export class Pipeline<Api extends string, Extra extends object> {
       appId: undefined,
       insideBatch: header(req, batchItemHeader) === this.opts.state.batchNonce,
       fault: undefined,
+      latencyClass: undefined,
       extra: this.opts.newExtra(),
     };
     this.opts.state.requests.set(req, info);
@@ -211,6 +215,7 @@ export class Pipeline<Api extends string, Extra extends object> {
       requestId: info.requestId,
       insideBatch: info.insideBatch,
       fault: info.fault,
+      ...(info.latencyClass !== undefined ? { latencyClass: info.latencyClass } : {}),
     };
     this.opts.state.calls.add({ ...base, ...info.extra });
   }
@@ -222,6 +227,20 @@ export function sendPlainJson(reply: FastifyReply, status: number, body: unknown
     .code(status)
     .header("content-type", "application/json; charset=utf-8")
     .send(JSON.stringify(body));
+}
+
+/**
+ * Waits the time the request's latency class draws, and notes the class for the call log: the bench
+ * costs a step's calls at their classes' configured means, independently of how long a run took.
+ */
+export function takeLatency<Class extends string>(
+  info: { latencyClass: string | undefined },
+  table: LatencyTable<Class>,
+  cls: Class,
+  random: () => number,
+): Promise<void> {
+  info.latencyClass = cls;
+  return sleep(pickLatency(table[cls], random));
 }
 
 /** The bookkeeping the pipeline started for this request (its onRequest hook runs before any route). */

@@ -1,5 +1,4 @@
-import { header, originOf, queryOf, requestInfo } from "../kit/pipeline.ts";
-import { sleep } from "../kit/clock.ts";
+import { header, originOf, queryOf, requestInfo, takeLatency } from "../kit/pipeline.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate, authorize, type AuthInfo } from "./auth.ts";
 import type { EmulatorContext } from "./context.ts";
@@ -117,7 +116,7 @@ async function runGraph(
     const mailbox = route.bucket === "outlook" ? params.id?.toLowerCase() : undefined;
     const cost = route.bucket === "identity" ? identityCost(route, query) : 1;
     const throttleHeaders = throttle(ctx, auth, route.bucket, cost, route.method !== "GET", mailbox);
-    await sleep(latencyOf(ctx, route.latency));
+    await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
     settle(ctx, auth.tenant);
     const call: GraphCall = {
       ctx,

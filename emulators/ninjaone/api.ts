@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { sleep } from "../kit/clock.ts";
-import { pickLatency } from "../kit/latency.ts";
-import { header, queryOf, requestInfo, sendPlainJson } from "../kit/pipeline.ts";
+import { header, queryOf, requestInfo, sendPlainJson, takeLatency } from "../kit/pipeline.ts";
 import { RouteTable, type TableRoute } from "../kit/routes.ts";
 import { NinjaHttpError, ours, sendNinjaError, wholeSeconds } from "./errors.ts";
 import { parseDeviceFilter } from "./filter.ts";
@@ -287,7 +285,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: NinjaContext): void
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           const info = requestInfo(ctx, req);
           if (req.method !== "GET" && req.body !== undefined) info.extra.requestBody = req.body;
-          await sleep(pickLatency(ctx.settings.latency[route.latency], ctx.random));
+          await takeLatency(info, ctx.settings.latency, route.latency, ctx.random);
           const grant = grantOf(ctx, req);
           if (!grant) return sendNinjaError(ctx, reply, info, ours.unauthorized());
           info.appId = grant.clientId;

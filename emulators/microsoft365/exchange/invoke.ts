@@ -1,12 +1,11 @@
-import { header, originOf, queryOf, requestInfo } from "../../kit/pipeline.ts";
-import { sleep } from "../../kit/clock.ts";
+import { header, originOf, queryOf, requestInfo, takeLatency } from "../../kit/pipeline.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate, authorize, type AuthInfo } from "../auth.ts";
 import type { EmulatorContext, RequestInfo } from "../context.ts";
 import { ExoError, exoErrors, GraphError } from "../errors.ts";
 import { graphContentType, sendGraphError } from "../http.ts";
 import { getCaseless, isObject, type JsonObject } from "../json.ts";
-import { latencyOf, settle, throttle } from "../pipeline.ts";
+import { settle, throttle } from "../pipeline.ts";
 import type { Cmdlet } from "./cmdlet.ts";
 import { findCmdlet } from "./cmdlets/index.ts";
 import { registerExchangeBatch } from "./batch.ts";
@@ -102,7 +101,7 @@ async function invoke(
   const { cmdlet, params } = parseInput(req.body);
   info.extra.cmdlet = cmdlet.name;
   const limitHeaders = throttle(ctx, auth, "exchange", 1, !cmdlet.name.startsWith("Get-"));
-  await sleep(latencyOf(ctx, cmdlet.latency));
+  await takeLatency(info, ctx.settings.latency, cmdlet.latency, ctx.random);
   settle(ctx, auth.tenant);
   const result = cmdlet.run({ ctx, tenant: auth.tenant, auth, params, now: ctx.clock.now() });
   const query = queryOf(req);

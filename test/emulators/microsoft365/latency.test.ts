@@ -54,5 +54,16 @@ describe("latency profiles", () => {
       await graph.get("/users");
       assert.ok(performance.now() - fastStart < 100);
     });
+
+    it("names in the call log the latency class each request waited on, which the bench costs calls by", async () => {
+      emu.admin.clearCalls();
+      assert.equal((await graph.get("/users")).status, 200);
+      assert.equal((await graph.get("/subscribedSkus")).status, 200);
+      const classes = emu.admin
+        .calls()
+        .filter((c) => c.api === "graph")
+        .map((c) => c.latencyClass);
+      assert.deepEqual(classes, ["directoryRead", "licenseRead"]);
+    });
   });
 });
