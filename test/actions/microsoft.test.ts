@@ -5,6 +5,7 @@ import { disableSignIn } from "../../src/actions/identity/disable-sign-in.ts";
 import { resetPassword } from "../../src/actions/identity/reset-password.ts";
 import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
+import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
 import { noAccessRemains } from "../../src/actions/catalog.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
@@ -126,6 +127,34 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
     assert.equal(v.kind, "not-verified");
     assert.match(v.kind === "not-verified" ? v.observed : "", /still in Marketing/);
     assert.match(v.kind === "not-verified" ? v.observed : "", /sessions valid from/);
+  });
+
+  test("leaving a licensing group records the seat it frees, unless the seat is also held directly", async () => {
+    const viaGroupOnly = "gil.group@acmecorp.com";
+    const alsoDirect = "dora.direct@acmecorp.com";
+    m365.admin.createUser(tenant, {
+      userPrincipalName: viaGroupOnly,
+      displayName: "Gil Group",
+      usageLocation: "US",
+    });
+    m365.admin.createUser(tenant, {
+      userPrincipalName: alsoDirect,
+      displayName: "Dora Direct",
+      usageLocation: "US",
+      licenses: ["SPB"],
+    });
+    for (const upn of [viaGroupOnly, alsoDirect])
+      m365.admin.addGroupMember(tenant, "M365-Business-Premium", upn);
+    const freed = async (upn: string) => {
+      const done = await removeAllMemberships.apply({ upn }, ctx(upn));
+      assert.equal(done.kind, "done");
+      return (done.kind === "done" ? done.data?.releasedSkus : undefined) as { via: string }[] | undefined;
+    };
+    const spb = (await caps.licensing.skus()).find((k) => k.skuPartNumber === "SPB")!;
+    assert.deepEqual(await freed(viaGroupOnly), [
+      { skuId: spb.skuId, skuPartNumber: "SPB", via: "M365-Business-Premium" },
+    ]);
+    assert.equal(await freed(alsoDirect), undefined, "the direct seat stays for the licence step to release");
   });
 
   test("verification re-reads the planned steps, each by its own check, and names a port it lacks as not checked", async () => {

@@ -204,9 +204,15 @@ for (const index of [0, 1, 2]) {
         [true],
         "the one person in the documentation is retired",
       );
-      assert.match(people[0]!.note, new RegExp(`Licences released: .*\\b${stack.licences.released}\\b`));
+      for (const sku of stack.licences.released)
+        assert.match(people[0]!.note, new RegExp(`Licences released: .*\\b${sku}\\b`));
 
       const report = await buildReport(product.store, runId);
+      assert.deepEqual(
+        report.billing.licensesRecovered.map((l) => l.skuPartNumber).sort(),
+        [...stack.licences.released].sort(),
+        "every seat freed is billed back, those through a group too",
+      );
       const collect = report.beforeState.filter((c) => c.step === "rmm-devices");
       assert.equal(collect.length, 1, JSON.stringify(report.beforeState));
       assert.equal(collect[0]!.what, "RMM devices (to collect)");

@@ -238,10 +238,10 @@ export interface ClientStack {
   /** The new starter's department (one whose groups the tenant has), and a manager, who approves offboardings. */
   department: string;
   /**
-   * What the onboarding asks beyond the person (a role, extra licences), and a licence it assigns
-   * directly, which the offboarding's licence step releases and the documentation's note names.
+   * What the onboarding asks beyond the person (a role, extra licences), and the seats the offboarding
+   * frees (through groups and directly), which the documentation's note names and the billing records.
    */
-  licences: { request: Record<string, unknown>; released: string };
+  licences: { request: Record<string, unknown>; released: string[] };
   manager: string;
   serial: string;
   /** The client's configuration: the demo's where there is one, its systems pointed at the emulators. */
@@ -388,9 +388,9 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
       domain: acme.domain,
       department: "Marketing",
       manager: "mike.chen@acmecorp.com",
-      // Acme's Marketing seat comes with a group, and leaves with it before the licence step runs; the
-      // note names what that step released, so a licence assigned directly is asked as well.
-      licences: { request: { extraLicenses: [acmeExtraSku] }, released: acmeExtraSku },
+      // Acme's Marketing seat comes with a group, and is freed when the leaver leaves it, before the
+      // licence step runs; a licence assigned directly is asked as well, which that step releases.
+      licences: { request: { extraLicenses: [acmeExtraSku] }, released: ["SPB", acmeExtraSku] },
       serial: serials.acme,
       config: {
         ...demo("acme"),
@@ -449,7 +449,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
       domain: globexTenant.domain,
       department: "Engineering",
       manager: globexTenant.manager.upn,
-      licences: { request: { role: "staff" }, released: "SPB" },
+      licences: { request: { role: "staff" }, released: ["SPB"] },
       serial: serials.globex,
       config: {
         ...seeded(globexTenant),
@@ -522,7 +522,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
       domain: initechTenant.domain,
       department: "Engineering",
       manager: initechTenant.manager.upn,
-      licences: { request: { role: "staff" }, released: "SPB" },
+      licences: { request: { role: "staff" }, released: ["SPB"] },
       serial: serials.initech,
       config: {
         ...seeded(initechTenant),

@@ -3,16 +3,22 @@ import { defineAction, type StepInfo } from "../define.ts";
 import { actionError } from "../support/fail.ts";
 import { text, upn } from "../support/params.ts";
 
-type RetireParams = { note: string; licencesFrom?: string | undefined };
+type RetireParams = { note: string; licencesFrom?: string[] | undefined };
+
+/** The SKUs a step recorded as freed: the licence step's `removedSkus`, the group step's `releasedSkus`. */
+function freedBy(data: Record<string, unknown> | undefined): string[] {
+  return [data?.removedSkus, data?.releasedSkus].flatMap((list) =>
+    Array.isArray(list)
+      ? list.flatMap((r) =>
+          typeof r === "object" && r && "skuPartNumber" in r ? [String(r.skuPartNumber)] : [],
+        )
+      : [],
+  );
+}
 
 function noteOf(p: RetireParams, ctx: StepInfo): string {
   if (!p.licencesFrom) return p.note;
-  const removed = ctx.output(p.licencesFrom)?.removedSkus;
-  const names = Array.isArray(removed)
-    ? removed.flatMap((r) =>
-        typeof r === "object" && r && "skuPartNumber" in r ? [String(r.skuPartNumber)] : [],
-      )
-    : [];
+  const names = [...new Set(p.licencesFrom.flatMap((key) => freedBy(ctx.output(key))))];
   return `${p.note} Licences released: ${names.length ? names.join(", ") : "none by this run"}.`;
 }
 
@@ -24,10 +30,10 @@ export const retirePerson = defineAction({
     /** Kept with the person: why and when. */
     note: text,
     /**
-     * The licence removal step this one runs after: the SKUs it released go into the note, for billing.
-     * Nothing from it (not planned, or nothing held) says so in the note instead.
+     * The steps this one runs after that free seats (licence and group removal): the SKUs they released
+     * go into the note, for billing. None released (not planned, or nothing held) is said so instead.
      */
-    licencesFrom: text.optional(),
+    licencesFrom: z.array(text).optional(),
   }),
   ports: ["docs"],
   async plan(p, ctx) {

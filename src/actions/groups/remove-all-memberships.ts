@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LifecycleError } from "../../domain/errors.ts";
-import type { DirectoryGroup, IdentityDirectory, MailboxAdmin } from "../../ports/index.ts";
+import type { DirectoryGroup, IdentityDirectory, Licensing, MailboxAdmin } from "../../ports/index.ts";
 import { defineAction, type StepContext } from "../define.ts";
 import { requirePort } from "../support/fail.ts";
 import { upn } from "../support/params.ts";
@@ -14,7 +14,7 @@ const params = z.strictObject({
   keep: z.array(z.string()).optional(),
 });
 type Params = z.output<typeof params>;
-type Ctx = StepContext<{ directory: IdentityDirectory; mailboxAdmin?: MailboxAdmin }>;
+type Ctx = StepContext<{ directory: IdentityDirectory; mailboxAdmin?: MailboxAdmin; licensing?: Licensing }>;
 
 const names = (gs: DirectoryGroup[]) => gs.map((g) => g.displayName).join(", ");
 
@@ -68,6 +68,27 @@ async function lingering(p: Params, ctx: Ctx, { go }: Memberships): Promise<Dire
 }
 
 /**
+ * The seats that leaving `go` frees: licences the user holds only through those groups (one held
+ * directly too, or through a group that stays, is not freed here). Read before the removal, since
+ * afterwards the directory no longer says which group a licence came through; for the billing record.
+ */
+async function seatsFreedBy(licensing: Licensing | undefined, userId: string, go: DirectoryGroup[]) {
+  if (!licensing || !go.some((g) => g.assignsLicenses)) return [];
+  const leaving = new Map(go.map((g) => [g.id, g.displayName]));
+  const states = await licensing.assignmentStates(userId);
+  const keptSkus = new Set(
+    states.filter((s) => !s.assignedByGroup || !leaving.has(s.assignedByGroup)).map((s) => s.skuId),
+  );
+  const freed = new Map<string, string>();
+  for (const s of states)
+    if (s.assignedByGroup && leaving.has(s.assignedByGroup) && !keptSkus.has(s.skuId))
+      freed.set(s.skuId, leaving.get(s.assignedByGroup) ?? s.assignedByGroup);
+  if (!freed.size) return [];
+  const part = new Map((await licensing.skus()).map((k) => [k.skuId, k.skuPartNumber]));
+  return [...freed].map(([skuId, via]) => ({ skuId, skuPartNumber: part.get(skuId) ?? "unknown", via }));
+}
+
+/**
  * Takes the leaver out of every group that can be changed here: directory groups through the
  * directory, distribution lists and mail-enabled security groups through Exchange. The list of what
  * was removed is the step's data (evidence, and what a rollback would re-add); what stays is said by name.
@@ -76,7 +97,7 @@ export const removeAllMemberships = defineAction({
   type: "groups.remove-all-memberships",
   params,
   ports: ["directory"],
-  optionalPorts: ["mailboxAdmin"],
+  optionalPorts: ["mailboxAdmin", "licensing"],
   async plan(p, ctx) {
     const m = await memberships(p, ctx);
     const go = await lingering(p, ctx, m);
@@ -91,6 +112,7 @@ export const removeAllMemberships = defineAction({
     const dir = ctx.ports.directory;
     const m = await memberships(p, ctx);
     const go = await lingering(p, ctx, m);
+    const releasedSkus = await seatsFreedBy(ctx.ports.licensing, m.userId, go);
     for (const g of go) {
       try {
         if (g.managedBy === "exchange")
@@ -106,6 +128,7 @@ export const removeAllMemberships = defineAction({
       detail: `removed from ${go.length} group(s): ${names(go)}`,
       data: {
         removedGroups: go.map((g) => ({ id: g.id, displayName: g.displayName, managedBy: g.managedBy })),
+        ...(releasedSkus.length ? { releasedSkus } : {}),
       },
     };
   },

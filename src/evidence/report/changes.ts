@@ -171,7 +171,7 @@ function skus(v: unknown, step: ChangedStep): ReportSku[] {
             skuId,
             skuPartNumber: field(s, "skuPartNumber") ?? "unknown",
             step: step.key,
-            via: null,
+            via: field(s, "via") ?? null,
             at: step.at,
           },
         ]
@@ -185,6 +185,8 @@ export function licenses(steps: ChangedStep[]): { recovered: ReportSku[]; assign
   const assigned: ReportSku[] = [];
   for (const s of steps) {
     if (s.type === "licensing.remove-all-licenses") recovered.push(...skus(s.data.removedSkus, s));
+    // A seat that came through a group is freed when the leaver leaves it, before the licence step looks.
+    if (s.type === "groups.remove-all-memberships") recovered.push(...skus(s.data.releasedSkus, s));
     if (s.type === "licensing.copy-licenses") assigned.push(...skus(s.data.assigned, s));
     if (s.type === "licensing.assign-license") {
       const skuId = str(s.data.skuId);

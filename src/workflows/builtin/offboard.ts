@@ -223,9 +223,9 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       params: {
         email: "${request.user}",
         note: "Offboarded by Lifecycle, last day ${request.startLocal}; requested by ${request.requester}.",
-        licencesFrom: "remove-licenses",
+        licencesFrom: ["remove-groups", "remove-licenses"],
       },
-      after: [...locked, "remove-licenses"],
+      after: [...locked, "remove-groups", "remove-licenses"],
     },
     {
       // Each planned step answers for what it may have left behind: the verification re-reads exactly those.
