@@ -16,6 +16,8 @@ export interface CallRecord<Api extends string = string> {
   fault: string | undefined;
   /** The vendor's latency class the request waited on, where its route declares one. */
   latencyClass?: string;
+  /** The caller hung up before the answer (a timeout, a killed process); the vendor still acted. */
+  callerGone?: true;
 }
 
 export interface CallQuery<Api extends string = string> {

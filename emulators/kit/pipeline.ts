@@ -28,6 +28,10 @@ export interface RequestInfo<Api extends string, Extra> {
   latencyClass: string | undefined;
   /** What this vendor records beside the kit's fields (Exchange's cmdlet, say); copied into the log. */
   extra: Extra;
+  /** The caller hung up before the answer; the handler goes on (a vendor acts on what it received). */
+  callerGone?: boolean;
+  /** Logged already: a request whose caller is gone is logged when its answer is sent to nobody. */
+  logged?: boolean;
 }
 
 /** Everything the kit keeps per emulator instance; a vendor's context extends it. */
@@ -155,6 +159,7 @@ export class Pipeline<Api extends string, Extra extends object> {
       info.fault = faultLabel(rule);
       if (rule.kind === "slow") return sleep(rule.delayMs);
       if (rule.kind === "status") return this.renderer(info).fault(reply, rule, info);
+      info.logged = true;
       this.log(req, 0, info);
       reply.hijack();
       if (rule.kind === "reset") {
@@ -169,17 +174,23 @@ export class Pipeline<Api extends string, Extra extends object> {
       return reply;
     });
 
+    app.addHook("onRequestAbort", async (req) => {
+      const info = this.opts.state.requests.get(req);
+      if (info) info.callerGone = true;
+    });
+
     app.addHook("onSend", async (req, reply, payload) => {
       const info = this.info(req);
       this.surface(info)?.decorate?.(reply, info);
+      // Fastify fires no onResponse for an answer whose caller is gone; the change it made is real,
+      // and a test counting the vendor's creates must see it.
+      if (info.callerGone) this.finish(req, reply.statusCode, info);
       return payload;
     });
 
     app.addHook("onResponse", async (req, reply) => {
       const info = this.opts.state.requests.get(req);
-      if (!info) return;
-      if (info.api !== "admin") this.log(req, reply.statusCode, info);
-      if (req.method !== "GET" && req.method !== "HEAD" && !info.insideBatch) this.opts.onMutation?.();
+      if (info) this.finish(req, reply.statusCode, info);
     });
 
     app.addHook("onClose", async () => {
@@ -201,6 +212,13 @@ export class Pipeline<Api extends string, Extra extends object> {
     });
   }
 
+  private finish(req: FastifyRequest, status: number, info: RequestInfo<Api, Extra>): void {
+    if (info.logged) return;
+    info.logged = true;
+    if (info.api !== "admin") this.log(req, status, info);
+    if (req.method !== "GET" && req.method !== "HEAD" && !info.insideBatch) this.opts.onMutation?.();
+  }
+
   private log(req: FastifyRequest, status: number, info: RequestInfo<Api, Extra>): void {
     const base: CallRecord<Api> = {
       at: new Date().toISOString(),
@@ -216,6 +234,7 @@ export class Pipeline<Api extends string, Extra extends object> {
       insideBatch: info.insideBatch,
       fault: info.fault,
       ...(info.latencyClass !== undefined ? { latencyClass: info.latencyClass } : {}),
+      ...(info.callerGone ? { callerGone: true } : {}),
     };
     this.opts.state.calls.add({ ...base, ...info.extra });
   }

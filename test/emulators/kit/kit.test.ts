@@ -64,6 +64,18 @@ describe("emulator kit", () => {
       assert.deepEqual(toy.admin.callCounts(), { "GET /api/tickets/:id": 1 });
     });
 
+    it("logs a request whose caller hung up before the answer: the vendor still acted on it", async () => {
+      toy.admin.clearCalls();
+      toy.admin.injectFault({ kind: "slow", delayMs: 200 });
+      await assert.rejects(fetch(`${toy.url}/api/tickets/1`, { signal: AbortSignal.timeout(40) }));
+      for (let i = 0; i < 50 && !toy.admin.calls().length; i++) await new Promise((r) => setTimeout(r, 20));
+      const [call] = toy.admin.calls();
+      assert.equal(call?.route, "/api/tickets/:id");
+      assert.equal(call?.status, 200, "what the emulator answered, to nobody");
+      assert.equal(call?.callerGone, true);
+      assert.deepEqual(toy.admin.callCounts(), { "GET /api/tickets/:id": 1 });
+    });
+
     it("drops the connection for a reset and holds it for a hang", async () => {
       toy.admin.injectFault({ kind: "reset" });
       await assert.rejects(fetch(`${toy.url}/api/tickets/1`));
