@@ -6,6 +6,7 @@ import { resetPassword } from "../../src/actions/identity/reset-password.ts";
 import { revokeSessions } from "../../src/actions/identity/revoke-sessions.ts";
 import { addGroupMember } from "../../src/actions/groups/add-member.ts";
 import { removeAllMemberships } from "../../src/actions/groups/remove-all-memberships.ts";
+import { mailboxPollMs } from "../../src/actions/mail/wait-for-mailbox.ts";
 import { assignLicense } from "../../src/actions/licensing/assign-license.ts";
 import { noAccessRemains } from "../../src/actions/catalog.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
@@ -257,4 +258,11 @@ describe("Microsoft actions against the Microsoft 365 emulator", () => {
       (e: LifecycleError) => e.failure.code === "INVALID_PARAMS" && /step "x"/.test(e.message),
     );
   });
+});
+
+test("the mailbox is looked for every 2 s at first, then every 15 s, then every minute", () => {
+  assert.deepEqual(
+    [0, 119_000, 120_000, 14 * 60_000, 15 * 60_000, 6 * 3600_000].map(mailboxPollMs),
+    [2_000, 2_000, 15_000, 15_000, 60_000, 60_000],
+  );
 });
