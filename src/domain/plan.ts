@@ -84,6 +84,13 @@ export const urgentPriority = 100;
 export const aheadPriority = 50;
 
 /**
+ * Before the rest of a run's ready steps on the same API: those on its longest chain (an onboarding's
+ * licence, and the joins that may bring one, before the mailbox appears), so the chain does not queue
+ * behind steps that can wait.
+ */
+export const longestChainPriority = 10;
+
+/**
  * A step that waits for a person: an approval of the plan, or a task done by hand. Its decision is read
  * from the signals addressed to this step alone, so one run can hold several.
  */

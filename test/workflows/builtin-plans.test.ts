@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { productionCatalog } from "../../src/actions/catalog.ts";
 import type { ClientConfig } from "../../src/domain/client.ts";
-import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
+import { longestChainPriority, type Plan, type PlannedAction } from "../../src/domain/plan.ts";
 import { portNames, type PortName } from "../../src/ports/index.ts";
 import type { Request } from "../../src/requests/index.ts";
 import { planWorkflow } from "../../src/planner/interpret.ts";
@@ -39,9 +39,16 @@ function withoutRecipientRules(value: unknown): unknown {
   return out;
 }
 
-/** Dependencies are a set: the engine does not read their order. */
-function comparable(a: PlannedAction): PlannedAction {
-  const { params, ...rest } = withoutRecipientRules(JSON.parse(JSON.stringify(a))) as PlannedAction;
+/**
+ * Dependencies are a set: the engine does not read their order. Priorities are left out: the longest
+ * chain's steps were put first after the TypeScript planner (issue 12), and are checked below.
+ */
+function comparable(a: PlannedAction): Omit<PlannedAction, "priority"> {
+  const {
+    params,
+    priority: _p,
+    ...rest
+  } = withoutRecipientRules(JSON.parse(JSON.stringify(a))) as PlannedAction;
   // The welcome email went to the requester; it goes to the client's HR contacts now (issue 8).
   const { to: _to, ...kept } = params;
   return { ...rest, params: a.type === "notify.welcome-email" ? kept : params, deps: [...a.deps].sort() };
@@ -104,6 +111,9 @@ test("a licence through a group is its own step, after the join, and the mailbox
   });
   assert.ok(step?.deps.includes("group:M365-Business-Premium"));
   assert.ok(byKey.get("mailbox-ready")?.deps.includes("group-license:M365-Business-Premium"));
+  // The joins and licences the mailbox waits for go before the run's other ready steps on Graph.
+  assert.equal(byKey.get("group:M365-Business-Premium")?.priority, longestChainPriority);
+  assert.equal(byKey.get("tap")?.priority ?? 0, 0);
   assert.equal(
     [...byKey.keys()].filter((k) => k.startsWith("group-license:")).length,
     1,

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { longestChainPriority } from "../../domain/plan.ts";
 import type { workflowDefinitionSchema } from "../definition.ts";
 import { psaStep, ticketSteps } from "./psa-steps.ts";
 
@@ -60,6 +61,8 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       forEach: "${derived.directoryGroups}",
       params: { ...user, group: "${item}" },
       after: ["create-user"],
+      // A group may bring the licence the mailbox waits for.
+      priority: longestChainPriority,
     },
     {
       id: "license",
@@ -69,6 +72,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       forEach: "${derived.licences}",
       params: { ...user, sku: "${item}", whenNoSeat: "${client.licensing.whenNoSeat}" },
       after: ["create-user"],
+      priority: longestChainPriority,
     },
     {
       id: "copy-groups",
