@@ -88,6 +88,7 @@ export function ninjaRmm(api: NinjaApi, config: NinjaOneConfig): Rmm {
   }
 
   return {
+    vendor: "NinjaOne",
     endUsers: true,
 
     findEndUser,
