@@ -5,16 +5,15 @@ import { text, upn } from "../support/params.ts";
 
 type RetireParams = { note: string; licencesFrom?: string | undefined };
 
-/** The SKUs the licence step released, as people read them; undefined when the step names none to ask. */
-function licencesReleased(p: RetireParams, ctx: StepInfo): string | undefined {
-  if (!p.licencesFrom) return undefined;
+function noteOf(p: RetireParams, ctx: StepInfo): string {
+  if (!p.licencesFrom) return p.note;
   const removed = ctx.output(p.licencesFrom)?.removedSkus;
   const names = Array.isArray(removed)
     ? removed.flatMap((r) =>
         typeof r === "object" && r && "skuPartNumber" in r ? [String(r.skuPartNumber)] : [],
       )
     : [];
-  return names.length ? names.join(", ") : "none by this run";
+  return `${p.note} Licences released: ${names.length ? names.join(", ") : "none by this run"}.`;
 }
 
 /** The leaver marked as gone in the client's documentation, as the client's setting says, with a note. */
@@ -36,22 +35,17 @@ export const retirePerson = defineAction({
     if (!found) return { kind: "skip", reason: "no such person in the documentation" };
     const vendor = ctx.ports.docs.vendor;
     if (found.retired) return { kind: "already-done", detail: `${p.email} is retired in ${vendor}` };
-    return {
-      kind: "will-change",
-      summary: `retire ${p.email} in the documentation in ${vendor}`,
-      handOff: { found },
-    };
+    return { kind: "will-change", summary: `retire ${p.email} in ${vendor}`, handOff: { found } };
   },
   async apply(p, ctx, planned) {
     const docs = ctx.ports.docs;
     // Retiring again adds nothing (the port says so), so what plan read is enough.
     const found = planned ? planned.found : await docs.findPerson(p.email);
     if (!found) throw actionError("OBJECT_NOT_FOUND", `${p.email} is gone from the documentation`);
-    const licences = licencesReleased(p, ctx);
-    await docs.retirePerson(found.id, licences ? `${p.note} Licences released: ${licences}.` : p.note);
+    await docs.retirePerson(found.id, noteOf(p, ctx));
     return {
       kind: "done",
-      detail: `updated documentation in ${docs.vendor}: ${p.email} retired${licences ? `, licences released: ${licences}` : ""}`,
+      detail: `updated documentation in ${docs.vendor}: ${p.email} marked as former`,
       data: { personId: found.id, ...(found.url ? { url: found.url } : {}) },
     };
   },
