@@ -3,9 +3,10 @@ import type { DattoRmmAdmin } from "./admin.ts";
 /**
  * The demo MSP's Datto RMM account: Globex GmbH (globex.de) is a site with four devices and a printer,
  * among them Tom Williams's laptop (he signed in last, and the owner UDF names him) and a new desktop,
- * serial GLX-DT-0107, that nobody owns yet. Initech LLC is another site with its own tom.williams, so a
- * lookup that forgot its site would show. The owner lives in udf3 (udf1 holds an asset tag, which the
- * connector must leave alone). Keys and uids are fixed so the demo's config can name them.
+ * serial GLX-DT-0107, that nobody owns yet. Tom is twilliams@globex.de, GLOBEX\twilliams: Globex's
+ * username format ("{f}{last}") gives him that, as every Globex seed has him. Initech LLC is another site
+ * with its own twilliams, so a lookup that forgot its site would show. The owner lives in udf3 (udf1
+ * holds an asset tag, which the connector must leave alone). Keys and uids are fixed so the demo's config can name them.
  */
 export const dattoDemo = {
   apiKey: "DEMO7K2Q9XH4LIFECYCLE0001",
@@ -23,11 +24,12 @@ export const dattoDemo = {
       printer: "e5b8a6fc-4f7c-4dae-9a65-9b1c2d3e4f55",
     },
     serials: { tomLaptop: "GLX-LT-0014", newDesktop: "GLX-DT-0107", annaLaptop: "GLX-LT-0009" },
-    tom: { email: "tom.williams@globex.de", account: "GLOBEX\\tom.williams" },
+    tom: { email: "twilliams@globex.de", account: "GLOBEX\\twilliams" },
   },
   initech: {
     siteUid: "7d4b0a3f-2c5e-4d9b-8f30-4b6c8d0e2f1a",
     devices: { tomLaptop: "f6c9b7ad-5a8d-4ebf-8b76-0c2d3e4f5a66" },
+    tom: { email: "twilliams@initech.com", account: "INITECH\\twilliams" },
   },
 } as const;
 
@@ -93,8 +95,8 @@ export function seedDattoDemo(admin: DattoRmmAdmin): typeof dattoDemo {
     hostname: "INI-AUS-LT01",
     category: "Laptop",
     domain: "INITECH",
-    lastLoggedInUser: "INITECH\\tom.williams",
-    udf: { udf3: "tom.williams@initech.com" },
+    lastLoggedInUser: d.initech.tom.account,
+    udf: { udf3: d.initech.tom.email },
     serialNumber: "INI-LT-0001",
   });
   return d;

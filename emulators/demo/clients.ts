@@ -1,8 +1,21 @@
 import type { ClientConfigInput } from "../../src/domain/client.ts";
 import { initech } from "../autotask/seed-initech.ts";
 import { globex } from "../connectwise/seed-globex.ts";
+import { dattoDemo } from "../datto-rmm/seed-globex.ts";
 import { haloDemo } from "../halopsa/seed-acme.ts";
+import { huduDemo } from "../hudu/seed-demo.ts";
+import { itglueDemo } from "../itglue/seed-acme.ts";
 import { acme } from "../microsoft365/seed-acme.ts";
+import { ninjaDemo } from "../ninjaone/seed-demo.ts";
+
+// The MSP's one account per vendor, shared by its clients as the PSAs' are.
+const ninjaone = { connector: "ninjaone", region: "app", credential: "msp/ninjaone" } as const;
+const hudu = {
+  connector: "hudu",
+  baseUrl: "https://lifecycle-msp.huducloud.com",
+  credential: "msp/hudu",
+  peopleLayoutId: huduDemo.peopleLayout.id,
+} as const;
 
 /** The demo MSP's clients. Their systems are served by the emulators, never by real vendors. */
 export const demoClients: ClientConfigInput[] = [
@@ -40,6 +53,15 @@ export const demoClients: ClientConfigInput[] = [
         siteId: haloDemo.acme.siteId,
         statuses: haloDemo.statuses,
       },
+      // Its RMM and documentation, emulated too (emulators/demo/rmm-docs.ts sets the addresses).
+      ninjaone: { ...ninjaone, organizationId: ninjaDemo.acme.organizationId },
+      itglue: {
+        connector: "itglue",
+        credential: "msp/itglue",
+        organizationId: itglueDemo.acme.organizationId,
+        contactTypeId: itglueDemo.contactTypes.employee,
+        offboard: { contactTypeId: itglueDemo.contactTypes.formerEmployee },
+      },
     },
     identity: {
       mfaRegistrationGroup: "MFA-Registration",
@@ -69,8 +91,8 @@ export const demoClients: ClientConfigInput[] = [
     groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
     approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
     hrContacts: ["hr@globex.de"],
-    // Only its PSA is connected: its directory steps fail NOT_CONFIGURED, naming the missing system, and
-    // the ticket says so.
+    // Its PSA, RMM and documentation are connected, not its directory: its directory steps fail
+    // NOT_CONFIGURED, naming the missing system, and the ticket says so.
     systems: {
       connectwise: {
         connector: "connectwise",
@@ -80,6 +102,14 @@ export const demoClients: ClientConfigInput[] = [
         boardId: globex.board.id,
         statuses: { "waiting-on-customer": "Waiting Customer", completed: "Completed" },
       },
+      datto: {
+        connector: "datto-rmm",
+        platform: "merlot",
+        credential: "msp/datto-rmm",
+        siteUid: dattoDemo.globex.siteUid,
+        ownerUdf: dattoDemo.ownerUdf,
+      },
+      hudu: { ...hudu, companyId: huduDemo.companies.globex.id },
     },
   },
   {
@@ -90,7 +120,7 @@ export const demoClients: ClientConfigInput[] = [
     usageLocation: "US",
     usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
     hrContacts: ["hr@initech.com", "payroll@initech.com"],
-    // Its PSA is Autotask; on-prem AD and Datto RMM once their connectors exist.
+    // Its PSA is Autotask, its RMM NinjaOne and its documentation Hudu; on-prem AD once its connector exists.
     systems: {
       autotask: {
         connector: "autotask",
@@ -107,6 +137,8 @@ export const demoClients: ClientConfigInput[] = [
         },
         notes: { publish: initech.publish.internalOnly },
       },
+      ninjaone: { ...ninjaone, organizationId: ninjaDemo.initech.organizationId },
+      hudu: { ...hudu, companyId: huduDemo.companies.initech.id },
     },
   },
 ];

@@ -1,13 +1,9 @@
 import { join } from "node:path";
-import { credentialKinds, parseClient } from "../../src/composition/index.ts";
-import type { KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
-import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
-import type { Store } from "../../src/store/sql.ts";
 import type { ProfileName } from "../kit/profiles.ts";
 import { initech, startAutotaskEmulator, type AutotaskEmulator } from "../autotask/index.ts";
 import { globex, startConnectWiseEmulator, type ConnectWiseEmulator } from "../connectwise/index.ts";
 import { haloDemo, startHaloPsaEmulator, type HaloPsaEmulator } from "../halopsa/index.ts";
+import type { DemoConnection } from "./connect.ts";
 
 /** The demo MSP's three PSAs, one per demo client, each emulated in-process with its state under ./data. */
 export interface DemoPsas {
@@ -32,13 +28,9 @@ export async function demoPsas(profile: ProfileName, dataDir: string): Promise<D
   };
 }
 
-/**
- * Points each demo client's PSA system at its emulator, as an MSP points a client at its PSA: the
- * emulator's API credential into the credential store under the ref the config names, the address into
- * the config. Run on every start, since the emulators may listen on new ports each time.
- */
-export async function connectPsas(store: Store, keys: KeySource, psas: DemoPsas): Promise<void> {
-  const byConnector: Record<string, { address: Record<string, string>; kind: string; secret: unknown }> = {
+/** Each PSA connector's emulator address and API credential (see connectDemoSystems). */
+export function psaConnections(psas: DemoPsas): Record<string, DemoConnection> {
+  return {
     halopsa: {
       address: { url: psas.halo.url },
       kind: "halopsa-app",
@@ -60,26 +52,4 @@ export async function connectPsas(store: Store, keys: KeySource, psas: DemoPsas)
       secret: { ...initech.apiUser },
     },
   };
-  for (const id of ["acme", "globex", "initech"]) {
-    const client = await getClient(store, id);
-    if (!client) continue;
-    const systems = { ...client.systems };
-    for (const [name, system] of Object.entries(systems)) {
-      const psa = byConnector[system.connector];
-      if (!psa) continue;
-      if (!system.credential) throw new Error(`the demo's ${id} system ${name} names no credential`);
-      const stored = await setCredential(store, keys, credentialKinds, {
-        ref: system.credential,
-        kind: psa.kind,
-        value: psa.secret,
-        actor: "demo",
-      });
-      if (!stored.ok)
-        throw new Error(`the demo's ${id} PSA credential is invalid: ${JSON.stringify(stored.errors)}`);
-      systems[name] = { ...system, ...psa.address };
-    }
-    const parsed = parseClient({ ...client, systems });
-    if (!parsed.ok) throw new Error(`the demo's ${id} config is invalid: ${JSON.stringify(parsed.errors)}`);
-    await upsertClient(store, parsed.value);
-  }
 }

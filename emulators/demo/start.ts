@@ -5,8 +5,11 @@ import { printFirstSignIn, startLifecycle, untilSignal } from "../../src/cli/com
 import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
+import { connectDemoSystems } from "./connect.ts";
 import { connectAcme, demoMicrosoft365 } from "./microsoft.ts";
-import { connectPsas, demoPsas } from "./psa.ts";
+import { demoPsas, psaConnections } from "./psa.ts";
+import { demoRmmDocs, rmmDocsConnections, rmmDocsViews } from "./rmm-docs.ts";
+import { ninjaDemo } from "../ninjaone/seed-demo.ts";
 
 const env = process.env;
 // Realistic latency by default, so the timeline looks like production; LIFECYCLE_DEMO_PROFILE=fast for speed.
@@ -15,7 +18,11 @@ const profile = env.LIFECYCLE_DEMO_PROFILE === "fast" ? "fast" : "realistic";
 const dataDir = env.LIFECYCLE_DATA_DIR || "./data";
 // The server's log goes beside the data, so the terminal keeps the demo's own lines.
 env.LIFECYCLE_LOG_FILE ??= join(dataDir, "server.log");
-const [emulator, psas] = await Promise.all([demoMicrosoft365(profile, dataDir), demoPsas(profile, dataDir)]);
+const [emulator, psas, rmmDocs] = await Promise.all([
+  demoMicrosoft365(profile, dataDir),
+  demoPsas(profile, dataDir),
+  demoRmmDocs(profile, dataDir),
+]);
 const ctx = {
   env,
   actor: "demo",
@@ -37,23 +44,30 @@ const { url, stop, firstSignIn } = await startLifecycle(ctx, {
       }
     }
     await connectAcme(store, keys, emulator);
-    await connectPsas(store, keys, psas);
+    await connectDemoSystems(store, keys, { ...psaConnections(psas), ...rmmDocsConnections(rmmDocs) });
   },
 });
+const views = rmmDocsViews(rmmDocs);
 process.stderr.write(
   `Lifecycle demo is listening on ${url} (its log: ${env.LIFECYCLE_LOG_FILE})\n` +
     `The console: open ${url} in a browser and sign in (the first start's link below sets the admin's password)\n` +
     `Try, in another terminal:\n` +
     `  npx lifecycle clients list\n` +
-    `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --now --wait\n` +
+    `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --device-serial ${ninjaDemo.acme.spareSerial} --now --wait\n` +
+    `  npx lifecycle offboard --client acme --user tom.williams@acmecorp.com --now\n` +
+    `Where to look, besides the console's run page and the terminal:\n` +
     `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n` +
     `  mail it sends (Mike Chen's approval links among it): ${emulator.url}/_admin/tenants/acmecorp.com/sentMail\n` +
-    `PSAs: Acme on HaloPSA ${psas.halo.url} (ticket #48291), Globex on ConnectWise ${psas.connectwise.url}, ` +
-    `Initech on Autotask ${psas.autotask.url}; each has /_admin\n`,
+    `  Autopilot: ${emulator.url}/_admin/tenants/acmecorp.com/autopilotDevices\n` +
+    `Acme on HaloPSA ${psas.halo.url}: the ticket's log at ${psas.halo.url}/_admin/tickets/48291/notes\n` +
+    `  ${views.acme}\n` +
+    `Globex on ConnectWise ${psas.connectwise.url}/_admin\n  ${views.globex}\n` +
+    `Initech on Autotask ${psas.autotask.url}/_admin\n  ${views.initech}\n`,
 );
 printFirstSignIn(ctx, firstSignIn);
 untilSignal(async () => {
   await stop();
   await emulator.close();
   await psas.close();
+  await rmmDocs.close();
 });

@@ -59,7 +59,7 @@ export function seedHaloDemo(admin: HaloPsaAdmin): typeof haloDemo {
     site: d.globex.siteId,
     firstname: "Tom",
     surname: "Williams",
-    emailaddress: "tom.williams@globex.de",
+    emailaddress: "twilliams@globex.de",
   });
   admin.createTicket({ client: d.globex.clientId, summary: "Printer offline" });
   return d;

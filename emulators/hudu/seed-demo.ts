@@ -2,8 +2,9 @@ import type { HuduAdmin } from "./admin.ts";
 
 /**
  * The demo's Hudu instance: the MSP's key (with password access), the companies of two demo clients,
- * Globex GmbH (globex.de) and Initech (initech.com), the People layout, and at Globex Tom Williams with
- * his Microsoft 365 password entry. The key and the password are the demo's own, printed by the
+ * Globex GmbH (globex.de) and Initech (initech.com), the People layout, and Tom Williams at each, under
+ * the address his client's username format gives him (twilliams@globex.de, tomw@initech.com); at Globex
+ * with his Microsoft 365 password entry. The key and the password are the demo's own, printed by the
  * launcher; nothing real.
  */
 export const huduDemo = {
@@ -16,10 +17,11 @@ export const huduDemo = {
   peopleLayout: { id: 2, name: "People", fields: ["Email Address", "Title", "Phone", "Notes"] },
   tom: {
     name: "Tom Williams",
-    email: "tom.williams@globex.de",
+    email: "twilliams@globex.de",
     title: "Account Manager",
     credentialName: "Tom Williams – Microsoft 365",
   },
+  initechTom: { name: "Tom Williams", email: "tomw@initech.com", title: "Systems Analyst" },
 } as const;
 
 export function seedHuduDemo(admin: HuduAdmin): void {
@@ -52,5 +54,12 @@ export function seedHuduDemo(admin: HuduAdmin): void {
     url: "https://portal.office.com",
     description: "Created by Lifecycle at onboarding",
     assetId: tom.id,
+  });
+  admin.addAsset({
+    companyId: d.companies.initech.id,
+    layoutId: d.peopleLayout.id,
+    name: d.initechTom.name,
+    primaryMail: d.initechTom.email,
+    fields: { "Email Address": d.initechTom.email, Title: d.initechTom.title },
   });
 }

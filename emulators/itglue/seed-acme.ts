@@ -3,8 +3,9 @@ import type { ItglueAdmin } from "./admin.ts";
 /**
  * The demo MSP's IT Glue account: Acme Corp is an organisation with Tom Williams (Employee, Work email)
  * and his embedded Microsoft 365 password, and Mike Chen, a contact synced from the PSA (IT Glue refuses
- * to PATCH him). Globex GmbH is another organisation with its own Tom Williams, so a lookup that forgot
- * its organisation would show. Ids and the key are fixed so the demo's config can name them.
+ * to PATCH him). Globex GmbH is another organisation with its own Tom Williams (twilliams@globex.de, as
+ * Globex's username format has him), so a lookup that forgot its organisation would show. Ids and the
+ * key are fixed so the demo's config can name them.
  */
 export const itglueDemo = {
   apiKey: "ITG.demo0123456789abcdef0123456789abcdef",
@@ -65,7 +66,7 @@ export function seedItglueDemo(admin: ItglueAdmin): typeof itglueDemo {
     firstName: "Tom",
     lastName: "Williams",
     contactTypeId: d.contactTypes.employee,
-    email: "tom.williams@globex.de",
+    email: "twilliams@globex.de",
   });
   return d;
 }

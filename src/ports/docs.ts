@@ -58,6 +58,8 @@ export interface NewDocsCredential {
 }
 
 export interface Docs {
+  /** What people call the product ("IT Glue", "Hudu"): what the run's words name it by. */
+  readonly vendor: string;
   /** The person with this work address in the client's documentation, retired or not. */
   findPerson(email: string): Promise<DocsPerson | undefined>;
   /** In the client's organisation or company (Hudu: in its People layout). */

@@ -55,6 +55,8 @@ export interface RmmOwner {
 }
 
 export interface Rmm {
+  /** What people call the product ("NinjaOne", "Datto RMM"): what the run's words name it by. */
+  readonly vendor: string;
   /** Whether the RMM keeps end users (NinjaOne) or only devices (Datto RMM). */
   readonly endUsers: boolean;
   /** The end user with this address in the client's organisation, enabled or not. */

@@ -151,7 +151,7 @@ for (const id of ["ninjaone", "datto-rmm"]) {
       const email = fresh(f);
       await assert.rejects(
         assignDevice.plan({ serial: f.rmmSerial!, email }, ctx()),
-        failsWith("OBJECT_NOT_FOUND", new RegExp(`no end user ${email}`)),
+        failsWith("OBJECT_NOT_FOUND", new RegExp(`no RMM user entry for ${email}`)),
       );
     });
 
@@ -213,7 +213,7 @@ for (const id of ["ninjaone", "datto-rmm"]) {
       assert.equal((await releaseDevices.apply(p, ctx())).kind, "done", "applying twice is harmless");
       assert.deepEqual(await releaseDevices.plan(p, ctx()), {
         kind: "already-done",
-        detail: `no device in the RMM is ${owner.email}'s`,
+        detail: `no device in ${rmm.vendor} is ${owner.email}'s`,
       });
     });
   });

@@ -33,19 +33,21 @@ const done = ["completed", "completed-with-warnings", "failed", "cancelled"] as 
 const onboardingLines: Record<string, (upn: string, s: ClientStack) => RegExp> = {
   "rmm-user": (upn, s) =>
     s.view.rmmKeepsEndUsers
-      ? new RegExp(`Created end user ${escaped(upn)} in the RMM`)
-      : /Skipped RMM user entry for .+: /,
-  "rmm-device": (upn, s) => new RegExp(`Assigned .*${escaped(s.serial)}.* to ${escaped(upn)} in the RMM`),
-  "docs-person": (upn) => new RegExp(`Added ${escaped(upn)} to the documentation`),
+      ? new RegExp(`Created RMM user entry for ${escaped(upn)} in `)
+      : /Skipped Create RMM user entry for .+: /,
+  "rmm-device": (upn, s) => new RegExp(`Assigned .*${escaped(s.serial)}.* to ${escaped(upn)} in `),
+  "docs-person": (upn) => new RegExp(`Updated documentation in [^:]+: added .*\\(${escaped(upn)}\\)`),
 };
 const offboardingLines: Record<string, (upn: string, s: ClientStack) => RegExp> = {
   "rmm-devices": (upn, s) =>
-    new RegExp(`Released .*${escaped(s.serial)}.* from ${escaped(upn)}; to collect: .*${escaped(s.serial)}`),
+    new RegExp(
+      `Released .*${escaped(s.serial)}.* from ${escaped(upn)} in [^;]+; to collect: .*${escaped(s.serial)}`,
+    ),
   "rmm-user": (upn, s) =>
     s.view.rmmKeepsEndUsers
-      ? new RegExp(`Removed end user ${escaped(upn)} from the RMM`)
+      ? new RegExp(`Removed RMM user entry for ${escaped(upn)} from `)
       : /Skipped Remove RMM user entry: /,
-  "docs-person": (upn) => new RegExp(`Retired ${escaped(upn)} in the documentation`),
+  "docs-person": (upn) => new RegExp(`Updated documentation in [^:]+: ${escaped(upn)} marked as former`),
 };
 
 function escaped(text: string): string {

@@ -41,7 +41,12 @@ export const assignAutopilotUser = defineAction({
     const user = await resolveUser(ctx.ports.directory, p.upn);
     const d = await device(devices, p.serial);
     await devices.assignAutopilotUser(d.id, user.userPrincipalName, user.displayName);
-    return { kind: "done", detail: `${p.serial} assigned to ${p.upn}`, data: { autopilotDeviceId: d.id } };
+    // The product page's words: the device is enrolled for its user once it is theirs in Autopilot.
+    return {
+      kind: "done",
+      detail: `enrolled device ${p.serial} in Autopilot, assigned to ${p.upn}`,
+      data: { autopilotDeviceId: d.id },
+    };
   },
   async verify(p, ctx) {
     const d = await device(ctx.ports.devices, p.serial);

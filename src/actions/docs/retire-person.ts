@@ -39,8 +39,9 @@ export const retirePerson = defineAction({
   async plan(p, ctx) {
     const found = await ctx.ports.docs.findPerson(p.email);
     if (!found) return { kind: "skip", reason: "no such person in the documentation" };
-    if (found.retired) return { kind: "already-done", detail: `${p.email} is retired in the documentation` };
-    return { kind: "will-change", summary: `retire ${p.email} in the documentation`, handOff: { found } };
+    const vendor = ctx.ports.docs.vendor;
+    if (found.retired) return { kind: "already-done", detail: `${p.email} is retired in ${vendor}` };
+    return { kind: "will-change", summary: `retire ${p.email} in ${vendor}`, handOff: { found } };
   },
   async apply(p, ctx, planned) {
     const docs = ctx.ports.docs;
@@ -50,7 +51,7 @@ export const retirePerson = defineAction({
     await docs.retirePerson(found.id, noteOf(p, ctx));
     return {
       kind: "done",
-      detail: `retired ${p.email} in the documentation`,
+      detail: `updated documentation in ${docs.vendor}: ${p.email} marked as former`,
       data: { personId: found.id, ...(found.url ? { url: found.url } : {}) },
     };
   },

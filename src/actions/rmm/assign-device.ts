@@ -18,7 +18,8 @@ const noDevice = "no device was named in the request";
 async function deviceOf(rmm: Rmm, serial: string): Promise<RmmDevice> {
   const device = await rmm.findDeviceBySerial(serial);
   // The serial came from the request: a typo or a device not enrolled yet, either way a person must look.
-  if (!device) throw actionError("OBJECT_NOT_FOUND", `no device with serial ${serial} in the client's RMM`);
+  if (!device)
+    throw actionError("OBJECT_NOT_FOUND", `no device with serial ${serial} in the client's ${rmm.vendor}`);
   return device;
 }
 
@@ -29,7 +30,10 @@ async function deviceOf(rmm: Rmm, serial: string): Promise<RmmDevice> {
 async function requiredOwner(rmm: Rmm, email: string, ownerRef?: string): Promise<RmmOwner> {
   const owner = await ownerOf(rmm, email, ownerRef);
   if (rmm.endUsers && owner.ownerRef === undefined)
-    throw actionError("OBJECT_NOT_FOUND", `no end user ${email} in the RMM to own the device`);
+    throw actionError(
+      "OBJECT_NOT_FOUND",
+      `no RMM user entry for ${email} in ${rmm.vendor} to own the device`,
+    );
   return owner;
 }
 
@@ -44,10 +48,10 @@ export const assignDevice = defineAction({
     const device = await deviceOf(rmm, p.serial);
     const owner = await requiredOwner(rmm, p.email, p.ownerRef);
     if (ownedBy(device, [ownerValue(owner)]))
-      return { kind: "already-done", detail: `${deviceLabel(device)} is ${p.email}'s in the RMM` };
+      return { kind: "already-done", detail: `${deviceLabel(device)} is ${p.email}'s in ${rmm.vendor}` };
     return {
       kind: "will-change",
-      summary: `assign ${deviceLabel(device)} to ${p.email} in the RMM`,
+      summary: `assign ${deviceLabel(device)} to ${p.email} in ${rmm.vendor}`,
       ...(device.owner ? { from: device.owner } : {}),
       to: ownerValue(owner),
       handOff: { device, owner },
@@ -62,7 +66,7 @@ export const assignDevice = defineAction({
     await rmm.setDeviceOwner(device.id, owner);
     return {
       kind: "done",
-      detail: `assigned ${deviceLabel(device)} to ${p.email} in the RMM`,
+      detail: `assigned ${deviceLabel(device)} to ${p.email} in ${rmm.vendor}`,
       data: {
         deviceId: device.id,
         name: device.name,

@@ -9,6 +9,8 @@ const data = (u: RmmEndUser) => ({
   ...(u.ownerRef !== undefined ? { ownerRef: u.ownerRef } : {}),
 });
 
+const entryThere = (email: string, vendor: string) => `${email} has an RMM user entry in ${vendor}`;
+
 /** The new starter as an end user of the client's organisation in the RMM, where the RMM keeps them. */
 export const createEndUser = defineAction({
   type: "rmm.create-end-user",
@@ -19,27 +21,36 @@ export const createEndUser = defineAction({
     // Asked first: an RMM without end users finds nobody, which would read as "to be created".
     if (!rmm.endUsers) return { kind: "skip", reason: noEndUsersReason };
     const found = await rmm.findEndUser(p.email);
-    if (found) return { kind: "already-done", detail: `end user ${p.email} is in the RMM` };
-    return { kind: "will-change", summary: `create end user ${p.email} in the RMM`, handOff: { found } };
+    if (found) return { kind: "already-done", detail: entryThere(p.email, rmm.vendor) };
+    return {
+      kind: "will-change",
+      summary: `create RMM user entry for ${p.email} in ${rmm.vendor}`,
+      handOff: { found },
+    };
   },
   async apply(p, ctx, planned) {
     const rmm = ctx.ports.rmm;
     // After an earlier attempt, looked up again: its create may have landed after that plan read.
     const found = ctx.firstAttempt && planned ? planned.found : await rmm.findEndUser(p.email);
-    if (found) return { kind: "done", detail: `end user ${p.email} is in the RMM`, data: data(found) };
+    if (found) return { kind: "done", detail: entryThere(p.email, rmm.vendor), data: data(found) };
     const created = await rmm.createEndUser({
       email: p.email,
       firstName: p.firstName,
       lastName: p.lastName,
       ...(p.phone ? { phone: p.phone } : {}),
     });
-    return { kind: "done", detail: `created end user ${p.email} in the RMM`, data: data(created) };
+    return {
+      kind: "done",
+      detail: `created RMM user entry for ${p.email} in ${rmm.vendor}`,
+      data: data(created),
+    };
   },
   // Read back by address, not the create's answer: what a later plan (and the device step) finds it by.
   async verify(p, ctx) {
-    const found = await ctx.ports.rmm.findEndUser(p.email);
+    const rmm = ctx.ports.rmm;
+    const found = await rmm.findEndUser(p.email);
     return found
       ? { kind: "verified", data: data(found) }
-      : { kind: "not-verified", observed: `no end user ${p.email} in the RMM` };
+      : { kind: "not-verified", observed: `no RMM user entry for ${p.email} in ${rmm.vendor}` };
   },
 });

@@ -50,15 +50,16 @@ export const releaseDevices = defineAction({
   params,
   ports: ["rmm"],
   async plan(p, ctx) {
-    const { all, owned } = await theirs(p, ctx.ports.rmm);
+    const rmm = ctx.ports.rmm;
+    const { all, owned } = await theirs(p, rmm);
     if (!owned.length)
       return {
         kind: "already-done",
         detail: all.length
-          ? `no device in the RMM is recorded as ${p.email}'s; to collect: ${labels(all)}`
-          : `no device in the RMM is ${p.email}'s`,
+          ? `no device in ${rmm.vendor} is recorded as ${p.email}'s; to collect: ${labels(all)}`
+          : `no device in ${rmm.vendor} is ${p.email}'s`,
       };
-    return { kind: "will-change", summary: `release ${labels(owned)} from ${p.email} in the RMM` };
+    return { kind: "will-change", summary: `release ${labels(owned)} from ${p.email} in ${rmm.vendor}` };
   },
   // Read again rather than handed: clearing is harmless twice, and what is cleared is what is theirs now.
   async apply(p, ctx) {
@@ -68,16 +69,17 @@ export const releaseDevices = defineAction({
     return {
       kind: "done",
       detail: all.length
-        ? `released ${labels(owned) || "no device"} from ${p.email}; to collect: ${labels(all)}`
-        : `no device in the RMM is ${p.email}'s`,
+        ? `released ${labels(owned) || "no device"} from ${p.email} in ${rmm.vendor}; to collect: ${labels(all)}`
+        : `no device in ${rmm.vendor} is ${p.email}'s`,
       data: { devices: all.map(forCollection), released: owned.map((d) => d.id) },
     };
   },
   async verify(p, ctx) {
-    const { all, owned } = await theirs(p, ctx.ports.rmm);
+    const rmm = ctx.ports.rmm;
+    const { all, owned } = await theirs(p, rmm);
     const data = { devices: all.map(forCollection) };
     return owned.length
-      ? { kind: "not-verified", observed: `${labels(owned)} still ${p.email}'s in the RMM`, data }
+      ? { kind: "not-verified", observed: `${labels(owned)} still ${p.email}'s in ${rmm.vendor}`, data }
       : { kind: "verified", data };
   },
 });

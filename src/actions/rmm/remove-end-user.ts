@@ -3,6 +3,8 @@ import { defineAction } from "../define.ts";
 import { upn } from "../support/params.ts";
 import { noEndUsersReason } from "../support/rmm.ts";
 
+const noEntry = (email: string, vendor: string) => `no RMM user entry for ${email} in ${vendor}`;
+
 /** The leaver's end user removed from the RMM (NinjaOne has no disable: its end users are deleted). */
 export const removeEndUser = defineAction({
   type: "rmm.remove-end-user",
@@ -12,18 +14,22 @@ export const removeEndUser = defineAction({
     const rmm = ctx.ports.rmm;
     if (!rmm.endUsers) return { kind: "skip", reason: noEndUsersReason };
     const found = await rmm.findEndUser(p.email);
-    if (!found) return { kind: "already-done", detail: `no end user ${p.email} in the RMM` };
-    return { kind: "will-change", summary: `remove end user ${p.email} from the RMM`, handOff: { found } };
+    if (!found) return { kind: "already-done", detail: noEntry(p.email, rmm.vendor) };
+    return {
+      kind: "will-change",
+      summary: `remove RMM user entry for ${p.email} from ${rmm.vendor}`,
+      handOff: { found },
+    };
   },
   async apply(p, ctx, planned) {
     const rmm = ctx.ports.rmm;
     const found = planned ? planned.found : await rmm.findEndUser(p.email);
     // Gone since plan read (or an earlier attempt removed it): removing is what was asked.
-    if (!found) return { kind: "done", detail: `no end user ${p.email} in the RMM` };
+    if (!found) return { kind: "done", detail: noEntry(p.email, rmm.vendor) };
     await rmm.removeEndUser(found.id);
     return {
       kind: "done",
-      detail: `removed end user ${p.email} from the RMM`,
+      detail: `removed RMM user entry for ${p.email} from ${rmm.vendor}`,
       data: { endUserId: found.id },
     };
   },

@@ -54,6 +54,7 @@ export function dattoRmm(api: DattoApi, config: DattoRmmConfig): Rmm {
   }
 
   return {
+    vendor: "Datto RMM",
     endUsers: false,
 
     findEndUser: async () => undefined,

@@ -93,6 +93,7 @@ export function huduDocs(api: HuduApi, config: HuduConfig): Docs {
   });
 
   return {
+    vendor: "Hudu",
     async findPerson(email) {
       const address = email.trim();
       // Hudu lists archived assets only when asked (`archived=true`): the live ones first, as a person

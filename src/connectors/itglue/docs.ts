@@ -103,6 +103,7 @@ export function itglueDocs(client: ItglueClient, config: ItglueConfig): Docs {
   }
 
   return {
+    vendor: "IT Glue",
     async findPerson(email) {
       const contacts = await client.list("/contacts", "GET /contacts", contactResource, {
         "filter[primary_email]": email.trim(),

@@ -81,6 +81,7 @@ export function ninjaRmm(api: NinjaApi, config: NinjaOneConfig): Rmm {
   }
 
   return {
+    vendor: "NinjaOne",
     endUsers: true,
 
     findEndUser,

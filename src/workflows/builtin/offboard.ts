@@ -217,7 +217,7 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
       // After the licences go, so the note can say which were released.
       id: "docs-person",
       action: "docs.retire-person",
-      title: "Mark as former in the documentation",
+      title: "Update documentation: mark as former",
       on: "docs",
       when: { all: [{ serves: "docs" }, asked("updateDocumentation")] },
       params: {

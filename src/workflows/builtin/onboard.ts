@@ -215,7 +215,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
     {
       id: "rmm-user",
       action: "rmm.create-end-user",
-      title: "RMM user entry for ${derived.upn}",
+      title: "Create RMM user entry for ${derived.upn}",
       on: "rmm",
       when: { serves: "rmm" },
       params: { email: "${derived.upn}", firstName: "${request.firstName}", lastName: "${request.lastName}" },
@@ -225,7 +225,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
       // Planned whenever there is an RMM: without a serial in the request it skips and says so.
       id: "rmm-device",
       action: "rmm.assign-device",
-      title: "Device owner in the RMM",
+      title: "Assign the device in the RMM",
       on: "rmm",
       when: { serves: "rmm" },
       params: { serial: "${request.deviceSerial}", email: "${derived.upn}" },
@@ -234,7 +234,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
     {
       id: "docs-person",
       action: "docs.create-person",
-      title: "Documentation entry for ${request.displayName}",
+      title: "Update documentation: add ${request.displayName}",
       on: "docs",
       when: { serves: "docs" },
       params: {

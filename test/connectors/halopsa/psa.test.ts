@@ -37,7 +37,7 @@ describe("contacts", () => {
       lastName: "Williams",
       active: true,
     });
-    assert.equal(await psa.findContact("tom.williams@globex.de"), undefined);
+    assert.equal(await psa.findContact("twilliams@globex.de"), undefined);
   });
 
   test("creates the contact at the client's site with one array-body POST", async () => {

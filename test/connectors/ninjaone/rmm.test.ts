@@ -160,7 +160,9 @@ describe("end users", () => {
   test("another organisation's end user is not this client's to delete", async () => {
     const { rmm, ninja } = await open();
     await rmm.removeEndUser(String(ninjaDemo.initech.peter.id));
-    assert.equal(ninja.admin.endUsers(ninjaDemo.initech.organizationId).length, 1);
+    assert.ok(
+      ninja.admin.endUsers(ninjaDemo.initech.organizationId).some((u) => u.id === ninjaDemo.initech.peter.id),
+    );
     assert.equal(wire(ninja).filter((l) => l.startsWith("DELETE")).length, 0);
   });
 });
@@ -168,7 +170,7 @@ describe("end users", () => {
 describe("devices", () => {
   test("finds the spare laptop by serial, whatever the case, paging with pageSize and after", async () => {
     const { rmm, ninja } = await open({ config: { pageSize: 1 } });
-    const spare = await rmm.findDeviceBySerial(" acme-lt-0042 ");
+    const spare = await rmm.findDeviceBySerial(" acme-pc-0042 ");
     assert.deepEqual(spare, {
       id: String(acme.devices.spare),
       name: "ACME-LT-0042",
@@ -212,8 +214,8 @@ describe("devices", () => {
       ownerRef: acme.tom.uid,
       accounts: ["tom.williams@acmecorp.com"],
     });
-    assert.deepEqual(tom.map((d) => d.name).sort(), ["ACME-LT-0017", "ACME-LT-0050"]);
-    assert.equal(tom.find((d) => d.name === "ACME-LT-0017")?.owner, acme.tom.uid);
+    assert.deepEqual(tom.map((d) => d.name).sort(), ["ACME-LT-0050", "ACME-LT-0117"]);
+    assert.equal(tom.find((d) => d.name === "ACME-LT-0117")?.owner, acme.tom.uid);
     const mike = await rmm.devicesOf({ email: "mike.chen@acmecorp.com", accounts: ["ACME\\MIKE.CHEN"] });
     assert.deepEqual(
       mike.map((d) => d.id),
