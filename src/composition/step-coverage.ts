@@ -18,6 +18,7 @@ const portWords: Record<PortName, string> = {
   mailSender: "sending mail",
   mailboxAdmin: "mailbox administration",
   oneTimeLinks: "one-time links",
+  initialPasswords: "initial passwords",
   approvalLinks: "approval links",
   psa: "a PSA",
   rmm: "an RMM",

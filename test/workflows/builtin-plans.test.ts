@@ -41,7 +41,10 @@ function comparable(a: PlannedAction): PlannedAction {
   const { params, ...rest } = withoutRecipientRules(JSON.parse(JSON.stringify(a))) as PlannedAction;
   // The welcome email went to the requester; it goes to the client's HR contacts now (issue 8).
   const { to: _to, ...kept } = params;
-  return { ...rest, params: a.type === "notify.welcome-email" ? kept : params, deps: [...a.deps].sort() };
+  // The account is created with the client's initial-password choice (issue 12).
+  const { passwordMode: _mode, ...created } = params;
+  const now = a.type === "notify.welcome-email" ? kept : a.type === "identity.create-user" ? created : params;
+  return { ...rest, params: now, deps: [...a.deps].sort() };
 }
 
 for (const c of planCases) {

@@ -39,6 +39,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
         employeeHireDate: "${request.startAt}",
         companyName: "${derived.companyName}",
         copyFrom: "${request.copyFrom}",
+        passwordMode: "${client.identity.initialPassword}",
       },
     },
     {
