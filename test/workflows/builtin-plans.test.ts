@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { productionCatalog } from "../../src/actions/catalog.ts";
+import type { ClientConfig } from "../../src/domain/client.ts";
 import type { Plan, PlannedAction } from "../../src/domain/plan.ts";
 import { planWorkflow } from "../../src/planner/interpret.ts";
 import { builtinWorkflows, validateWorkflow } from "../../src/workflows/index.ts";
@@ -148,4 +149,45 @@ test("Acme's plan has its PSA steps: the ticket before the approval, the plan no
   assert.equal(log?.always, true);
   assert.equal(log?.deps.length, planned.value.plan.actions.length - 1, "after every other step");
   assert.ok(!byKey.get("welcome-email")?.deps.includes("psa-ticket"), "nothing Microsoft waits for the PSA");
+});
+
+test("with a documentation system, the onboarding stores the sign-in entry and the offboarding archives it by the same name", async () => {
+  const withDocs = (c: PlanCase): ClientConfig => {
+    const client = caseClient(c);
+    return {
+      ...client,
+      identity: { ...client.identity, initialPassword: "vault" },
+      systems: {
+        ...client.systems,
+        itglue: { connector: "itglue", credential: "acme/itglue", organizationId: 1, contactTypeId: 2 },
+      },
+    };
+  };
+  const plan = async (c: PlanCase, body: Record<string, unknown> = {}) => {
+    const client = withDocs(c);
+    const planned = await planWorkflow(builtinWorkflows[c.kind], {
+      request: caseRequest({ ...c, body: { ...c.body, ...body } }, client),
+      client,
+      live: demoLive,
+      systems: caseSystems(client),
+      catalog: productionCatalog(),
+    });
+    assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
+    return new Map(planned.value.plan.actions.map((a) => [a.key, a]));
+  };
+  const onboard = await plan(planCases[0]!);
+  assert.equal(onboard.get("create-user")?.params.passwordMode, "vault");
+  const stored = onboard.get("docs-credential");
+  assert.equal(stored?.type, "docs.store-credential");
+  assert.equal(stored?.params.name, "Microsoft 365 – sarah.johnson@acmecorp.com");
+  assert.equal(stored?.params.username, "sarah.johnson@acmecorp.com");
+  assert.deepEqual([...(stored?.deps ?? [])].sort(), ["create-user", "docs-person", "tap", "welcome-email"]);
+  const leaving = planCases.find((c) => c.name === "acme: the README's offboarding (client defaults)")!;
+  const offboard = await plan(leaving);
+  const archived = offboard.get("docs-credential");
+  assert.equal(archived?.type, "docs.retire-credential");
+  assert.equal(archived?.params.name, "Microsoft 365 – tom.williams@acmecorp.com");
+  assert.deepEqual(archived?.deps, ["docs-person"]);
+  const kept = await plan(leaving, { actions: { updateDocumentation: false } });
+  assert.ok(!kept.has("docs-person") && !kept.has("docs-credential"), "not asked: neither planned");
 });
