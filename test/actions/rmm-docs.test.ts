@@ -429,6 +429,15 @@ for (const id of ["itglue", "hudu"]) {
         assert.equal((await storeCredential.verify(p, stepCtx(passOnly))).kind, "not-verified");
       });
 
+      test("a retired person gets no entry: the step skips, saying so", async () => {
+        const { person, p } = await starter();
+        await docs.retirePerson(person.id, "Left");
+        assert.deepEqual(await storeCredential.plan(p, stepCtx(passOnly)), {
+          kind: "skip",
+          reason: `${p.email} is in the documentation as a retired person: bring them back by hand`,
+        });
+      });
+
       test("no person in the documentation is a skip before anything is stored", async () => {
         const email = fresh(f, "nobody");
         const p = { email, name: `Microsoft 365 – ${email}`, username: email };

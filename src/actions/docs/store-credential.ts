@@ -101,6 +101,12 @@ export const storeCredential = defineAction({
     const looked = await lookUp(ctx.ports.docs, p);
     if ("missing" in looked) return { kind: "skip", reason: looked.missing };
     const { person, found } = looked;
+    // The person step left a retired person as it found them: a sign-in kept with them would be lost.
+    if (person.retired)
+      return {
+        kind: "skip",
+        reason: `${p.email} is in the documentation as a retired person: bring them back by hand`,
+      };
     // A leaver's archived entry under the same name (a person who comes back) is theirs to look at, not
     // one to write over or to sit beside a second one.
     if (found?.archived)
