@@ -6,6 +6,7 @@ import { wipeDevices } from "./devices/wipe.ts";
 import { createPerson } from "./docs/create-person.ts";
 import { retireCredential } from "./docs/retire-credential.ts";
 import { retirePerson } from "./docs/retire-person.ts";
+import { storeCredential } from "./docs/store-credential.ts";
 import { addGroupMember } from "./groups/add-member.ts";
 import { copyMemberships } from "./groups/copy-memberships.ts";
 import { removeAllMemberships } from "./groups/remove-all-memberships.ts";
@@ -85,6 +86,7 @@ const steps: readonly Action<Capabilities>[] = [
   releaseDevices,
   createPerson,
   retirePerson,
+  storeCredential,
   retireCredential,
 ];
 

@@ -2,6 +2,7 @@ import type { Connector, ConnectorRuntime } from "../connectors/module.ts";
 import { connectors } from "../connectors/registry.ts";
 import type { KeySource } from "../credentials/keys.ts";
 import { approvalLinks } from "../credentials/approval-links.ts";
+import { initialPasswords } from "../credentials/initial-passwords.ts";
 import { oneTimeLinks } from "../credentials/one-time-links.ts";
 import { credentialVersion, readCredential, type StoredCredential } from "../credentials/repo.ts";
 import type { ClientConfig, SystemConfig } from "../domain/client.ts";
@@ -17,6 +18,7 @@ export type PortBinding = Readonly<Partial<Record<string, string>>>;
 /** Lifecycle's own ports, served to every client whatever its systems. */
 export const ownPortNames = [
   "oneTimeLinks",
+  "initialPasswords",
   "approvalLinks",
   "runRecord",
 ] as const satisfies readonly PortName[];
@@ -75,7 +77,7 @@ interface Built {
 
 /**
  * The product's resolver: each client's systems built by their connectors from the config and the
- * credential store, and one-time links for all. A system's instance is kept until its section or its
+ * credential store, and Lifecycle's own ports (one-time links, initial passwords, …) for all. A system's instance is kept until its section or its
  * credential changes (the credential's version is one small read per system and call).
  */
 export function portsFor(deps: PortsDeps): PortsResolver {
@@ -83,6 +85,7 @@ export function portsFor(deps: PortsDeps): PortsResolver {
   const links = oneTimeLinks(deps);
   const own: Pick<Ports, (typeof ownPortNames)[number]> = {
     oneTimeLinks: links,
+    initialPasswords: initialPasswords(deps),
     approvalLinks: approvalLinks(deps),
     runRecord: runRecordOf(deps.sql, deps.publicUrl),
   };

@@ -96,6 +96,15 @@ export function checkSystems(
         message: `is required: ${candidates.join(" and ")} both provide ${port}; say which serves it`,
       });
   }
+  // A password derived for a vault that is not there would be one nobody can read: a mistake to say now.
+  if (client.identity.initialPassword === "vault" && !systems.servedBy("docs"))
+    errors.push({
+      field: "identity.initialPassword",
+      message: `is "vault", but none of the client's systems is a documentation vault (${registry
+        .filter((c) => c.provides.includes("docs"))
+        .map((c) => c.title)
+        .join(", ")}): add one, or keep "unknowable"`,
+    });
   return errors.length ? failAll(errors) : ok(client);
 }
 

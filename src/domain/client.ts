@@ -91,6 +91,13 @@ const identityChoices = z.strictObject({
       isUsableOnce: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * The password a new account is created with. "unknowable": random and known to nobody (the first
+   * sign-in goes by the Temporary Access Pass). "vault": derived for the run from the master key, stored
+   * once in the client's documentation vault linked to the person, and changed at the first sign-in; it is
+   * never kept by Lifecycle, so a client without documentation gets a password nobody can read either.
+   */
+  initialPassword: z.enum(["unknowable", "vault"]).default("unknowable"),
   /** Groups a leaver may stay in (e.g. "Former employees"); verification does not count them. */
   groupsKeptAtOffboarding: z.array(singleLine(256)).max(50).default([]),
 });

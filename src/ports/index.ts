@@ -3,6 +3,7 @@ import type { Authentication } from "./authentication.ts";
 import type { Devices } from "./devices.ts";
 import type { Docs } from "./docs.ts";
 import type { IdentityDirectory } from "./identity-directory.ts";
+import type { InitialPasswords } from "./initial-passwords.ts";
 import type { Licensing } from "./licensing.ts";
 import type { MailSender } from "./mail-sender.ts";
 import type { MailboxAdmin } from "./mailbox-admin.ts";
@@ -17,6 +18,7 @@ export type * from "./authentication.ts";
 export type * from "./devices.ts";
 export type * from "./docs.ts";
 export type * from "./identity-directory.ts";
+export type * from "./initial-passwords.ts";
 export type * from "./licensing.ts";
 export type * from "./mail-sender.ts";
 export type * from "./mailbox-admin.ts";
@@ -40,6 +42,7 @@ export interface Ports {
   mailSender: MailSender;
   mailboxAdmin: MailboxAdmin;
   oneTimeLinks: OneTimeLinks;
+  initialPasswords: InitialPasswords;
   approvalLinks: ApprovalLinks;
   psa: Psa;
   rmm: Rmm;
@@ -58,6 +61,7 @@ export const portNames = [
   "mailSender",
   "mailboxAdmin",
   "oneTimeLinks",
+  "initialPasswords",
   "approvalLinks",
   "psa",
   "rmm",
@@ -75,6 +79,7 @@ export const portWords: Record<PortName, string> = {
   mailSender: "sending mail",
   mailboxAdmin: "mailbox administration",
   oneTimeLinks: "one-time links",
+  initialPasswords: "initial passwords",
   approvalLinks: "approval links",
   psa: "a PSA",
   rmm: "an RMM",

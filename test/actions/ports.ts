@@ -1,7 +1,10 @@
 import type { Capabilities, Ports } from "../../src/ports/index.ts";
 
 /** The ports Acme's Microsoft 365 serves: every one the Microsoft steps may declare. */
-export type MicrosoftPorts = Omit<Ports, "psa" | "rmm" | "docs" | "runRecord" | "approvalLinks">;
+export type MicrosoftPorts = Omit<
+  Ports,
+  "psa" | "rmm" | "docs" | "runRecord" | "approvalLinks" | "initialPasswords"
+>;
 
 /**
  * Every Microsoft port, or the test stops here: a step's plan / apply / verify is called directly with

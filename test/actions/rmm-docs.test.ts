@@ -1,18 +1,21 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { actionCatalog } from "../../src/actions/catalog.ts";
 import { createPerson } from "../../src/actions/docs/create-person.ts";
 import { retireCredential } from "../../src/actions/docs/retire-credential.ts";
 import { retirePerson } from "../../src/actions/docs/retire-person.ts";
+import { storeCredential } from "../../src/actions/docs/store-credential.ts";
 import { assignDevice } from "../../src/actions/rmm/assign-device.ts";
 import { createEndUser } from "../../src/actions/rmm/create-end-user.ts";
 import { releaseDevices } from "../../src/actions/rmm/release-devices.ts";
 import { removeEndUser } from "../../src/actions/rmm/remove-end-user.ts";
 import { noEndUsersReason } from "../../src/actions/support/rmm.ts";
+import { keyring } from "../../src/credentials/keys.ts";
+import { initialPasswords } from "../../src/credentials/initial-passwords.ts";
 import { LifecycleError } from "../../src/domain/errors.ts";
-import type { Docs, Rmm, RmmOwner } from "../../src/ports/index.ts";
-import { harnesses, type Fixtures, type Opened } from "../contracts/ports/harnesses.ts";
+import type { Docs, InitialPasswords, Rmm, RmmOwner } from "../../src/ports/index.ts";
+import { harnesses, type Fixtures, type Opened, type StoredEntry } from "../contracts/ports/harnesses.ts";
 import { stepContext } from "../support/microsoft.ts";
 
 const fresh = (f: Fixtures, what = "person") => `${what}-${randomUUID().slice(0, 8)}@${f.domain}`;
@@ -33,6 +36,7 @@ describe("the RMM and documentation actions are in the catalogue", () => {
       "rmm.release-devices": "rmm",
       "docs.create-person": "docs",
       "docs.retire-person": "docs",
+      "docs.store-credential": "docs",
       "docs.retire-credential": "docs",
     };
     for (const [type, port] of Object.entries(expected)) {
@@ -41,7 +45,9 @@ describe("the RMM and documentation actions are in the catalogue", () => {
       assert.deepEqual(action.ports, [port], type);
     }
     assert.equal(actionCatalog.get("rmm.remove-end-user")?.residualAccessOf, "RMM end user");
-    assert.equal(actionCatalog.has("docs.store-credential"), false, "storing a secret is designed apart");
+    // The vault password is Lifecycle's own port, served to every client: optional, as a pass-only
+    // onboarding has none to store.
+    assert.deepEqual(actionCatalog.get("docs.store-credential")?.optionalPorts, ["initialPasswords"]);
   });
 
   test("bound as the engine binds them: a bad param or a missing port fails before any call", () => {
@@ -299,6 +305,147 @@ for (const id of ["itglue", "hudu"]) {
       assert.equal((await retireCredential.apply({ ...p, note: "Left" }, ctx())).kind, "done");
       assert.equal((await retireCredential.plan(p, ctx())).kind, "already-done");
       assert.equal((await docs.findCredential(created.id, name))?.archived, true);
+    });
+
+    describe("store-credential", () => {
+      const ring = keyring(randomBytes(32));
+      const passwords: InitialPasswords = initialPasswords({ keys: () => ring });
+      const runId = randomUUID();
+      const linkId = `${runId}:tap#1`;
+      const mailed = ["hr@acmecorp.com", "sarah@example.org"];
+
+      /** A new person in the documentation, and the step's params for them. */
+      async function starter() {
+        const email = fresh(f, "starter");
+        const person = await docs.createPerson({ firstName: "Sarah", lastName: "Johnson", email });
+        const p = {
+          email,
+          name: `Microsoft 365 – ${email}`,
+          username: email,
+          passwordFrom: "create-user",
+          passFrom: "tap",
+          welcomeFrom: "welcome-email",
+        };
+        return { person, p };
+      }
+      const passOnly = {
+        "create-user": { userId: "u-1" },
+        tap: { linkId, linkState: "created" },
+        "welcome-email": { sentTo: mailed, linkId, firstSignIn: "one-time link" },
+      };
+      const stepCtx = (
+        outputs: Record<string, Record<string, unknown>>,
+        extra: { firstAttempt?: boolean; inDoubt?: boolean } = {},
+      ) =>
+        stepContext({ docs, initialPasswords: passwords }, "docs-credential", { runId, outputs, ...extra });
+      const entryOf = (credentialId: unknown): StoredEntry => opened.vaultEntry!(String(credentialId));
+
+      test("a pass-only onboarding stores the sign-in name and where the pass went, no secret, once", async () => {
+        const { p } = await starter();
+        const ctx = (extra = {}) => stepCtx(passOnly, extra);
+        const planned = await storeCredential.plan(p, ctx({ firstAttempt: true }));
+        assert.equal(planned.kind, "will-change");
+        assert.match(planned.kind === "will-change" ? planned.summary : "", /how the first sign-in goes/);
+        assert.equal((await storeCredential.verify(p, ctx())).kind, "not-verified", "the verify can fail");
+        const done = await storeCredential.apply(p, ctx());
+        assert.ok(done.kind === "done");
+        assert.equal(done.data?.vaultHolds, "sign-in name");
+        const entry = entryOf(done.data?.credentialId);
+        assert.equal(entry.secret, "", "no secret went to the vault");
+        assert.equal(entry.username, p.email);
+        assert.match(entry.notes, /password to one nobody knows/);
+        assert.match(entry.notes, new RegExp(`one-time link ${linkId}, mailed to ${mailed.join(", ")}`));
+        assert.equal((await storeCredential.verify(p, ctx())).kind, "verified");
+        const again = await storeCredential.apply(p, ctx());
+        assert.ok(again.kind === "done");
+        assert.equal(
+          again.data?.credentialId,
+          done.data?.credentialId,
+          "a second apply finds the first one's",
+        );
+        assert.equal((await storeCredential.plan(p, ctx())).kind, "already-done");
+        assert.equal(entryOf(done.data?.credentialId).sameName, 1);
+      });
+
+      test("without a pass or a generated password the entry says so", async () => {
+        const { p } = await starter();
+        const done = await storeCredential.apply(p, stepCtx({}));
+        assert.ok(done.kind === "done");
+        const { notes, secret } = entryOf(done.data?.credentialId);
+        assert.equal(secret, "");
+        assert.match(notes, /did not set the account's password/);
+        assert.match(notes, /No Temporary Access Pass was issued/);
+        // A pass whose link no welcome email carried is the technician's to hand over.
+        const other = await starter();
+        const unmailed = await storeCredential.apply(other.p, stepCtx({ tap: passOnly.tap }));
+        assert.ok(unmailed.kind === "done");
+        assert.match(entryOf(unmailed.data?.credentialId).notes, /which no welcome email carried/);
+      });
+
+      test("the generated password goes to the vault and nowhere in the step's result; a retry after a crash in apply stores no second entry", async () => {
+        const { p } = await starter();
+        const made = await passwords.derive({ runId, actionKey: "create-user" });
+        const outputs = {
+          ...passOnly,
+          "create-user": { userId: "u-2", passwordMode: "vault", passwordKeyId: made.keyId },
+        };
+        const planned = await storeCredential.plan(p, stepCtx(outputs, { firstAttempt: true }));
+        assert.ok(planned.kind === "will-change" && "handOff" in planned);
+        assert.match(planned.summary, /with the generated password/);
+        // The first attempt's write lands, and the worker dies before the outcome is recorded.
+        const first = await storeCredential.apply(
+          p,
+          stepCtx(outputs, { firstAttempt: true }),
+          planned.handOff,
+        );
+        assert.ok(first.kind === "done");
+        const entry = entryOf(first.data?.credentialId);
+        assert.equal(entry.secret, made.password, "the vault holds the password the account was given");
+        assert.doesNotMatch(entry.notes, new RegExp(made.password));
+        assert.match(entry.notes, /must be changed at the first sign-in/);
+        // The next attempt is in doubt: it plans, finds the entry, and (handed the stale plan) stores none.
+        const retry = stepCtx(outputs, { inDoubt: true });
+        assert.equal((await storeCredential.plan(p, retry)).kind, "already-done");
+        const second = await storeCredential.apply(p, retry, planned.handOff);
+        assert.ok(second.kind === "done");
+        assert.equal(second.data?.credentialId, first.data?.credentialId);
+        assert.equal(entryOf(first.data?.credentialId).sameName, 1, "one entry of that name");
+        for (const result of [planned, first, second, await storeCredential.verify(p, retry)])
+          assert.ok(!JSON.stringify(result).includes(made.password), "no secret in what the step reports");
+      });
+
+      test("an archived entry of the same name is left to a person; the offboarding archives the new one", async () => {
+        const { person, p } = await starter();
+        const done = await storeCredential.apply(p, stepCtx(passOnly));
+        assert.ok(done.kind === "done");
+        const retire = { email: p.email, name: p.name };
+        assert.equal((await retireCredential.plan(retire, ctx())).kind, "will-change");
+        assert.equal((await retireCredential.apply(retire, ctx())).kind, "done");
+        assert.equal((await retireCredential.verify(retire, ctx())).kind, "verified");
+        assert.equal((await docs.findCredential(person.id, p.name))?.archived, true);
+        // Onboarded again under the same address: the archived entry stays as it is, and the step says so.
+        const again = await storeCredential.plan(p, stepCtx(passOnly));
+        assert.equal(again.kind, "skip");
+        assert.equal((await storeCredential.verify(p, stepCtx(passOnly))).kind, "not-verified");
+      });
+
+      test("a retired person gets no entry: the step skips, saying so", async () => {
+        const { person, p } = await starter();
+        await docs.retirePerson(person.id, "Left");
+        assert.deepEqual(await storeCredential.plan(p, stepCtx(passOnly)), {
+          kind: "skip",
+          reason: `${p.email} is in the documentation as a retired person: bring them back by hand`,
+        });
+      });
+
+      test("no person in the documentation is a skip before anything is stored", async () => {
+        const email = fresh(f, "nobody");
+        const p = { email, name: `Microsoft 365 – ${email}`, username: email };
+        assert.deepEqual(await storeCredential.plan(p, stepCtx(passOnly)), {
+          kind: "skip",
+          reason: `no person ${email} in the documentation`,
+        });
+      });
     });
   });
 }

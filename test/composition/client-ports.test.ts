@@ -121,9 +121,14 @@ describe("portsFor builds each client's systems by their connectors, from its co
 
   test("a client without systems gets Lifecycle's own ports only, and the generic NOT_CONFIGURED", async () => {
     const caps = await resolve({ ...acmeClient(), systems: {} });
-    assert.deepEqual(Object.keys(caps), ["oneTimeLinks", "approvalLinks", "runRecord"]);
+    assert.deepEqual(Object.keys(caps), ["oneTimeLinks", "initialPasswords", "approvalLinks", "runRecord"]);
     assert.throws(() => need(caps, "directory"), notConfigured(/no directory connector/));
-    assert.deepEqual(Object.keys(await resolve(undefined)), ["oneTimeLinks", "approvalLinks", "runRecord"]);
+    assert.deepEqual(Object.keys(await resolve(undefined)), [
+      "oneTimeLinks",
+      "initialPasswords",
+      "approvalLinks",
+      "runRecord",
+    ]);
   });
 
   test("without a master key, the steps say so instead of the worker failing", async () => {

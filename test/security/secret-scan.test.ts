@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { liveStateOf, parseClient, portsFor, productWorker } from "../../src/composition/index.ts";
+import { derivedPassword } from "../../src/credentials/initial-passwords.ts";
 import { keyring, type KeySource } from "../../src/credentials/keys.ts";
 import { getRun } from "../../src/engine/read.ts";
 import { buildServer } from "../../src/server/app.ts";
@@ -14,6 +15,7 @@ import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { demoClients } from "../../emulators/demo/clients.ts";
+import { itglueDemo, startItglueEmulator } from "../../emulators/itglue/index.ts";
 import { acme } from "../../emulators/microsoft365/index.ts";
 import { pdfText } from "../evidence/pdf-text.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
@@ -37,6 +39,7 @@ type SecretKind =
   | "reset password"
   | "client secret"
   | "vendor access token"
+  | "vendor API key"
   | "master key";
 
 /**
@@ -134,6 +137,152 @@ interface Carrier {
   kinds: readonly SecretKind[];
   own?: boolean;
   why: string;
+}
+
+/**
+ * What the vendors may receive: the requests whose purpose is to hand a secret to that vendor, and the
+ * part of them that does (a header, or one field of the JSON body: the rest of that body is scanned like
+ * anything else). A secret in any other request, header or field is a leak: in particular the generated
+ * password reaches only the directory's create and the documentation vault's password field.
+ */
+const vendorCarriers: readonly VendorCarrier[] = [
+  {
+    vendor: "Microsoft 365",
+    route: "POST /:tenant/oauth2/v2.0/token",
+    part: "body",
+    kinds: ["client secret"],
+    why: "the app asks for its token with its secret",
+  },
+  {
+    vendor: "Microsoft 365",
+    route: "* *",
+    part: "authorization",
+    kinds: ["vendor access token"],
+    why: "every Graph and Exchange call carries the app's token",
+  },
+  {
+    vendor: "Microsoft 365",
+    route: "POST /v1.0/users",
+    part: "body",
+    field: "passwordProfile.password",
+    kinds: ["generated password"],
+    why: "the directory must be given the new account's password to set it",
+  },
+  {
+    vendor: "Microsoft 365",
+    route: "PATCH /v1.0/users/:id",
+    part: "body",
+    field: "passwordProfile.password",
+    kinds: ["reset password"],
+    why: "the leaver's password is reset to one nobody knows",
+  },
+  {
+    vendor: "Microsoft 365",
+    route: "POST /v1.0/users/:id/sendMail",
+    part: "body",
+    kinds: ["one-time link token", "approval link token"],
+    why: "the welcome email carries the pass's link, the approval request the approver's",
+  },
+  {
+    vendor: "IT Glue",
+    route: "* *",
+    part: "x-api-key",
+    kinds: ["vendor API key"],
+    why: "IT Glue's key on every call",
+  },
+  {
+    vendor: "IT Glue",
+    route: "POST /organizations/:id/relationships/passwords",
+    part: "body",
+    field: "data.attributes.password",
+    kinds: ["generated password"],
+    why: "the vault write: the one place the password leaves for another system",
+  },
+];
+
+interface VendorCarrier {
+  vendor: string;
+  /** "METHOD /path/:param"; "* *" for every request to the vendor. */
+  route: string;
+  part: "body" | string;
+  field?: string;
+  kinds: readonly SecretKind[];
+  why: string;
+}
+
+/** A request the product sent to a vendor's emulator, as it left: method, address, headers, raw body. */
+interface Sent {
+  n: number;
+  vendor: string;
+  method: string;
+  path: string;
+  headers: [string, string][];
+  body: string;
+}
+
+function vendorRouteMatches(route: string, sent: Sent): boolean {
+  const [method, pattern] = route.split(" ") as [string, string];
+  if (method === "*") return true;
+  if (method !== sent.method) return false;
+  const path = pattern.replace(/:(\w+)/g, "[^/?]+");
+  return new RegExp(`^${path}(?:\\?.*)?$`).test(sent.path);
+}
+
+/** The value at a dotted path of a JSON body, and the body without it (what is left to scan). */
+function splitField(body: string, field: string): { value: string; rest: string } | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parts = field.split(".");
+  let at = doc as Record<string, unknown> | undefined;
+  for (const part of parts.slice(0, -1))
+    at = at && typeof at[part] === "object" ? (at[part] as Record<string, unknown>) : undefined;
+  const last = parts.at(-1)!;
+  if (!at || typeof at[last] !== "string") return undefined;
+  const value = at[last];
+  delete at[last];
+  return { value, rest: JSON.stringify(doc) };
+}
+
+/**
+ * Each secret found where a vendor was sent it outside the carriers above, named by kind and request;
+ * `used` the carriers that did carry one.
+ */
+function scanSent(sent: readonly Sent[], secrets: readonly Secret[]) {
+  const found: string[] = [];
+  const used = new Set<VendorCarrier>();
+  const has = (text: string, secret: Secret) => secret.forms.some((f) => text.includes(f));
+  for (const req of sent) {
+    const where = `the request ${req.n} to ${req.vendor} (${req.method} ${req.path.split("?")[0]})`;
+    const parts: [string, string][] = [["address", req.path], ...req.headers, ["body", req.body]];
+    for (const secret of secrets)
+      for (const [part, text] of parts) {
+        if (!has(text, secret)) continue;
+        const carrier = vendorCarriers.find(
+          (c) =>
+            c.vendor === req.vendor &&
+            c.part === part &&
+            c.kinds.includes(secret.kind) &&
+            vendorRouteMatches(c.route, req),
+        );
+        if (!carrier) {
+          found.push(`a ${secret.kind} in ${where}, ${part}`);
+          continue;
+        }
+        const split = carrier.field ? splitField(text, carrier.field) : undefined;
+        if (carrier.field && !split) {
+          found.push(`a ${secret.kind} in ${where}, ${part}, which has no ${carrier.field}`);
+          continue;
+        }
+        if (split && has(split.rest, secret))
+          found.push(`a ${secret.kind} in ${where}, ${part}, outside ${carrier.field}`);
+        if (!split || has(split.value, secret)) used.add(carrier);
+      }
+  }
+  return { found, used };
 }
 
 /** One secret, and every way it is written where it could end up. */
@@ -372,6 +521,11 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   cleanups.push(() => store.close());
   const m365 = await startAcmeTenant();
   cleanups.push(() => m365.close());
+  // Acme's documentation: IT Glue, with a key only this test knows.
+  const itglue = await startItglueEmulator({ profile: "fast", seed: "demo" });
+  cleanups.push(() => itglue.close());
+  const itglueKey = keep("vendor API key", `ITG.${randomBytes(20).toString("hex")}`);
+  itglue.admin.addApiKey({ key: itglueKey, name: "Lifecycle (scan)", passwordAccess: true });
   const dataDir = mkdtempSync(join(tmpdir(), "lifecycle-scan-"));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -386,11 +540,30 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   });
   // The app-only tokens the connectors get from the emulated Entra ID, each the tenant's admin power for
   // an hour: read off the token endpoint's answers as the product's own fetch receives them.
+  // Every request to a vendor (anything but Lifecycle's own address) is kept as it leaves the process,
+  // raw body and all: what the vendor received, before an emulator's own log redacts anything.
+  const vendors = new Map([
+    [new URL(m365.url).origin, "Microsoft 365"],
+    [new URL(itglue.url).origin, "IT Glue"],
+  ]);
+  const sent: Sent[] = [];
+  let productOrigin = "";
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
+    const target = new URL(input instanceof Request ? input.url : String(input));
+    if (target.origin !== productOrigin) {
+      const request = input instanceof Request ? input.clone() : undefined;
+      sent.push({
+        n: sent.length + 1,
+        vendor: vendors.get(target.origin) ?? target.origin,
+        method: (init?.method ?? request?.method ?? "GET").toUpperCase(),
+        path: target.pathname + target.search,
+        headers: [...new Headers(init?.headers ?? request?.headers)],
+        body: request ? await request.text() : await new Response(init?.body ?? "").text(),
+      });
+    }
     const res = await realFetch(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.includes("/oauth2/v2.0/token") && res.ok) {
+    if (target.pathname.endsWith("/oauth2/v2.0/token") && res.ok) {
       const token = ((await res.clone().json()) as { access_token?: string }).access_token;
       if (token) keep("vendor access token", token);
     }
@@ -418,7 +591,17 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
         credential,
         endpoints: { authority: m365.url, exchange: m365.url },
       },
+      itglue: {
+        connector: "itglue",
+        baseUrl: itglue.url,
+        credential: "acme/itglue",
+        organizationId: itglueDemo.acme.organizationId,
+        contactTypeId: itglueDemo.contactTypes.employee,
+        offboard: { contactTypeId: itglueDemo.contactTypes.formerEmployee },
+      },
     },
+    // The new account's password goes to the vault: one more secret, which only the vault may receive.
+    identity: { ...demo.identity, initialPassword: "vault" },
   });
   assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors));
   await upsertClient(store, parsed.value);
@@ -448,6 +631,7 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   });
   cleanups.push(() => app.close());
   http.base = await app.listen({ host: "127.0.0.1", port: 0 });
+  productOrigin = new URL(http.base).origin;
   const worker = productWorker(store, {
     ports: resolve,
     tuning: { idleMs: 20, pollMs: 50, backoffBaseMs: 50, backoffCapMs: 500 },
@@ -499,6 +683,10 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
     json: { kind: "microsoft-app", value: { clientId: appId, clientSecret } },
   });
   json(stored);
+  const itglueStored = await http.call(admin, "PUT", "/api/credentials/acme%2Fitglue", {
+    json: { kind: "itglue-api-key", value: { apiKey: itglueKey } },
+  });
+  json(itglueStored);
   json(await http.call(admin, "GET", "/api/credentials"));
   const added = await http.call(admin, "POST", "/api/staff", {
     json: { email: "tech@msp.example", role: "technician", clients: ["acme"] },
@@ -543,6 +731,14 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   const onboarded = json<{ status: string }>(await http.call(script, "GET", `/api/runs/${onboard}`));
   assert.equal(onboarded.status, "completed", JSON.stringify(onboarded));
   const generated = keep("generated password", m365.admin.user(acme.tenantId, upn).password);
+  // The one the step derived for the vault, which the vault holds beside her sign-in name, and only there.
+  assert.equal(generated, derivedPassword(masterKey, { runId: onboard, actionKey: "create-user" }));
+  const entryName = `Microsoft 365 – ${upn}`;
+  const entry = itglue.admin.passwords().find((p) => p.attributes.name === entryName);
+  assert.ok(entry, `IT Glue has "${entryName}"`);
+  assert.equal(itglue.admin.secretOf(Number(entry.id)), generated);
+  assert.equal(entry.attributes.username, upn);
+  assert.ok(!String(entry.attributes.notes).includes(generated), "the entry's notes hold no secret");
   const mailedToken = () => {
     const mail = m365.admin
       .sentMail(acme.tenantId)
@@ -602,6 +798,7 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   const offboarded = json<{ status: string }>(await http.call(script, "GET", `/api/runs/${offboard}`));
   assert.equal(offboarded.status, "completed", JSON.stringify(offboarded));
   const reset = keep("reset password", m365.admin.user(acme.tenantId, upn).password);
+  assert.equal(itglue.admin.password(Number(entry.id)).attributes.archived, true, "the entry is archived");
   assert.ok(reset !== generated, "the password was reset");
 
   // The technician makes Acme's onboarding form link for its HR person, who opens the form, looks up the
@@ -697,6 +894,9 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
       events += 1;
       places.push({ where: `run ${id} event ${e.id} (${e.type})`, text: JSON.stringify(e) });
     }
+  // The emulators' own request logs.
+  places.push({ where: "the Microsoft 365 emulator's call log", text: JSON.stringify(m365.admin.calls()) });
+  places.push({ where: "the IT Glue emulator's call log", text: JSON.stringify(itglue.admin.calls()) });
   if (partial) logLines.push(partial);
   logLines.forEach((line, i) => places.push({ where: `server log line ${i + 1}`, text: line }));
   for (const a of http.answers) {
@@ -707,13 +907,34 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
   }
 
   const { found, carrying, used } = scan(places, secrets);
-  assert.deepEqual(found, [], "secrets where they must never be");
+  // What the vendors received: every request, each secret only where its carrier hands it over.
+  const toVendors = scanSent(sent, secrets);
+  assert.deepEqual(
+    { kept: found, sent: toVendors.found },
+    { kept: [], sent: [] },
+    "secrets where they must never be: kept or shown by Lifecycle, or sent to a vendor",
+  );
   // Every exception was met: the scan saw its secret there, so it would have seen it anywhere else.
   assert.deepEqual(
     carriers.filter((c) => !used.has(c)).map((c) => `${c.route} ${c.part}`),
     [],
     "exceptions that carried nothing",
   );
+  assert.deepEqual(
+    vendorCarriers.filter((c) => !toVendors.used.has(c)).map((c) => `${c.vendor} ${c.route} ${c.part}`),
+    [],
+    "vendor requests allowed a secret that carried none",
+  );
+  // Every request the emulators answered was seen leaving: none went past the recording.
+  for (const [vendor, calls] of [
+    ["Microsoft 365", m365.admin.calls().filter((c) => !c.insideBatch)],
+    ["IT Glue", itglue.admin.calls()],
+  ] as const)
+    assert.equal(
+      sent.filter((r) => r.vendor === vendor).length,
+      calls.length,
+      `${vendor}: requests sent and answered`,
+    );
   const kinds = new Set(secrets.map((s) => s.kind));
   assert.ok(kinds.has("vendor access token"), "the connectors' access tokens were seen");
   assert.ok(logLines.length > http.answers.length, "the log has a line per request at least");
@@ -721,6 +942,7 @@ test("secret scan: no password, pass, token, cookie, link or key of a day's work
     `secret scan: ${secrets.length} secrets of ${kinds.size} kinds looked for in ${before.rows + after.rows} rows ` +
       `of ${after.tables.length} tables (2 dumps), ${logLines.length} server log lines (level trace), ` +
       `${events} run events and ${http.answers.length} API answers (bodies and headers): found only in ` +
-      `the ${carrying.size} answers whose purpose is to carry one`,
+      `the ${carrying.size} answers whose purpose is to carry one; ${sent.length} requests to the vendors ` +
+      `carried them only where ${toVendors.used.size} kinds of request must`,
   );
 });

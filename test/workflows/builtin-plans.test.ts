@@ -67,7 +67,10 @@ function comparable(a: PlannedAction): Omit<PlannedAction, "priority"> {
   } = withoutRecipientRules(JSON.parse(JSON.stringify(a))) as PlannedAction;
   // The welcome email went to the requester; it goes to the client's HR contacts now (issue 8).
   const { to: _to, ...kept } = params;
-  return { ...rest, params: a.type === "notify.welcome-email" ? kept : params, deps: [...a.deps].sort() };
+  // The account is created with the client's initial-password choice (issue 12).
+  const { passwordMode: _mode, ...created } = params;
+  const now = a.type === "notify.welcome-email" ? kept : a.type === "identity.create-user" ? created : params;
+  return { ...rest, params: now, deps: [...a.deps].sort() };
 }
 
 for (const c of planCases) {
@@ -248,9 +251,50 @@ describe("the RMM and documentation steps", () => {
         ],
         [
           "info",
-          `none of ${caseClient(planCases[0] as PlanCase).displayName}'s systems provides IT documentation, so these steps are not part of the run: Update documentation: add Sarah Johnson`,
+          `none of ${caseClient(planCases[0] as PlanCase).displayName}'s systems provides IT documentation, so these steps are not part of the run: Update documentation: add Sarah Johnson; Sign-in entry in the documentation vault`,
         ],
       ],
     );
   });
+});
+
+test("with a documentation system, the onboarding stores the sign-in entry and the offboarding archives it by the same name", async () => {
+  const withDocs = (c: PlanCase): ClientConfig => {
+    const client = caseClient(c);
+    return {
+      ...client,
+      identity: { ...client.identity, initialPassword: "vault" },
+      systems: {
+        ...client.systems,
+        itglue: { connector: "itglue", credential: "acme/itglue", organizationId: 1, contactTypeId: 2 },
+      },
+    };
+  };
+  const plan = async (c: PlanCase, body: Record<string, unknown> = {}) => {
+    const client = withDocs(c);
+    const planned = await planWorkflow(builtinWorkflows[c.kind], {
+      request: caseRequest({ ...c, body: { ...c.body, ...body } }, client),
+      client,
+      live: demoLive,
+      systems: caseSystems(client),
+      catalog: productionCatalog(),
+    });
+    assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.errors));
+    return new Map(planned.value.plan.actions.map((a) => [a.key, a]));
+  };
+  const onboard = await plan(planCases[0]!);
+  assert.equal(onboard.get("create-user")?.params.passwordMode, "vault");
+  const stored = onboard.get("docs-credential");
+  assert.equal(stored?.type, "docs.store-credential");
+  assert.equal(stored?.params.name, "Microsoft 365 – sarah.johnson@acmecorp.com");
+  assert.equal(stored?.params.username, "sarah.johnson@acmecorp.com");
+  assert.deepEqual([...(stored?.deps ?? [])].sort(), ["create-user", "docs-person", "tap", "welcome-email"]);
+  const leaving = planCases.find((c) => c.name === "acme: the README's offboarding (client defaults)")!;
+  const offboard = await plan(leaving);
+  const archived = offboard.get("docs-credential");
+  assert.equal(archived?.type, "docs.retire-credential");
+  assert.equal(archived?.params.name, "Microsoft 365 – tom.williams@acmecorp.com");
+  assert.deepEqual(archived?.deps, ["docs-person"]);
+  const kept = await plan(leaving, { actions: { updateDocumentation: false } });
+  assert.ok(!kept.has("docs-person") && !kept.has("docs-credential"), "not asked: neither planned");
 });

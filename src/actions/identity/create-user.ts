@@ -1,9 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { LifecycleError } from "../../domain/errors.ts";
-import type { IdentityDirectory, UserTemplate } from "../../ports/index.ts";
-import { defineAction } from "../define.ts";
-import { actionError } from "../support/fail.ts";
+import type {
+  IdentityDirectory,
+  InitialPassword,
+  InitialPasswords,
+  UserTemplate,
+} from "../../ports/index.ts";
+import { defineAction, type StepContext } from "../define.ts";
+import { actionError, requirePort } from "../support/fail.ts";
 import { text, upn } from "../support/params.ts";
 import { readTemplate } from "../support/read-template.ts";
 
@@ -22,10 +27,17 @@ const params = z.strictObject({
   companyName: z.string().optional(),
   /** A user whose attributes fill in what the form left out (the form wins). */
   copyFrom: upn.optional(),
+  /**
+   * The client's choice (ClientConfig.identity.initialPassword): a password nobody knows, or one derived
+   * for this step that the documentation step hands to the client's vault. Absent (plans made before the
+   * choice existed) is the password nobody knows.
+   */
+  passwordMode: z.enum(["unknowable", "vault"]).optional(),
 });
 export type CreateUserParams = z.output<typeof params>;
 
 type CopiedAttributes = UserTemplate["attributes"];
+type CreateUserPorts = { initialPasswords?: InitialPasswords | undefined };
 
 /** The form's attributes over the template's: a field the form gave is never replaced. */
 async function attributesOf(p: CreateUserParams, directory: IdentityDirectory): Promise<CopiedAttributes> {
@@ -49,6 +61,18 @@ export function unknowablePassword(): string {
   return `${randomBytes(24).toString("base64url")}aA1!`;
 }
 
+/**
+ * The vault password of this step, from the current master key: the same on every attempt, so a retry
+ * sets (and the vault step stores) the one password. What the step reports names the key, never the
+ * password, so the vault step derives it from that key even after a rotation.
+ */
+async function vaultPassword(ctx: StepContext<CreateUserPorts>): Promise<InitialPassword> {
+  return requirePort(ctx.ports, "initialPasswords").derive({ runId: ctx.runId, actionKey: ctx.actionKey });
+}
+
+const passwordData = (made: InitialPassword | undefined) =>
+  made ? { passwordMode: "vault", passwordKeyId: made.keyId } : {};
+
 function noUsageLocation(p: CreateUserParams): LifecycleError {
   return actionError(
     "NO_USAGE_LOCATION",
@@ -60,6 +84,7 @@ export const createUser = defineAction({
   type: "identity.create-user",
   params,
   ports: ["directory"],
+  optionalPorts: ["initialPasswords"],
   async plan(p, ctx) {
     const dir = ctx.ports.directory;
     const existing = await dir.findUser(p.upn);
@@ -73,15 +98,33 @@ export const createUser = defineAction({
       };
     }
     // The planner picked a free name; one that exists now is ours only if it is the person we create.
-    if (existing.displayName === p.displayName)
+    if (existing.displayName === p.displayName) {
+      // An earlier attempt of this step created it (a crash, a lost answer), with the step's password: set
+      // again, so the vault step is told of a password that certainly is the account's.
+      if (p.passwordMode === "vault" && !ctx.firstAttempt)
+        return {
+          kind: "will-change",
+          summary: `set ${p.upn}'s initial password again: an earlier attempt created the account`,
+          handOff: { existing },
+        };
       return { kind: "already-done", detail: `${p.upn} exists (${existing.id})` };
+    }
     throw actionError(
       "UPN_TAKEN",
       `${p.upn} now belongs to "${existing.displayName}"; plan the onboarding again to pick another name`,
     );
   },
-  async apply(p, ctx) {
+  async apply(p, ctx, planned) {
     const dir = ctx.ports.directory;
+    const made = p.passwordMode === "vault" ? await vaultPassword(ctx) : undefined;
+    if (planned?.existing && made) {
+      await dir.setPassword(planned.existing.id, made.password, true);
+      return {
+        kind: "done",
+        detail: `set ${p.upn}'s initial password again`,
+        data: { userId: planned.existing.id, ...passwordData(made) },
+      };
+    }
     const { usageLocation, ...attributes } = await attributesOf(p, dir);
     if (!usageLocation) throw noUsageLocation(p);
     const user = await dir.createUser({
@@ -94,9 +137,9 @@ export const createUser = defineAction({
       usageLocation,
       employeeId: p.employeeId,
       employeeHireDate: p.employeeHireDate,
-      password: unknowablePassword(),
+      password: made?.password ?? unknowablePassword(),
     });
-    return { kind: "done", detail: `created ${p.upn}`, data: { userId: user.id } };
+    return { kind: "done", detail: `created ${p.upn}`, data: { userId: user.id, ...passwordData(made) } };
   },
   async verify(p, ctx) {
     const dir = ctx.ports.directory;

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { urgentPriority } from "../../domain/plan.ts";
 import type { workflowDefinitionSchema } from "../definition.ts";
+import { vaultEntryName } from "./docs-steps.ts";
 import { psaStep, ticketSteps } from "./psa-steps.ts";
 
 const lockout = urgentPriority;
@@ -226,6 +227,20 @@ export const builtinOffboard: z.input<typeof workflowDefinitionSchema> = {
         licencesFrom: ["remove-groups", "remove-licenses"],
       },
       after: [...locked, "remove-groups", "remove-licenses"],
+    },
+    {
+      // The entry the onboarding stored, by the same name.
+      id: "docs-credential",
+      action: "docs.retire-credential",
+      title: "Archive the sign-in entry in the documentation vault",
+      on: "docs",
+      when: { all: [{ serves: "docs" }, asked("updateDocumentation")] },
+      params: {
+        email: "${request.user}",
+        name: vaultEntryName("${request.user}"),
+        note: "Offboarded by Lifecycle, last day ${request.startLocal}; requested by ${request.requester}: no longer in use.",
+      },
+      after: ["docs-person"],
     },
     {
       // Each planned step answers for what it may have left behind: the verification re-reads exactly those.

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { longestChainPriority } from "../../domain/plan.ts";
 import type { workflowDefinitionSchema } from "../definition.ts";
+import { vaultEntryName } from "./docs-steps.ts";
 import { psaStep, ticketSteps } from "./psa-steps.ts";
 
 const user = { upn: "${derived.upn}" };
@@ -40,6 +41,7 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
         employeeHireDate: "${request.startAt}",
         companyName: "${derived.companyName}",
         copyFrom: "${request.copyFrom}",
+        passwordMode: "${client.identity.initialPassword}",
       },
     },
     {
@@ -245,6 +247,24 @@ export const builtinOnboard: z.input<typeof workflowDefinitionSchema> = {
         notes: "Onboarded by Lifecycle, starting ${request.startLocal}; requested by ${request.requester}.",
       },
       after: ["create-user"],
+    },
+    {
+      // After the welcome email, to say who the pass's link went to; the pass and the email may not be
+      // planned, and then the entry says so.
+      id: "docs-credential",
+      action: "docs.store-credential",
+      title: "Sign-in entry in the documentation vault",
+      on: "docs",
+      when: { serves: "docs" },
+      params: {
+        email: "${derived.upn}",
+        name: vaultEntryName("${derived.upn}"),
+        username: "${derived.upn}",
+        passwordFrom: "create-user",
+        passFrom: "tap",
+        welcomeFrom: "welcome-email",
+      },
+      after: ["docs-person", "create-user", "tap", "welcome-email"],
     },
     // The PSA's side runs beside the rest: listed after the welcome email so that nothing above waits for
     // a slow or absent PSA, and its final log after everything.

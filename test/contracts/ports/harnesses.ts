@@ -43,9 +43,21 @@ export interface Fixtures {
   docsPerson?: string;
 }
 
+/** A vault entry as the documentation holds it, its secret included: read in-process off the emulator. */
+export interface StoredEntry {
+  name: string;
+  username: string;
+  secret: string;
+  notes: string;
+  /** How many entries of this name the vault holds, for the one-entry-only checks. */
+  sameName: number;
+}
+
 export interface Opened {
   ports: Partial<Ports>;
   fixtures: Fixtures;
+  /** Docs: the vault entry with this id, as the emulator stores it. */
+  vaultEntry?: (credentialId: string) => StoredEntry;
   close(): Promise<void>;
 }
 
@@ -181,6 +193,18 @@ export const harnesses: Record<string, Harness> = {
       return {
         ports,
         fixtures: { ...acmeFixtures, docsPerson: "tom.williams@acmecorp.com" },
+        vaultEntry(credentialId) {
+          const id = Number(credentialId);
+          const a = emu.admin.password(id).attributes as Record<string, unknown>;
+          const name = String(a.name);
+          return {
+            name,
+            username: String(a.username ?? ""),
+            secret: emu.admin.secretOf(id),
+            notes: String(a.notes ?? ""),
+            sameName: emu.admin.passwords().filter((p) => p.attributes.name === name).length,
+          };
+        },
         close: () => emu.close(),
       };
     },
@@ -315,6 +339,18 @@ export const harnesses: Record<string, Harness> = {
           existingUser: huduDemo.tom.email,
           group: "",
           docsPerson: huduDemo.tom.email,
+        },
+        vaultEntry(credentialId) {
+          const all = emulator.admin.passwords();
+          const entry = all.find((p) => String(p.id) === credentialId);
+          if (!entry) throw new Error(`no Hudu password ${credentialId}`);
+          return {
+            name: entry.name,
+            username: entry.username,
+            secret: entry.password,
+            notes: entry.description,
+            sameName: all.filter((p) => p.name === entry.name).length,
+          };
         },
         close: () => emulator.close(),
       };

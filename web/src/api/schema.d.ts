@@ -2201,6 +2201,11 @@ export interface paths {
                             conditionalAccessGroups?: string[];
                             /** @default [] */
                             groupsKeptAtOffboarding?: string[];
+                            /**
+                             * @default unknowable
+                             * @enum {string}
+                             */
+                            initialPassword?: "unknowable" | "vault";
                             mfaRegistrationGroup?: string;
                             /** @default {} */
                             temporaryAccessPass?: {
@@ -2391,6 +2396,11 @@ export interface paths {
                                 conditionalAccessGroups: string[];
                                 /** @default [] */
                                 groupsKeptAtOffboarding: string[];
+                                /**
+                                 * @default unknowable
+                                 * @enum {string}
+                                 */
+                                initialPassword: "unknowable" | "vault";
                                 mfaRegistrationGroup?: string;
                                 temporaryAccessPass: {
                                     /** @default true */
@@ -2571,6 +2581,11 @@ export interface paths {
                                 conditionalAccessGroups: string[];
                                 /** @default [] */
                                 groupsKeptAtOffboarding: string[];
+                                /**
+                                 * @default unknowable
+                                 * @enum {string}
+                                 */
+                                initialPassword: "unknowable" | "vault";
                                 mfaRegistrationGroup?: string;
                                 temporaryAccessPass: {
                                     /** @default true */
@@ -2826,6 +2841,11 @@ export interface paths {
                                 conditionalAccessGroups: string[];
                                 /** @default [] */
                                 groupsKeptAtOffboarding: string[];
+                                /**
+                                 * @default unknowable
+                                 * @enum {string}
+                                 */
+                                initialPassword: "unknowable" | "vault";
                                 mfaRegistrationGroup?: string;
                                 temporaryAccessPass: {
                                     /** @default true */
@@ -3057,6 +3077,11 @@ export interface paths {
                             conditionalAccessGroups?: string[];
                             /** @default [] */
                             groupsKeptAtOffboarding?: string[];
+                            /**
+                             * @default unknowable
+                             * @enum {string}
+                             */
+                            initialPassword?: "unknowable" | "vault";
                             mfaRegistrationGroup?: string;
                             /** @default {} */
                             temporaryAccessPass?: {
@@ -3247,6 +3272,11 @@ export interface paths {
                                 conditionalAccessGroups: string[];
                                 /** @default [] */
                                 groupsKeptAtOffboarding: string[];
+                                /**
+                                 * @default unknowable
+                                 * @enum {string}
+                                 */
+                                initialPassword: "unknowable" | "vault";
                                 mfaRegistrationGroup?: string;
                                 temporaryAccessPass: {
                                     /** @default true */
@@ -3992,7 +4022,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4268,7 +4298,7 @@ export interface paths {
                             key?: string;
                             maxAttempts?: number;
                             /** @enum {string} */
-                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                             /** @default {} */
                             params?: {
                                 [key: string]: unknown;
@@ -4294,7 +4324,7 @@ export interface paths {
                                 key?: string | null;
                                 maxAttempts?: number | null;
                                 /** @enum {string} */
-                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                 params?: {
                                     [key: string]: unknown;
                                 };
@@ -4337,7 +4367,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4473,7 +4503,7 @@ export interface paths {
                             key?: string;
                             maxAttempts?: number;
                             /** @enum {string} */
-                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                            on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                             /** @default {} */
                             params?: {
                                 [key: string]: unknown;
@@ -4499,7 +4529,7 @@ export interface paths {
                                 key?: string | null;
                                 maxAttempts?: number | null;
                                 /** @enum {string} */
-                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                 params?: {
                                     [key: string]: unknown;
                                 };
@@ -4541,7 +4571,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4676,7 +4706,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4709,7 +4739,7 @@ export interface paths {
                                     key?: string;
                                     maxAttempts?: number;
                                     /** @enum {string} */
-                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                    on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                     /** @default {} */
                                     params: {
                                         [key: string]: unknown;
@@ -4735,7 +4765,7 @@ export interface paths {
                                         key?: string | null;
                                         maxAttempts?: number | null;
                                         /** @enum {string} */
-                                        on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
+                                        on?: "directory" | "licensing" | "mailboxes" | "authentication" | "devices" | "mailSender" | "mailboxAdmin" | "oneTimeLinks" | "initialPasswords" | "approvalLinks" | "psa" | "rmm" | "docs" | "runRecord";
                                         params?: {
                                             [key: string]: unknown;
                                         };
