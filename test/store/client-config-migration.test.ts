@@ -88,6 +88,7 @@ test("a stored Microsoft client becomes its entra and exchange systems, with ten
     mfaRegistrationGroup: "MFA-Registration",
     conditionalAccessGroups: ["CA-Staff-Baseline"],
     temporaryAccessPass: { enabled: true, lifetimeInMinutes: 480, isUsableOnce: true },
+    initialPassword: "unknowable",
     groupsKeptAtOffboarding: ["Former staff"],
   });
   assert.deepEqual(acme.mail, {
