@@ -7,7 +7,6 @@ import { getRun, type RunDetail } from "../src/engine/read.ts";
 import { signalRun } from "../src/engine/runs.ts";
 import { sqlStepQueue } from "../src/engine/sql-step-queue.ts";
 import { createWorker } from "../src/engine/worker.ts";
-import { submitRequest } from "../src/composition/submit.ts";
 import { upsertClient } from "../src/store/clients-repo.ts";
 import { openStore } from "../src/store/open.ts";
 import type { Store } from "../src/store/sql.ts";
@@ -24,6 +23,7 @@ import { ticketTrail } from "../src/composition/ticket-trail.ts";
 import type { SystemConfig } from "../src/domain/client.ts";
 import type { Principal } from "../src/domain/staff-roles.ts";
 import { startBenchPsa, type PsaCalls } from "./psa.ts";
+import { submitAcmeOffboarding, submitAcmeOnboarding } from "./support/acme-request.ts";
 import { percentile } from "./support/noop.ts";
 
 // The demo's Acme, Microsoft side only, with API limits that let its parallel plan run (the defaults are
@@ -190,44 +190,17 @@ export async function microsoftBench(offboardings = 50): Promise<Record<string, 
   const out: Record<string, number> = {};
   try {
     const onboard = async (first: string, last: string, sequential = false) => {
-      const res = await submitRequest(
-        store,
-        "onboard",
-        {
-          client: "acme",
-          firstName: first,
-          lastName: last,
-          department: "Marketing",
-          manager: "mike.chen@acmecorp.com",
-          start: sequential ? "2030-01-01T09:00" : "now",
-          requester: "hr@acmecorp.com",
-        },
-        { actor: "bench", ...live },
-      );
-      if (!res.ok) throw new Error(JSON.stringify(res.errors));
-      if (sequential)
-        await store.query(`update runs set max_parallel = 1, start_at = now() where id = $1`, [
-          res.value.runId,
-        ]);
-      await store.query(`update actions set run_at = now() where run_id = $1`, [res.value.runId]);
-      return finished(store, res.value.runId!);
+      const body = {
+        firstName: first,
+        lastName: last,
+        department: "Marketing",
+        manager: "mike.chen@acmecorp.com",
+      };
+      return finished(store, await submitAcmeOnboarding(store, body, live, sequential));
     };
     // Acme's offboardings need the manager's approval; the lock-out is timed from the moment it is given.
     const offboard = async (upn: string, actions?: Record<string, unknown>) => {
-      const r = await submitRequest(
-        store,
-        "offboard",
-        {
-          client: "acme",
-          user: upn,
-          lastDay: "now",
-          requester: "hr@acmecorp.com",
-          ...(actions ? { actions } : {}),
-        },
-        { actor: "bench", ...live },
-      );
-      if (!r.ok) throw new Error(JSON.stringify(r.errors));
-      const runId = r.value.runId!;
+      const runId = await submitAcmeOffboarding(store, upn, live, actions);
       let run = await getRun(store, runId);
       // Mike approves once he has been asked: after the request's mail went, not while it is sending.
       const asked = (r: RunDetail) =>

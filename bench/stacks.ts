@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { credentialKindsOf } from "../src/composition/credential-kinds.ts";
-import { liveStateOf, parseClient, portsFor, submitRequest } from "../src/composition/index.ts";
+import { liveStateOf, parseClient, portsFor } from "../src/composition/index.ts";
 import { ticketTrail, type TicketTrail } from "../src/composition/ticket-trail.ts";
 import { productionCatalog } from "../src/actions/catalog.ts";
 import { sqlStepQueue } from "../src/engine/sql-step-queue.ts";
@@ -28,6 +28,7 @@ import { acme, startMicrosoft365Emulator } from "../emulators/microsoft365/index
 import { ninjaDemo, startNinjaOneEmulator } from "../emulators/ninjaone/index.ts";
 import { mike } from "./microsoft.ts";
 import { startBenchPsa, type PsaStack } from "./psa.ts";
+import { submitAcmeOffboarding, submitAcmeOnboarding } from "./support/acme-request.ts";
 
 /**
  * The three stacks of issue 12's demo, each beside Acme's Microsoft 365 (the only tenant the emulator
@@ -332,45 +333,18 @@ export async function stackBench(
     trail,
     settle,
     async onboard({ sequential = false } = {}) {
-      const res = await submitRequest(
-        store,
-        "onboard",
-        {
-          client: "acme",
-          firstName: "Sarah",
-          lastName: "Johnson",
-          department: "Marketing",
-          jobTitle: "Marketing Coordinator",
-          manager: "mike.chen@acmecorp.com",
-          deviceSerial: stack.serial,
-          start: sequential ? "2030-01-01T09:00" : "now",
-          requester: "hr@acmecorp.com",
-        },
-        { actor: "bench", ...live },
-      );
-      if (!res.ok) throw new Error(JSON.stringify(res.errors));
-      const runId = res.value.runId!;
-      // One step at a time, from now: the probe's windows then hold one step's calls each.
-      if (sequential)
-        await store.query(`update runs set max_parallel = 1, start_at = now() where id = $1`, [runId]);
-      await store.query(`update actions set run_at = now() where run_id = $1`, [runId]);
-      return ended(runId);
+      const body = {
+        firstName: "Sarah",
+        lastName: "Johnson",
+        department: "Marketing",
+        jobTitle: "Marketing Coordinator",
+        manager: "mike.chen@acmecorp.com",
+        deviceSerial: stack.serial,
+      };
+      return ended(await submitAcmeOnboarding(store, body, live, sequential));
     },
     async offboard(upn, actions) {
-      const r = await submitRequest(
-        store,
-        "offboard",
-        {
-          client: "acme",
-          user: upn,
-          lastDay: "now",
-          requester: "hr@acmecorp.com",
-          ...(actions ? { actions } : {}),
-        },
-        { actor: "bench", ...live },
-      );
-      if (!r.ok) throw new Error(JSON.stringify(r.errors));
-      const runId = r.value.runId!;
+      const runId = await submitAcmeOffboarding(store, upn, live, actions);
       let run = await getRun(store, runId);
       while (run.status !== "awaiting-approval") {
         if (terminalRunStatuses.has(run.status)) expectCompleted(run);
