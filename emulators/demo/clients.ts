@@ -6,10 +6,17 @@ import { haloDemo } from "../halopsa/seed-acme.ts";
 import { huduDemo } from "../hudu/seed-demo.ts";
 import { itglueDemo } from "../itglue/seed-acme.ts";
 import { acme } from "../microsoft365/seed-acme.ts";
+import { globexTenant, initechTenant } from "../microsoft365/seed-globex-initech.ts";
 import { ninjaDemo } from "../ninjaone/seed-demo.ts";
 
 // The MSP's one account per vendor, shared by its clients as the PSAs' are.
 const ninjaone = { connector: "ninjaone", region: "app", credential: "msp/ninjaone" } as const;
+/** A client's tenant in the emulated Microsoft 365: one app registration serves both of its APIs. */
+const microsoft365 = (tenantId: string, credential: string) =>
+  ({
+    entra: { connector: "msgraph", tenantId, credential },
+    exchange: { connector: "exchange-online", tenantId, credential },
+  }) as const;
 const hudu = {
   connector: "hudu",
   baseUrl: "https://lifecycle-msp.huducloud.com",
@@ -40,10 +47,8 @@ export const demoClients: ClientConfigInput[] = [
       Sales: ["All-Staff", "M365-Business-Premium"],
     },
     approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 72 },
-    // One app registration serves both Microsoft APIs of the tenant.
     systems: {
-      entra: { connector: "msgraph", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
-      exchange: { connector: "exchange-online", tenantId: acme.tenantId, credential: "acme/microsoft-app" },
+      ...microsoft365(acme.tenantId, "acme/microsoft-app"),
       // Its PSA: the address is the emulator's, set on every start (emulators/demo/psa.ts).
       halo: {
         connector: "halopsa",
@@ -91,9 +96,9 @@ export const demoClients: ClientConfigInput[] = [
     groupsByDepartment: { Engineering: ["Engineering", "Alle"] },
     approval: { onboarding: "technician", offboarding: "manager", expiresAfterHours: 48 },
     hrContacts: ["hr@globex.de"],
-    // Its PSA, RMM and documentation are connected, not its directory: its directory steps fail
-    // NOT_CONFIGURED, naming the missing system, and the ticket says so.
+    mail: { sendMailFrom: "helpdesk@globex.de" },
     systems: {
+      ...microsoft365(globexTenant.tenantId, "globex/microsoft-app"),
       connectwise: {
         connector: "connectwise",
         site: "https://api-eu.myconnectwise.net",
@@ -119,9 +124,13 @@ export const demoClients: ClientConfigInput[] = [
     timeZone: "America/Chicago",
     usageLocation: "US",
     usernameFormat: { pattern: "{first}{l}", collision: "numeric-suffix" },
+    licensesByRole: { staff: ["SPB"] },
+    groupsByDepartment: { Engineering: ["Engineering"] },
     hrContacts: ["hr@initech.com", "payroll@initech.com"],
+    mail: { sendMailFrom: "helpdesk@initech.com" },
     // Its PSA is Autotask, its RMM NinjaOne and its documentation Hudu; on-prem AD once its connector exists.
     systems: {
+      ...microsoft365(initechTenant.tenantId, "initech/microsoft-app"),
       autotask: {
         connector: "autotask",
         credential: "msp/autotask",

@@ -8,12 +8,14 @@ import { demoClients } from "./clients.ts";
 /**
  * How the demo points a client's system of one connector at its emulator: the address fields to set
  * (undefined removes one, e.g. Datto's platform once a baseUrl names the host), and the emulator's API
- * credential, stored under the ref the system's config names.
+ * credential, stored under the ref the system's config names: one for the connector, or one per system
+ * where each client has its own (a Microsoft tenant's app).
  */
 export interface DemoConnection {
-  address: Record<string, string | undefined>;
+  address: Record<string, unknown>;
   kind: string;
-  secret: unknown;
+  secret?: unknown;
+  secretFor?: (system: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function connectDemoSystems(
       const stored = await setCredential(store, keys, credentialKinds, {
         ref: system.credential,
         kind: to.kind,
-        value: to.secret,
+        value: to.secretFor ? to.secretFor(system) : to.secret,
         actor: "demo",
       });
       if (!stored.ok)

@@ -1,58 +1,56 @@
 import { join } from "node:path";
-import type { KeySource } from "../../src/credentials/keys.ts";
-import { setCredential } from "../../src/credentials/repo.ts";
-import { credentialKinds, parseClient } from "../../src/composition/index.ts";
-import { getClient, upsertClient } from "../../src/store/clients-repo.ts";
-import type { Store } from "../../src/store/sql.ts";
-import { acme, startMicrosoft365Emulator, type Microsoft365Emulator } from "../microsoft365/index.ts";
+import {
+  acme,
+  globexTenant,
+  initechTenant,
+  startMicrosoft365Emulator,
+  type Microsoft365Emulator,
+} from "../microsoft365/index.ts";
 import type { ProfileName } from "../kit/profiles.ts";
+import type { DemoConnection } from "./connect.ts";
 
-/** Where the demo's Microsoft 365 keeps its tenant, under the data folder beside the embedded store. */
+/** Where the demo's Microsoft 365 keeps its tenants, under the data folder beside the embedded store. */
 export function demoMicrosoft365StateFile(dataDir: string): string {
   return join(dataDir, "emulators", "microsoft365.json");
 }
 
 /**
- * The demo's Microsoft 365: the emulator in-process with the Acme tenant. Its state lives under the
- * data folder, so a demo killed mid-run comes back to the users and groups it had made (seeded only
- * the first time), and the resumed run finds them.
+ * The demo's Microsoft 365: the emulator in-process with the tenants of Acme, Globex and Initech. Its
+ * state lives under the data folder, so a demo killed mid-run comes back to the users and groups it had
+ * made (seeded only the first time), and the resumed run finds them.
  */
 export function demoMicrosoft365(profile: ProfileName, dataDir: string): Promise<Microsoft365Emulator> {
-  return startMicrosoft365Emulator({ profile, seed: "acme", stateFile: demoMicrosoft365StateFile(dataDir) });
+  return startMicrosoft365Emulator({ profile, seed: "demo", stateFile: demoMicrosoft365StateFile(dataDir) });
 }
 
+/** Each demo tenant's app registration, by tenant id: a client's systems name their tenant. */
+const apps: Record<string, { clientId: string; clientSecret: string }> = Object.fromEntries(
+  [acme, globexTenant, initechTenant].map((t) => [
+    t.tenantId,
+    { clientId: t.clientId, clientSecret: t.clientSecret },
+  ]),
+);
+
 /**
- * Points Acme at the emulator the way an MSP would point a client at its tenant: the emulator's app
- * credential into the credential store under the ref Acme's config names, and the endpoints into the
- * config. Run on every start, since the emulator may listen on a new port each time.
+ * Both Microsoft connectors at the emulator (see connectDemoSystems): the endpoints into each client's
+ * config, and its tenant's app credential under the ref the config names.
  */
-export async function connectAcme(
-  store: Store,
-  keys: KeySource,
-  emulator: Microsoft365Emulator,
-): Promise<void> {
-  const client = await getClient(store, "acme");
-  if (!client) return;
-  const endpointsOf: Record<string, Record<string, string>> = {
-    msgraph: { authority: emulator.url, graph: emulator.url },
-    "exchange-online": { authority: emulator.url, exchange: emulator.url },
+export function microsoft365Connections(emulator: Microsoft365Emulator): Record<string, DemoConnection> {
+  const secretFor = (system: Readonly<Record<string, unknown>>) => {
+    const app = apps[String(system.tenantId)];
+    if (!app) throw new Error(`the demo's Microsoft 365 has no tenant ${String(system.tenantId)}`);
+    return app;
   };
-  const systems = { ...client.systems };
-  for (const [name, system] of Object.entries(systems)) {
-    const endpoints = endpointsOf[system.connector];
-    if (!endpoints) continue;
-    if (!system.credential) throw new Error(`the demo's Acme system ${name} names no credential`);
-    const stored = await setCredential(store, keys, credentialKinds, {
-      ref: system.credential,
+  return {
+    msgraph: {
+      address: { endpoints: { authority: emulator.url, graph: emulator.url } },
       kind: "microsoft-app",
-      value: { clientId: acme.clientId, clientSecret: acme.clientSecret },
-      actor: "demo",
-    });
-    if (!stored.ok)
-      throw new Error(`the demo's Acme credential is invalid: ${JSON.stringify(stored.errors)}`);
-    systems[name] = { ...system, endpoints };
-  }
-  const parsed = parseClient({ ...client, systems });
-  if (!parsed.ok) throw new Error(`the demo's Acme config is invalid: ${JSON.stringify(parsed.errors)}`);
-  await upsertClient(store, parsed.value);
+      secretFor,
+    },
+    "exchange-online": {
+      address: { endpoints: { authority: emulator.url, exchange: emulator.url } },
+      kind: "microsoft-app",
+      secretFor,
+    },
+  };
 }

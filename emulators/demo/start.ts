@@ -6,9 +6,10 @@ import { connect } from "../../src/cli/runtime.ts";
 import { listClients, upsertClient } from "../../src/store/clients-repo.ts";
 import { demoClients } from "./clients.ts";
 import { connectDemoSystems } from "./connect.ts";
-import { connectAcme, demoMicrosoft365 } from "./microsoft.ts";
+import { demoMicrosoft365, microsoft365Connections } from "./microsoft.ts";
 import { demoPsas, psaConnections } from "./psa.ts";
 import { demoRmmDocs, rmmDocsConnections, rmmDocsViews } from "./rmm-docs.ts";
+import { globexTenant } from "../microsoft365/index.ts";
 import { ninjaDemo } from "../ninjaone/seed-demo.ts";
 
 const env = process.env;
@@ -43,8 +44,11 @@ const { url, stop, firstSignIn } = await startLifecycle(ctx, {
         await upsertClient(store, parsed.value);
       }
     }
-    await connectAcme(store, keys, emulator);
-    await connectDemoSystems(store, keys, { ...psaConnections(psas), ...rmmDocsConnections(rmmDocs) });
+    await connectDemoSystems(store, keys, {
+      ...microsoft365Connections(emulator),
+      ...psaConnections(psas),
+      ...rmmDocsConnections(rmmDocs),
+    });
   },
 });
 const views = rmmDocsViews(rmmDocs);
@@ -55,8 +59,10 @@ process.stderr.write(
     `  npx lifecycle clients list\n` +
     `  npx lifecycle onboard --client acme --first-name Sarah --last-name Johnson --department Marketing --manager mike.chen@acmecorp.com --ticket 48291 --device-serial ${ninjaDemo.acme.spareSerial} --now --wait\n` +
     `  npx lifecycle offboard --client acme --user tom.williams@acmecorp.com --now\n` +
+    `  npx lifecycle onboard --client globex --first-name Jane --last-name Doe --department Engineering --role staff --device-serial ${globexTenant.spareSerial} --now --wait\n` +
+    `  npx lifecycle onboard --client initech --first-name Jane --last-name Doe --department Engineering --role staff --now --wait\n` +
     `Where to look, besides the console's run page and the terminal:\n` +
-    `Acme's Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n` +
+    `The clients' Microsoft 365 is emulated at ${emulator.url} (admin surface: ${emulator.url}/_admin)\n` +
     `  mail it sends (Mike Chen's approval links among it): ${emulator.url}/_admin/tenants/acmecorp.com/sentMail\n` +
     `  Autopilot: ${emulator.url}/_admin/tenants/acmecorp.com/autopilotDevices\n` +
     `Acme on HaloPSA ${psas.halo.url}: the ticket's log at ${psas.halo.url}/_admin/tickets/48291/notes\n` +

@@ -4,6 +4,7 @@ import { buildApp } from "./app.ts";
 import { createContext } from "./context.ts";
 import { persistenceOf } from "./persistence.ts";
 import { seedAcme } from "./seed-acme.ts";
+import { seedGlobexInitech } from "./seed-globex-initech.ts";
 
 /**
  * A stateful Microsoft 365 emulator: the identity platform's token endpoint, Graph v1.0 and the
@@ -11,8 +12,11 @@ import { seedAcme } from "./seed-acme.ts";
  * replication lag, provisioning delays, throttling and faults. Built on emulators/kit. See README.md.
  */
 
-/** "acme" seeds the demo tenant; `tls` is for MSAL and the Graph SDK, which refuse http. */
-export type Microsoft365EmulatorOptions = EmulatorOptions<Microsoft365Admin, "acme">;
+/**
+ * "acme" seeds the product page's tenant, "demo" the demo's three (Acme, Globex, Initech); `tls` is for
+ * MSAL and the Graph SDK, which refuse http.
+ */
+export type Microsoft365EmulatorOptions = EmulatorOptions<Microsoft365Admin, "acme" | "demo">;
 
 /** `url` is e.g. http://127.0.0.1:53123: Graph is `${url}/v1.0`, tokens `${url}/{tenant}/oauth2/v2.0/token`. */
 export type Microsoft365Emulator = StartedEmulator<Microsoft365Admin>;
@@ -24,7 +28,13 @@ export async function startMicrosoft365Emulator(
   const admin = new Microsoft365Admin(ctx);
   return startEmulator(opts, {
     admin,
-    seeds: { acme: seedAcme },
+    seeds: {
+      acme: seedAcme,
+      demo: (a) => {
+        seedAcme(a);
+        seedGlobexInitech(a);
+      },
+    },
     persistence: persistenceOf(ctx),
     serve: (onMutation) => buildApp(ctx, admin, { tls: opts.tls, onMutation }),
   });
@@ -32,6 +42,12 @@ export async function startMicrosoft365Emulator(
 
 export { AdminError, Microsoft365Admin, seedAcme };
 export { acme, type AcmeSeed } from "./seed-acme.ts";
+export {
+  globexTenant,
+  initechTenant,
+  seedGlobexInitech,
+  type TenantSeedSpec,
+} from "./seed-globex-initech.ts";
 export type { GroupInfo, MailboxInfo, TenantInfo, UserInfo } from "./admin-views.ts";
 export type { CallRecord, CallQuery } from "./context.ts";
 export type { FaultRule, FaultSeed } from "../kit/faults.ts";

@@ -12,6 +12,8 @@ import { itglueDemo, startItglueEmulator, type ItglueEmulator } from "../../emul
 import { latencyClasses } from "../../emulators/microsoft365/latency.ts";
 import {
   acme,
+  globexTenant,
+  initechTenant,
   startMicrosoft365Emulator,
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
@@ -21,9 +23,9 @@ import { ninjaDemo, startNinjaOneEmulator, type NinjaOneEmulator } from "../../e
  * The demo MSP's three client stacks, each a Microsoft 365 tenant, a PSA, an RMM and a documentation
  * system, served by emulators in the test's own process: Acme Corp on HaloPSA + NinjaOne + IT Glue, Globex
  * GmbH on ConnectWise + Datto RMM + Hudu, Initech on Autotask + NinjaOne + Hudu. Read back through each
- * emulator's admin, never through the product: what the vendor holds is the evidence. The Microsoft
- * tenants of Globex and Initech are seeded here (the emulator's demo seed is Acme's); the PSA, RMM and
- * documentation seeds are the emulators' demo ones, with one unassigned laptop added for Initech.
+ * emulator's admin, never through the product: what the vendor holds is the evidence. Every seed is
+ * the emulator's demo one (Microsoft 365's holds the three tenants), with an unassigned laptop added to
+ * Initech's NinjaOne and to Acme's Autopilot, and a licence beside Business Premium to Acme's tenant.
  */
 
 export interface StackEmulators {
@@ -44,43 +46,11 @@ export type CallLatency = "fast" | { readMs: number; writeMs: number };
 const ok = (c: { status: number }) => c.status >= 200 && c.status < 300;
 const pathOf = (c: { url: string }) => c.url.split("?")[0]!;
 
-/** A Microsoft 365 tenant for a client the emulator's demo seed does not know: enough for both runs. */
-interface TenantSpec {
-  id: string;
-  client: string;
-  displayName: string;
-  domain: string;
-  appId: string;
-  secret: string;
-  manager: { upn: string; given: string; surname: string };
-}
-
-const tenants: TenantSpec[] = [
-  {
-    id: "3b5d7f91-4c2e-4a6b-8d0f-2e4c6a8b0d13",
-    client: "globex",
-    displayName: "Globex GmbH",
-    domain: globex.domain,
-    appId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-    secret: "globex-test-client-secret",
-    manager: { upn: "anna.schmidt@globex.de", given: "Anna", surname: "Schmidt" },
-  },
-  {
-    id: "5c7e9a13-6d4f-4b8c-9e1a-3f5b7d9f1b24",
-    client: "initech",
-    displayName: "Initech LLC",
-    domain: initech.domains[0],
-    appId: "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
-    secret: "initech-test-client-secret",
-    manager: { upn: "bill.lumbergh@initech.com", given: "Bill", surname: "Lumbergh" },
-  },
-];
-
 /** The serial of the laptop each stack's onboarding names: in Autopilot and in the RMM, owned by nobody. */
 export const serials = {
   acme: ninjaDemo.acme.spareSerial,
-  globex: dattoDemo.globex.serials.newDesktop,
-  initech: "INI-LT-0200",
+  globex: globexTenant.spareSerial,
+  initech: initechTenant.spareSerial,
 } as const;
 
 /** A licence Acme's tenant has beside Business Premium, which its groups do not assign. */
@@ -88,11 +58,10 @@ const acmeExtraSku = "POWER_BI_PRO";
 
 /** Starts every emulator the stacks use, the Microsoft one holding the three tenants. */
 export async function startStackEmulators(latency: CallLatency = "fast"): Promise<StackEmulators> {
-  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "acme" });
+  const m365 = await startMicrosoft365Emulator({ profile: "fast", seed: "demo" });
   m365.admin.setReplicationLag(0);
   m365.admin.setMailboxProvisioningDelay(latency === "fast" ? 100 : 600);
   m365.admin.setMailboxConversionDelay(100);
-  for (const t of tenants) seedTenant(m365, t);
   m365.admin.createAutopilotDevice(acme.tenantId, { serialNumber: serials.acme, groupTag: "Staff" });
   m365.admin.createSku(acme.tenantId, { skuPartNumber: acmeExtraSku, seats: 5 });
   const [halo, connectwise, autotask, ninja, datto, itglue, hudu] = await Promise.all([
@@ -139,46 +108,6 @@ export async function startStackEmulators(latency: CallLatency = "fast"): Promis
     hudu,
     close: async () => void (await Promise.all(all.map((e) => e.close()))),
   };
-}
-
-function seedTenant(m365: Microsoft365Emulator, t: TenantSpec): void {
-  const admin = m365.admin;
-  admin.createTenant({
-    id: t.id,
-    displayName: t.displayName,
-    domains: [t.domain],
-    apps: [
-      {
-        clientId: t.appId,
-        clientSecret: t.secret,
-        displayName: `Lifecycle (${t.displayName})`,
-        directoryRoles: ["User Administrator"],
-      },
-    ],
-  });
-  admin.createSku(t.id, { skuPartNumber: "SPB", seats: 10 });
-  const engineering = admin.createGroup(t.id, { displayName: "Engineering", kind: "security" });
-  admin.createUser(t.id, {
-    userPrincipalName: t.manager.upn,
-    displayName: `${t.manager.given} ${t.manager.surname}`,
-    givenName: t.manager.given,
-    surname: t.manager.surname,
-    department: "Engineering",
-    usageLocation: "US",
-    licenses: ["SPB"],
-    groups: [engineering.id],
-  });
-  for (const box of ["helpdesk", "hr"])
-    admin.createUser(t.id, {
-      userPrincipalName: `${box}@${t.domain}`,
-      displayName: `${t.displayName} ${box}`,
-      accountEnabled: false,
-      mailbox: "shared",
-    });
-  admin.createAutopilotDevice(t.id, {
-    serialNumber: serials[t.client as keyof typeof serials],
-    groupTag: "Staff",
-  });
 }
 
 /** The onboarding of a new starter at the stack's client: the device the RMM knows, the licences it releases later. */
@@ -297,16 +226,11 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
     if (!found) throw new Error(`the demo's ${id} has no ${connector} system`);
     return found;
   };
-  /** A client whose Microsoft tenant is seeded above: the demo's entry with what that tenant has. */
-  const seeded = (t: TenantSpec) => ({
-    ...demo(t.client),
-    licensesByRole: { staff: ["SPB"] },
-    groupsByDepartment: { Engineering: ["Engineering"] },
+  /** The demo's entry, whose tenant the demo seed holds, with the approvals these runs go through. */
+  const seeded = (id: string) => ({
+    ...demo(id),
     approval: { onboarding: "none", offboarding: "manager", expiresAfterHours: 48 },
-    hrContacts: [`hr@${t.domain}`],
-    mail: { sendMailFrom: `helpdesk@${t.domain}` },
   });
-  const [globexTenant, initechTenant] = tenants as [TenantSpec, TenantSpec];
 
   const ninjaView = (organizationId: number) => {
     const endUsersOf = (email: string) =>
@@ -445,16 +369,16 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
       psa: "connectwise",
       rmm: "datto-rmm",
       docs: "hudu",
-      tenantId: globexTenant.id,
+      tenantId: globexTenant.tenantId,
       domain: globexTenant.domain,
-      department: "Engineering",
+      department: globexTenant.department,
       manager: globexTenant.manager.upn,
-      licences: { request: { role: "staff" }, released: ["SPB"] },
+      licences: { request: { role: "staff" }, released: [globexTenant.sku.skuPartNumber] },
       serial: serials.globex,
       config: {
-        ...seeded(globexTenant),
+        ...seeded("globex"),
         systems: {
-          ...microsoft(globexTenant.id, "globex/microsoft-app"),
+          ...microsoft(globexTenant.tenantId, "globex/microsoft-app"),
           connectwise: { ...demoSystem("globex", "connectwise"), site: e.connectwise.url },
           datto: {
             connector: "datto-rmm",
@@ -473,7 +397,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         },
       },
       credentials: [
-        microsoftCredential("globex/microsoft-app", globexTenant.appId, globexTenant.secret),
+        microsoftCredential("globex/microsoft-app", globexTenant.clientId, globexTenant.clientSecret),
         {
           ref: "msp/connectwise",
           kind: "connectwise-api-key",
@@ -518,16 +442,16 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
       psa: "autotask",
       rmm: "ninjaone",
       docs: "hudu",
-      tenantId: initechTenant.id,
+      tenantId: initechTenant.tenantId,
       domain: initechTenant.domain,
-      department: "Engineering",
+      department: initechTenant.department,
       manager: initechTenant.manager.upn,
-      licences: { request: { role: "staff" }, released: ["SPB"] },
+      licences: { request: { role: "staff" }, released: [initechTenant.sku.skuPartNumber] },
       serial: serials.initech,
       config: {
-        ...seeded(initechTenant),
+        ...seeded("initech"),
         systems: {
-          ...microsoft(initechTenant.id, "initech/microsoft-app"),
+          ...microsoft(initechTenant.tenantId, "initech/microsoft-app"),
           autotask: {
             ...demoSystem("initech", "autotask"),
             zoneDiscoveryUrl: e.autotask.zoneDiscoveryUrl,
@@ -550,7 +474,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         },
       },
       credentials: [
-        microsoftCredential("initech/microsoft-app", initechTenant.appId, initechTenant.secret),
+        microsoftCredential("initech/microsoft-app", initechTenant.clientId, initechTenant.clientSecret),
         { ref: "msp/autotask", kind: "autotask-api-user", value: { ...initech.apiUser } },
         ninjaCredential("initech"),
         huduCredential("initech"),

@@ -14,8 +14,13 @@ export interface PlanCase {
   kind: "onboard" | "offboard";
   client: string;
   body: Record<string, unknown>;
-  /** Whether the client's directory answers the planner (the demo's Acme does; the others have none). */
+  /** Whether the client's directory answers the planner. */
   live: boolean;
+  /**
+   * The client without its Microsoft 365 tenant, as the demo's Globex and Initech were when the
+   * reference plans were recorded: the plans of a client with no directory and no mail.
+   */
+  withoutMicrosoft365?: true;
 }
 
 const now = new Date("2026-11-02T15:00:00Z");
@@ -79,6 +84,7 @@ export const planCases: PlanCase[] = [
       start: "now",
     },
     live: false,
+    withoutMicrosoft365: true,
   },
   {
     name: "initech: the least an onboarding can be",
@@ -86,6 +92,7 @@ export const planCases: PlanCase[] = [
     client: "initech",
     body: { firstName: "Peter", lastName: "Gibbons", domain: "initech.local", start: "now" },
     live: false,
+    withoutMicrosoft365: true,
   },
   {
     name: "acme: the README's offboarding (client defaults)",
@@ -153,6 +160,7 @@ export const planCases: PlanCase[] = [
     client: "globex",
     body: { user: "anna.schmidt@globex.de", lastDay: "now" },
     live: false,
+    withoutMicrosoft365: true,
   },
 ];
 
@@ -164,7 +172,19 @@ export const demoLive: LiveState = {
 
 export function caseClient(c: PlanCase): ClientConfig {
   const input = demoClients.find((d) => d.id === c.client);
-  const parsed = parseClient(input);
+  const microsoft = new Set(["msgraph", "exchange-online"]);
+  const parsed = parseClient(
+    c.withoutMicrosoft365 && input
+      ? {
+          ...input,
+          // Its sender is a mailbox of that tenant.
+          mail: {},
+          systems: Object.fromEntries(
+            Object.entries(input.systems ?? {}).filter(([, s]) => !microsoft.has(s.connector)),
+          ),
+        }
+      : input,
+  );
   if (!parsed.ok) throw new Error(`${c.client}: ${JSON.stringify(parsed.errors)}`);
   return parsed.value;
 }

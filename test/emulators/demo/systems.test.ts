@@ -1,5 +1,6 @@
-// The demo's PSAs, RMMs and documentation as `npm start` wires them: each client's stack, pointed at its
-// emulators, answering the console's Test connection, with the people the README's runs name.
+// The demo's Microsoft 365 tenants, PSAs, RMMs and documentation as `npm start` wires them: each client's
+// stack, pointed at its emulators, answering the console's Test connection, with the people the README's
+// runs name.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,10 +8,13 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { demoClients } from "../../../emulators/demo/clients.ts";
 import { connectDemoSystems } from "../../../emulators/demo/connect.ts";
+import { demoMicrosoft365, microsoft365Connections } from "../../../emulators/demo/microsoft.ts";
 import { demoPsas, psaConnections, type DemoPsas } from "../../../emulators/demo/psa.ts";
 import { demoRmmDocs, rmmDocsConnections, type DemoRmmDocs } from "../../../emulators/demo/rmm-docs.ts";
+import { globexTenant, type Microsoft365Emulator } from "../../../emulators/microsoft365/index.ts";
 import { ninjaDemo } from "../../../emulators/ninjaone/index.ts";
-import { parseClient, portsFor } from "../../../src/composition/index.ts";
+import { liveStateFrom } from "../../../src/cli/runtime.ts";
+import { parseClient, portsFor, submitRequest } from "../../../src/composition/index.ts";
 import { testSystemConnection } from "../../../src/composition/test-connection.ts";
 import type { ClientConfig } from "../../../src/domain/client.ts";
 import { pickUsername } from "../../../src/domain/username.ts";
@@ -19,22 +23,25 @@ import { openStore } from "../../../src/store/open.ts";
 import type { Store } from "../../../src/store/sql.ts";
 import { testKeys } from "../../support/stores.ts";
 
+// Every client's directory and mail are its Microsoft 365 tenant.
+const microsoft = ["msgraph", "exchange-online"];
 const stacks: Record<string, string[]> = {
-  acme: ["halopsa", "ninjaone", "itglue"],
-  globex: ["connectwise", "datto-rmm", "hudu"],
-  initech: ["autotask", "ninjaone", "hudu"],
+  acme: [...microsoft, "halopsa", "ninjaone", "itglue"],
+  globex: [...microsoft, "connectwise", "datto-rmm", "hudu"],
+  initech: [...microsoft, "autotask", "ninjaone", "hudu"],
 };
-const microsoft = new Set(["msgraph", "exchange-online"]);
 
 let dataDir: string;
 let store: Store;
+let m365: Microsoft365Emulator;
 let psas: DemoPsas;
 let rmmDocs: DemoRmmDocs;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lifecycle-demo-systems-"));
-  [store, psas, rmmDocs] = await Promise.all([
+  [store, m365, psas, rmmDocs] = await Promise.all([
     openStore({}),
+    demoMicrosoft365("fast", dataDir),
     demoPsas("fast", dataDir),
     demoRmmDocs("fast", dataDir),
   ]);
@@ -43,10 +50,14 @@ before(async () => {
     assert.ok(parsed.ok, JSON.stringify(parsed));
     await upsertClient(store, parsed.value);
   }
-  await connectDemoSystems(store, testKeys, { ...psaConnections(psas), ...rmmDocsConnections(rmmDocs) });
+  await connectDemoSystems(store, testKeys, {
+    ...microsoft365Connections(m365),
+    ...psaConnections(psas),
+    ...rmmDocsConnections(rmmDocs),
+  });
 });
 after(async () => {
-  await Promise.all([store.close(), psas.close(), rmmDocs.close()]);
+  await Promise.all([store.close(), m365.close(), psas.close(), rmmDocs.close()]);
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -58,10 +69,10 @@ async function client(id: string): Promise<ClientConfig> {
 
 const ports = () => portsFor({ sql: store, keys: testKeys, publicUrl: () => undefined });
 
-test("each demo client's PSA, RMM and documentation are its stack, at its emulators, and pass Test connection", async () => {
+test("each demo client's Microsoft 365, PSA, RMM and documentation are its stack, at its emulators, and pass Test connection", async () => {
   for (const [id, stack] of Object.entries(stacks)) {
     const c = await client(id);
-    const systems = Object.entries(c.systems).filter(([, s]) => !microsoft.has(s.connector));
+    const systems = Object.entries(c.systems);
     assert.deepEqual(systems.map(([, s]) => s.connector).sort(), [...stack].sort(), id);
     for (const [name, system] of systems) {
       assert.match(
@@ -115,4 +126,44 @@ test("the laptop the README names for Sarah Johnson is in Acme's NinjaOne, with 
   const laptop = await rmm?.findDeviceBySerial(ninjaDemo.acme.spareSerial);
   assert.ok(laptop);
   assert.equal(laptop.owner, undefined);
+});
+
+/** A dry run through submission, as `lifecycle onboard --dry-run` makes it, planned against live state. */
+async function dryRun(kind: "onboard" | "offboard", body: Record<string, unknown>) {
+  const dry = await submitRequest(store, kind, body, {
+    actor: "demo",
+    dryRun: true,
+    live: liveStateFrom(ports()),
+  });
+  assert.ok(dry.ok, JSON.stringify(!dry.ok && dry.errors));
+  const errors = dry.value.findings.filter((f) => f.severity === "error");
+  assert.deepEqual(errors, [], `${kind} passes pre-flight`);
+  return dry.value.findings.map((f) => f.message);
+}
+
+test("a Globex new starter's onboarding and Tom Williams's offboarding pass pre-flight against its tenant", async () => {
+  const onboarding = await dryRun("onboard", {
+    client: "globex",
+    firstName: "Jürgen",
+    lastName: "Groß",
+    department: globexTenant.department,
+    role: "staff",
+    manager: globexTenant.manager.upn,
+    deviceSerial: globexTenant.spareSerial,
+    start: "now",
+    requester: "hr@globex.de",
+  });
+  // The seats are read from Globex's tenant: its manager and Tom hold two of its ten.
+  assert.ok(onboarding.includes("O365_BUSINESS_PREMIUM: 2 of 10 in use, 8 free"), onboarding.join("\n"));
+  const offboarding = await dryRun("offboard", {
+    client: "globex",
+    user: globexTenant.tom.upn,
+    lastDay: "now",
+    requester: "hr@globex.de",
+  });
+  // His manager is the tenant's: the approval goes to her.
+  assert.ok(
+    offboarding.includes(`waits for approval by ${globexTenant.manager.upn} (manager)`),
+    offboarding.join("\n"),
+  );
 });
