@@ -8,7 +8,7 @@ import type { Capabilities } from "../ports/index.ts";
  * workflow's derivations, then the pre-flight): each is read once.
  */
 export function liveStateOf(caps: Capabilities): LiveState {
-  const { directory, licensing, mailboxAdmin, psa } = caps;
+  const { directory, licensing, mailboxAdmin, psa, devices, rmm } = caps;
   const findUser = directory && once((upn: string) => directory.findUser(upn));
   return {
     ...(directory &&
@@ -35,6 +35,18 @@ export function liveStateOf(caps: Capabilities): LiveState {
       },
     }),
     ...(licensing && { skus: () => licensing.skus() }),
+    ...(devices && {
+      async findAutopilotDevice(serial: string) {
+        const device = await devices.findAutopilotDevice(serial);
+        return device && { serialNumber: device.serialNumber };
+      },
+    }),
+    ...(rmm && {
+      async findRmmDevice(serial: string) {
+        const device = await rmm.findDeviceBySerial(serial);
+        return device && { name: device.name, vendor: rmm.vendor };
+      },
+    }),
     ...(psa && {
       async findTicket(number: string) {
         const ticket = await psa.findTicket(number);

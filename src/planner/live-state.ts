@@ -24,4 +24,8 @@ export interface LiveState {
   findTicket?(number: string): Promise<{ number: string; title: string; closed: boolean } | undefined>;
   /** The tenant's subscriptions with their seats. */
   skus?(): Promise<Sku[]>;
+  /** A device waiting in the client's Autopilot, by serial number. */
+  findAutopilotDevice?(serial: string): Promise<{ serialNumber: string } | undefined>;
+  /** A device of the client in its RMM, by serial number, and the RMM's name (NinjaOne, Datto RMM). */
+  findRmmDevice?(serial: string): Promise<{ name: string; vendor: string } | undefined>;
 }

@@ -20,6 +20,8 @@ const systemOf = {
   licensing: "licensing",
   mailboxAdmin: "mailbox administration",
   psa: "the PSA",
+  devices: "devices (Autopilot)",
+  rmm: "an RMM",
 } as const;
 type System = keyof typeof systemOf;
 
@@ -124,6 +126,17 @@ export async function preflight(input: PreflightInput): Promise<PlanFinding[]> {
         if (grantee && mailbox) checks.push(person(reads, people, grantee, mailbox, at("grantee"), a.key));
         break;
       }
+      // A serial is typed by hand from a box or an invoice: a wrong one is said now, not after the account.
+      case "devices.assign-autopilot-user": {
+        const serial = param("serial");
+        if (serial) checks.push(autopilotDeviceFindings(reads, serial, at("serial"), a.key));
+        break;
+      }
+      case "rmm.assign-device": {
+        const serial = param("serial");
+        if (serial) checks.push(rmmDeviceFindings(reads, serial, at("serial"), a.key));
+        break;
+      }
       case "psa.open-ticket": {
         const number = param("number");
         if (number) checks.push(ticketFindings(reads, number, at("number"), a.key));
@@ -209,6 +222,19 @@ async function ticketFindings(reads: Reads, number: string, field: string, step:
         ),
       ]
     : [info(field, step, `ticket #${t.number}: "${t.title}"`)];
+}
+
+async function autopilotDeviceFindings(reads: Reads, serial: string, field: string, step: string) {
+  const r = await reads.autopilotDevice(serial);
+  if (r.kind === "not-checked") return [notChecked(field, step, `device ${serial}`, r.why)];
+  return r.value ? [] : [error(field, step, `no device with serial ${serial} in the client's Autopilot`)];
+}
+
+async function rmmDeviceFindings(reads: Reads, serial: string, field: string, step: string) {
+  const r = await reads.rmmDevice(serial);
+  if (r.kind === "not-checked") return [notChecked(field, step, `device ${serial}`, r.why)];
+  if (!r.value) return [error(field, step, `no device with serial ${serial} in the client's RMM`)];
+  return [info(field, step, `${serial} is ${r.value.name} in ${r.value.vendor}`)];
 }
 
 async function mailboxExists(reads: Reads, address: string, field: string, step: string) {
@@ -362,6 +388,8 @@ function requestFields(request: Request, client: ClientConfig) {
     switch (name) {
       case "manager":
         return value === request.manager ? "manager" : own;
+      case "serial":
+        return value === request.deviceSerial ? "deviceSerial" : own;
       case "from":
         return value === request.copyFrom ? "copyFrom" : own;
       case "group":
@@ -406,6 +434,8 @@ function memoReads(live: LiveState) {
     manager: asker("directory", live.managerOf?.bind(live)),
     mailbox: asker("mailboxAdmin", live.findMailbox?.bind(live)),
     ticket: asker("psa", live.findTicket?.bind(live)),
+    autopilotDevice: asker("devices", live.findAutopilotDevice?.bind(live)),
+    rmmDevice: asker("rmm", live.findRmmDevice?.bind(live)),
     skus: () => skus(""),
   };
 }

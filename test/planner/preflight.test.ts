@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { parseClient, planSystemsOf } from "../../src/composition/index.ts";
 import type { ClientConfig, ClientConfigInput } from "../../src/domain/client.ts";
 import type { PlanFinding } from "../../src/domain/plan.ts";
-import { planRequest, preflight, type LiveState } from "../../src/planner/index.ts";
+import { planRequest, preflight, type LiveState, type PlanSystems } from "../../src/planner/index.ts";
 import type { DirectoryGroup, Sku } from "../../src/ports/index.ts";
 import { validateOffboarding, validateOnboarding } from "../../src/requests/index.ts";
 import { microsoftSystems } from "../support/engine-helpers.ts";
@@ -95,6 +95,14 @@ function fakeLive(
       asked.push(`ticket ${number}`);
       return undefined;
     },
+    async findAutopilotDevice(serial) {
+      asked.push(`autopilot ${serial}`);
+      return serial === "ACME-PC-0042" ? { serialNumber: serial } : undefined;
+    },
+    async findRmmDevice(serial) {
+      asked.push(`rmm ${serial}`);
+      return serial === "ACME-PC-0042" ? { name: "ACME-LT-0042", vendor: "NinjaOne" } : undefined;
+    },
   };
   return { live, asked };
 }
@@ -103,6 +111,7 @@ async function onboardingFindings(
   body: Record<string, unknown>,
   live: LiveState,
   client = clientWith(),
+  systems: PlanSystems = planSystemsOf(client),
 ): Promise<PlanFinding[]> {
   const req = validateOnboarding(
     {
@@ -117,7 +126,7 @@ async function onboardingFindings(
     now,
   );
   assert.ok(req.ok, JSON.stringify(!req.ok && req.errors));
-  const plan = await planRequest(req.value, client, live, planSystemsOf(client));
+  const plan = await planRequest(req.value, client, live, systems);
   assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.errors));
   return preflight({ request: req.value, client, plan: plan.value.plan, live });
 }
@@ -326,6 +335,29 @@ test("a template's direct licence without a free seat is refused on copyFrom", a
     /no free VISIOCLIENT seats \(3 of 3 in use\) copied from tmpl/,
   );
   assert.equal(errorsOf(findings)[0]?.field, "copyFrom");
+});
+
+test("a device serial neither Autopilot nor the RMM knows is an error on deviceSerial, before any account exists", async () => {
+  const { live } = fakeLive();
+  const base = planSystemsOf(clientWith());
+  const withRmm: PlanSystems = {
+    servedBy: (port) => (port === "rmm" ? "ninja" : base.servedBy(port)),
+    portsOf: (system) => (system === "ninja" ? ["rmm"] : base.portsOf(system)),
+  };
+  const typo = await onboardingFindings({ deviceSerial: "ACME-PC-0024" }, live, clientWith(), withRmm);
+  assert.deepEqual(
+    errorsOf(typo).map((f) => [f.field, f.step, f.message]),
+    [
+      ["deviceSerial", "autopilot", "no device with serial ACME-PC-0024 in the client's Autopilot"],
+      ["deviceSerial", "rmm-device", "no device with serial ACME-PC-0024 in the client's RMM"],
+    ],
+  );
+  const known = await onboardingFindings({ deviceSerial: "ACME-PC-0042" }, live, clientWith(), withRmm);
+  assert.deepEqual(errorsOf(known), []);
+  assert.deepEqual(
+    byField(known, "deviceSerial").map((f) => f.message),
+    ["ACME-PC-0042 is ACME-LT-0042 in NinjaOne"],
+  );
 });
 
 test("a check whose system is missing says it was not checked, and never passes silently", async () => {
