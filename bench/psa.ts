@@ -3,7 +3,7 @@ import { connectors } from "../src/connectors/registry.ts";
 import type { SystemConfig } from "../src/domain/client.ts";
 import type { Psa } from "../src/ports/index.ts";
 import { initech, startAutotaskEmulator } from "../emulators/autotask/index.ts";
-import { globex, startConnectWiseEmulator } from "../emulators/connectwise/index.ts";
+import { globexApiKey, startConnectWiseEmulator } from "../emulators/connectwise/index.ts";
 import { demoClients } from "../emulators/demo/clients.ts";
 import { haloDemo, startHaloPsaEmulator } from "../emulators/halopsa/index.ts";
 import type { CallRecord } from "../emulators/kit/calls.ts";
@@ -90,12 +90,7 @@ export async function startBenchPsa(stack: PsaStack, profile: "fast" | "realisti
           system: { ...demoSystem("globex", "connectwise"), site: emu.url },
           credential: {
             kind: "connectwise-api-key",
-            value: {
-              companyId: globex.loginCompany,
-              publicKey: globex.publicKey,
-              privateKey: globex.privateKey,
-              clientId: globex.clientId,
-            },
+            value: globexApiKey,
           },
           calls: () => count(emu.admin.calls(), "login"),
           close: emu.close,

@@ -4,7 +4,7 @@ import { buildApp } from "./app.ts";
 import { apiNames, createContext } from "./context.ts";
 import { registerAdminRoutes } from "../kit/admin.ts";
 import { persistenceOf } from "./persistence.ts";
-import { globex, seedGlobex } from "./seed-globex.ts";
+import { globex, globexApiKey, seedGlobex } from "./seed-globex.ts";
 
 /**
  * A stateful ConnectWise PSA (Manage) REST 3.0 emulator on emulators/kit: /login/companyinfo discovery,
@@ -42,6 +42,6 @@ export async function startConnectWiseEmulator(
   });
 }
 
-export { ConnectWiseAdmin, globex, seedGlobex };
+export { ConnectWiseAdmin, globex, globexApiKey, seedGlobex };
 export type { CallRecordCw } from "./context.ts";
 export type { Settings, SettingsInput, ProfileName } from "./settings.ts";

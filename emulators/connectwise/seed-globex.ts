@@ -20,6 +20,14 @@ export const globex = {
   openTicket: 48291,
 } as const;
 
+/** The seeded API member's key as the connector's credential (kind connectwise-api-key) takes it. */
+export const globexApiKey = {
+  companyId: globex.loginCompany,
+  publicKey: globex.publicKey,
+  privateKey: globex.privateKey,
+  clientId: globex.clientId,
+};
+
 export function seedGlobex(admin: ConnectWiseAdmin): void {
   const g = globex;
   admin.addInstance({

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { ProfileName } from "../kit/profiles.ts";
 import { initech, startAutotaskEmulator, type AutotaskEmulator } from "../autotask/index.ts";
-import { globex, startConnectWiseEmulator, type ConnectWiseEmulator } from "../connectwise/index.ts";
+import { globexApiKey, startConnectWiseEmulator, type ConnectWiseEmulator } from "../connectwise/index.ts";
 import { haloDemo, startHaloPsaEmulator, type HaloPsaEmulator } from "../halopsa/index.ts";
 import type { DemoConnection } from "./connect.ts";
 
@@ -39,12 +39,7 @@ export function psaConnections(psas: DemoPsas): Record<string, DemoConnection> {
     connectwise: {
       address: { site: psas.connectwise.url },
       kind: "connectwise-api-key",
-      secret: {
-        companyId: globex.loginCompany,
-        publicKey: globex.publicKey,
-        privateKey: globex.privateKey,
-        clientId: globex.clientId,
-      },
+      secret: globexApiKey,
     },
     autotask: {
       address: { zoneDiscoveryUrl: psas.autotask.zoneDiscoveryUrl },

@@ -21,7 +21,8 @@ import {
   type Microsoft365Emulator,
 } from "../../emulators/microsoft365/index.ts";
 import { initechSection } from "./autotask/support.ts";
-import { globexCredential, sharedRuntime } from "./connectwise/support.ts";
+import { sharedRuntime } from "./connectwise/support.ts";
+import { globexApiKey } from "../../emulators/connectwise/index.ts";
 
 /** A test's failure, as the console is shown it: our code and the vendor's status. */
 async function failureOf(c: Connector, section: unknown, credential: unknown) {
@@ -98,11 +99,11 @@ describe("ConnectWise PSA", () => {
     statuses: { "in-progress": "New", "waiting-on-customer": "Waiting Customer", completed: "Completed" },
   });
   test("the member's keys read one page", async () => {
-    assert.equal(await failureOf(connectwise, section(), globexCredential), "ok");
+    assert.equal(await failureOf(connectwise, section(), globexApiKey), "ok");
   });
   test("a wrong private key is refused", async () => {
     const failure = await failureOf(connectwise, section(), {
-      ...globexCredential,
+      ...globexApiKey,
       privateKey: "wrongwrongwrong1",
     });
     assert.match(failure, /^(AUTH_FAILED|FORBIDDEN):4\d\d$/);

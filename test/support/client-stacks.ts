@@ -1,6 +1,7 @@
 import { initech, startAutotaskEmulator, type AutotaskEmulator } from "../../emulators/autotask/index.ts";
 import {
   globex,
+  globexApiKey,
   startConnectWiseEmulator,
   type ConnectWiseEmulator,
 } from "../../emulators/connectwise/index.ts";
@@ -401,12 +402,7 @@ export function clientStacks(e: StackEmulators): ClientStack[] {
         {
           ref: "msp/connectwise",
           kind: "connectwise-api-key",
-          value: {
-            companyId: globex.loginCompany,
-            publicKey: globex.publicKey,
-            privateKey: globex.privateKey,
-            clientId: globex.clientId,
-          },
+          value: globexApiKey,
         },
         {
           ref: "globex/datto-rmm",

@@ -23,7 +23,7 @@ import { upsertClient } from "../../src/store/clients-repo.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/sql.ts";
 import { initech, startAutotaskEmulator } from "../../emulators/autotask/index.ts";
-import { globex, startConnectWiseEmulator } from "../../emulators/connectwise/index.ts";
+import { globex, globexApiKey, startConnectWiseEmulator } from "../../emulators/connectwise/index.ts";
 import { haloDemo, startHaloPsaEmulator } from "../../emulators/halopsa/index.ts";
 import { memoryDirectoryConnector } from "../support/connectors/memory-directory/module.ts";
 import { waitForStatus } from "../support/engine-helpers.ts";
@@ -153,12 +153,7 @@ const stacks: Stack[] = [
         },
         credential: {
           kind: "connectwise-api-key",
-          value: {
-            companyId: globex.loginCompany,
-            publicKey: globex.publicKey,
-            privateKey: globex.privateKey,
-            clientId: globex.clientId,
-          },
+          value: globexApiKey,
         },
         secrets: [
           globex.privateKey,

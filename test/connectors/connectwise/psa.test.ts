@@ -10,7 +10,8 @@ import {
 } from "../../../emulators/connectwise/index.ts";
 import { connectwiseConfig, defaultTicketUrl } from "../../../src/connectors/connectwise/config.ts";
 import { CwTransport } from "../../../src/connectors/connectwise/transport.ts";
-import { apiCalls, globexCredential, globexPsa, sharedRuntime } from "./support.ts";
+import { apiCalls, globexPsa, sharedRuntime } from "./support.ts";
+import { globexApiKey } from "../../../emulators/connectwise/index.ts";
 
 let cw: ConnectWiseEmulator;
 before(async () => {
@@ -201,7 +202,7 @@ test("on a cloud host the link leads to the UI host, without the API's api- pref
     site: "https://api-eu.myconnectwise.net",
     codebase: "v2025_1/",
     apiVersion: "2025.1",
-    credential: { ...globexCredential },
+    credential: { ...globexApiKey },
     pageSize: 25,
     runtime: sharedRuntime(),
   });

@@ -3,7 +3,7 @@ import { connectwisePsa } from "../../../src/connectors/connectwise/psa.ts";
 import { CwTransport } from "../../../src/connectors/connectwise/transport.ts";
 import type { ConnectorRuntime } from "../../../src/connectors/module.ts";
 import type { Psa } from "../../../src/ports/psa.ts";
-import { globex, type ConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
+import { globex, globexApiKey, type ConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 
 export function sharedRuntime(): ConnectorRuntime {
   const shared = new Map<string, unknown>();
@@ -14,13 +14,6 @@ export function sharedRuntime(): ConnectorRuntime {
     },
   };
 }
-
-export const globexCredential = {
-  companyId: globex.loginCompany,
-  publicKey: globex.publicKey,
-  privateKey: globex.privateKey,
-  clientId: globex.clientId,
-};
 
 /** The connector's PSA over the emulator, with short waits so retries are quick to see. */
 export function globexPsa(
@@ -40,7 +33,7 @@ export function globexPsa(
     site: config.site,
     codebase: config.codebase,
     apiVersion: config.apiVersion,
-    credential: connectwiseCredential.parse({ ...globexCredential, ...credential }),
+    credential: connectwiseCredential.parse({ ...globexApiKey, ...credential }),
     pageSize: config.pageSize,
     runtime,
     backoffBaseMs: 5,

@@ -5,7 +5,7 @@ import { initech, startAutotaskEmulator } from "../../../emulators/autotask/inde
 import { haloDemo, startHaloPsaEmulator } from "../../../emulators/halopsa/index.ts";
 import { itglueDemo, startItglueEmulator } from "../../../emulators/itglue/index.ts";
 import { acme, startMicrosoft365Emulator } from "../../../emulators/microsoft365/index.ts";
-import { globex, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
+import { globex, globexApiKey, startConnectWiseEmulator } from "../../../emulators/connectwise/index.ts";
 import { dattoDemo, startDattoRmmEmulator } from "../../../emulators/datto-rmm/index.ts";
 import { huduDemo, startHuduEmulator } from "../../../emulators/hudu/index.ts";
 import { ninjaDemo, startNinjaOneEmulator } from "../../../emulators/ninjaone/index.ts";
@@ -222,12 +222,7 @@ export const harnesses: Record<string, Harness> = {
           boardId: globex.board.id,
           statuses: { "waiting-on-customer": "Waiting Customer", completed: "Completed" },
         },
-        {
-          companyId: globex.loginCompany,
-          publicKey: globex.publicKey,
-          privateKey: globex.privateKey,
-          clientId: globex.clientId,
-        },
+        globexApiKey,
       );
       return {
         ports,
