@@ -6,6 +6,7 @@ import { requirePort } from "../support/fail.ts";
 import { upn } from "../support/params.ts";
 import { addressesOf } from "../support/require-mailbox.ts";
 import { resolveUser } from "../support/resolve-user.ts";
+import { freedSeats } from "../support/seats.ts";
 import { listIdentity } from "./add-member.ts";
 
 const params = z.strictObject({
@@ -83,9 +84,10 @@ async function seatsFreedBy(licensing: Licensing | undefined, userId: string, go
   for (const s of states)
     if (s.assignedByGroup && leaving.has(s.assignedByGroup) && !keptSkus.has(s.skuId))
       freed.set(s.skuId, leaving.get(s.assignedByGroup) ?? s.assignedByGroup);
-  if (!freed.size) return [];
-  const part = new Map((await licensing.skus()).map((k) => [k.skuId, k.skuPartNumber]));
-  return [...freed].map(([skuId, via]) => ({ skuId, skuPartNumber: part.get(skuId) ?? "unknown", via }));
+  return (await freedSeats(licensing, [...freed.keys()])).map((seat) => ({
+    ...seat,
+    via: freed.get(seat.skuId) ?? "",
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineAction } from "../define.ts";
 import { upn } from "../support/params.ts";
 import { resolveUser } from "../support/resolve-user.ts";
+import { freedSeats } from "../support/seats.ts";
 
 /** Frees every seat the leaver holds; the SKUs removed are kept in the step's data for billing. */
 export const removeAllLicenses = defineAction({
@@ -19,9 +20,8 @@ export const removeAllLicenses = defineAction({
     const licensing = ctx.ports.licensing;
     const user = await resolveUser(ctx.ports.directory, p.upn);
     const held = await licensing.assignedSkuIds(user.id);
-    const catalog = new Map((await licensing.skus()).map((s) => [s.skuId, s.skuPartNumber]));
+    const removed = await freedSeats(licensing, held);
     if (held.length) await licensing.remove(user.id, held);
-    const removed = held.map((skuId) => ({ skuId, skuPartNumber: catalog.get(skuId) ?? "unknown" }));
     return {
       kind: "done",
       detail: `removed ${removed.map((r) => r.skuPartNumber).join(", ") || "nothing"}`,

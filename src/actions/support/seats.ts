@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PlanResult } from "../../domain/outcome.ts";
-import type { Sku } from "../../ports/index.ts";
+import type { Licensing, Sku } from "../../ports/index.ts";
 import { actionError } from "./fail.ts";
 
 /** The client's `microsoft.whenNoSeat`: refuse at once, or wait for someone to buy or free a seat. */
@@ -39,4 +39,14 @@ export function noFreeSeat(
     `no free ${sku.skuPartNumber} seats (${usage})${group ? ` for the licence through ${group}` : ""}; buy one or free one, then retry`,
     "conflict",
   );
+}
+
+/** Seats freed, by id, as the billing record names them: with the part number the tenant gives each. */
+export async function freedSeats(
+  licensing: Licensing,
+  skuIds: string[],
+): Promise<{ skuId: string; skuPartNumber: string }[]> {
+  if (!skuIds.length) return [];
+  const part = new Map((await licensing.skus()).map((s) => [s.skuId, s.skuPartNumber]));
+  return skuIds.map((skuId) => ({ skuId, skuPartNumber: part.get(skuId) ?? "unknown" }));
 }
